@@ -1,0 +1,45 @@
+import type { Command } from './command';
+import { UsageError } from './command';
+
+// Commands load lazily so `cprh inspect` does not pay for BullMQ or amqplib start-up.
+const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  inspect: { summary: 'inspect FILE|-        print the CloudEvent for a Haendelsesbesked', load: async () => (await import('./commands/inspect')).inspect },
+};
+
+function usage(): string {
+  return ['usage: cprh <command> [args]', '', ...Object.values(commands).map((c) => `  cprh ${c.summary}`)].join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '-h' || name === '--help') {
+    process.stdout.write(usage() + '\n');
+    return name === undefined ? 2 : 0;
+  }
+  const entry = commands[name];
+  if (!entry) {
+    process.stderr.write(`cprh: unknown command "${name}"\n${usage()}\n`);
+    return 2;
+  }
+  try {
+    return await (await entry.load())(rest);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`cprh ${name}: ${err.message}\n`);
+      return 2;
+    }
+    const code = (err as { code?: unknown }).code;
+    process.stderr.write(`cprh ${name}: ${typeof code === 'string' ? code + ': ' : ''}${(err as Error).message}\n`);
+    return 1;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`cprh: ${(err as Error).message}\n`);
+    process.exitCode = 1;
+  },
+);

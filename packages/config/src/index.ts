@@ -1,0 +1,3 @@
+export { loadConfig, settingNames, type Config } from './load-config';
+export { ConfigError } from './config-error';
+export { defineSection } from './define-section';
