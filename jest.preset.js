@@ -9,6 +9,8 @@ module.exports = {
     ],
   },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
+  // Sources may import './x.js' (NodeNext style); jest resolves that to the .ts file.
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   moduleFileExtensions: ['ts', 'js', 'json'],
   testTimeout: 60000,
 };

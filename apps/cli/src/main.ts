@@ -3,11 +3,34 @@ import { UsageError } from './command';
 
 // Commands load lazily so `cprh inspect` does not pay for BullMQ or amqplib start-up.
 const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
-  inspect: { summary: 'inspect FILE|-        print the CloudEvent for a Haendelsesbesked', load: async () => (await import('./commands/inspect')).inspect },
+  inspect: {
+    summary: 'inspect FILE|-        print the CloudEvent for a Haendelsesbesked',
+    load: async () => (await import('./commands/inspect.js')).inspect,
+  },
+  publish: {
+    summary: 'publish FILE... [--count N] [--queue DUESLAG]   put messages on the local RabbitMQ queue',
+    load: async () => (await import('./commands/publish.js')).publish,
+  },
+  dlq: {
+    summary: 'dlq list|show ID|replay ID|--all|purge   inspect and replay dead letters',
+    load: async () => (await import('./commands/dlq.js')).dlq,
+  },
+  start: {
+    summary: 'start                 run the service locally (poller, worker, ops, simulator)',
+    load: async () => (await import('./commands/start.js')).start,
+  },
+  sim: {
+    summary: 'sim start|emit N|subscriptions   the local Beskedfordeler',
+    load: async () => (await import('./commands/sim.js')).sim,
+  },
 };
 
 function usage(): string {
-  return ['usage: cprh <command> [args]', '', ...Object.values(commands).map((c) => `  cprh ${c.summary}`)].join('\n');
+  return [
+    'usage: cprh <command> [args]',
+    '',
+    ...Object.values(commands).map((c) => `  cprh ${c.summary}`),
+  ].join('\n');
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -22,14 +45,18 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   try {
-    return await (await entry.load())(rest);
+    return await (
+      await entry.load()
+    )(rest);
   } catch (err) {
     if (err instanceof UsageError) {
       process.stderr.write(`cprh ${name}: ${err.message}\n`);
       return 2;
     }
     const code = (err as { code?: unknown }).code;
-    process.stderr.write(`cprh ${name}: ${typeof code === 'string' ? code + ': ' : ''}${(err as Error).message}\n`);
+    process.stderr.write(
+      `cprh ${name}: ${typeof code === 'string' ? code + ': ' : ''}${(err as Error).message}\n`,
+    );
     return 1;
   }
 }

@@ -9,6 +9,8 @@ export interface Section<Shape extends z.ZodRawShape, Out> {
   readonly build: (env: z.infer<z.ZodObject<Shape>>) => Out;
 }
 
-export function defineSection<Shape extends z.ZodRawShape, Out>(section: Section<Shape, Out>): Section<Shape, Out> {
+export function defineSection<Shape extends z.ZodRawShape, Out>(
+  section: Section<Shape, Out>,
+): Section<Shape, Out> {
   return section;
 }

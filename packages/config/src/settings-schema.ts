@@ -1,6 +1,12 @@
 import { redisSettings } from './redis-settings';
 import { amqpSettings } from './amqp-settings';
 import { logSettings } from './log-settings';
+import { beskedSettings } from './besked-settings';
+import { pipelineSettings } from './pipeline-settings';
+import { pollerSettings } from './poller-settings';
+import { workerSettings } from './worker-settings';
+import { simulatorSettings } from './simulator-settings';
+import { boardSettings } from './board-settings';
 
 /**
  * Every section of the product's configuration. Add a section by writing `<name>-settings.ts`
@@ -10,4 +16,10 @@ export const sections = {
   redis: redisSettings,
   amqp: amqpSettings,
   log: logSettings,
+  besked: beskedSettings,
+  pipeline: pipelineSettings,
+  poller: pollerSettings,
+  worker: workerSettings,
+  simulator: simulatorSettings,
+  board: boardSettings,
 } as const;
