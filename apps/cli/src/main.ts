@@ -1,27 +1,29 @@
 import type { Command } from './command';
 import { UsageError } from './command';
 
-// Commands load lazily so `cprh inspect` does not pay for BullMQ or amqplib start-up.
-const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
+// Commands load lazily (require, not import(): the tsx bin hooks CJS only) so `cprh inspect`
+// does not pay for BullMQ or amqplib start-up.
+/* eslint-disable @typescript-eslint/no-require-imports */
+const commands: Record<string, { summary: string; load: () => Command }> = {
   inspect: {
     summary: 'inspect FILE|-        print the CloudEvent for a Haendelsesbesked',
-    load: async () => (await import('./commands/inspect.js')).inspect,
+    load: () => (require('./commands/inspect') as typeof import('./commands/inspect.js')).inspect,
   },
   publish: {
     summary: 'publish FILE... [--count N] [--queue DUESLAG]   put messages on the local RabbitMQ queue',
-    load: async () => (await import('./commands/publish.js')).publish,
+    load: () => (require('./commands/publish') as typeof import('./commands/publish.js')).publish,
   },
   dlq: {
     summary: 'dlq list|show ID|replay ID|--all|purge   inspect and replay dead letters',
-    load: async () => (await import('./commands/dlq.js')).dlq,
+    load: () => (require('./commands/dlq') as typeof import('./commands/dlq.js')).dlq,
   },
   start: {
     summary: 'start                 run the service locally (poller, worker, ops, simulator)',
-    load: async () => (await import('./commands/start.js')).start,
+    load: () => (require('./commands/start') as typeof import('./commands/start.js')).start,
   },
   sim: {
     summary: 'sim start|emit N|subscriptions   the local Beskedfordeler',
-    load: async () => (await import('./commands/sim.js')).sim,
+    load: () => (require('./commands/sim') as typeof import('./commands/sim.js')).sim,
   },
 };
 
