@@ -1,24 +1,98 @@
 import { z } from 'zod';
 import { defineSection } from './define-section';
+import { nonNegativeInt, positiveInt } from './common-types';
+
+/** BullMQ queue names become Redis key parts joined with ':'; a ':' inside a name would break them. */
+const queueName = z
+  .string()
+  .min(1)
+  .regex(/^[^:\s]+$/, 'may not contain ":" or spaces');
+
+/** One extra stream an event is copied to, chosen by catalogue event name or by beskedtype. */
+export type Route =
+  | { readonly kind: 'event'; readonly event: string; readonly stream: string }
+  | { readonly kind: 'beskedtype'; readonly beskedtype: string; readonly stream: string };
+
+/**
+ * ROUTES: comma-separated `match=stream` pairs; `match` is a catalogue event name (`foedsel`) or
+ * `beskedtype:<id>`. Example: `foedsel=cpr:events:foedsel,beskedtype:248ce14c-...=cpr:events:cpr`.
+ */
+const routes = z
+  .string()
+  .default('')
+  .transform((text, ctx): Route[] => {
+    const out: Route[] = [];
+    for (const part of text.split(',').map((p) => p.trim())) {
+      if (part === '') continue;
+      const eq = part.lastIndexOf('=');
+      const match = eq > 0 ? part.slice(0, eq).trim() : '';
+      const stream = eq > 0 ? part.slice(eq + 1).trim() : '';
+      if (match === '' || stream === '' || /\s/.test(stream)) {
+        ctx.addIssue({ code: 'custom', message: `expected match=stream, got "${part}"` });
+        return z.NEVER;
+      }
+      if (match.startsWith('beskedtype:')) {
+        const beskedtype = match.slice('beskedtype:'.length).trim().toLowerCase();
+        if (beskedtype === '') {
+          ctx.addIssue({ code: 'custom', message: `empty beskedtype in "${part}"` });
+          return z.NEVER;
+        }
+        out.push({ kind: 'beskedtype', beskedtype, stream });
+      } else if (/^[a-z0-9_-]+$/.test(match)) {
+        out.push({ kind: 'event', event: match, stream });
+      } else {
+        ctx.addIssue({
+          code: 'custom',
+          message: `"${match}" is neither an event name ([a-z0-9_-]) nor beskedtype:<id>`,
+        });
+        return z.NEVER;
+      }
+    }
+    return out;
+  });
+
+/**
+ * Test-only switch: kill the process with SIGKILL at a dangerous moment so tests can prove that
+ * nothing is lost or duplicated. Never set it in production.
+ */
+export const FAULT_POINTS = ['off', 'crash-after-persist', 'crash-after-dispatch'] as const;
+export type FaultPoint = (typeof FAULT_POINTS)[number];
 
 // Names shared by every process that touches the inbox, dead letters and the event stream.
 export const pipelineSettings = defineSection({
   env: {
-    QUEUE_PREFIX: z.string().min(1).default('cprh'),
-    INBOX_QUEUE: z
-      .string()
-      .regex(/^[^:]+$/, 'may not contain ":"')
-      .default('inbox'),
-    DEAD_QUEUE: z
-      .string()
-      .regex(/^[^:]+$/, 'may not contain ":"')
-      .default('dead'),
-    EVENTS_STREAM: z.string().min(1).default('cpr:events'),
+    /** BullMQ key prefix; use a hash tag (e.g. `{cprh}`) to keep a queue's keys in one Cluster slot. */
+    QUEUE_PREFIX: z.string().min(1).regex(/^\S+$/, 'may not contain spaces').default('cprh'),
+    INBOX_QUEUE: queueName.default('inbox'),
+    DEAD_QUEUE: queueName.default('dead'),
+    EVENTS_STREAM: z.string().min(1).regex(/^\S+$/, 'may not contain spaces').default('cpr:events'),
+    /** Approximate MAXLEN for every stream the worker writes; 0 = no trimming. */
+    EVENTS_MAXLEN: nonNegativeInt.default(0),
+    ROUTES: routes,
+    /** How long the "already dispatched" record of an event id lives (default 30 days). */
+    DISPATCHED_TTL_SECONDS: positiveInt.default(30 * 24 * 3600),
+    /** Attempts per inbox job for transient failures (Redis, timeouts); parse errors fail at once. */
+    JOB_ATTEMPTS: positiveInt.default(8),
+    /** First retry delay; doubles with each attempt (BullMQ exponential backoff). */
+    JOB_BACKOFF_MS: positiveInt.default(1000),
+    FAULT_INJECT: z.enum(FAULT_POINTS).default('off'),
+    /** Which occurrence of the fault point kills the process (1 = the first). */
+    FAULT_INJECT_AT: positiveInt.default(1),
   },
   build: (e) => ({
     queuePrefix: e.QUEUE_PREFIX,
     inboxQueue: e.INBOX_QUEUE,
     deadQueue: e.DEAD_QUEUE,
     eventsStream: e.EVENTS_STREAM,
+    /** Receive-sequence counter (INCRBY per batch); same prefix so it shares a hash tag with the inbox. */
+    seqKey: `${e.QUEUE_PREFIX}:${e.INBOX_QUEUE}:seq`,
+    /** `<dispatchedKeyPrefix><event id>` marks an event as written to the stream(s). */
+    dispatchedKeyPrefix: `${e.QUEUE_PREFIX}:dispatched:`,
+    eventsMaxLen: e.EVENTS_MAXLEN,
+    routes: e.ROUTES,
+    dispatchedTtlSeconds: e.DISPATCHED_TTL_SECONDS,
+    jobAttempts: e.JOB_ATTEMPTS,
+    jobBackoffMs: e.JOB_BACKOFF_MS,
+    fault: { point: e.FAULT_INJECT as FaultPoint, at: e.FAULT_INJECT_AT },
   }),
 });

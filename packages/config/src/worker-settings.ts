@@ -1,7 +1,31 @@
 import { defineSection } from './define-section';
+import { positiveInt } from './common-types';
 
-// Settings of worker. Owned by the worker work; document each variable in the README.
+// The worker: inbox -> parse -> exactly-once dispatch to the stream(s), dead letters.
 export const workerSettings = defineSection({
-  env: {},
-  build: () => ({}),
+  env: {
+    /** Inbox jobs processed in parallel by one worker process. */
+    WORKER_CONCURRENCY: positiveInt.max(1000, 'must be <= 1000').default(16),
+    /** BullMQ job lock; a crashed worker's job is taken over after about this long. */
+    WORKER_LOCK_DURATION_MS: positiveInt.default(30000),
+    /** How often BullMQ looks for jobs whose worker died. */
+    WORKER_STALLED_INTERVAL_MS: positiveInt.default(30000),
+    /** Times a job may be taken over after a worker died before BullMQ fails it. */
+    WORKER_MAX_STALLED_COUNT: positiveInt.default(3),
+    /**
+     * Completed inbox jobs are kept this long (default 7 days) so a redelivered message with the
+     * same BeskedId is dropped by the job-id check before it reaches the dispatch guard.
+     */
+    WORKER_KEEP_COMPLETED_SECONDS: positiveInt.default(7 * 24 * 3600),
+    /** Failed inbox jobs (their copy lives in the dead-letter queue) are kept this long. */
+    WORKER_KEEP_FAILED_SECONDS: positiveInt.default(30 * 24 * 3600),
+  },
+  build: (e) => ({
+    concurrency: e.WORKER_CONCURRENCY,
+    lockDurationMs: e.WORKER_LOCK_DURATION_MS,
+    stalledIntervalMs: e.WORKER_STALLED_INTERVAL_MS,
+    maxStalledCount: e.WORKER_MAX_STALLED_COUNT,
+    keepCompletedSeconds: e.WORKER_KEEP_COMPLETED_SECONDS,
+    keepFailedSeconds: e.WORKER_KEEP_FAILED_SECONDS,
+  }),
 });

@@ -1,0 +1,37 @@
+import { loadConfig } from '../src';
+
+describe('pipeline, poller and worker settings', () => {
+  it('has safe defaults', () => {
+    const c = loadConfig({});
+    expect(c.pipeline.seqKey).toBe('cprh:inbox:seq');
+    expect(c.pipeline.dispatchedKeyPrefix).toBe('cprh:dispatched:');
+    expect(c.pipeline.dispatchedTtlSeconds).toBe(2592000);
+    expect(c.pipeline.eventsMaxLen).toBe(0);
+    expect(c.pipeline.routes).toEqual([]);
+    expect(c.pipeline.fault).toEqual({ point: 'off', at: 1 });
+    expect(c.poller.mode).toBe('consume');
+    expect(c.poller.dueslagQueue).toBe('11111111-2222-4333-8444-555555555555');
+    expect(c.worker.concurrency).toBeGreaterThan(0);
+  });
+
+  it('parses ROUTES', () => {
+    const c = loadConfig({ ROUTES: 'foedsel=cpr:events:foedsel, beskedtype:ABC-1=s2' });
+    expect(c.pipeline.routes).toEqual([
+      { kind: 'event', event: 'foedsel', stream: 'cpr:events:foedsel' },
+      { kind: 'beskedtype', beskedtype: 'abc-1', stream: 's2' },
+    ]);
+  });
+
+  it.each([
+    [{ ROUTES: 'foedsel' }, /^Invalid setting ROUTES: /],
+    [{ ROUTES: 'Fødsel=x' }, /^Invalid setting ROUTES: /],
+    [{ INBOX_QUEUE: 'a:b' }, /^Invalid setting INBOX_QUEUE: /],
+    [{ POLLER_MODE: 'push' }, /^Invalid setting POLLER_MODE: /],
+    [{ POLLER_PREFETCH: '10', POLLER_BATCH_SIZE: '20' }, /^Invalid setting POLLER_BATCH_SIZE: /],
+    [{ FAULT_INJECT: 'boom' }, /^Invalid setting FAULT_INJECT: /],
+    [{ WORKER_CONCURRENCY: '0' }, /^Invalid setting WORKER_CONCURRENCY: /],
+    [{ DISPATCHED_TTL_SECONDS: 'soon' }, /^Invalid setting DISPATCHED_TTL_SECONDS: /],
+  ])('rejects %j', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+});
