@@ -1,1 +1,3 @@
-export {};
+export { startBoard, type RunningBoard, type BoardOptions } from './start-board';
+export { BoardError } from './board-error';
+export { BoardErrorCode } from './error-codes';

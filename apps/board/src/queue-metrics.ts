@@ -1,0 +1,102 @@
+import type { Queue, JobState } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { withDeadline } from './with-deadline';
+
+/** Every state a BullMQ job can be in; each becomes one `state` label value. */
+export const JOB_STATES: readonly JobState[] = [
+  'waiting',
+  'active',
+  'delayed',
+  'prioritized',
+  'waiting-children',
+  'failed',
+  'completed',
+];
+
+/** States a dead letter waits in (the dead queue has no worker), as `cprh dlq` counts them. */
+const DEAD_LETTER_STATES: readonly JobState[] = ['waiting', 'delayed', 'prioritized'];
+
+export interface QueueMetricsSources {
+  readonly redis: Redis;
+  readonly inbox: Queue;
+  readonly dead: Queue;
+  readonly eventsStream: string;
+  /** A scrape never waits longer than this for Redis. */
+  readonly timeoutMs: number;
+}
+
+export interface QueueMetrics {
+  readonly registry: Registry;
+  /** Reads the counts from Redis now; on failure marks Redis down and drops stale values. */
+  refresh(): Promise<void>;
+}
+
+/**
+ * Prometheus metrics of the ops process. Labels are configured queue/stream names and job states only:
+ * never ids or anything from a message, so no CPR number can reach a label.
+ */
+export function createQueueMetrics(src: QueueMetricsSources): QueueMetrics {
+  // Own registry per board so several boards (tests) never clash on metric names.
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+
+  const jobs = new Gauge({
+    name: 'cprh_queue_jobs',
+    help: 'Jobs in a BullMQ queue by state, read from Redis at scrape time.',
+    labelNames: ['queue', 'state'] as const,
+    registers: [registry],
+  });
+  const deadLetters = new Gauge({
+    name: 'cprh_dead_letters',
+    help: 'Dead letters waiting in the dead-letter queue for replay or purge.',
+    labelNames: ['queue'] as const,
+    registers: [registry],
+  });
+  const streamLength = new Gauge({
+    name: 'cprh_events_stream_length',
+    help: 'Entries in the events stream (XLEN).',
+    labelNames: ['stream'] as const,
+    registers: [registry],
+  });
+  const redisUp = new Gauge({
+    name: 'cprh_redis_up',
+    help: '1 when this scrape could read Redis, else 0.',
+    registers: [registry],
+  });
+
+  async function read() {
+    const [inbox, dead, xlen] = await Promise.all([
+      src.inbox.getJobCounts(...JOB_STATES),
+      src.dead.getJobCounts(...JOB_STATES),
+      src.redis.xlen(src.eventsStream),
+    ]);
+    return { inbox, dead, xlen };
+  }
+
+  async function refresh(): Promise<void> {
+    try {
+      const r = await withDeadline(read(), src.timeoutMs, 'redis did not answer in time');
+      for (const [queue, counts] of [
+        [src.inbox.name, r.inbox],
+        [src.dead.name, r.dead],
+      ] as const) {
+        for (const state of JOB_STATES) jobs.set({ queue, state }, counts[state] ?? 0);
+      }
+      deadLetters.set(
+        { queue: src.dead.name },
+        DEAD_LETTER_STATES.reduce((sum, s) => sum + (r.dead[s] ?? 0), 0),
+      );
+      streamLength.set({ stream: src.eventsStream }, r.xlen);
+      redisUp.set(1);
+    } catch {
+      // Unknown is not zero: drop the values rather than report stale or false counts.
+      jobs.reset();
+      deadLetters.reset();
+      streamLength.reset();
+      redisUp.set(0);
+    }
+  }
+
+  return { registry, refresh };
+}

@@ -1,0 +1,121 @@
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import pino, { type Logger } from 'pino';
+import type { Config } from '@cprh/config';
+import { basicAuth } from './basic-auth';
+import { hostForUrl, isLoopbackHost } from './bind-address';
+import { BoardError } from './board-error';
+import { BoardErrorCode } from './error-codes';
+import { bullBoardRouter } from './bull-board-router';
+import { createQueueMetrics } from './queue-metrics';
+import { checkRedis } from './redis-readiness';
+
+export interface RunningBoard {
+  /** Base URL of the board, e.g. `http://127.0.0.1:3000/`. */
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+export interface BoardOptions {
+  readonly logger?: Logger;
+  /** How long /readyz and /metrics wait for Redis. */
+  readonly redisTimeoutMs?: number;
+}
+
+/**
+ * Starts the ops process: Bull Board for the inbox and dead-letter queues at `/`,
+ * `/metrics` (Prometheus), `/healthz` and `/readyz`. Only the health probes skip authentication.
+ * Refuses to listen on a non-loopback address without credentials.
+ */
+export async function startBoard(config: Config, opts: BoardOptions = {}): Promise<RunningBoard> {
+  const { board, pipeline } = config;
+  const log = opts.logger ?? pino({ level: config.log.level });
+  const timeoutMs = opts.redisTimeoutMs ?? 2000;
+
+  if (!board.credentials && !isLoopbackHost(board.host)) {
+    throw new BoardError(
+      BoardErrorCode.UNPROTECTED_BIND,
+      `Refusing to serve the board on ${board.host} without BOARD_USER and BOARD_PASSWORD (or set BOARD_HOST=127.0.0.1)`,
+    );
+  }
+
+  // One connection for every read. No offline queue and a command timeout, so a Redis outage
+  // turns into a quick 503 or `cprh_redis_up 0` instead of requests piling up.
+  const redis = new Redis(config.redis.url, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    commandTimeout: 5000,
+    connectTimeout: 5000,
+    // ioredis keeps a timer this long after disconnect() when the socket never opened.
+    disconnectTimeout: 500,
+  });
+  let lastRedisError = '';
+  redis.on('error', (err: Error) => {
+    // Reconnects repeat the same error; log each new one once.
+    if (err.message !== lastRedisError) log.warn({ err: err.message }, 'redis connection error');
+    lastRedisError = err.message;
+  });
+  redis.on('ready', () => {
+    if (lastRedisError) log.info('redis connection back');
+    lastRedisError = '';
+  });
+
+  const queueOpts = { connection: redis, prefix: pipeline.queuePrefix };
+  const inbox = new Queue(pipeline.inboxQueue, queueOpts);
+  const dead = new Queue(pipeline.deadQueue, queueOpts);
+  for (const q of [inbox, dead]) q.on('error', () => undefined); // already logged by the connection
+
+  const metrics = createQueueMetrics({ redis, inbox, dead, eventsStream: pipeline.eventsStream, timeoutMs });
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const r = await checkRedis(redis, timeoutMs);
+    if (r.ready) res.json({ status: 'ready' });
+    else res.status(503).json({ status: 'unavailable', reason: r.reason });
+  });
+  if (board.credentials) app.use(basicAuth(board.credentials));
+  app.get('/metrics', async (_req, res) => {
+    await metrics.refresh();
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+  app.use('/', bullBoardRouter([inbox, dead], { basePath: '/', readOnly: !board.readWrite }));
+
+  const server: Server = createServer(app);
+  try {
+    server.listen(board.port, board.host);
+    await once(server, 'listening');
+  } catch (err) {
+    redis.disconnect();
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new BoardError(
+      BoardErrorCode.LISTEN_FAILED,
+      `Board cannot listen on ${board.host}:${board.port}: ${reason}`,
+      {
+        cause: err,
+      },
+    );
+  }
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${hostForUrl(board.host)}:${port}/`;
+  log.debug({ url, readOnly: !board.readWrite, auth: Boolean(board.credentials) }, 'board listening');
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      await stopped;
+      await Promise.allSettled([inbox.close(), dead.close()]);
+      redis.disconnect();
+    })());
+
+  return { url, close };
+}
