@@ -1,1 +1,23 @@
-export {};
+export { pipelineErrorCodes, type PipelineErrorCode } from './error-codes';
+export { PipelineError } from './pipeline-error';
+export { safeUrl } from './safe-url';
+export { createLogger, type Logger } from './logger';
+export { backoffDelay, sleep } from './backoff';
+export { FaultInjector } from './fault-injection';
+export {
+  INBOX_JOB_NAME,
+  DEAD_JOB_NAME,
+  type AmqpMeta,
+  type InboxJobData,
+  type InboxJobResult,
+  type DeadLetterData,
+} from './job-types';
+export { inboxJobId } from './inbox-job-id';
+export { createProducerRedis, createWorkerRedis } from './redis-connections';
+export { checkRedis, type RedisCheckResult } from './check-redis';
+export { createInboxQueue, createDeadQueue } from './queues';
+export { InboxWriter, type ReceivedMessage } from './inbox-writer';
+export { DISPATCH_LUA } from './dispatch-script';
+export { routeTargets, type RoutingKeys } from './route-targets';
+export { EventDispatcher, type DispatchableEvent, type DispatchResult } from './event-dispatcher';
+export { DeadLetters, type Failure } from './dead-letters';

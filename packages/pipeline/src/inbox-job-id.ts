@@ -1,0 +1,23 @@
+import { createHash } from 'node:crypto';
+import { peekBeskedId } from '@cprh/besked';
+
+/**
+ * BullMQ job id of a received message, derived from its BeskedId so a redelivery or a second copy
+ * maps to the same job: `b-<id>` for ids that are safe as they are (UUIDs), `h-<sha256>` for
+ * anything else (URNs contain ':' which BullMQ ids may not). A message whose BeskedId cannot be
+ * read gets `raw-<sha256 of the body>`: it is still persisted, and the worker dead-letters it.
+ */
+export function inboxJobId(body: Uint8Array): { jobId: string; beskedId: string | null } {
+  const beskedId = peekBeskedId(body);
+  if (beskedId === null || beskedId === '') {
+    return { jobId: `raw-${sha256(body)}`, beskedId: null };
+  }
+  if (/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(beskedId)) {
+    return { jobId: `b-${beskedId.toLowerCase()}`, beskedId };
+  }
+  return { jobId: `h-${sha256(beskedId)}`, beskedId };
+}
+
+function sha256(input: Uint8Array | string): string {
+  return createHash('sha256').update(input).digest('hex');
+}

@@ -1,0 +1,26 @@
+import { Queue } from 'bullmq';
+import type Redis from 'ioredis';
+import type { Config } from '@cprh/config';
+import type { DeadLetterData, InboxJobData } from './job-types';
+
+type PipelineConfig = Config['pipeline'];
+
+/**
+ * The inbox queue as producers see it. Job defaults carry the retry policy, so every producer
+ * (poller, receiver, dlq replay) gives jobs the same attempts and backoff.
+ */
+export function createInboxQueue(connection: Redis, cfg: PipelineConfig): Queue<InboxJobData> {
+  return new Queue<InboxJobData>(cfg.inboxQueue, {
+    connection,
+    prefix: cfg.queuePrefix,
+    defaultJobOptions: {
+      attempts: cfg.jobAttempts,
+      backoff: { type: 'exponential', delay: cfg.jobBackoffMs },
+    },
+  });
+}
+
+/** The dead-letter queue: jobs wait there (no worker) until `cprh dlq replay` or `purge`. */
+export function createDeadQueue(connection: Redis, cfg: PipelineConfig): Queue<DeadLetterData> {
+  return new Queue<DeadLetterData>(cfg.deadQueue, { connection, prefix: cfg.queuePrefix });
+}

@@ -1,0 +1,59 @@
+import Redis from 'ioredis';
+import { loadConfig } from '@cprh/config';
+import { pipelineTestEnv, type PipelineTestEnv } from '@cprh/testkit';
+import { createDeadQueue, createInboxQueue, DeadLetters, PipelineError, type InboxJobData } from '../src';
+
+describe('DeadLetters', () => {
+  let t: PipelineTestEnv;
+  afterEach(async () => t.cleanup());
+
+  it('records once, lists, shows, replays under a new inbox id and purges', async () => {
+    t = pipelineTestEnv();
+    const cfg = loadConfig(t.env).pipeline;
+    const redis = new Redis(t.env.REDIS_URL ?? '', { maxRetriesPerRequest: 1 });
+    const inbox = createInboxQueue(redis, cfg);
+    const dead = createDeadQueue(redis, cfg);
+    try {
+      const dl = new DeadLetters(dead, inbox);
+      const data: InboxJobData = { raw: '<x/>', source: 'urn:test', amqp: undefined, seq: 3 };
+      const failure = {
+        code: 'BESKED_XML_MALFORMED',
+        message: 'bad',
+        attempts: 1,
+        firstFailedAt: 1,
+        lastFailedAt: 2,
+      };
+      await dl.add('raw-abc', data, failure);
+      await dl.add('raw-abc', data, failure);
+      await dl.add('raw-def', data, failure);
+      expect(await dl.count()).toBe(2);
+      expect((await dl.list()).map((j) => j.id)).toEqual(['raw-abc', 'raw-def']);
+      const shown = await dl.get('raw-abc');
+      expect(shown.data).toMatchObject({
+        ...failure,
+        raw: '<x/>',
+        seq: 3,
+        inboxJobId: 'raw-abc',
+        originalJobId: 'raw-abc',
+      });
+      await expect(dl.get('nope')).rejects.toThrow(PipelineError);
+
+      const newId = await dl.replay('raw-abc');
+      expect(newId).toMatch(/^raw-abc-r[0-9a-z]+$/);
+      const replayed = await inbox.getJob(newId);
+      expect(replayed?.data).toEqual({ ...data, replayOf: 'raw-abc' });
+      expect(await dl.count()).toBe(1);
+
+      // A replayed job that fails again keeps pointing at the first inbox job.
+      await dl.add(newId, replayed?.data ?? data, failure);
+      expect((await dl.get(newId)).data.originalJobId).toBe('raw-abc');
+
+      expect(await dl.purge()).toBe(2);
+      expect(await dl.count()).toBe(0);
+    } finally {
+      await inbox.close();
+      await dead.close();
+      redis.disconnect();
+    }
+  });
+});

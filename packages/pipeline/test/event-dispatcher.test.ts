@@ -1,0 +1,83 @@
+import Redis from 'ioredis';
+import { loadConfig } from '@cprh/config';
+import { pipelineTestEnv, type PipelineTestEnv } from '@cprh/testkit';
+import { EventDispatcher, PipelineError } from '../src';
+
+describe('EventDispatcher (real Redis)', () => {
+  let t: PipelineTestEnv;
+  let redis: Redis;
+
+  beforeEach(async () => {
+    redis = new Redis('redis://127.0.0.1:6379');
+  });
+  afterEach(async () => {
+    await t.cleanup();
+    redis.disconnect();
+  });
+
+  const event = (id: string) => ({ id, type: 'dk.kombit.cpr.personhaendelse', source: 's', data: { x: 1 } });
+
+  it('writes an event once however often it is dispatched', async () => {
+    t = pipelineTestEnv();
+    const cfg = loadConfig(t.env).pipeline;
+    const d = new EventDispatcher(redis, cfg);
+    const first = await d.dispatch(event('e1'), 7, { eventNames: [], beskedtype: undefined });
+    const again = await Promise.all(
+      [1, 2, 3].map(() => d.dispatch(event('e1'), 7, { eventNames: [], beskedtype: undefined })),
+    );
+    expect(first.written).toBe(true);
+    expect(again.map((r) => r.written)).toEqual([false, false, false]);
+    expect(again.every((r) => r.entryId === first.entryId)).toBe(true);
+    const entries = await redis.xrange(t.stream, '-', '+');
+    expect(entries).toHaveLength(1);
+    const fields = entries[0]?.[1] ?? [];
+    const rec = Object.fromEntries(
+      fields.flatMap((_, i) => (i % 2 === 0 ? [[fields[i], fields[i + 1]]] : [])),
+    );
+    expect(rec).toEqual({
+      event: JSON.stringify(event('e1')),
+      id: 'e1',
+      type: 'dk.kombit.cpr.personhaendelse',
+      seq: '7',
+    });
+    const ttl = await redis.ttl(`${cfg.dispatchedKeyPrefix}e1`);
+    expect(ttl).toBeGreaterThan(cfg.dispatchedTtlSeconds - 10);
+  });
+
+  it('copies to matching routes exactly once, trimming when MAXLEN is set', async () => {
+    t = pipelineTestEnv();
+    const foedsel = `${t.prefix}:foedsel`;
+    const bt = `${t.prefix}:bt`;
+    const cfg = loadConfig({
+      ...t.env,
+      ROUTES: `foedsel=${foedsel},beskedtype:ABC=${bt},doedsfald=${t.prefix}:doed,foedsel=${bt}`,
+      EVENTS_MAXLEN: '5',
+    }).pipeline;
+    const d = new EventDispatcher(redis, cfg);
+    const r = await d.dispatch(event('e2'), 1, { eventNames: ['foedsel'], beskedtype: 'abc' });
+    await d.dispatch(event('e2'), 1, { eventNames: ['foedsel'], beskedtype: 'abc' });
+    expect(r.streams).toEqual([t.stream, foedsel, bt]);
+    expect(await redis.xlen(foedsel)).toBe(1);
+    expect(await redis.xlen(bt)).toBe(1);
+    expect(await redis.exists(`${t.prefix}:doed`)).toBe(0);
+    for (let i = 0; i < 300; i++)
+      await d.dispatch(event(`m${i}`), i, { eventNames: [], beskedtype: undefined });
+    // MAXLEN ~ trims whole macro nodes: far below 301 but at least 5.
+    const len = await redis.xlen(t.stream);
+    expect(len).toBeGreaterThanOrEqual(5);
+    expect(len).toBeLessThan(301);
+  });
+
+  it('writes nothing and marks nothing when a target is not a stream', async () => {
+    t = pipelineTestEnv();
+    const bad = `${t.prefix}:bad`;
+    await redis.set(bad, 'x');
+    const cfg = loadConfig({ ...t.env, ROUTES: `foedsel=${bad}` }).pipeline;
+    const d = new EventDispatcher(redis, cfg);
+    await expect(
+      d.dispatch(event('e3'), 1, { eventNames: ['foedsel'], beskedtype: undefined }),
+    ).rejects.toThrow(PipelineError);
+    expect(await redis.exists(t.stream)).toBe(0);
+    expect(await redis.exists(`${cfg.dispatchedKeyPrefix}e3`)).toBe(0);
+  });
+});

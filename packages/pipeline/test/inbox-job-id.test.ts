@@ -1,0 +1,32 @@
+import { createHash } from 'node:crypto';
+import { readFixture } from '@cprh/testkit';
+import { inboxJobId } from '../src';
+
+describe('inboxJobId', () => {
+  it('uses a UUID BeskedId as it is, prefixed', () => {
+    const xml = readFixture('beskeder/testbesked01.xml');
+    expect(inboxJobId(Buffer.from(xml))).toEqual({
+      jobId: 'b-01157488-c45c-4fd2-b076-1de12effbf66',
+      beskedId: '01157488-c45c-4fd2-b076-1de12effbf66',
+    });
+  });
+
+  it('hashes a URN BeskedId (BullMQ ids may not contain ":")', () => {
+    const xml = readFixture('beskeder/testbesked01.xml').replace(
+      /<UUIDIdentifikator>01157488-c45c-4fd2-b076-1de12effbf66<\/UUIDIdentifikator>/,
+      '<URNIdentifikator>urn:test:besked:1</URNIdentifikator>',
+    );
+    const { jobId, beskedId } = inboxJobId(Buffer.from(xml));
+    expect(beskedId).toBe('urn:test:besked:1');
+    expect(jobId).toBe(`h-${createHash('sha256').update('urn:test:besked:1').digest('hex')}`);
+    expect(jobId).not.toContain(':');
+  });
+
+  it('falls back to a hash of the body when the BeskedId cannot be read', () => {
+    const body = Buffer.from('<not-a-besked/>');
+    expect(inboxJobId(body)).toEqual({
+      jobId: `raw-${createHash('sha256').update(body).digest('hex')}`,
+      beskedId: null,
+    });
+  });
+});

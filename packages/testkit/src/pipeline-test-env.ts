@@ -1,0 +1,61 @@
+import Redis from 'ioredis';
+import { deleteAmqpQueue, TEST_AMQP_URL } from './amqp-helpers';
+import { deleteKeysWithPrefix } from './redis-cleanup';
+import { uniqueName } from './unique-name';
+
+export const TEST_REDIS_URL = 'redis://127.0.0.1:6379';
+
+export interface PipelineTestEnv {
+  /** Key prefix (QUEUE_PREFIX); every key the test creates starts with it. */
+  readonly prefix: string;
+  readonly stream: string;
+  readonly dueslag: string;
+  /** Environment for loadConfig / spawned processes. */
+  readonly env: Record<string, string>;
+  /** Deletes the test's keys and its RabbitMQ queue. */
+  cleanup(): Promise<void>;
+}
+
+/**
+ * Unique queue, key and stream names for one test on the shared Redis and RabbitMQ.
+ * `overrides` are merged into the env (e.g. a private REDIS_URL or POLLER_MODE=poll).
+ */
+export function pipelineTestEnv(overrides: Record<string, string> = {}): PipelineTestEnv {
+  const prefix = uniqueName('t');
+  const stream = `${prefix}:events`;
+  const dueslag = `${prefix}-dueslag`;
+  const env: Record<string, string> = {
+    REDIS_URL: TEST_REDIS_URL,
+    AMQP_URL: TEST_AMQP_URL,
+    QUEUE_PREFIX: prefix,
+    EVENTS_STREAM: stream,
+    DUESLAG_QUEUE: dueslag,
+    LOG_LEVEL: 'warn',
+    POLLER_RETRY_MIN_MS: '100',
+    POLLER_RETRY_MAX_MS: '1000',
+    JOB_BACKOFF_MS: '200',
+    ...overrides,
+  };
+  return {
+    prefix,
+    stream,
+    dueslag,
+    env,
+    async cleanup() {
+      const redis = new Redis(env.REDIS_URL ?? TEST_REDIS_URL, {
+        maxRetriesPerRequest: 1,
+        lazyConnect: true,
+      });
+      redis.on('error', () => undefined);
+      try {
+        await redis.connect();
+        await deleteKeysWithPrefix(redis, prefix);
+      } catch {
+        // A private Redis may already be gone; nothing to clean there.
+      } finally {
+        redis.disconnect();
+      }
+      await deleteAmqpQueue(dueslag, env.AMQP_URL);
+    },
+  };
+}
