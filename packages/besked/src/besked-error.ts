@@ -1,0 +1,27 @@
+import type { BeskedErrorCode } from './error-codes';
+
+/** Ten or more digits in a row could be a CPR number: never let one into a message. */
+const DIGIT_RUN = /\d{10,}/g;
+
+/** Keeps messages to one line without anything that could be a CPR number. */
+function scrub(text: string): string {
+  return text.replace(/\s+/g, ' ').replace(DIGIT_RUN, '<digits>').trim();
+}
+
+/**
+ * Why a message could not be read. `code` is stable (see error-codes.ts); `path` is the element
+ * path where the problem is, e.g. `Haendelsesbesked/Beskedkuvert/Filtreringsdata/Beskedtype`.
+ * The message never contains payload text or a CPR number.
+ */
+export class BeskedError extends Error {
+  readonly code: BeskedErrorCode;
+  readonly path: string | undefined;
+
+  constructor(code: BeskedErrorCode, message: string, options?: { path?: string; cause?: unknown }) {
+    const path = options?.path === undefined ? undefined : scrub(options.path);
+    super(scrub(message), options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'BeskedError';
+    this.code = code;
+    this.path = path;
+  }
+}

@@ -1,0 +1,38 @@
+/** The small element tree xml-reader builds: only the envelope's own elements, nothing of the payload. */
+export interface XNode {
+  ns: string;
+  local: string;
+  /** Concatenated character data directly inside this element (untrimmed). */
+  text: string;
+  children: XNode[];
+  /** Attributes by local name, only for unprefixed attributes of the Base64 wrapper. */
+  attrs: Record<string, string> | undefined;
+  /** For a captured foreign element: its self-contained XML text. */
+  raw: string | undefined;
+  /** For Beskeddata: captured child elements and where they sit in the source. */
+  segments: Segment[] | undefined;
+  /** For Beskeddata: the source range of its content. */
+  contentStart: number;
+  contentEnd: number;
+}
+
+/** A captured element: source range and its self-contained serialization. */
+export interface Segment {
+  start: number;
+  end: number;
+  raw: string;
+}
+
+export function newNode(ns: string, local: string): XNode {
+  return {
+    ns,
+    local,
+    text: '',
+    children: [],
+    attrs: undefined,
+    raw: undefined,
+    segments: undefined,
+    contentStart: 0,
+    contentEnd: 0,
+  };
+}
