@@ -1,1 +1,28 @@
-export {};
+export { parseBesked } from './parse-besked';
+export type { ParseOptions } from './parse-options';
+export { DEFAULT_MAX_BYTES } from './parse-options';
+export { peekBeskedId } from './peek-besked-id';
+export { toCloudEvent, beskedToCloudEvent, type ToCloudEventOptions } from './to-cloud-event';
+export { BeskedError } from './besked-error';
+export { BESKED_ERROR_CODES, type BeskedErrorCode } from './error-codes';
+export {
+  DEFAULT_CATALOGUE,
+  createCatalogue,
+  parseCatalogueJson,
+  type CatalogueEntry,
+  type EventCatalogue,
+} from './event-catalogue';
+export {
+  PERSON_OBJEKTTYPE,
+  CPR_EVENT_TYPE,
+  BESKED_EVENT_TYPE,
+  eventSources,
+  type CprCloudEvent,
+  type CprEventData,
+  type RegistreringData,
+  type RelateretObjektData,
+  type BeskeddataData,
+} from './cloud-event';
+export { cloudEventJsonSchema } from './cloud-event-schema';
+export { toRfc3339 } from './timestamp';
+export type * from './besked-model';
