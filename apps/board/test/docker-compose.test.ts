@@ -1,0 +1,287 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { loadConfig, settingNames } from '@cprh/config';
+
+// There is no Docker engine here: the compose file must be right by construction, so this test
+// reads it the way `docker compose` would and checks what the product relies on.
+
+const ROOT = join(__dirname, '..', '..', '..');
+const composeText = readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8');
+
+interface Healthcheck {
+  test?: string | string[];
+}
+interface Service {
+  image?: string;
+  build?: string | { context?: string; dockerfile?: string };
+  command?: string | string[];
+  environment?: Record<string, string | number | boolean | null> | string[];
+  depends_on?: string[] | Record<string, { condition?: string }>;
+  healthcheck?: Healthcheck;
+  ports?: (string | number | { host_ip?: string; published?: string | number; target?: number })[];
+  volumes?: (string | { type?: string; source?: string; target?: string })[];
+  restart?: string;
+  stop_grace_period?: string;
+  container_name?: string;
+  profiles?: string[];
+}
+interface Compose {
+  services: Record<string, Service>;
+  volumes?: Record<string, unknown>;
+}
+
+// `merge: true` resolves `<<: *anchor` as compose does.
+const compose = parse(composeText, { merge: true }) as Compose;
+const services = compose.services;
+
+const APP_ENTRIES: Record<string, string> = {
+  poller: 'apps/poller/src/main.ts',
+  worker: 'apps/worker/src/main.ts',
+  board: 'apps/board/src/main.ts',
+  simulator: 'apps/simulator/src/main.ts',
+};
+const APPS = Object.keys(APP_ENTRIES);
+
+const service = (name: string): Service => {
+  const s = services[name];
+  if (!s) throw new Error(`service ${name} missing from docker-compose.yml`);
+  return s;
+};
+const argv = (cmd: string | string[] | undefined): string[] =>
+  cmd === undefined ? [] : Array.isArray(cmd) ? cmd.map(String) : cmd.split(/\s+/).filter(Boolean);
+const envOf = (s: Service): Record<string, string> => {
+  const e = s.environment ?? {};
+  if (Array.isArray(e)) {
+    return Object.fromEntries(e.map((kv) => [kv.split('=')[0] ?? '', kv.split('=').slice(1).join('=')]));
+  }
+  return Object.fromEntries(Object.entries(e).map(([k, v]) => [k, v === null ? '' : String(v)]));
+};
+
+/** `${NAME}`, `${NAME:-default}`, `${NAME-default}`, `${NAME:?err}`, `${NAME?err}`, `$NAME`. */
+const INTERPOLATION = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g;
+function interpolatedNames(text: string): string[] {
+  return [...text.matchAll(INTERPOLATION)].map((m) => m[1] ?? m[4] ?? '');
+}
+/** The value compose would use when the user sets only the required variables (`:?`). */
+function resolve(value: string, required: Record<string, string>): string {
+  return value.replace(
+    INTERPOLATION,
+    (_all, name: string | undefined, op: string | undefined, arg: string | undefined) => {
+      if (name === undefined) throw new Error(`bare $VAR interpolation in "${value}": use \${VAR:-default}`);
+      if (op === ':-' || op === '-') return arg ?? '';
+      if (op === ':?' || op === '?') {
+        const v = required[name];
+        if (v === undefined) throw new Error(`test has no value for required ${name}`);
+        return v;
+      }
+      throw new Error(`unsupported interpolation of ${name} in "${value}"`);
+    },
+  );
+}
+function seconds(d: string | undefined): number {
+  if (d === undefined) return 10; // compose default
+  const m = /^(?:(\d+)m)?(?:(\d+)s)?$/.exec(d);
+  if (!m || d === '') throw new Error(`cannot read duration ${d}`);
+  return Number(m[1] ?? 0) * 60 + Number(m[2] ?? 0);
+}
+function published(p: NonNullable<Service['ports']>[number]): {
+  hostIp: string | undefined;
+  host: string;
+  target: string;
+} {
+  if (typeof p === 'object') {
+    return { hostIp: p.host_ip, host: String(p.published ?? ''), target: String(p.target ?? '') };
+  }
+  const parts = String(p).split(':');
+  if (parts.length === 3) return { hostIp: parts[0], host: parts[1] ?? '', target: parts[2] ?? '' };
+  return { hostIp: undefined, host: parts[0] ?? '', target: parts[parts.length - 1] ?? '' };
+}
+
+describe('docker-compose.yml', () => {
+  it('has exactly the product services', () => {
+    expect(Object.keys(services).sort()).toEqual([
+      'board',
+      'poller',
+      'rabbitmq',
+      'redis',
+      'simulator',
+      'worker',
+    ]);
+  });
+
+  it('runs Redis 7 with AOF (fsync every second), noeviction, a named volume and a ping healthcheck', () => {
+    const redis = service('redis');
+    expect(redis.image).toBe('redis:7-alpine');
+    const cmd = argv(redis.command);
+    expect(cmd[0]).toBe('redis-server');
+    const flag = (name: string) => cmd[cmd.indexOf(name) + 1];
+    expect(cmd).toContain('--appendonly');
+    expect(flag('--appendonly')).toBe('yes');
+    expect(flag('--appendfsync')).toBe('everysec');
+    expect(flag('--maxmemory-policy')).toBe('noeviction');
+    const dataVolume = (redis.volumes ?? []).map(String).find((v) => v.endsWith(':/data'));
+    expect(dataVolume).toBeDefined();
+    const volumeName = dataVolume?.split(':')[0] ?? '';
+    expect(volumeName).not.toMatch(/^[./~]/); // a named volume, not a bind mount
+    expect(Object.keys(compose.volumes ?? {})).toContain(volumeName);
+    expect(argv(redis.healthcheck?.test).join(' ')).toMatch(/redis-cli ping$/);
+  });
+
+  it('runs RabbitMQ 3.13 with the management plugin and a diagnostics healthcheck', () => {
+    const mq = service('rabbitmq');
+    expect(mq.image).toBe('rabbitmq:3.13-management-alpine');
+    expect(argv(mq.healthcheck?.test).join(' ')).toMatch(/rabbitmq-diagnostics -q ping$/);
+  });
+
+  it('builds every app service from the one Dockerfile and runs its own entry file, which exists', () => {
+    const images = new Set<string>();
+    for (const name of APPS) {
+      const s = service(name);
+      const build = typeof s.build === 'string' ? { context: s.build } : s.build;
+      expect(build?.context).toBe('.');
+      expect(build?.dockerfile ?? 'Dockerfile').toBe('Dockerfile');
+      images.add(s.image ?? `(none for ${name})`);
+      expect(argv(s.command)).toEqual(['node', '--require', 'tsx/cjs', APP_ENTRIES[name]]);
+      const entry = APP_ENTRIES[name] ?? '';
+      expect([name, entry, existsSync(join(ROOT, entry)) ? 'exists' : 'missing']).toEqual([
+        name,
+        entry,
+        'exists',
+      ]);
+    }
+    expect(images.size).toBe(1);
+    expect(existsSync(join(ROOT, 'Dockerfile'))).toBe(true);
+  });
+
+  it('gives every service an image or a build and restarts it unless stopped; nothing uses profiles', () => {
+    for (const [name, s] of Object.entries(services)) {
+      expect([name, Boolean(s.image ?? s.build)]).toEqual([name, true]);
+      expect([name, s.restart]).toEqual([name, 'unless-stopped']);
+      // Profile-free: `docker compose up` starts the simulator too, for the demo.
+      expect([name, s.profiles]).toEqual([name, undefined]);
+    }
+  });
+
+  it('starts apps only after their dependencies are healthy', () => {
+    for (const name of APPS) {
+      const deps = service(name).depends_on;
+      expect(Array.isArray(deps)).toBe(false); // the list form cannot wait for health
+      const entries = Object.entries((deps ?? {}) as Record<string, { condition?: string }>);
+      expect(entries.map(([d]) => d)).toContain('redis');
+      for (const [dep, { condition }] of entries) {
+        expect([name, dep, condition]).toEqual([name, dep, 'service_healthy']);
+        expect(service(dep).healthcheck?.test).toBeDefined();
+      }
+    }
+    const pollerDeps = Object.keys(service('poller').depends_on ?? {});
+    expect(pollerDeps).toEqual(expect.arrayContaining(['redis', 'rabbitmq']));
+    expect(Object.keys(service('simulator').depends_on ?? {})).toContain('rabbitmq');
+  });
+
+  it('points the apps at the compose Redis and RabbitMQ', () => {
+    for (const name of APPS) {
+      const env = envOf(service(name));
+      expect([name, env.REDIS_URL]).toEqual([name, 'redis://redis:6379']);
+      expect([name, env.AMQP_URL]).toEqual([name, 'amqp://guest:guest@rabbitmq:5672']);
+    }
+  });
+
+  it('names only real settings, and each app service config loads', () => {
+    const known = new Set(settingNames());
+    for (const name of APPS) {
+      const env = envOf(service(name));
+      for (const key of Object.keys(env)) expect([name, key, known.has(key)]).toEqual([name, key, true]);
+      for (const value of Object.values(env)) {
+        for (const v of interpolatedNames(value)) expect([name, v, known.has(v)]).toEqual([name, v, true]);
+      }
+      const resolved = Object.fromEntries(
+        Object.entries(env).map(([k, v]) => [k, resolve(v, { BOARD_PASSWORD: 'from-the-environment' })]),
+      );
+      expect(() => loadConfig(resolved)).not.toThrow();
+    }
+  });
+
+  it('commits no secret values: secrets come from the environment without a default', () => {
+    const secretName = /PASSWORD|SECRET|TOKEN|PRIVATE|(^|_)KEY$/i;
+    for (const [name, s] of Object.entries(services)) {
+      for (const [key, value] of Object.entries(envOf(s))) {
+        if (!secretName.test(key)) continue;
+        expect([name, key, value]).toEqual([
+          name,
+          key,
+          expect.stringMatching(new RegExp(`^\\$\\{${key}:?\\?[^}]*\\}$`)),
+        ]);
+      }
+      for (const value of Object.values(envOf(s))) {
+        // Credentials inside URLs: only RabbitMQ's public local default, on the private network.
+        const userinfo = /^[a-z]+:\/\/([^@/]+)@/i.exec(value)?.[1];
+        if (userinfo !== undefined) expect([name, userinfo]).toEqual([name, 'guest:guest']);
+      }
+    }
+    expect(envOf(service('board')).BOARD_PASSWORD).toMatch(/^\$\{BOARD_PASSWORD:\?/);
+  });
+
+  it('publishes the board on 127.0.0.1:3000 only, with credentials since it binds 0.0.0.0 inside', () => {
+    const board = service('board');
+    expect((board.ports ?? []).map(published)).toEqual([
+      { hostIp: '127.0.0.1', host: '3000', target: '3000' },
+    ]);
+    const env = envOf(board);
+    const cfg = loadConfig(
+      Object.fromEntries(Object.entries(env).map(([k, v]) => [k, resolve(v, { BOARD_PASSWORD: 'x' })])),
+    );
+    expect(cfg.board.port).toBe(3000);
+    if (!['127.0.0.1', 'localhost', '::1'].includes(cfg.board.host))
+      expect(cfg.board.credentials).toBeDefined();
+    // Nothing else is reachable from outside this machine either.
+    for (const [name, s] of Object.entries(services)) {
+      for (const p of (s.ports ?? []).map(published)) expect([name, p.hostIp]).toEqual([name, '127.0.0.1']);
+    }
+  });
+
+  it('lets the worker scale and gives in-flight work time to finish', () => {
+    const worker = service('worker');
+    expect(worker.ports).toBeUndefined();
+    for (const [name, s] of Object.entries(services))
+      expect([name, s.container_name]).toEqual([name, undefined]);
+    expect(seconds(worker.stop_grace_period)).toBeGreaterThanOrEqual(30);
+    expect(seconds(service('poller').stop_grace_period)).toBeGreaterThanOrEqual(30);
+  });
+});
+
+describe('Dockerfile', () => {
+  const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
+  const instructions = dockerfile
+    .replace(/\\\n/g, ' ')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('#'));
+
+  it('builds on Node 20 (bookworm-slim)', () => {
+    const froms = instructions.filter((l) => /^FROM\s/i.test(l));
+    expect(froms).toEqual(['FROM node:20-bookworm-slim']);
+  });
+
+  it('pins pnpm 12.4.2, the same as package.json, and installs from the lockfile', () => {
+    expect(dockerfile).toContain('npm i -g -E pnpm@12.4.2');
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { packageManager?: string };
+    expect(pkg.packageManager).toBe('pnpm@12.4.2');
+    expect(instructions.some((l) => /^RUN .*pnpm install --frozen-lockfile/.test(l))).toBe(true);
+  });
+
+  it('runs as the non-root user node', () => {
+    const users = instructions.filter((l) => /^USER\s/i.test(l));
+    expect(users[users.length - 1]).toBe('USER node');
+    // Everything after the switch (install, CMD) runs as node.
+    const switchAt = instructions.lastIndexOf('USER node');
+    expect(instructions.findIndex((l) => /pnpm install/.test(l))).toBeGreaterThan(switchAt);
+  });
+
+  it('keeps node_modules, git, local secrets and the dev PKI out of the build context', () => {
+    const ignore = readFileSync(join(ROOT, '.dockerignore'), 'utf8')
+      .split('\n')
+      .map((l) => l.trim());
+    for (const entry of ['**/node_modules', '.git', '.env', 'certs/dev']) expect(ignore).toContain(entry);
+  });
+});
