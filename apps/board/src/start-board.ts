@@ -112,7 +112,10 @@ export async function startBoard(config: Config, opts: BoardOptions = {}): Promi
     (closing ??= (async () => {
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
+      // A browser tab polling the board keeps a connection busy; do not wait for it for long.
+      const force = setTimeout(() => server.closeAllConnections(), 3000);
       await stopped;
+      clearTimeout(force);
       await Promise.allSettled([inbox.close(), dead.close()]);
       redis.disconnect();
     })());
