@@ -1,1 +1,1 @@
-export {};
+export { startPoller } from './start-poller';

@@ -21,3 +21,6 @@ export { DISPATCH_LUA } from './dispatch-script';
 export { routeTargets, type RoutingKeys } from './route-targets';
 export { EventDispatcher, type DispatchableEvent, type DispatchResult } from './event-dispatcher';
 export { DeadLetters, type Failure } from './dead-letters';
+export { logRedisErrors } from './redis-error-log';
+export { runAsProcess, oneLine, type RunningService } from './run-as-process';
+export { eventSources } from '@cprh/besked';

@@ -1,6 +1,99 @@
+import { parseArgs } from 'node:util';
+import { loadConfig } from '@cprh/config';
+import {
+  createDeadQueue,
+  createInboxQueue,
+  createProducerRedis,
+  DeadLetters,
+  PipelineError,
+  safeUrl,
+  type DeadLetterData,
+} from '@cprh/pipeline';
+import type { Job } from 'bullmq';
 import type { Command } from '../command';
+import { UsageError } from '../command';
 
-export const dlq: Command = async () => {
-  process.stderr.write('cprh dlq: not implemented yet\n');
-  return 1;
+const USAGE = 'usage: cprh dlq list | show ID [--raw] | replay ID|--all | purge';
+
+/**
+ * `cprh dlq`: inspect and replay dead letters. `replay` re-enqueues the raw message into the inbox
+ * under a new job id (see DeadLetters.replay), so it goes through the worker's exactly-once
+ * dispatch with the worker's current settings: an event already in the stream is not written twice.
+ */
+export const dlq: Command = async (argv) => {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: { all: { type: 'boolean' }, raw: { type: 'boolean' } },
+      allowPositionals: true,
+    });
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message}\n${USAGE}`);
+  }
+  const [sub, id, ...extra] = parsed.positionals;
+  if (extra.length > 0) throw new UsageError(USAGE);
+  const { all, raw } = parsed.values;
+  switch (sub) {
+    case 'list':
+    case 'purge':
+      if (id !== undefined || all || raw) throw new UsageError(USAGE);
+      break;
+    case 'show':
+      if (id === undefined || all) throw new UsageError(`show needs an ID\n${USAGE}`);
+      break;
+    case 'replay':
+      if ((id === undefined) === !all || raw) throw new UsageError(`replay needs an ID or --all\n${USAGE}`);
+      break;
+    default:
+      throw new UsageError(USAGE);
+  }
+
+  const config = loadConfig();
+  const redis = createProducerRedis(config.redis.url, 'cprh-dlq');
+  redis.on('error', () => undefined);
+  try {
+    await redis.connect();
+  } catch (err) {
+    throw new PipelineError(
+      'PIPELINE_REDIS_UNREACHABLE',
+      `Redis is not reachable at ${safeUrl(config.redis.url)}; start it with \`redis-server\``,
+      { cause: err },
+    );
+  }
+  const inbox = createInboxQueue(redis, config.pipeline);
+  const dead = createDeadQueue(redis, config.pipeline);
+  const dl = new DeadLetters(dead, inbox);
+  const out = (s: string): boolean => process.stdout.write(s + '\n');
+  try {
+    if (sub === 'list') {
+      const jobs = await dl.list();
+      if (jobs.length === 0) out('no dead letters');
+      for (const j of jobs) out(summary(j));
+    } else if (sub === 'show' && id !== undefined) {
+      const j = await dl.get(id);
+      const { raw: xml, ...meta } = j.data;
+      out(JSON.stringify({ id: j.id, ...meta, rawBytes: Buffer.byteLength(xml) }, null, 2));
+      // The raw XML holds CPR numbers: only on request, to the operator's terminal.
+      if (raw) out(xml);
+    } else if (sub === 'replay') {
+      const ids = all ? await dl.replayAll() : [await dl.replay(id ?? '')];
+      for (const newId of ids) out(`replayed as inbox job ${newId}`);
+      out(`replayed ${ids.length} dead letter${ids.length === 1 ? '' : 's'}`);
+    } else if (sub === 'purge') {
+      const n = await dl.purge();
+      out(`purged ${n} dead letter${n === 1 ? '' : 's'}`);
+    }
+    return 0;
+  } finally {
+    await inbox.close().catch(() => undefined);
+    await dead.close().catch(() => undefined);
+    redis.disconnect();
+  }
 };
+
+function summary(j: Job<DeadLetterData>): string {
+  const d = j.data;
+  const when = new Date(d.lastFailedAt).toISOString();
+  return `${j.id}  ${d.code}  attempts=${d.attempts}  last=${when}  ${d.message}`;
+}

@@ -1,6 +1,29 @@
+import { loadConfig } from '@cprh/config';
+import { createLogger } from '@cprh/pipeline';
 import type { Command } from '../command';
+import { UsageError } from '../command';
+import { startServices } from '../start-services';
 
-export const start: Command = async () => {
-  process.stderr.write('cprh start: not implemented yet\n');
-  return 1;
+/**
+ * `cprh start`: runs the services in this process until SIGTERM or SIGINT, then stops taking
+ * messages, lets work in progress finish, closes connections and exits 0.
+ */
+export const start: Command = async (argv) => {
+  if (argv.length > 0) throw new UsageError('takes no arguments (settings come from the environment)');
+  const config = loadConfig();
+  const log = createLogger('cprh', config.log.level);
+  const running = await startServices(config, log);
+  log.info('cprh ready');
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGTERM', resolve);
+    process.once('SIGINT', resolve);
+  });
+  log.info({ signal }, 'cprh stopping');
+  // A second signal while stopping exits at once.
+  const force = (): never => process.exit(1);
+  process.once('SIGTERM', force);
+  process.once('SIGINT', force);
+  await running.stop();
+  log.info('cprh stopped');
+  return 0;
 };

@@ -1,0 +1,45 @@
+import type { Config } from '@cprh/config';
+import { startPoller } from '@cprh/poller';
+import { oneLine, type Logger, type RunningService } from '@cprh/pipeline';
+import { startWorker } from '@cprh/worker';
+
+/** One part of `cprh start`; the lead adds the ops board and the simulator here. */
+interface ServiceEntry {
+  name: string;
+  start: (config: Config, log: Logger) => Promise<RunningService>;
+}
+
+/**
+ * Services `cprh start` runs in one process, in start order. Stop runs in reverse: the poller
+ * stops taking messages before the worker finishes the jobs in hand.
+ */
+export const services: ServiceEntry[] = [
+  { name: 'worker', start: startWorker },
+  { name: 'poller', start: startPoller },
+];
+
+/**
+ * Starts every service; if one fails to start, stops those already running and rejects with that
+ * service's one-line error.
+ */
+export async function startServices(config: Config, log: Logger): Promise<RunningService> {
+  const running: { name: string; service: RunningService }[] = [];
+  const stopAll = async (): Promise<void> => {
+    for (const r of [...running].reverse()) {
+      try {
+        await r.service.stop();
+      } catch (err) {
+        log.error({ service: r.name, err: oneLine(err) }, 'service did not stop cleanly');
+      }
+    }
+  };
+  for (const s of services) {
+    try {
+      running.push({ name: s.name, service: await s.start(config, log.child({ service: s.name })) });
+    } catch (err) {
+      await stopAll();
+      throw err;
+    }
+  }
+  return { stop: stopAll };
+}

@@ -1,0 +1,21 @@
+import type { Channel, Message } from 'amqplib';
+import type { ReceivedMessage } from '@cprh/pipeline';
+
+/** A message taken from the dueslag and not yet acked, with the channel its delivery tag belongs to. */
+export interface Delivery {
+  channel: Channel;
+  msg: Message;
+  receivedAt: number;
+}
+
+export function toReceived(d: Delivery): ReceivedMessage {
+  const messageId: unknown = d.msg.properties.messageId;
+  return {
+    body: d.msg.content,
+    amqp: {
+      messageId: typeof messageId === 'string' ? messageId : undefined,
+      redelivered: d.msg.fields.redelivered,
+      receivedAt: d.receivedAt,
+    },
+  };
+}

@@ -1,0 +1,4 @@
+import { runAsProcess } from '@cprh/pipeline';
+import { startPoller } from './start-poller';
+
+runAsProcess('poller', startPoller);

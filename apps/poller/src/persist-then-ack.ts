@@ -1,0 +1,72 @@
+import type { Channel } from 'amqplib';
+import {
+  backoffDelay,
+  oneLine,
+  sleep,
+  type FaultInjector,
+  type InboxWriter,
+  type Logger,
+} from '@cprh/pipeline';
+import { toReceived, type Delivery } from './delivery';
+
+export type BatchOutcome = 'acked' | 'abandoned';
+
+export interface PersistThenAckOptions {
+  writer: InboxWriter;
+  faults: FaultInjector;
+  retry: { minMs: number; maxMs: number };
+  log: Logger;
+  /** The channel currently open; a batch from any other channel can no longer be acked. */
+  currentChannel: () => Channel | undefined;
+  /** Aborted when the poller must give up waiting for Redis (shutdown deadline). */
+  signal: AbortSignal;
+}
+
+/**
+ * The one code path both modes use: store a batch in the inbox, THEN ack it upstream with a single
+ * `multiple` ack. While Redis refuses writes the batch is held (unacked) and retried with backoff;
+ * `onStall` lets the caller stop taking more messages meanwhile. Nothing is acked that is not
+ * stored. If the channel dies or the poller gives up, the batch is abandoned unacked: RabbitMQ
+ * redelivers it and the BeskedId job ids make the second store a no-op.
+ */
+export class PersistThenAck {
+  constructor(private readonly o: PersistThenAckOptions) {}
+
+  async run(batch: readonly Delivery[], onStall?: () => void): Promise<BatchOutcome> {
+    const last = batch[batch.length - 1];
+    if (last === undefined) return 'acked';
+    const messages = batch.map(toReceived);
+    for (let attempt = 0; ; attempt++) {
+      if (this.o.currentChannel() !== last.channel) return 'abandoned';
+      try {
+        await this.o.writer.persist(messages);
+        if (attempt > 0)
+          this.o.log.info({ attempts: attempt + 1, size: batch.length }, 'inbox write succeeded again');
+        break;
+      } catch (err) {
+        if (attempt === 0) {
+          this.o.log.warn(
+            { err: oneLine(err), size: batch.length },
+            'inbox write failed; holding the batch unacked',
+          );
+          onStall?.();
+        }
+        if (this.o.signal.aborted) return 'abandoned';
+        await sleep(backoffDelay(attempt, this.o.retry.minMs, this.o.retry.maxMs), this.o.signal);
+        if (this.o.signal.aborted) return 'abandoned';
+      }
+    }
+    // TEST-ONLY (FAULT_INJECT=crash-after-persist): die with the batch stored but not acked.
+    this.o.faults.hit('crash-after-persist');
+    if (this.o.currentChannel() !== last.channel) return 'abandoned';
+    try {
+      // Tags are consecutive per channel and earlier batches are acked, so this acks exactly the batch.
+      last.channel.ack(last.msg, true);
+    } catch (err) {
+      this.o.log.warn({ err: oneLine(err) }, 'ack failed; RabbitMQ will redeliver the batch');
+      return 'abandoned';
+    }
+    this.o.log.debug({ size: batch.length }, 'batch stored and acked');
+    return 'acked';
+  }
+}

@@ -1,0 +1,113 @@
+import type { Config } from '@cprh/config';
+import { DueslagConnection } from '@cprh/kombit';
+import {
+  checkRedis,
+  createInboxQueue,
+  createProducerRedis,
+  createWorkerRedis,
+  eventSources,
+  FaultInjector,
+  InboxWriter,
+  logRedisErrors,
+  type Logger,
+  type RunningService,
+} from '@cprh/pipeline';
+import { ConsumeMode } from './consume-mode';
+import { PersistThenAck } from './persist-then-ack';
+import { PollMode } from './poll-mode';
+
+/** How long a stop waits for a held batch (Redis away) before leaving it unacked upstream. */
+const STOP_GRACE_MS = 10000;
+
+/**
+ * Starts the poller: checks Redis (reachable, noeviction) and RabbitMQ (reachable, dueslag there),
+ * then moves messages from the dueslag into the inbox, acking only what is stored.
+ * Rejects with a one-line error when a server is unreachable at start.
+ */
+export async function startPoller(config: Config, log: Logger): Promise<RunningService> {
+  const p = config.poller;
+  await checkRedis(config.redis.url, log);
+
+  const redis = createProducerRedis(config.redis.url, 'cprh-poller');
+  logRedisErrors(redis, log, 'poller');
+  await redis.connect();
+  const inbox = createInboxQueue(redis, config.pipeline);
+  inbox.on('error', (err) => log.debug({ err: err.message }, 'inbox queue error'));
+
+  const source = new DueslagConnection({
+    url: config.amqp.url,
+    queue: p.dueslagQueue,
+    declareQueue: p.declareQueue,
+    retry: p.retry,
+    log,
+    connectionName: `cprh-poller ${p.dueslagQueue}`,
+  });
+  try {
+    await source.start();
+  } catch (err) {
+    await inbox.close().catch(() => undefined);
+    redis.disconnect();
+    throw err;
+  }
+
+  const abort = new AbortController();
+  const persister = new PersistThenAck({
+    writer: new InboxWriter(redis, inbox, config.pipeline.seqKey, eventSources.dueslag(p.dueslagQueue)),
+    faults: new FaultInjector(config.pipeline.fault),
+    retry: p.retry,
+    log,
+    currentChannel: () => source.channel,
+    signal: abort.signal,
+  });
+
+  let mode: { stop(): Promise<void> };
+  let workerRedis: ReturnType<typeof createWorkerRedis> | undefined;
+  if (p.mode === 'consume') {
+    const consume = new ConsumeMode({
+      source,
+      queue: p.dueslagQueue,
+      prefetch: p.prefetch,
+      batchSize: p.batchSize,
+      lingerMs: p.lingerMs,
+      persister,
+      log,
+    });
+    consume.start();
+    mode = consume;
+  } else {
+    workerRedis = createWorkerRedis(config.redis.url, 'cprh-poller-scheduler');
+    logRedisErrors(workerRedis, log, 'poller-scheduler');
+    const poll = new PollMode({
+      source,
+      queue: p.dueslagQueue,
+      batchSize: p.batchSize,
+      intervalSeconds: p.pollIntervalSeconds,
+      schedulerQueue: p.schedulerQueue,
+      prefix: config.pipeline.queuePrefix,
+      redis,
+      workerRedis,
+      persister,
+      log,
+    });
+    await poll.start();
+    mode = poll;
+  }
+  log.info({ mode: p.mode, queue: p.dueslagQueue }, 'poller started');
+
+  return {
+    async stop() {
+      const deadline = setTimeout(() => abort.abort(), STOP_GRACE_MS);
+      try {
+        await mode.stop();
+      } finally {
+        clearTimeout(deadline);
+        abort.abort();
+      }
+      // Closing the channel returns anything still unacked to the queue.
+      await source.close();
+      await inbox.close().catch(() => undefined);
+      redis.disconnect();
+      workerRedis?.disconnect();
+    },
+  };
+}

@@ -1,0 +1,104 @@
+import { UnrecoverableError, type Job } from 'bullmq';
+import { BeskedError, beskedToCloudEvent, type CprCloudEvent, type EventCatalogue } from '@cprh/besked';
+import {
+  oneLine,
+  PipelineError,
+  type DeadLetters,
+  type EventDispatcher,
+  type FaultInjector,
+  type InboxJobData,
+  type InboxJobResult,
+  type Logger,
+} from '@cprh/pipeline';
+
+export interface InboxProcessorOptions {
+  dispatcher: EventDispatcher;
+  deadLetters: DeadLetters;
+  faults: FaultInjector;
+  catalogue: EventCatalogue;
+  maxBytes: number;
+  log: Logger;
+}
+
+/** Inbox job data plus when it first failed (kept across transient retries). */
+type JobData = InboxJobData & { firstFailedAt?: number };
+
+/**
+ * Processes one inbox job: parse and map (pure), then the exactly-once dispatch. A permanent error
+ * (the message can never be parsed) is recorded as a dead letter and fails the job at once
+ * (UnrecoverableError). Anything else is transient: BullMQ retries with exponential backoff, and
+ * the last attempt records a dead letter too, so no message ends without a trace.
+ */
+export function createInboxProcessor(o: InboxProcessorOptions) {
+  const deadLetter = async (job: Job<JobData>, code: string, message: string): Promise<void> => {
+    const now = Date.now();
+    await o.deadLetters.add(job.id ?? '', job.data, {
+      code,
+      message,
+      attempts: job.attemptsMade + 1,
+      firstFailedAt: job.data.firstFailedAt ?? now,
+      lastFailedAt: now,
+    });
+    o.log.warn({ jobId: job.id, code, attempts: job.attemptsMade + 1 }, 'message dead-lettered');
+  };
+
+  return async function processInboxJob(job: Job<JobData>): Promise<InboxJobResult> {
+    if (typeof job.data?.raw !== 'string' || typeof job.data.seq !== 'number') {
+      const err = new PipelineError('PIPELINE_JOB_INVALID', `inbox job ${job.id} has no raw message or seq`);
+      await deadLetter(job, err.code, err.message);
+      throw new UnrecoverableError(oneLine(err));
+    }
+    let event: CprCloudEvent;
+    try {
+      event = beskedToCloudEvent(job.data.raw, {
+        source: job.data.source,
+        maxBytes: o.maxBytes,
+        catalogue: o.catalogue,
+      });
+    } catch (err) {
+      if (err instanceof BeskedError) {
+        // If recording fails (Redis hiccup) this throws a transient error and the job retries.
+        await deadLetter(job, err.code, err.message);
+        throw new UnrecoverableError(`${err.code}: ${err.message}`);
+      }
+      throw err;
+    }
+
+    try {
+      const routing = {
+        eventNames: event.data.registreringer.flatMap((r) => (r.haendelse === null ? [] : [r.haendelse])),
+        beskedtype: event.data.beskedtype,
+      };
+      const result = await o.dispatcher.dispatch(event, job.data.seq, routing);
+      // TEST-ONLY (FAULT_INJECT=crash-after-dispatch): die with the event written, job not completed.
+      o.faults.hit('crash-after-dispatch');
+      o.log.debug({ jobId: job.id, eventId: event.id, written: result.written }, 'dispatched');
+      return { eventId: event.id, entryId: result.entryId, duplicate: !result.written };
+    } catch (err) {
+      await onTransientFailure(job, err);
+      throw err;
+    }
+  };
+
+  async function onTransientFailure(job: Job<JobData>, err: unknown): Promise<void> {
+    const attempts = job.opts.attempts ?? 1;
+    const code = (err as { code?: unknown }).code;
+    o.log.warn(
+      { jobId: job.id, attempt: job.attemptsMade + 1, of: attempts, err: oneLine(err) },
+      'dispatch failed',
+    );
+    try {
+      if (job.attemptsMade + 1 >= attempts) {
+        await deadLetter(
+          job,
+          typeof code === 'string' ? code : 'WORKER_RETRIES_EXHAUSTED',
+          `retries exhausted: ${oneLine(err)}`,
+        );
+      } else if (job.data.firstFailedAt === undefined) {
+        await job.updateData({ ...job.data, firstFailedAt: Date.now() });
+      }
+    } catch {
+      // Redis is away too; the job stays in the inbox (failed or retried) with its reason.
+    }
+  }
+}

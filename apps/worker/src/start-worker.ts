@@ -1,0 +1,77 @@
+import { Worker } from 'bullmq';
+import type { Config } from '@cprh/config';
+import {
+  checkRedis,
+  createDeadQueue,
+  createInboxQueue,
+  createProducerRedis,
+  createWorkerRedis,
+  DeadLetters,
+  EventDispatcher,
+  FaultInjector,
+  logRedisErrors,
+  type InboxJobData,
+  type InboxJobResult,
+  type Logger,
+  type RunningService,
+} from '@cprh/pipeline';
+import { createInboxProcessor } from './inbox-processor';
+import { loadCatalogue } from './load-catalogue';
+
+/**
+ * Starts the worker: checks Redis (reachable, noeviction), then processes inbox jobs with
+ * `WORKER_CONCURRENCY` in parallel. Rejects with a one-line error when Redis is unreachable.
+ */
+export async function startWorker(config: Config, log: Logger): Promise<RunningService> {
+  const w = config.worker;
+  const catalogue = loadCatalogue(config.besked.catalogueFile);
+  await checkRedis(config.redis.url, log);
+
+  // Writes fail fast (job retries with backoff) rather than queueing while Redis is away.
+  const redis = createProducerRedis(config.redis.url, 'cprh-worker');
+  logRedisErrors(redis, log, 'worker');
+  await redis.connect();
+  const workerRedis = createWorkerRedis(config.redis.url, 'cprh-worker-jobs');
+  logRedisErrors(workerRedis, log, 'worker-jobs');
+
+  const inbox = createInboxQueue(redis, config.pipeline);
+  const dead = createDeadQueue(redis, config.pipeline);
+  inbox.on('error', (err) => log.debug({ err: err.message }, 'inbox queue error'));
+  dead.on('error', (err) => log.debug({ err: err.message }, 'dead queue error'));
+
+  const processor = createInboxProcessor({
+    dispatcher: new EventDispatcher(redis, config.pipeline),
+    deadLetters: new DeadLetters(dead, inbox),
+    faults: new FaultInjector(config.pipeline.fault),
+    catalogue,
+    maxBytes: config.besked.maxBytes,
+    log,
+  });
+
+  const worker = new Worker<InboxJobData, InboxJobResult>(config.pipeline.inboxQueue, processor, {
+    connection: workerRedis,
+    prefix: config.pipeline.queuePrefix,
+    concurrency: w.concurrency,
+    lockDuration: w.lockDurationMs,
+    stalledInterval: w.stalledIntervalMs,
+    maxStalledCount: w.maxStalledCount,
+    // Completed jobs stay long enough for the job-id check to drop redeliveries (the dispatch
+    // guard catches anything later); failed ones have their copy in the dead-letter queue.
+    removeOnComplete: { age: w.keepCompletedSeconds },
+    removeOnFail: { age: w.keepFailedSeconds },
+  });
+  worker.on('error', (err) => log.warn({ err: err.message }, 'worker error'));
+  await worker.waitUntilReady();
+  log.info({ queue: config.pipeline.inboxQueue, concurrency: w.concurrency }, 'worker started');
+
+  return {
+    async stop() {
+      // Waits for jobs in progress; no new ones are taken.
+      await worker.close();
+      await inbox.close().catch(() => undefined);
+      await dead.close().catch(() => undefined);
+      redis.disconnect();
+      workerRedis.disconnect();
+    },
+  };
+}
