@@ -21,7 +21,8 @@ export interface QueueMetricsSources {
   readonly redis: Redis;
   readonly inbox: Queue;
   readonly dead: Queue;
-  readonly eventsStream: string;
+  /** The events stream first, then any route streams (configured names, never message data). */
+  readonly streams: readonly string[];
   /** A scrape never waits longer than this for Redis. */
   readonly timeoutMs: number;
 }
@@ -55,7 +56,7 @@ export function createQueueMetrics(src: QueueMetricsSources): QueueMetrics {
   });
   const streamLength = new Gauge({
     name: 'cprh_events_stream_length',
-    help: 'Entries in the events stream (XLEN).',
+    help: 'Entries in the events stream and each route stream (XLEN).',
     labelNames: ['stream'] as const,
     registers: [registry],
   });
@@ -66,12 +67,12 @@ export function createQueueMetrics(src: QueueMetricsSources): QueueMetrics {
   });
 
   async function read() {
-    const [inbox, dead, xlen] = await Promise.all([
+    const [inbox, dead, lengths] = await Promise.all([
       src.inbox.getJobCounts(...JOB_STATES),
       src.dead.getJobCounts(...JOB_STATES),
-      src.redis.xlen(src.eventsStream),
+      Promise.all(src.streams.map((stream) => src.redis.xlen(stream))),
     ]);
-    return { inbox, dead, xlen };
+    return { inbox, dead, lengths };
   }
 
   async function refresh(): Promise<void> {
@@ -87,7 +88,7 @@ export function createQueueMetrics(src: QueueMetricsSources): QueueMetrics {
         { queue: src.dead.name },
         DEAD_LETTER_STATES.reduce((sum, s) => sum + (r.dead[s] ?? 0), 0),
       );
-      streamLength.set({ stream: src.eventsStream }, r.xlen);
+      src.streams.forEach((stream, i) => streamLength.set({ stream }, r.lengths[i] ?? 0));
       redisUp.set(1);
     } catch {
       // Unknown is not zero: drop the values rather than report stale or false counts.

@@ -69,7 +69,8 @@ export async function startBoard(config: Config, opts: BoardOptions = {}): Promi
   const dead = new Queue(pipeline.deadQueue, queueOpts);
   for (const q of [inbox, dead]) q.on('error', () => undefined); // already logged by the connection
 
-  const metrics = createQueueMetrics({ redis, inbox, dead, eventsStream: pipeline.eventsStream, timeoutMs });
+  const streams = [...new Set([pipeline.eventsStream, ...pipeline.routes.map((r) => r.stream)])];
+  const metrics = createQueueMetrics({ redis, inbox, dead, streams, timeoutMs });
 
   const app = express();
   app.disable('x-powered-by');

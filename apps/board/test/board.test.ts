@@ -30,6 +30,7 @@ describe('ops board against the real Redis', () => {
     INBOX_QUEUE: `inbox-${suffix}`,
     DEAD_QUEUE: `dead-${suffix}`,
     EVENTS_STREAM: `cprh-test-board-${suffix}:events`,
+    ROUTES: `foedsel=cprh-test-board-${suffix}:events:foedsel`,
     BOARD_PORT: '0',
     LOG_LEVEL: 'silent',
   };
@@ -51,7 +52,7 @@ describe('ops board against the real Redis', () => {
   afterAll(async () => {
     await inbox.obliterate({ force: true });
     await dead.obliterate({ force: true });
-    await redis.del(env.EVENTS_STREAM);
+    await redis.del(env.EVENTS_STREAM, `cprh-test-board-${suffix}:events:foedsel`);
     await Promise.all([inbox.close(), dead.close()]);
     redis.disconnect();
   });
@@ -99,6 +100,7 @@ describe('ops board against the real Redis', () => {
     await dead.add('dead-letter', { code: 'X' }, { jobId: `dead-a-${suffix}` });
     await dead.add('dead-letter', { code: 'Y' }, { jobId: `dead-b-${suffix}` });
     for (let i = 0; i < 5; i++) await redis.xadd(env.EVENTS_STREAM, '*', 'id', `e${i}`);
+    await redis.xadd(`cprh-test-board-${suffix}:events:foedsel`, '*', 'id', 'e1');
 
     const res = await fetch(`${b.url}metrics`);
     expect(res.status).toBe(200);
@@ -115,6 +117,7 @@ describe('ops board against the real Redis', () => {
     expect(value(`cprh_queue_jobs{queue="${env.DEAD_QUEUE}",state="waiting"}`)).toBe(2);
     expect(value(`cprh_dead_letters{queue="${env.DEAD_QUEUE}"}`)).toBe(2);
     expect(value(`cprh_events_stream_length{stream="${env.EVENTS_STREAM}"}`)).toBe(5);
+    expect(value(`cprh_events_stream_length{stream="cprh-test-board-${suffix}:events:foedsel"}`)).toBe(1);
     expect(value('cprh_redis_up')).toBe(1);
     expect(text).toMatch(/^process_cpu_user_seconds_total /m);
     // Ids never become labels.
