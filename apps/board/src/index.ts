@@ -1,3 +1,4 @@
 export { startBoard, type RunningBoard, type BoardOptions } from './start-board';
+export { startBoardService } from './board-service';
 export { BoardError } from './board-error';
 export { BoardErrorCode } from './error-codes';

@@ -4,8 +4,8 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import pino, { type Logger } from 'pino';
 import type { Config } from '@cprh/config';
+import { createLogger, type Logger } from '@cprh/pipeline';
 import { basicAuth } from './basic-auth';
 import { hostForUrl, isLoopbackHost } from './bind-address';
 import { BoardError } from './board-error';
@@ -33,7 +33,7 @@ export interface BoardOptions {
  */
 export async function startBoard(config: Config, opts: BoardOptions = {}): Promise<RunningBoard> {
   const { board, pipeline } = config;
-  const log = opts.logger ?? pino({ level: config.log.level });
+  const log = opts.logger ?? createLogger('board', config.log.level);
   const timeoutMs = opts.redisTimeoutMs ?? 2000;
 
   if (!board.credentials && !isLoopbackHost(board.host)) {

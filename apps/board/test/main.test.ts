@@ -61,17 +61,19 @@ describe('apps/board/src/main.ts', () => {
     }
   });
 
-  it('refuses a non-loopback host without credentials: one line, exit 1', async () => {
+  it('refuses a non-loopback host without credentials: one line with the code, exit 1', async () => {
     const p = run({ ...base, BOARD_HOST: '0.0.0.0' });
     expect(await p.exited).toBe(1);
     expect(p.err().trim().split('\n')).toEqual([
-      expect.stringMatching(/^Refusing to serve the board on 0\.0\.0\.0/),
+      expect.stringMatching(/^board: BOARD_UNPROTECTED_BIND: Refusing to serve the board on 0\.0\.0\.0 /),
     ]);
   });
 
-  it('names a bad setting in one line, exit 2', async () => {
+  it('names a bad setting in one line, exit 1', async () => {
     const p = run({ ...base, BOARD_USER: 'ops' });
-    expect(await p.exited).toBe(2);
-    expect(p.err().trim()).toBe('Invalid setting BOARD_PASSWORD: required when BOARD_USER is set');
+    expect(await p.exited).toBe(1);
+    expect(p.err().trim()).toBe(
+      'board: CONFIG_INVALID: Invalid setting BOARD_PASSWORD: required when BOARD_USER is set',
+    );
   });
 });
