@@ -10,18 +10,17 @@ RUN apt-get update \
 # Exactly the pnpm the lockfile was made with (package.json "packageManager").
 RUN npm i -g -E pnpm@12.4.2
 
-ENV CI=true
 WORKDIR /app
 RUN chown node:node /app
 USER node
 
 # Dependencies first, from the lockfile alone, so a source change does not re-download them.
 COPY --chown=node:node package.json pnpm-lock.yaml pnpm-workspace.yaml ./
-RUN pnpm fetch
+RUN CI=true pnpm fetch
 
 COPY --chown=node:node . .
 # tsx and the test tools are devDependencies: install all of them (tsx runs the processes).
-RUN pnpm install --frozen-lockfile --offline \
+RUN CI=true pnpm install --frozen-lockfile --offline \
   && mkdir -p certs/dev
 
 ENV NODE_ENV=production
