@@ -177,6 +177,14 @@ export function readXml(xml: string, strictEncoding: boolean): ReadResult {
     }
     const parent = top;
     if (parent === undefined) {
+      // Read here: saxes resets xmlDecl when the document ends.
+      const enc = parser.xmlDecl.encoding;
+      if (strictEncoding && enc !== undefined && !/^(utf-?8|us-ascii)$/i.test(enc)) {
+        throw new BeskedError(
+          'BESKED_XML_MALFORMED',
+          `the XML declaration names encoding "${enc}"; only UTF-8 is accepted`,
+        );
+      }
       if (!(
         (tag.uri === NS_KUVERT && tag.local === 'Haendelsesbesked') ||
         (tag.uri === NS_STS && tag.local === 'ModtagBeskedInput')
@@ -261,13 +269,6 @@ export function readXml(xml: string, strictEncoding: boolean): ReadResult {
   } catch (err) {
     if (err instanceof BeskedError) throw err;
     throw malformed(parser, xml, err);
-  }
-  const enc = parser.xmlDecl.encoding;
-  if (strictEncoding && enc !== undefined && !/^(utf-?8|us-ascii)$/i.test(enc)) {
-    throw new BeskedError(
-      'BESKED_XML_MALFORMED',
-      `the XML declaration names encoding "${enc}"; only UTF-8 is accepted`,
-    );
   }
   if (root === undefined) {
     throw new BeskedError('BESKED_XML_MALFORMED', 'document has no root element');
