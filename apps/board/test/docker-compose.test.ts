@@ -1,102 +1,23 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
 import { loadConfig, settingNames } from '@cprh/config';
+import {
+  APP_ENTRIES,
+  APPS,
+  ROOT,
+  argv,
+  compose,
+  envOf,
+  interpolatedNames,
+  published,
+  resolve,
+  seconds,
+  service,
+  services,
+} from './compose-file';
 
 // There is no Docker engine here: the compose file must be right by construction, so this test
 // reads it the way `docker compose` would and checks what the product relies on.
-
-const ROOT = join(__dirname, '..', '..', '..');
-const composeText = readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8');
-
-interface Healthcheck {
-  test?: string | string[];
-}
-interface Service {
-  image?: string;
-  build?: string | { context?: string; dockerfile?: string };
-  command?: string | string[];
-  environment?: Record<string, string | number | boolean | null> | string[];
-  depends_on?: string[] | Record<string, { condition?: string }>;
-  healthcheck?: Healthcheck;
-  ports?: (string | number | { host_ip?: string; published?: string | number; target?: number })[];
-  volumes?: (string | { type?: string; source?: string; target?: string })[];
-  restart?: string;
-  stop_grace_period?: string;
-  container_name?: string;
-  profiles?: string[];
-}
-interface Compose {
-  services: Record<string, Service>;
-  volumes?: Record<string, unknown>;
-}
-
-// `merge: true` resolves `<<: *anchor` as compose does.
-const compose = parse(composeText, { merge: true }) as Compose;
-const services = compose.services;
-
-const APP_ENTRIES: Record<string, string> = {
-  poller: 'apps/poller/src/main.ts',
-  worker: 'apps/worker/src/main.ts',
-  board: 'apps/board/src/main.ts',
-  simulator: 'apps/simulator/src/main.ts',
-};
-const APPS = Object.keys(APP_ENTRIES);
-
-const service = (name: string): Service => {
-  const s = services[name];
-  if (!s) throw new Error(`service ${name} missing from docker-compose.yml`);
-  return s;
-};
-const argv = (cmd: string | string[] | undefined): string[] =>
-  cmd === undefined ? [] : Array.isArray(cmd) ? cmd.map(String) : cmd.split(/\s+/).filter(Boolean);
-const envOf = (s: Service): Record<string, string> => {
-  const e = s.environment ?? {};
-  if (Array.isArray(e)) {
-    return Object.fromEntries(e.map((kv) => [kv.split('=')[0] ?? '', kv.split('=').slice(1).join('=')]));
-  }
-  return Object.fromEntries(Object.entries(e).map(([k, v]) => [k, v === null ? '' : String(v)]));
-};
-
-/** `${NAME}`, `${NAME:-default}`, `${NAME-default}`, `${NAME:?err}`, `${NAME?err}`, `$NAME`. */
-const INTERPOLATION = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g;
-function interpolatedNames(text: string): string[] {
-  return [...text.matchAll(INTERPOLATION)].map((m) => m[1] ?? m[4] ?? '');
-}
-/** The value compose would use when the user sets only the required variables (`:?`). */
-function resolve(value: string, required: Record<string, string>): string {
-  return value.replace(
-    INTERPOLATION,
-    (_all, name: string | undefined, op: string | undefined, arg: string | undefined) => {
-      if (name === undefined) throw new Error(`bare $VAR interpolation in "${value}": use \${VAR:-default}`);
-      if (op === ':-' || op === '-') return arg ?? '';
-      if (op === ':?' || op === '?') {
-        const v = required[name];
-        if (v === undefined) throw new Error(`test has no value for required ${name}`);
-        return v;
-      }
-      throw new Error(`unsupported interpolation of ${name} in "${value}"`);
-    },
-  );
-}
-function seconds(d: string | undefined): number {
-  if (d === undefined) return 10; // compose default
-  const m = /^(?:(\d+)m)?(?:(\d+)s)?$/.exec(d);
-  if (!m || d === '') throw new Error(`cannot read duration ${d}`);
-  return Number(m[1] ?? 0) * 60 + Number(m[2] ?? 0);
-}
-function published(p: NonNullable<Service['ports']>[number]): {
-  hostIp: string | undefined;
-  host: string;
-  target: string;
-} {
-  if (typeof p === 'object') {
-    return { hostIp: p.host_ip, host: String(p.published ?? ''), target: String(p.target ?? '') };
-  }
-  const parts = String(p).split(':');
-  if (parts.length === 3) return { hostIp: parts[0], host: parts[1] ?? '', target: parts[2] ?? '' };
-  return { hostIp: undefined, host: parts[0] ?? '', target: parts[parts.length - 1] ?? '' };
-}
 
 describe('docker-compose.yml', () => {
   it('has exactly the product services', () => {
