@@ -1,0 +1,147 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { TLSSocket } from 'node:tls';
+import { Distributor } from '../src/distributor';
+import { EventGenerator } from '../src/event-generator';
+import { isPushAccepted } from '../src/push-sender';
+import { makeTestCerts } from './helpers';
+import { validateAgainst } from './xsd-validate';
+
+const OK =
+  '<?xml version="1.0" encoding="UTF-8"?><ns4:ModtagBeskedOutput xmlns="urn:oio:sagdok:3.0.0" xmlns:ns4="urn:oio:sts:1.0.0"><StandardRetur><StatusKode>20</StatusKode><FejlbeskedTekst>OK</FejlbeskedTekst></StandardRetur></ns4:ModtagBeskedOutput>';
+const ERROR =
+  '<?xml version="1.0" encoding="UTF-8"?><ns4:ModtagBeskedOutput xmlns="urn:oio:sagdok:3.0.0" xmlns:ns4="urn:oio:sts:1.0.0"><StandardRetur><StatusKode>40</StatusKode><FejlbeskedTekst>nej</FejlbeskedTekst></StandardRetur></ns4:ModtagBeskedOutput>';
+
+interface Received {
+  body: string;
+  clientCertSubject: string | undefined;
+}
+
+/** An anvendersystem's push endpoint: HTTPS with mutual TLS on port 0, scripted answers. */
+async function receiver(
+  certs: ReturnType<typeof makeTestCerts>['certs'],
+  answer: (n: number) => { status: number; body: string },
+): Promise<{ url: string; received: Received[]; close: () => Promise<void> }> {
+  const received: Received[] = [];
+  const server: Server = createServer(
+    {
+      key: certs.serverKey,
+      cert: certs.serverCert,
+      ca: certs.ca,
+      requestCert: true,
+      rejectUnauthorized: true,
+    },
+    (req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const peer = (req.socket as TLSSocket).getPeerCertificate();
+        received.push({ body: Buffer.concat(chunks).toString('utf8'), clientCertSubject: String(peer.subject?.CN) });
+        const a = answer(received.length);
+        res.writeHead(a.status, { 'content-type': 'application/xml' });
+        res.end(a.body);
+      });
+    },
+  );
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `https://127.0.0.1:${port}/ModtagBesked`,
+    received,
+    close: () =>
+      new Promise<void>((r) => {
+        server.close(() => r());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+const attemptsOf = (xml: string) => Number(/<ns2:AntalLeveranceforsoeg>(\d+)</.exec(xml)?.[1]);
+
+describe('push delivery (HTTPS, mutual TLS)', () => {
+  const pki = makeTestCerts();
+  afterAll(() => pki.cleanup());
+
+  it('retries a push that fails twice, counting AntalLeveranceforsoeg 1, 2, 3', async () => {
+    // First a 500, then StatusKode 40, then success.
+    const rx = await receiver(pki.certs, (n) =>
+      n === 1
+        ? { status: 500, body: 'boom' }
+        : n === 2
+          ? { status: 200, body: ERROR }
+          : { status: 200, body: OK },
+    );
+    const results: { ok: boolean; attempts: number }[] = [];
+    const d = new Distributor({
+      lookup: async () => new Set(),
+      push: {
+        maxAttempts: 5,
+        backoffMs: 20,
+        tls: { ca: pki.certs.ca, cert: pki.certs.clientCert, key: pki.certs.clientKey },
+      },
+      onPushResult: (_id, r) => results.push(r),
+    });
+    try {
+      const sub = {
+        id: randomUUID(),
+        navn: 'push',
+        dueslag: randomUUID(),
+        delivery: { mode: 'push' as const, url: rx.url },
+        filter: {},
+      };
+      d.add(sub);
+      const [event] = new EventGenerator({ seed: 4, populationSize: 100, start: new Date() }).take(1);
+      await d.dispatch([event!]);
+      await d.settle(10_000);
+      expect(rx.received.map((r) => attemptsOf(r.body))).toEqual([1, 2, 3]);
+      expect(new Set(rx.received.map((r) => /<UUIDIdentifikator>([^<]+)</.exec(r.body)?.[1]))).toEqual(
+        new Set([event!.beskedId]),
+      );
+      expect(rx.received[0]?.clientCertSubject).toBe('cprh dev (funktionscertifikat)');
+      expect(results).toEqual([{ beskedId: event!.beskedId, ok: true, attempts: 3 }]);
+      expect(d.stats(sub.id)).toMatchObject({ matched: 1, pushed: 1, pushFailed: 0 });
+      // What was pushed is a valid ModtagBeskedInput.
+      expect(await validateAgainst('AnvendersystemOperationer.xsd', [rx.received[2]!.body])).toEqual([]);
+    } finally {
+      await d.close();
+      await rx.close();
+    }
+  });
+
+  it('gives up after maxAttempts', async () => {
+    const rx = await receiver(pki.certs, () => ({ status: 503, body: '' }));
+    const d = new Distributor({
+      lookup: async () => new Set(),
+      push: {
+        maxAttempts: 3,
+        backoffMs: 5,
+        tls: { ca: pki.certs.ca, cert: pki.certs.clientCert, key: pki.certs.clientKey },
+      },
+    });
+    try {
+      const sub = {
+        id: randomUUID(),
+        navn: 'push',
+        dueslag: randomUUID(),
+        delivery: { mode: 'push' as const, url: rx.url },
+        filter: {},
+      };
+      d.add(sub);
+      await d.dispatch(new EventGenerator({ seed: 5, populationSize: 100, start: new Date() }).take(2));
+      await d.settle(10_000);
+      expect(rx.received.map((r) => attemptsOf(r.body))).toEqual([1, 2, 3, 1, 2, 3]);
+      expect(d.stats(sub.id)).toMatchObject({ matched: 2, pushed: 0, pushFailed: 2 });
+    } finally {
+      await d.close();
+      await rx.close();
+    }
+  });
+
+  it('accepts only HTTP 200 with StatusKode 20', () => {
+    expect(isPushAccepted(200, OK)).toBe(true);
+    expect(isPushAccepted(200, ERROR)).toBe(false);
+    expect(isPushAccepted(500, OK)).toBe(false);
+    expect(isPushAccepted(200, '<broken')).toBe(false);
+  });
+});
