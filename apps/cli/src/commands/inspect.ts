@@ -1,6 +1,131 @@
+import { open, readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { parseArgs } from 'node:util';
+import {
+  BeskedError,
+  beskedToCloudEvent,
+  createCatalogue,
+  eventSources,
+  parseCatalogueJson,
+  type EventCatalogue,
+} from '@cprh/besked';
+import { ConfigError, loadConfig } from '@cprh/config';
 import type { Command } from '../command';
+import { UsageError } from '../command';
 
-export const inspect: Command = async () => {
-  process.stderr.write('cprh inspect: not implemented yet\n');
-  return 1;
+const USAGE = 'usage: cprh inspect FILE|-';
+
+/** A failure to report as one line (exit 2); the message names what and where, never file content. */
+class InspectFailure extends Error {}
+
+/** Reads at most `cap` bytes: enough for the parser to see that a file is over the limit. */
+async function readCapped(path: string, cap: number): Promise<Buffer> {
+  const handle = await open(path, 'r');
+  try {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const want = Math.min(1 << 20, cap - total);
+      if (want <= 0) break;
+      const { bytesRead, buffer } = await handle.read(Buffer.alloc(want), 0, want, null);
+      if (bytesRead === 0) break;
+      chunks.push(buffer.subarray(0, bytesRead));
+      total += bytesRead;
+    }
+    return Buffer.concat(chunks, total);
+  } finally {
+    await handle.close();
+  }
+}
+
+async function readStdinCapped(cap: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of process.stdin as AsyncIterable<Buffer>) {
+    chunks.push(chunk);
+    total += chunk.length;
+    if (total >= cap) break; // stop reading: the size check will refuse it
+  }
+  return Buffer.concat(chunks, total).subarray(0, cap);
+}
+
+function fileProblem(what: string, err: unknown): InspectFailure {
+  const code = (err as { code?: unknown }).code;
+  const reason =
+    code === 'ENOENT'
+      ? 'no such file'
+      : code === 'EISDIR'
+        ? 'is a directory'
+        : code === 'EACCES'
+          ? 'permission denied'
+          : typeof code === 'string'
+            ? code
+            : 'unreadable';
+  return new InspectFailure(`cannot read ${what}: ${reason}`);
+}
+
+async function loadCatalogue(file: string | null): Promise<EventCatalogue | undefined> {
+  if (file === null) return undefined;
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw fileProblem(`EVENT_CATALOGUE_FILE ${file}`, err);
+  }
+  return createCatalogue(parseCatalogueJson(text));
+}
+
+function oneLine(err: unknown): string {
+  let text: string;
+  if (err instanceof BeskedError || err instanceof ConfigError) text = `${err.code}: ${err.message}`;
+  else if (err instanceof InspectFailure) text = err.message;
+  else text = `unexpected error: ${(err as Error).message ?? String(err)}`;
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * `cprh inspect FILE|-`: parses one Haendelsesbesked (or ModtagBeskedInput) and prints its CloudEvent
+ * as one compact JSON line on stdout (exit 0). Bad input: nothing on stdout, one line on stderr
+ * (`cprh inspect: CODE: problem`), exit 2. Uses BESKED_MAX_BYTES and EVENT_CATALOGUE_FILE.
+ */
+export const inspect: Command = async (argv) => {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: { help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+    });
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message}; ${USAGE}`);
+  }
+  if (parsed.values.help === true) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const [target, ...extra] = parsed.positionals;
+  if (target === undefined || extra.length > 0)
+    throw new UsageError(`expected exactly one FILE or -; ${USAGE}`);
+
+  try {
+    const config = loadConfig();
+    const { maxBytes, catalogueFile } = config.besked;
+    const catalogue = await loadCatalogue(catalogueFile);
+    let bytes: Buffer;
+    try {
+      bytes = target === '-' ? await readStdinCapped(maxBytes + 1) : await readCapped(target, maxBytes + 1);
+    } catch (err) {
+      throw fileProblem(target === '-' ? 'stdin' : target, err);
+    }
+    const source = eventSources.file(target === '-' ? '-' : basename(target));
+    const event = beskedToCloudEvent(
+      bytes,
+      catalogue === undefined ? { source, maxBytes } : { source, maxBytes, catalogue },
+    );
+    process.stdout.write(`${JSON.stringify(event)}\n`);
+    return 0;
+  } catch (err) {
+    process.stderr.write(`cprh inspect: ${oneLine(err)}\n`);
+    return 2;
+  }
 };
