@@ -36,6 +36,9 @@ export class PersistThenAck {
     const last = batch[batch.length - 1];
     if (last === undefined) return 'acked';
     const messages = batch.map(toReceived);
+    const redelivered = messages.filter((m) => m.amqp?.redelivered).length;
+    if (redelivered > 0)
+      this.o.log.info({ redelivered, size: batch.length }, 'batch holds redelivered messages');
     for (let attempt = 0; ; attempt++) {
       if (this.o.currentChannel() !== last.channel) return 'abandoned';
       try {
@@ -56,8 +59,9 @@ export class PersistThenAck {
         if (this.o.signal.aborted) return 'abandoned';
       }
     }
-    // TEST-ONLY (FAULT_INJECT=crash-after-persist): die with the batch stored but not acked.
+    // TEST-ONLY (FAULT_INJECT): die, or lose the channel, with the batch stored but not acked.
     this.o.faults.hit('crash-after-persist');
+    if (this.o.faults.hit('close-channel-after-persist')) await last.channel.close().catch(() => undefined);
     if (this.o.currentChannel() !== last.channel) return 'abandoned';
     try {
       // Tags are consecutive per channel and earlier batches are acked, so this acks exactly the batch.

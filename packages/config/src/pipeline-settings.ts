@@ -52,10 +52,16 @@ const routes = z
   });
 
 /**
- * Test-only switch: kill the process with SIGKILL at a dangerous moment so tests can prove that
- * nothing is lost or duplicated. Never set it in production.
+ * Test-only switch: at a dangerous moment kill the process with SIGKILL (`crash-*`) or close the
+ * AMQP channel (`close-channel-after-persist`), so tests can prove that nothing is lost or
+ * duplicated. Never set it in production.
  */
-export const FAULT_POINTS = ['off', 'crash-after-persist', 'crash-after-dispatch'] as const;
+export const FAULT_POINTS = [
+  'off',
+  'crash-after-persist',
+  'close-channel-after-persist',
+  'crash-after-dispatch',
+] as const;
 export type FaultPoint = (typeof FAULT_POINTS)[number];
 
 // Names shared by every process that touches the inbox, dead letters and the event stream.
