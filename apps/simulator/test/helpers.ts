@@ -27,7 +27,7 @@ export interface QueuedMessage {
 
 /**
  * Takes every message from the queues (basic.get, acked), waiting until `expected` counts are
- * reached or the deadline passes, then deletes the queues.
+ * reached or the deadline passes. The queues stay (delete them with deleteQueues).
  */
 export async function drainQueues(
   queues: readonly string[],
@@ -59,7 +59,6 @@ export async function drainQueues(
           if (list.length >= (expected[q] ?? 0) || Date.now() > deadline) break;
           await new Promise((r) => setTimeout(r, 50));
         }
-        await ch.deleteQueue(q);
         await ch.close();
       } catch {
         // queue did not exist: nothing to take

@@ -37,7 +37,10 @@ async function receiver(
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         const peer = (req.socket as TLSSocket).getPeerCertificate();
-        received.push({ body: Buffer.concat(chunks).toString('utf8'), clientCertSubject: String(peer.subject?.CN) });
+        received.push({
+          body: Buffer.concat(chunks).toString('utf8'),
+          clientCertSubject: String(peer.subject?.CN),
+        });
         const a = answer(received.length);
         res.writeHead(a.status, { 'content-type': 'application/xml' });
         res.end(a.body);
