@@ -52,8 +52,16 @@ export class Distributor {
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly background = new Set<Promise<unknown>>();
 
+  private publisher: PullPublisher | undefined;
+
   constructor(private readonly options: DistributorOptions) {
     this.chaos = options.chaos ?? new Chaos(NO_CHAOS, 0);
+    this.publisher = options.publisher;
+  }
+
+  /** Swaps the RabbitMQ publisher (after a reconnect). */
+  setPublisher(publisher: PullPublisher | undefined): void {
+    this.publisher = publisher;
   }
 
   /** Adds or replaces a subscription (throws SIM_SUBSCRIPTION_INVALID). */
@@ -114,7 +122,7 @@ export class Distributor {
         }
       }
     }
-    await this.options.publisher?.flush();
+    await this.publisher?.flush();
   }
 
   private track(p: Promise<unknown>): void {
@@ -133,7 +141,7 @@ export class Distributor {
       ...(sub.cvr !== undefined ? { recipientCvr: sub.cvr } : {}),
     });
     if (sub.delivery.mode === 'pull') {
-      const publisher = this.options.publisher;
+      const publisher = this.publisher;
       if (!publisher) throw new Error('pull subscriptions need a RabbitMQ publisher');
       let xml = haendelsesbeskedXml(event, delivery(attempt));
       if (bad) xml = malform(xml, bad);
@@ -161,7 +169,7 @@ export class Distributor {
     while ((this.timers.size > 0 || this.background.size > 0) && Date.now() < deadline) {
       await Promise.race([Promise.allSettled([...this.background]), new Promise((r) => setTimeout(r, 50))]);
     }
-    await this.options.publisher?.flush();
+    await this.publisher?.flush();
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,85 @@
+import { randomUUID } from 'node:crypto';
+import { loadConfig } from '@cprh/config';
+import { Redis } from 'ioredis';
+import { Agent, request } from 'undici';
+import { DEMO_SUBSCRIPTION_ID, startSimulator, type Simulator } from '../src';
+import { SubscriptionRegistry } from '../src/subscription-registry';
+import {
+  AMQP_URL,
+  REDIS_URL,
+  beskedIdOf,
+  deleteQueues,
+  drainQueues,
+  makeTestCerts,
+  uniquePrefix,
+} from './helpers';
+
+describe('startSimulator', () => {
+  const pki = makeTestCerts();
+  const prefix = uniquePrefix();
+  const dueslag = randomUUID();
+  let sim: Simulator;
+  let redis: Redis;
+
+  beforeAll(async () => {
+    redis = new Redis(REDIS_URL);
+    const config = loadConfig({
+      REDIS_URL,
+      AMQP_URL,
+      LOG_LEVEL: 'silent',
+      SIM_DUESLAG: dueslag,
+      SIM_REDIS_PREFIX: prefix,
+      SIM_POPULATION: '2000',
+      SIM_CERTS_DIR: pki.dir,
+    });
+    sim = await startSimulator(config, { rate: 20, stsPort: 0, soapPort: 0 });
+  });
+
+  afterAll(async () => {
+    await sim.stop();
+    await deleteQueues([dueslag]);
+    const keys = await redis.keys(`${prefix}*`);
+    if (keys.length > 0) await redis.del(...keys);
+    redis.disconnect();
+    pki.cleanup();
+  });
+
+  it('streams events to the demo subscription at the configured rate', async () => {
+    await new Promise((r) => setTimeout(r, 1500));
+    const stats = sim.stats(DEMO_SUBSCRIPTION_ID);
+    expect(stats?.published).toBeGreaterThanOrEqual(15);
+    expect(stats?.published).toBeLessThanOrEqual(40);
+    const emitted = await sim.emit(5, { kind: 'doedsfald' });
+    const got = (await drainQueues([dueslag], { [dueslag]: 20 }))[dueslag] ?? [];
+    const ids = new Set(got.map((m) => beskedIdOf(m.body)));
+    for (const e of emitted) expect(ids.has(e.beskedId)).toBe(true);
+  });
+
+  it('lists its subscriptions in Redis for `cprh sim subscriptions`', async () => {
+    const listed = await new SubscriptionRegistry(redis, prefix).list();
+    expect(listed.map((s) => [s.id, s.dueslag, s.delivery.mode])).toEqual([
+      [DEMO_SUBSCRIPTION_ID, dueslag, 'pull'],
+    ]);
+  });
+
+  it('emits a day of deltas', async () => {
+    const events = await sim.emitDayOfDeltas(60_000);
+    expect(events.length).toBeGreaterThan(30);
+    expect(new Set(events.map((e) => e.kind)).size).toBeGreaterThanOrEqual(5);
+  });
+
+  it('serves the STS and the SOAP service over mutual TLS', async () => {
+    expect(sim.stsUrl).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    expect(sim.soapUrl).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/service\/BeskedfordelerService$/);
+    const agent = new Agent({
+      connect: { ca: pki.certs.ca, cert: pki.certs.clientCert, key: pki.certs.clientKey },
+    });
+    try {
+      const wsdl = await request(`${sim.soapUrl}?wsdl`, { dispatcher: agent });
+      expect(wsdl.statusCode).toBe(200);
+      expect(await wsdl.body.text()).toContain('BeskedfordelerService');
+    } finally {
+      await agent.close();
+    }
+  });
+});
