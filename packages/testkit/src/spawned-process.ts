@@ -5,6 +5,8 @@ export interface SpawnedProcess {
   readonly child: ChildProcess;
   /** Everything written to stdout and stderr so far, as lines. */
   readonly lines: string[];
+  /** Only what was written to stderr, as lines. */
+  readonly stderrLines: string[];
   waitForLine(pattern: RegExp, timeoutMs?: number): Promise<string>;
   /** Resolves with the exit code (or the signal name) once the process ended. */
   waitForExit(timeoutMs?: number): Promise<number | string>;
@@ -19,6 +21,7 @@ export function spawnTs(file: string, env: Record<string, string>, args: string[
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: string[] = [];
+  const stderrLines: string[] = [];
   const waiters: { pattern: RegExp; resolve: (l: string) => void }[] = [];
   const onData = (buf: string): void => {
     for (const line of buf.split('\n')) {
@@ -44,10 +47,17 @@ export function spawnTs(file: string, env: Record<string, string>, args: string[
     const text = partialErr + d;
     const cut = text.lastIndexOf('\n');
     partialErr = text.slice(cut + 1);
+    stderrLines.push(
+      ...text
+        .slice(0, cut + 1)
+        .split('\n')
+        .filter((l) => l !== ''),
+    );
     onData(text.slice(0, cut + 1));
   });
   const exit = new Promise<number | string>((resolve) => {
     child.once('close', (code, signal) => {
+      if (partialErr !== '') stderrLines.push(partialErr);
       onData(partialOut + '\n' + partialErr + '\n');
       resolve(code ?? signal ?? -1);
     });
@@ -69,6 +79,7 @@ export function spawnTs(file: string, env: Record<string, string>, args: string[
   return {
     child,
     lines,
+    stderrLines,
     waitForLine(pattern, timeoutMs = 20000) {
       const seen = lines.find((l) => pattern.test(l));
       if (seen !== undefined) return Promise.resolve(seen);

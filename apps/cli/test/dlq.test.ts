@@ -1,0 +1,93 @@
+import Redis from 'ioredis';
+import { loadConfig } from '@cprh/config';
+import { createDeadQueue, createLogger, type RunningService } from '@cprh/pipeline';
+import { pipelineTestEnv, spawnTs, waitFor, type PipelineTestEnv } from '@cprh/testkit';
+import { startServices } from '../src/start-services';
+import {
+  CLI_MAIN,
+  freshMessages,
+  publish,
+  streamEventIds,
+  waitForStreamLength,
+} from './support/pipeline-harness';
+
+async function cprh(
+  env: Record<string, string>,
+  ...args: string[]
+): Promise<{ code: number | string; out: string }> {
+  const p = spawnTs(CLI_MAIN, env, args);
+  const code = await p.waitForExit(20000);
+  return { code, out: p.lines.join('\n') };
+}
+
+describe('poison messages, dead letters and `cprh dlq`', () => {
+  let t: PipelineTestEnv;
+  let services: RunningService | undefined;
+  const redis = new Redis('redis://127.0.0.1:6379');
+  const quiet = createLogger('test', 'silent');
+
+  afterEach(async () => {
+    await services?.stop();
+    services = undefined;
+    await t.cleanup();
+  });
+  afterAll(() => redis.disconnect());
+
+  it('dead-letters with the reason; replay after fixing config gives one entry', async () => {
+    // The worker's size limit is set too low: a valid message becomes a poison message.
+    t = pipelineTestEnv({ BESKED_MAX_BYTES: '1000' });
+    const { ids, bodies } = freshMessages(1);
+    const noId = Buffer.from('<Haendelsesbesked xmlns="urn:oio:besked:kuvert:1.0"/>');
+    await publish(t.env, [...bodies, noId]);
+    services = await startServices(loadConfig(t.env), quiet);
+    const dead = createDeadQueue(redis, loadConfig(t.env).pipeline);
+    try {
+      await waitFor('two dead letters', async () => (await dead.getWaitingCount()) === 2);
+      expect(await redis.exists(t.stream)).toBe(0);
+      await services.stop();
+      services = undefined;
+
+      const list = await cprh(t.env, 'dlq', 'list');
+      expect(list.code).toBe(0);
+      const jobId = `b-${ids[0]}`;
+      expect(list.out).toMatch(new RegExp(`^${jobId}  BESKED_TOO_LARGE  attempts=1 `, 'm'));
+      const rawLine = list.out.split('\n').find((l) => l.startsWith('raw-'));
+      expect(rawLine).toBeDefined();
+      const rawId = rawLine?.split(' ')[0] ?? '';
+
+      const show = await cprh(t.env, 'dlq', 'show', jobId);
+      expect(show.code).toBe(0);
+      const shown = JSON.parse(show.out) as Record<string, unknown>;
+      expect(shown).toMatchObject({ id: jobId, code: 'BESKED_TOO_LARGE', attempts: 1, originalJobId: jobId });
+      expect(typeof shown.firstFailedAt).toBe('number');
+      expect(show.out).not.toContain('Haendelsesbesked'); // raw XML only with --raw
+
+      // Fixed config (default size limit): replay goes through the same exactly-once dispatch.
+      services = await startServices(loadConfig({ ...t.env, BESKED_MAX_BYTES: '' }), quiet);
+      const replay = await cprh(t.env, 'dlq', 'replay', jobId);
+      expect(replay.code).toBe(0);
+      expect(replay.out).toContain('replayed 1 dead letter');
+      await waitForStreamLength(redis, t.stream, 1);
+      expect(await streamEventIds(redis, t.stream)).toEqual(ids);
+
+      const again = await cprh(t.env, 'dlq', 'replay', jobId);
+      expect(again.code).toBe(1);
+      expect(again.out).toContain('PIPELINE_DEAD_LETTER_NOT_FOUND');
+
+      // The message without a BeskedId cannot be fixed: replayed, it is dead again under a new id.
+      expect((await cprh(t.env, 'dlq', 'replay', '--all')).code).toBe(0);
+      await waitFor('the unfixable message back in dead letters', async () => {
+        const jobs = await dead.getWaiting();
+        return jobs.length === 1 && jobs[0]?.id !== rawId && jobs[0]?.data.originalJobId === rawId;
+      });
+      expect(await redis.xlen(t.stream)).toBe(1);
+
+      const purge = await cprh(t.env, 'dlq', 'purge');
+      expect(purge.out).toContain('purged 1 dead letter');
+      expect(await dead.getWaitingCount()).toBe(0);
+      expect((await cprh(t.env, 'dlq', 'bogus')).code).toBe(2);
+    } finally {
+      await dead.close();
+    }
+  });
+});
