@@ -1,0 +1,122 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import {
+  deleteAmqpQueue,
+  deleteKeysWithPrefix,
+  readFixture,
+  spawnTs,
+  uniqueName,
+  waitFor,
+  withAmqpChannel,
+  type SpawnedProcess,
+} from '@cprh/testkit';
+import { APP_ENTRIES, argv, envOf, resolve, service } from './compose-file';
+
+/**
+ * The next best thing to `docker compose up` without a Docker engine: each app service's own
+ * command, with the environment docker-compose.yml gives it, run from the repo root (the image's
+ * WORKDIR). Only what must differ on a shared machine is changed: the service host names point at
+ * this machine, and names, ports and the certificates folder are unique to this run.
+ */
+
+const REDIS_HOST_URL = 'redis://127.0.0.1:6379';
+const AMQP_HOST_URL = 'amqp://guest:guest@127.0.0.1:5672';
+const BOARD_PASSWORD = 'compose-stack-test';
+
+const prefix = uniqueName('t-compose');
+const dueslag = randomUUID();
+const stream = `${prefix}:events`;
+const certsDir = mkdtempSync(join(tmpdir(), 'cprh-compose-certs-'));
+const isolation: Record<string, string> = {
+  QUEUE_PREFIX: prefix,
+  EVENTS_STREAM: stream,
+  DUESLAG_QUEUE: dueslag,
+  SIM_DUESLAG: dueslag,
+  SIM_REDIS_PREFIX: `${prefix}:sim:`,
+  SIM_STS_PORT: '0',
+  SIM_SOAP_PORT: '0',
+  SIM_CERTS_DIR: certsDir,
+  BOARD_PORT: '0',
+  LOG_LEVEL: 'info',
+};
+
+/** The environment compose gives `name`, with the service hosts pointed at this machine. */
+function composeEnv(name: string): Record<string, string> {
+  const env = Object.fromEntries(
+    Object.entries(envOf(service(name))).map(([k, v]) => [k, resolve(v, { BOARD_PASSWORD })]),
+  );
+  expect(env.REDIS_URL).toBe('redis://redis:6379');
+  expect(env.AMQP_URL).toBe('amqp://guest:guest@rabbitmq:5672');
+  return { ...env, REDIS_URL: REDIS_HOST_URL, AMQP_URL: AMQP_HOST_URL, ...isolation };
+}
+
+function startService(name: string): SpawnedProcess {
+  const cmd = argv(service(name).command);
+  // `node --require tsx/cjs <entry>`: spawnTs runs exactly that with this node.
+  expect(cmd.slice(0, 3)).toEqual(['node', '--require', 'tsx/cjs']);
+  return spawnTs(join(__dirname, '..', '..', '..', cmd[3] ?? ''), composeEnv(name));
+}
+
+describe('the compose services, run as compose would run them', () => {
+  const redis = new Redis(REDIS_HOST_URL);
+  const running = new Map<string, SpawnedProcess>();
+
+  afterAll(async () => {
+    for (const p of running.values()) await p.stop('SIGKILL').catch(() => undefined);
+    await deleteKeysWithPrefix(redis, prefix);
+    await deleteAmqpQueue(dueslag, AMQP_HOST_URL);
+    redis.disconnect();
+    rmSync(certsDir, { recursive: true, force: true });
+  });
+
+  it('starts worker, poller and board; messages on the dueslag reach the stream once each', async () => {
+    for (const name of ['worker', 'poller', 'board']) {
+      const p = startService(name);
+      running.set(name, p);
+      await p.waitForLine(new RegExp(`"msg":"${name} ready"`), 30_000);
+    }
+    // Samples 01 and 03 share a BeskedId: three messages, two events (exactly once).
+    await withAmqpChannel(async (ch) => {
+      await ch.assertQueue(dueslag, { durable: true });
+      for (const f of ['testbesked01.xml', 'testbesked02.xml', 'testbesked03.xml']) {
+        ch.sendToQueue(dueslag, Buffer.from(readFixture(`beskeder/${f}`)), {
+          persistent: true,
+          messageId: randomUUID(),
+        });
+      }
+      // A round trip on the same channel: the broker has taken the publishes before we close.
+      await ch.checkQueue(dueslag);
+    }, AMQP_HOST_URL);
+    await waitFor('2 stream entries', async () => (await redis.xlen(stream)) >= 2, { timeoutMs: 30_000 });
+    expect(await redis.xlen(stream)).toBe(2);
+
+    // The board (bound to 0.0.0.0 as in the container, so with credentials) reports the stream.
+    const urlLine = await running.get('board')!.waitForLine(/"url":"http/);
+    const url = (JSON.parse(urlLine) as { url: string }).url.replace('0.0.0.0', '127.0.0.1');
+    const metrics = await fetch(`${url}metrics`, {
+      headers: { authorization: `Basic ${Buffer.from(`ops:${BOARD_PASSWORD}`).toString('base64')}` },
+    });
+    expect(metrics.status).toBe(200);
+    expect(await metrics.text()).toContain(`cprh_events_stream_length{stream="${stream}"} 2`);
+    expect((await fetch(`${url}metrics`)).status).toBe(401);
+  });
+
+  it('adds the simulator, whose demo events flow through to the stream', async () => {
+    expect(existsSync(join(__dirname, '..', '..', '..', APP_ENTRIES.simulator ?? ''))).toBe(true);
+    const before = await redis.xlen(stream);
+    running.set('simulator', startService('simulator'));
+    await waitFor('a simulator event in the stream', async () => (await redis.xlen(stream)) > before, {
+      timeoutMs: 45_000,
+    });
+  });
+
+  it('stops every service with exit code 0 on SIGTERM', async () => {
+    for (const [name, p] of [...running.entries()].reverse()) {
+      expect([name, await p.stop('SIGTERM', 30_000)]).toEqual([name, 0]);
+    }
+    running.clear();
+  });
+});
