@@ -167,7 +167,11 @@ export class Distributor {
   async settle(timeoutMs = 60_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while ((this.timers.size > 0 || this.background.size > 0) && Date.now() < deadline) {
-      await Promise.race([Promise.allSettled([...this.background]), new Promise((r) => setTimeout(r, 50))]);
+      // Always wait on a real timer: an empty allSettled resolves at once and would starve timers.
+      const tick = new Promise((r) => setTimeout(r, 50));
+      await (this.background.size > 0
+        ? Promise.race([Promise.allSettled([...this.background]).then(() => tick), tick])
+        : tick);
     }
     await this.publisher?.flush();
   }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
+import { Chaos, NO_CHAOS } from '../src/chaos';
 import { Distributor } from '../src/distributor';
 import { EventGenerator } from '../src/event-generator';
 import { isPushAccepted } from '../src/push-sender';
@@ -135,6 +136,38 @@ describe('push delivery (HTTPS, mutual TLS)', () => {
       await d.settle(10_000);
       expect(rx.received.map((r) => attemptsOf(r.body))).toEqual([1, 2, 3, 1, 2, 3]);
       expect(d.stats(sub.id)).toMatchObject({ matched: 2, pushed: 0, pushFailed: 2 });
+    } finally {
+      await d.close();
+      await rx.close();
+    }
+  });
+
+  it('chaos: slow pushes wait, failing pushes are retried although the receiver said 20', async () => {
+    const rx = await receiver(pki.certs, () => ({ status: 200, body: OK }));
+    const d = new Distributor({
+      lookup: async () => new Set(),
+      push: {
+        maxAttempts: 2,
+        backoffMs: 5,
+        tls: { ca: pki.certs.ca, cert: pki.certs.clientCert, key: pki.certs.clientKey },
+      },
+      chaos: new Chaos({ ...NO_CHAOS, pushSlow: 1, pushFail: 1, slowMs: 300 }, 1),
+    });
+    try {
+      const sub = {
+        id: randomUUID(),
+        navn: 'push',
+        dueslag: randomUUID(),
+        delivery: { mode: 'push' as const, url: rx.url },
+        filter: {},
+      };
+      d.add(sub);
+      const t0 = Date.now();
+      await d.dispatch(new EventGenerator({ seed: 6, populationSize: 100, start: new Date() }).take(1));
+      await d.settle(10_000);
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(600);
+      expect(rx.received.map((r) => attemptsOf(r.body))).toEqual([1, 2]);
+      expect(d.stats(sub.id)).toMatchObject({ pushed: 0, pushFailed: 1 });
     } finally {
       await d.close();
       await rx.close();
