@@ -28,6 +28,8 @@ export interface SimulatorOptions {
   readonly subscriptions?: readonly Subscription[];
   /** Add the demo subscription (catch-all to config.simulator.dueslag; pull unless SIM_DEMO_MODE=push). Default true. */
   readonly demo?: boolean;
+  /** Queue of the demo subscription (default config.simulator.dueslag). */
+  readonly demoDueslag?: string;
   /** Events per second in rate mode (default config.simulator.rate; 0 = only on request). */
   readonly rate?: number;
   /** Start the STS and BeskedfordelerService servers (default true). */
@@ -141,7 +143,7 @@ export async function startSimulator(
       await addSubscription({
         id: DEMO_SUBSCRIPTION_ID,
         navn: 'demo (catch-all)',
-        dueslag: sim.dueslag,
+        dueslag: opts.demoDueslag ?? sim.dueslag,
         delivery:
           sim.demo.mode === 'push' && sim.demo.pushUrl
             ? { mode: 'push', url: sim.demo.pushUrl }

@@ -50,7 +50,8 @@ export function compileSubscription(sub: Subscription): CompiledFilter {
     throw new SimError('SIM_SUBSCRIPTION_INVALID', `subscription ${sub.id}: ${what}`);
   };
   if (!UUID.test(sub.id)) bad('id is not a UUID');
-  if (!UUID.test(sub.dueslag)) bad('dueslag is not a UUID');
+  // KOMBIT's dueslag are UUIDs; any AMQP queue name is accepted so local setups can differ.
+  if (!/^\S{1,255}$/.test(sub.dueslag)) bad('dueslag must be a queue name (no spaces)');
   if (sub.delivery.mode === 'push') {
     let url: URL | undefined;
     try {
