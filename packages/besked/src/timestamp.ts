@@ -22,6 +22,9 @@ const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+
 
 const offsetFormat = new Intl.DateTimeFormat('en-US', { timeZone: ZONE, timeZoneName: 'longOffset' });
 
+/** Offset text per Copenhagen wall-clock hour ("2024-07-01T06"); bounded. */
+const offsetByWallHour = new Map<string, string>();
+
 /** Offsets per UTC hour since 1970 (transitions there fall on whole hours); bounded. */
 const offsetCache = new Map<number, number>();
 
@@ -80,8 +83,11 @@ function utcMs(year: number, monthIndex: number, day: number, h = 0, mi = 0, s =
   return d.getTime();
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 function daysInMonth(year: number, month: number): number {
-  return new Date(utcMs(year, month, 0)).getUTCDate();
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!;
 }
 
 /**
@@ -122,13 +128,19 @@ export function toRfc3339(raw: string): string | null {
   if (zone !== undefined) {
     return hour === Number(m[4]) ? text : `${datePart}T${clock}${zone}`;
   }
-  const wallMs = utcMs(
-    Number(datePart.slice(0, 4)),
-    Number(datePart.slice(5, 7)) - 1,
-    Number(datePart.slice(8, 10)),
-    hour,
-    minute,
-    second,
-  );
-  return `${datePart}T${clock}${formatOffset(copenhagenOffsetForWallTime(wallMs))}`;
+  // Switches happen on whole hours, so the offset is the same for a whole wall-clock hour.
+  const hourKey = `${datePart}T${two(hour)}`;
+  let offset = offsetByWallHour.get(hourKey);
+  if (offset === undefined) {
+    const wallMs = utcMs(
+      Number(datePart.slice(0, 4)),
+      Number(datePart.slice(5, 7)) - 1,
+      Number(datePart.slice(8, 10)),
+      hour,
+    );
+    offset = formatOffset(copenhagenOffsetForWallTime(wallMs));
+    if (offsetByWallHour.size > 50_000) offsetByWallHour.clear();
+    offsetByWallHour.set(hourKey, offset);
+  }
+  return `${datePart}T${clock}${offset}`;
 }

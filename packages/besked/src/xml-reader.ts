@@ -1,6 +1,7 @@
 import { SaxesParser, type SaxesTagNS } from 'saxes';
 import { BeskedError } from './besked-error';
-import { NS_BASE64, NS_KUVERT, NS_SAGDOK, NS_STS, NS_XSI } from './namespaces';
+import * as ns from './namespaces';
+import { BASE64_TEXT } from './base64-payload';
 import { newNode, type Segment, type XNode } from './xml-tree';
 
 /**
@@ -14,31 +15,42 @@ import { newNode, type Segment, type XNode } from './xml-tree';
  * Only five saxes handlers are set, on purpose: saxes stores handlers as properties on the parser,
  * and from about seven of them V8 turns the parser object into a slow dictionary-mode object,
  * which measured 5-8x slower. Errors are taken from saxes' own throw, the encoding from its
- * `xmlDecl` field.
+ * `xmlDecl` field. One parser with its handlers is reused across calls (a parse that threw
+ * leaves saxes in an unknown state, so that parser is dropped).
  */
 
-type Mode = 'tree' | 'beskeddata' | 'captureAll' | 'captureForeign' | 'textOnly';
+// Plain local constants: imported bindings compile to getter calls under CJS, measurable per element.
+const NS_BASE64: string = ns.NS_BASE64;
+const NS_KUVERT: string = ns.NS_KUVERT;
+const NS_SAGDOK: string = ns.NS_SAGDOK;
+const NS_STS: string = ns.NS_STS;
+const NS_XSI: string = ns.NS_XSI;
 
-const CAPTURE_ALL = new Set(['BeskedfordelerSignatur', 'AfsenderSystemSignatur']);
-const CAPTURE_FOREIGN = new Set([
-  'LeveranceinformationLokalUdvidelse',
-  'LeveranceruteLokalUdvidelse',
-  'ObjektRegistreringLokalUdvidelse',
-]);
+/** How an element's children are read. */
+const MODE_TREE = 0; // envelope elements become nodes, others are skipped
+const MODE_BESKEDDATA = 1; // Base64 becomes a node, anything else is captured as payload XML
+const MODE_CAPTURE_ALL = 2; // *Signatur: the ds:Signature is captured as XML
+const MODE_CAPTURE_FOREIGN = 3; // *LokalUdvidelse: kuvert elements are nodes, foreign ones captured
+const MODE_TEXT_ONLY = 4; // Base64: text only
 
-function modeOf(node: XNode): Mode {
-  if (node.ns === NS_KUVERT) {
-    if (node.local === 'Beskeddata') return 'beskeddata';
-    if (CAPTURE_ALL.has(node.local)) return 'captureAll';
-    if (CAPTURE_FOREIGN.has(node.local)) return 'captureForeign';
-    return 'tree';
+/** How the children of an element are read, fixed when the element is created. */
+function modeOf(ns: string, local: string): number {
+  if (ns === NS_KUVERT) {
+    switch (local) {
+      case 'Beskeddata':
+        return MODE_BESKEDDATA;
+      case 'BeskedfordelerSignatur':
+      case 'AfsenderSystemSignatur':
+        return MODE_CAPTURE_ALL;
+      case 'LeveranceinformationLokalUdvidelse':
+      case 'LeveranceruteLokalUdvidelse':
+      case 'ObjektRegistreringLokalUdvidelse':
+        return MODE_CAPTURE_FOREIGN;
+      default:
+        return MODE_TREE;
+    }
   }
-  if (node.ns === NS_BASE64) return 'textOnly';
-  return 'tree';
-}
-
-function isEnvelopeNs(ns: string): boolean {
-  return ns === NS_KUVERT || ns === NS_SAGDOK || ns === NS_STS;
+  return ns === NS_BASE64 ? MODE_TEXT_ONLY : MODE_TREE;
 }
 
 function escapeAttr(value: string): string {
@@ -66,19 +78,34 @@ function dtdForbidden(): BeskedError {
   );
 }
 
+/** 1-based line and column of the character before absolute position `pos` (XML line breaks). */
+function locate(xml: string, pos: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < pos && i < xml.length; i++) {
+    const c = xml.charCodeAt(i);
+    if (c === 10 || (c === 13 && xml.charCodeAt(i + 1) !== 10)) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return { line, column: Math.max(1, pos - lineStart) };
+}
+
 /** saxes' own error (it throws when no error handler is set) as BESKED_XML_MALFORMED with the position. */
-function malformed(parser: SaxesParser<{ xmlns: true }>, xml: string, err: unknown): BeskedError {
+function malformed(xml: string, pos: number, err: unknown): BeskedError {
   const detail = (err instanceof Error ? err.message : String(err)).replace(/^\d+:\d+: /, '');
+  const { line, column } = locate(xml, pos);
   // `<!ENTITY` outside a DOCTYPE is not well-formed, but the intent is an entity declaration.
   if (/doctype/i.test(detail) || xml.indexOf('<!ENTITY') >= 0) {
     return new BeskedError(
       'BESKED_DTD_FORBIDDEN',
-      `DTD or entity declaration refused at line ${parser.line}, column ${parser.column}`,
+      `DTD or entity declaration refused at line ${line}, column ${column}`,
     );
   }
   return new BeskedError(
     'BESKED_XML_MALFORMED',
-    `XML is not well-formed at line ${parser.line}, column ${parser.column}: ${detail}`,
+    `XML is not well-formed at line ${line}, column ${column}: ${detail}`,
   );
 }
 
@@ -93,40 +120,122 @@ export const KNOWN_ROOTS =
  * Reads `xml` (BOM already removed) into a tree. `strictEncoding`: the text came from bytes we
  * decoded as UTF-8, so a declaration naming another encoding is an error.
  */
-export function readXml(xml: string, strictEncoding: boolean): ReadResult {
-  const parser = new SaxesParser({ xmlns: true });
-  const stack: XNode[] = [];
-  let root: XNode | undefined;
-  let top: XNode | undefined;
-  let skipDepth = 0;
-  let cap: Capture | undefined;
+/** One parse's state plus the saxes parser and handlers, reused while no parse throws. */
+class EnvelopeSax {
+  private readonly parser = new SaxesParser({ xmlns: true });
+  private xml = '';
+  private strictEncoding = false;
+  private stack: XNode[] = [];
+  private root: XNode | undefined;
+  private top: XNode | undefined;
+  private skipDepth = 0;
+  private cap: Capture | undefined;
+  // Base64 fast path (see read()): source characters not given to saxes so far, and the Base64
+  // node whose start tag ended at absolute position `base64Open`, its text not yet read.
+  private skipped = 0;
+  private base64Open = -1;
+  private base64Node: XNode | undefined;
 
-  const need = (c: Capture, prefix: string, uri: string): void => {
+  constructor() {
+    const p = this.parser;
+    // Thrown as soon as saxes has skimmed the DOCTYPE, before any element is read.
+    p.on('doctype', () => {
+      throw dtdForbidden();
+    });
+    p.on('opentag', (tag) => this.open(tag));
+    p.on('closetag', (tag) => this.close(tag));
+    const onText = (text: string): void => {
+      if (this.cap === undefined && this.skipDepth === 0 && this.top !== undefined) this.top.text += text;
+    };
+    p.on('text', onText);
+    p.on('cdata', onText);
+  }
+
+  private pos(): number {
+    return this.parser.position + this.skipped;
+  }
+
+  read(xml: string, strictEncoding: boolean): XNode {
+    this.xml = xml;
+    this.strictEncoding = strictEncoding;
+    this.stack = [];
+    this.root = undefined;
+    this.top = undefined;
+    this.skipDepth = 0;
+    this.cap = undefined;
+    this.skipped = 0;
+    this.base64Open = -1;
+    this.base64Node = undefined;
+    const parser = this.parser;
+    // Feed saxes in pieces cut after each tag that may be a Base64 start tag. When one was (open()
+    // set base64Open to the cut), its character data up to the next '<' is checked with BASE64_TEXT
+    // and, if it passes, taken directly instead of being scanned character by character by saxes:
+    // such text is always well-formed (no markup, references, `]]>` or disallowed characters), and
+    // it is most of a real delivery's bytes. saxes still checks everything else, including that the
+    // next markup closes the element; text that does not pass goes through saxes as usual.
+    let from = 0;
+    try {
+      for (let c = xml.indexOf('Base64'); c >= 0; c = xml.indexOf('Base64', Math.max(from, c + 6))) {
+        const gt = xml.indexOf('>', c);
+        if (gt < 0) break;
+        parser.write(xml.slice(from, gt + 1));
+        from = gt + 1;
+        const node = this.base64Node as XNode | undefined; // set by open() during write()
+        if (this.base64Open === from && node !== undefined) {
+          const lt = xml.indexOf('<', from);
+          if (lt > from) {
+            const text = xml.slice(from, lt);
+            if (BASE64_TEXT.test(text)) {
+              node.text = text;
+              node.base64Checked = true;
+              this.skipped += lt - from;
+              from = lt;
+            }
+          }
+        }
+        this.base64Open = -1;
+      }
+      parser.write(from === 0 ? xml : xml.slice(from)).close();
+    } catch (err) {
+      if (err instanceof BeskedError) throw err;
+      throw malformed(xml, this.pos(), err);
+    }
+    if (this.root === undefined) {
+      throw new BeskedError('BESKED_XML_MALFORMED', 'document has no root element');
+    }
+    const root = this.root;
+    this.xml = '';
+    this.root = this.top = this.base64Node = undefined;
+    this.stack = [];
+    return root;
+  }
+
+  private need(c: Capture, prefix: string, uri: string): void {
     if (uri === '' || prefix === 'xml') return;
     for (let i = c.frames.length - 1; i >= 0; i--) if (prefix in c.frames[i]!) return;
     (c.needed ??= new Map()).set(prefix, uri);
-  };
+  }
 
-  const captureOpen = (c: Capture, tag: SaxesTagNS): void => {
+  private captureOpen(c: Capture, tag: SaxesTagNS): void {
     c.frames.push(tag.ns);
-    need(c, tag.prefix, tag.uri);
+    this.need(c, tag.prefix, tag.uri);
     const attrs = tag.attributes;
     for (const name in attrs) {
       const a = attrs[name]!;
-      if (a.prefix !== '' && a.prefix !== 'xmlns') need(c, a.prefix, a.uri);
+      if (a.prefix !== '' && a.prefix !== 'xmlns') this.need(c, a.prefix, a.uri);
       if (a.uri === NS_XSI && a.local === 'type') {
         // xsi:type's value is a QName: its prefix must stay bound too.
         const v = a.value.trim();
         const colon = v.indexOf(':');
         const p = colon < 0 ? '' : v.slice(0, colon);
-        need(c, p, parser.resolve(p) ?? '');
+        this.need(c, p, this.parser.resolve(p) ?? '');
       }
     }
-  };
+  }
 
-  const startCapture = (tag: SaxesTagNS, parent: XNode, asSegment: boolean): void => {
-    const start = xml.lastIndexOf('<', parser.position - 1);
-    cap = {
+  private startCapture(tag: SaxesTagNS, parent: XNode, asSegment: boolean): void {
+    const start = this.xml.lastIndexOf('<', this.pos() - 1);
+    const cap: Capture = {
       depth: 1,
       start,
       insertAt: start + 1 + tag.name.length,
@@ -137,11 +246,13 @@ export function readXml(xml: string, strictEncoding: boolean): ReadResult {
       ns: tag.uri,
       local: tag.local,
     };
-    captureOpen(cap, tag);
-  };
+    this.cap = cap;
+    this.captureOpen(cap, tag);
+  }
 
-  const endCapture = (c: Capture): void => {
-    const end = parser.position;
+  private endCapture(c: Capture): void {
+    const xml = this.xml;
+    const end = this.pos();
     let raw: string;
     if (c.needed === undefined) {
       raw = xml.slice(c.start, end);
@@ -154,124 +265,125 @@ export function readXml(xml: string, strictEncoding: boolean): ReadResult {
       const seg: Segment = { start: c.start, end, raw };
       (c.parent.segments ??= []).push(seg);
     } else {
-      const node = newNode(c.ns, c.local);
+      const node = newNode(c.ns, c.local, MODE_TREE);
       node.raw = raw.indexOf('\r') < 0 ? raw : raw.replace(/\r\n?/g, '\n');
       c.parent.children.push(node);
     }
-  };
+  }
 
-  // Thrown as soon as saxes has skimmed the DOCTYPE, before any element is read.
-  parser.on('doctype', () => {
-    throw dtdForbidden();
-  });
-
-  parser.on('opentag', (tag) => {
+  private open(tag: SaxesTagNS): void {
+    const cap = this.cap;
     if (cap !== undefined) {
       cap.depth++;
-      captureOpen(cap, tag);
+      this.captureOpen(cap, tag);
       return;
     }
-    if (skipDepth > 0) {
-      skipDepth++;
+    if (this.skipDepth > 0) {
+      this.skipDepth++;
       return;
     }
-    const parent = top;
+    const parent = this.top;
+    const uri = tag.uri;
     if (parent === undefined) {
       // Read here: saxes resets xmlDecl when the document ends.
-      const enc = parser.xmlDecl.encoding;
-      if (strictEncoding && enc !== undefined && !/^(utf-?8|us-ascii)$/i.test(enc)) {
+      const enc = this.parser.xmlDecl.encoding;
+      if (this.strictEncoding && enc !== undefined && !/^(utf-?8|us-ascii)$/i.test(enc)) {
         throw new BeskedError(
           'BESKED_XML_MALFORMED',
           `the XML declaration names encoding "${enc}"; only UTF-8 is accepted`,
         );
       }
       if (!(
-        (tag.uri === NS_KUVERT && tag.local === 'Haendelsesbesked') ||
-        (tag.uri === NS_STS && tag.local === 'ModtagBeskedInput')
+        (uri === NS_KUVERT && tag.local === 'Haendelsesbesked') ||
+        (uri === NS_STS && tag.local === 'ModtagBeskedInput')
       )) {
         throw new BeskedError(
           'BESKED_ROOT_UNKNOWN',
-          `root element ${tag.local} in namespace ${tag.uri === '' ? '(none)' : tag.uri} is not ${KNOWN_ROOTS}`,
+          `root element ${tag.local} in namespace ${uri === '' ? '(none)' : uri} is not ${KNOWN_ROOTS}`,
           { path: tag.local },
         );
       }
     } else {
-      switch (modeOf(parent)) {
-        case 'beskeddata':
-          if (tag.uri === NS_BASE64 && tag.local === 'Base64') break;
-          startCapture(tag, parent, true);
+      switch (parent.mode) {
+        case MODE_TREE:
+          if (uri !== NS_KUVERT && uri !== NS_SAGDOK && uri !== NS_STS) {
+            this.skipDepth = 1; // an unknown element inside the envelope: ignored with its content
+            return;
+          }
+          break;
+        case MODE_BESKEDDATA:
+          if (uri === NS_BASE64 && tag.local === 'Base64') break;
+          this.startCapture(tag, parent, true);
           return;
-        case 'captureAll':
-          startCapture(tag, parent, false);
+        case MODE_CAPTURE_ALL:
+          this.startCapture(tag, parent, false);
           return;
-        case 'captureForeign':
-          if (tag.uri === NS_KUVERT) break;
-          startCapture(tag, parent, false);
+        case MODE_CAPTURE_FOREIGN:
+          if (uri === NS_KUVERT) break;
+          this.startCapture(tag, parent, false);
           return;
-        case 'textOnly':
+        default:
           throw new BeskedError(
             'BESKED_VALUE_INVALID',
             `${parent.local} must contain Base64 text only, found element ${tag.local}`,
           );
-        case 'tree':
-          if (!isEnvelopeNs(tag.uri)) {
-            skipDepth = 1; // an unknown element inside the envelope: ignored with its content
-            return;
-          }
       }
     }
-    const node = newNode(tag.uri, tag.local);
-    if (node.ns === NS_BASE64) {
+    const node = newNode(uri, tag.local, modeOf(uri, tag.local));
+    if (node.mode === MODE_TEXT_ONLY) {
       const attrs: Record<string, string> = {};
       for (const name in tag.attributes) {
         const a = tag.attributes[name]!;
         if (a.prefix === '') attrs[a.local] = a.value;
       }
       node.attrs = attrs;
-    } else if (node.local === 'Beskeddata' && node.ns === NS_KUVERT) {
-      node.contentStart = parser.position;
+      this.base64Open = this.pos();
+      this.base64Node = node;
+    } else if (node.mode === MODE_BESKEDDATA) {
+      node.contentStart = this.pos();
     }
-    if (parent === undefined) root = node;
+    if (parent === undefined) this.root = node;
     else parent.children.push(node);
-    stack.push(node);
-    top = node;
-  });
+    this.stack.push(node);
+    this.top = node;
+  }
 
-  parser.on('closetag', (tag) => {
+  private close(tag: SaxesTagNS): void {
+    const cap = this.cap;
     if (cap !== undefined) {
       if (--cap.depth === 0) {
-        endCapture(cap);
-        cap = undefined;
+        this.endCapture(cap);
+        this.cap = undefined;
       } else {
         cap.frames.pop();
       }
       return;
     }
-    if (skipDepth > 0) {
-      skipDepth--;
+    if (this.skipDepth > 0) {
+      this.skipDepth--;
       return;
     }
+    const stack = this.stack;
     const node = stack.pop()!;
-    if (node.contentStart > 0) {
-      node.contentEnd = tag.isSelfClosing ? node.contentStart : xml.lastIndexOf('</', parser.position - 1);
+    if (node.mode === MODE_BESKEDDATA) {
+      node.contentEnd = tag.isSelfClosing ? node.contentStart : this.xml.lastIndexOf('</', this.pos() - 1);
+    } else if (node === this.base64Node) {
+      this.base64Open = -1;
     }
-    top = stack[stack.length - 1];
-  });
-
-  const onText = (text: string): void => {
-    if (cap === undefined && skipDepth === 0 && top !== undefined) top.text += text;
-  };
-  parser.on('text', onText);
-  parser.on('cdata', onText);
-
-  try {
-    parser.write(xml).close();
-  } catch (err) {
-    if (err instanceof BeskedError) throw err;
-    throw malformed(parser, xml, err);
+    this.top = stack[stack.length - 1];
   }
-  if (root === undefined) {
-    throw new BeskedError('BESKED_XML_MALFORMED', 'document has no root element');
-  }
+}
+
+let idle: EnvelopeSax | undefined;
+
+/**
+ * Reads `xml` (BOM already removed) into a tree. `strictEncoding`: the text came from bytes we
+ * decoded as UTF-8, so a declaration naming another encoding is an error.
+ */
+export function readXml(xml: string, strictEncoding: boolean): ReadResult {
+  const reader = idle ?? new EnvelopeSax();
+  idle = undefined; // not reentrant: a nested call (none today) would get its own reader
+  const root = reader.read(xml, strictEncoding); // throws: the reader is dropped with its parser
+  idle = reader;
   return { root };
 }

@@ -2,6 +2,8 @@
 export interface XNode {
   ns: string;
   local: string;
+  /** How its children are read: one of xml-reader's MODE_ values. */
+  mode: number;
   /** Concatenated character data directly inside this element (untrimmed). */
   text: string;
   children: XNode[];
@@ -14,6 +16,8 @@ export interface XNode {
   /** For Beskeddata: the source range of its content. */
   contentStart: number;
   contentEnd: number;
+  /** For Base64: its text already passed BASE64_TEXT. */
+  base64Checked: boolean;
 }
 
 /** A captured element: source range and its self-contained serialization. */
@@ -23,10 +27,11 @@ export interface Segment {
   raw: string;
 }
 
-export function newNode(ns: string, local: string): XNode {
+export function newNode(ns: string, local: string, mode: number): XNode {
   return {
     ns,
     local,
+    mode,
     text: '',
     children: [],
     attrs: undefined,
@@ -34,5 +39,6 @@ export function newNode(ns: string, local: string): XNode {
     segments: undefined,
     contentStart: 0,
     contentEnd: 0,
+    base64Checked: false,
   };
 }
