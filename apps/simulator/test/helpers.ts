@@ -86,3 +86,13 @@ export async function deleteQueues(queues: readonly string[]): Promise<void> {
 export function beskedIdOf(xml: string): string | undefined {
   return /<(?:\w+:)?BeskedId>\s*<(?:\w+:)?UUIDIdentifikator>([^<]+)</.exec(xml)?.[1];
 }
+
+/** Deletes every key under a test's own prefix (SCAN, not KEYS: the Redis is shared). */
+export async function deleteKeysWithPrefix(redis: import('ioredis').Redis, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+    cursor = next;
+    if (keys.length > 0) await redis.del(...keys);
+  } while (cursor !== '0');
+}

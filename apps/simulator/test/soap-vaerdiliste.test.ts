@@ -15,6 +15,7 @@ import {
   drainQueues,
   makeTestCerts,
   uniquePrefix,
+  deleteKeysWithPrefix,
 } from './helpers';
 
 type Reply = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- soap answers are untyped objects
@@ -43,8 +44,7 @@ describe('BeskedfordelerService (SOAP over mutual TLS, value lists in Redis)', (
 
   afterAll(async () => {
     await deleteQueues(queues);
-    const keys = await redis.keys(`${prefix}*`);
-    if (keys.length > 0) await redis.del(...keys);
+    await deleteKeysWithPrefix(redis, prefix);
     await server.close();
     redis.disconnect();
     pki.cleanup();

@@ -12,6 +12,7 @@ import {
   drainQueues,
   makeTestCerts,
   uniquePrefix,
+  deleteKeysWithPrefix,
 } from './helpers';
 
 describe('startSimulator', () => {
@@ -38,8 +39,7 @@ describe('startSimulator', () => {
   afterAll(async () => {
     await sim.stop();
     await deleteQueues([dueslag]);
-    const keys = await redis.keys(`${prefix}*`);
-    if (keys.length > 0) await redis.del(...keys);
+    await deleteKeysWithPrefix(redis, prefix);
     redis.disconnect();
     pki.cleanup();
   });

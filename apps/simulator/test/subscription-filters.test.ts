@@ -6,7 +6,15 @@ import { PullPublisher } from '../src/pull-publisher';
 import type { SimEvent } from '../src/sim-event';
 import type { Subscription } from '../src/subscription';
 import { VaerdilisteStore } from '../src/vaerdiliste-store';
-import { AMQP_URL, REDIS_URL, beskedIdOf, deleteQueues, drainQueues, uniquePrefix } from './helpers';
+import {
+  AMQP_URL,
+  REDIS_URL,
+  beskedIdOf,
+  deleteQueues,
+  drainQueues,
+  uniquePrefix,
+  deleteKeysWithPrefix,
+} from './helpers';
 
 const OTHER_TYPE = 'c8673551-981e-4be1-b1a6-180cf6fa61f0';
 
@@ -27,8 +35,7 @@ describe('subscription filters (pull, real RabbitMQ and Redis)', () => {
 
   afterAll(async () => {
     await deleteQueues(queues);
-    const keys = await redis.keys(`${prefix}*`);
-    if (keys.length > 0) await redis.del(...keys);
+    await deleteKeysWithPrefix(redis, prefix);
     await publisher.close();
     redis.disconnect();
   });

@@ -1,0 +1,37 @@
+import { ConfigError, loadConfig } from '@cprh/config';
+
+describe('simulator settings', () => {
+  it('has defaults that meet the poller and pipeline', () => {
+    const s = loadConfig({}).simulator;
+    expect(s.dueslag).toBe('11111111-2222-4333-8444-555555555555');
+    expect(s.beskedtype).toBe('248ce14c-a863-4fb5-9e6f-7df9ea850809');
+    expect(s.redisPrefix).toBe('cprh-sim:');
+    expect(s.tokenLifetimeSeconds).toBe(300);
+    expect(s.demo).toEqual({ mode: 'pull', pushUrl: undefined });
+    expect(s.chaos.duplicate).toBe(0);
+  });
+
+  it('reads chaos rates and push settings', () => {
+    const s = loadConfig({
+      SIM_CHAOS_DUPLICATE: '0.25',
+      SIM_DEMO_MODE: 'push',
+      SIM_PUSH_URL: 'https://127.0.0.1:9443/ModtagBesked',
+      SIM_SEED: '42',
+    }).simulator;
+    expect(s.chaos.duplicate).toBe(0.25);
+    expect(s.demo).toEqual({ mode: 'push', pushUrl: 'https://127.0.0.1:9443/ModtagBesked' });
+    expect(s.seed).toBe(42);
+  });
+
+  it.each([
+    [{ SIM_CHAOS_MALFORMED: '2' }, /^Invalid setting SIM_CHAOS_MALFORMED: must be between 0 and 1/],
+    [{ SIM_DUESLAG: 'not-a-uuid' }, /^Invalid setting SIM_DUESLAG: expected a UUID/],
+    [{ SIM_STS_PORT: '70000' }, /^Invalid setting SIM_STS_PORT: /],
+    [{ SIM_DEMO_MODE: 'push' }, /^Invalid setting SIM_PUSH_URL: required when SIM_DEMO_MODE=push/],
+    [{ SIM_PUSH_URL: 'http://x' }, /^Invalid setting SIM_PUSH_URL: expected a URL with scheme https/],
+    [{ SIM_RATE: 'fast' }, /^Invalid setting SIM_RATE: /],
+  ])('refuses %j', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+});
