@@ -32,7 +32,7 @@ export const simulatorSettings = defineSection({
       .max(1000, 'must be <= 1000')
       .default(2),
     /** People in the synthetic population. */
-    SIM_POPULATION: positiveInt.max(2_000_000, 'must be <= 2000000').default(10_000),
+    SIM_POPULATION: positiveInt.max(1_000_000, 'must be <= 1000000').default(10_000),
     /** Beskedtype written into every envelope ("CPR Hændelse"). */
     SIM_BESKEDTYPE: uuid.default('248ce14c-a863-4fb5-9e6f-7df9ea850809'),
     /** Redis key prefix for the simulator's own state (value lists, subscriptions). */

@@ -101,7 +101,7 @@ export const sim: Command = async (argv) => {
       if (kindText !== undefined && !(EVENT_KINDS as readonly string[]).includes(kindText)) {
         throw new UsageError(`--kind must be one of ${EVENT_KINDS.join(', ')}`);
       }
-      const size = intArg('--size', values.size, 1, 2_000_000);
+      const size = intArg('--size', values.size, 1, 10_000_000);
       const running = await startSimulator(config, {
         logger: createSimLogger(config.log.level === 'info' ? 'warn' : config.log.level),
         servers: false,
