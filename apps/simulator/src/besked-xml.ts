@@ -59,7 +59,8 @@ export function haendelsesbeskedXml(
 ): string {
   const cprUrn = `urn:oio:cpr-nr:${event.person.cpr}`;
   const kommune = event.kommunekoder[0];
-  const deliveredAt = delivery.deliveredAt ?? event.tidspunkt;
+  const when = ts(event.tidspunkt);
+  const deliveredAt = delivery.deliveredAt ? ts(delivery.deliveredAt) : when;
   return (
     (withDeclaration ? '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' : '') +
     `<ns2:Haendelsesbesked xmlns="${SAGDOK_NS}" xmlns:ns2="${KUVERT_NS}">` +
@@ -76,7 +77,7 @@ export function haendelsesbeskedXml(
     `<ns2:ObjektRegistrering>` +
     `<ns2:ObjektRegistreringId>${id(event.registreringId)}</ns2:ObjektRegistreringId>` +
     `<ns2:RegistreringsAktoer>${id(SIM_IDS.kildesystem)}</ns2:RegistreringsAktoer>` +
-    `<ns2:Registreringstidspunkt>${ts(event.tidspunkt)}</ns2:Registreringstidspunkt>` +
+    `<ns2:Registreringstidspunkt>${when}</ns2:Registreringstidspunkt>` +
     (kommune !== undefined
       ? `<ns2:ObjektAnsvarligMyndighed>${id(`urn:cpr-haendelser:sim:kommunekode:${kommune}`)}</ns2:ObjektAnsvarligMyndighed>`
       : '') +
@@ -85,14 +86,14 @@ export function haendelsesbeskedXml(
     `<ns2:ObjektHandling>${id(HANDLING_IDS[event.kind])}</ns2:ObjektHandling>` +
     `</ns2:ObjektRegistrering></ns2:Filtreringsdata>` +
     `<ns2:Leveranceinformation>` +
-    `<ns2:Dannelsestidspunkt>${ts(event.tidspunkt)}</ns2:Dannelsestidspunkt>` +
+    `<ns2:Dannelsestidspunkt>${when}</ns2:Dannelsestidspunkt>` +
     `<ns2:TransaktionsId>${id(event.transaktionsId)}</ns2:TransaktionsId>` +
     `<ns2:Kildesystem>${id(SIM_IDS.kildesystem)}</ns2:Kildesystem>` +
     `<ns2:Sikkerhedsklassificering>${id(SIM_IDS.sikkerhedsklassificering)}</ns2:Sikkerhedsklassificering>` +
     `<ns2:Leveranceruter><ns2:Leverancerute>` +
     `<ns2:Fordelingssystem>${id(SIM_IDS.fordelingssystem)}</ns2:Fordelingssystem>` +
-    `<ns2:ModtagelsesTidspunkt>${ts(event.tidspunkt)}</ns2:ModtagelsesTidspunkt>` +
-    `<ns2:LeveranceTidspunkt>${ts(deliveredAt)}</ns2:LeveranceTidspunkt>` +
+    `<ns2:ModtagelsesTidspunkt>${when}</ns2:ModtagelsesTidspunkt>` +
+    `<ns2:LeveranceTidspunkt>${deliveredAt}</ns2:LeveranceTidspunkt>` +
     `<ns2:ModtagetFraSystem>${id(SIM_IDS.kildesystem)}</ns2:ModtagetFraSystem>` +
     (delivery.subscriptionId
       ? `<ns2:ErLeveretIHenholdTil>${id(delivery.subscriptionId)}</ns2:ErLeveretIHenholdTil>`
@@ -100,7 +101,7 @@ export function haendelsesbeskedXml(
     `<ns2:LeveranceruteLokalUdvidelse><ns2:AntalLeveranceforsoeg>${delivery.attempt}</ns2:AntalLeveranceforsoeg></ns2:LeveranceruteLokalUdvidelse>` +
     `</ns2:Leverancerute></ns2:Leveranceruter>` +
     `</ns2:Leveranceinformation>` +
-    `<ns2:GyldighedFra>${ts(event.tidspunkt)}</ns2:GyldighedFra>` +
+    `<ns2:GyldighedFra>${when}</ns2:GyldighedFra>` +
     `</ns2:Beskedkuvert>` +
     `<ns2:Beskeddata><Base64 xmlns="urn:besked:kuvert:1.0" content-type="application/xml" encoding="UTF-8" file-type=".xml">${payloadBase64(event)}</Base64></ns2:Beskeddata>` +
     `</ns2:Haendelsesbesked>`

@@ -2,6 +2,8 @@
  * A small seeded pseudo-random generator (mulberry32): the same seed gives the same sequence,
  * which is what makes simulated populations, events and chaos reproducible. Not for secrets.
  */
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
 export class Prng {
   private state: number;
 
@@ -57,10 +59,35 @@ export class Prng {
 
   /** A version-4-shaped UUID drawn from this sequence (deterministic, unlike crypto.randomUUID). */
   uuid(): string {
-    const hex: string[] = [];
-    for (let i = 0; i < 4; i++) hex.push(((this.next() * 4294967296) >>> 0).toString(16).padStart(8, '0'));
-    const h = hex.join('');
-    const variant = ((parseInt(h[16] as string, 16) & 0x3) | 0x8).toString(16);
-    return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+    const b: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const w = (this.next() * 4294967296) >>> 0;
+      b.push(w >>> 24, (w >>> 16) & 0xff, (w >>> 8) & 0xff, w & 0xff);
+    }
+    b[6] = ((b[6] as number) & 0x0f) | 0x40; // version 4
+    b[8] = ((b[8] as number) & 0x3f) | 0x80; // RFC 4122 variant
+    const h = b.map((x) => HEX[x] as string);
+    return (
+      h[0]! +
+      h[1]! +
+      h[2]! +
+      h[3]! +
+      '-' +
+      h[4]! +
+      h[5]! +
+      '-' +
+      h[6]! +
+      h[7]! +
+      '-' +
+      h[8]! +
+      h[9]! +
+      '-' +
+      h[10]! +
+      h[11]! +
+      h[12]! +
+      h[13]! +
+      h[14]! +
+      h[15]!
+    );
   }
 }

@@ -109,3 +109,15 @@ describe('EventGenerator', () => {
       expect(day[i]!.tidspunkt.getTime()).toBeGreaterThanOrEqual(day[i - 1]!.tidspunkt.getTime());
   });
 });
+
+describe('Prng', () => {
+  it('draws version-4 UUIDs, the same ones for the same seed', () => {
+    const a = new Prng(99);
+    const ids = Array.from({ length: 200 }, () => a.uuid());
+    for (const id of ids)
+      expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(new Set(ids).size).toBe(200);
+    const b = new Prng(99);
+    expect(Array.from({ length: 200 }, () => b.uuid())).toEqual(ids);
+  });
+});
