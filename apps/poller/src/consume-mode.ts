@@ -32,7 +32,12 @@ export class ConsumeMode {
   constructor(private readonly o: ConsumeModeOptions) {}
 
   start(): void {
-    this.o.source.on('channel', (ch) => void this.attach(ch));
+    this.o.source.on('channel', (ch) => {
+      // A new channel holds nothing unacked; consume again even if Redis was away when the old one
+      // died: the next batch probes Redis and pauses again if it is still gone.
+      this.paused = false;
+      void this.attach(ch);
+    });
     this.o.source.on('lost', (ch) => {
       // Deliveries of a dead channel are void: RabbitMQ requeues them, we drop our copies.
       this.pending = this.pending.filter((d) => d.channel !== ch);

@@ -16,9 +16,6 @@ import { ConsumeMode } from './consume-mode';
 import { PersistThenAck } from './persist-then-ack';
 import { PollMode } from './poll-mode';
 
-/** How long a stop waits for a held batch (Redis away) before leaving it unacked upstream. */
-const STOP_GRACE_MS = 10000;
-
 /**
  * Starts the poller: checks Redis (reachable, noeviction) and RabbitMQ (reachable, dueslag there),
  * then moves messages from the dueslag into the inbox, acking only what is stored.
@@ -96,7 +93,8 @@ export async function startPoller(config: Config, log: Logger): Promise<RunningS
 
   return {
     async stop() {
-      const deadline = setTimeout(() => abort.abort(), STOP_GRACE_MS);
+      // A batch held while Redis is away waits at most this long, then stays unacked upstream.
+      const deadline = setTimeout(() => abort.abort(), p.stopGraceMs);
       try {
         await mode.stop();
       } finally {

@@ -32,6 +32,8 @@ export const pollerSettings = defineSection({
     /** Backoff for Redis and RabbitMQ reconnects: first delay and cap, in ms. */
     POLLER_RETRY_MIN_MS: positiveInt.default(200),
     POLLER_RETRY_MAX_MS: positiveInt.default(10000),
+    /** On SIGTERM, how long a batch held while Redis is away may wait before it is left unacked. */
+    POLLER_STOP_GRACE_MS: positiveInt.default(10000),
   },
   build: (e) => {
     if (e.POLLER_BATCH_SIZE > e.POLLER_PREFETCH) {
@@ -50,6 +52,7 @@ export const pollerSettings = defineSection({
       schedulerQueue: e.POLLER_SCHEDULER_QUEUE,
       declareQueue: e.POLLER_DECLARE_QUEUE,
       retry: { minMs: e.POLLER_RETRY_MIN_MS, maxMs: e.POLLER_RETRY_MAX_MS },
+      stopGraceMs: e.POLLER_STOP_GRACE_MS,
     };
   },
 });

@@ -14,12 +14,24 @@ export interface SpawnedProcess {
   stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<number | string>;
 }
 
-/** Runs a TypeScript entry file through tsx in a child node process with the given extra env. */
-export function spawnTs(file: string, env: Record<string, string>, args: string[] = []): SpawnedProcess {
-  const child = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), file, ...args], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+/**
+ * Runs a TypeScript entry file through tsx in a child node process with the given extra env;
+ * `nodeArgs` go to node itself (e.g. `--cpu-prof`).
+ */
+export function spawnTs(
+  file: string,
+  env: Record<string, string>,
+  args: string[] = [],
+  nodeArgs: string[] = [],
+): SpawnedProcess {
+  const child = spawn(
+    process.execPath,
+    [...nodeArgs, '--require', require.resolve('tsx/cjs'), file, ...args],
+    {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const lines: string[] = [];
   const stderrLines: string[] = [];
   const waiters: { pattern: RegExp; resolve: (l: string) => void }[] = [];
