@@ -2,6 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import * as amqp from 'amqplib';
 import { loadCerts, makeDevCerts, type CertBundle } from '../src/certificates';
 
@@ -96,3 +99,54 @@ export async function deleteKeysWithPrefix(redis: import('ioredis').Redis, prefi
     if (keys.length > 0) await redis.del(...keys);
   } while (cursor !== '0');
 }
+
+export interface Received {
+  body: string;
+  clientCertSubject: string | undefined;
+}
+
+/** An anvendersystem's push endpoint: HTTPS with mutual TLS on port 0, scripted answers. */
+export async function receiver(
+  certs: CertBundle,
+  answer: (n: number) => { status: number; body: string },
+): Promise<{ url: string; received: Received[]; close: () => Promise<void> }> {
+  const received: Received[] = [];
+  const server: Server = createServer(
+    {
+      key: certs.serverKey,
+      cert: certs.serverCert,
+      ca: certs.ca,
+      requestCert: true,
+      rejectUnauthorized: true,
+    },
+    (req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const peer = (req.socket as TLSSocket).getPeerCertificate();
+        received.push({
+          body: Buffer.concat(chunks).toString('utf8'),
+          clientCertSubject: String(peer.subject?.CN),
+        });
+        const a = answer(received.length);
+        res.writeHead(a.status, { 'content-type': 'application/xml' });
+        res.end(a.body);
+      });
+    },
+  );
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `https://127.0.0.1:${port}/ModtagBesked`,
+    received,
+    close: () =>
+      new Promise<void>((r) => {
+        server.close(() => r());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** A push receiver's success answer: ModtagBeskedOutput with StatusKode 20. */
+export const PUSH_OK =
+  '<?xml version="1.0" encoding="UTF-8"?><ns4:ModtagBeskedOutput xmlns="urn:oio:sagdok:3.0.0" xmlns:ns4="urn:oio:sts:1.0.0"><StandardRetur><StatusKode>20</StatusKode><FejlbeskedTekst>OK</FejlbeskedTekst></StandardRetur></ns4:ModtagBeskedOutput>';

@@ -1,65 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:https';
-import type { AddressInfo } from 'node:net';
-import type { TLSSocket } from 'node:tls';
 import { Chaos, NO_CHAOS } from '../src/chaos';
 import { Distributor } from '../src/distributor';
 import { EventGenerator } from '../src/event-generator';
 import { isPushAccepted } from '../src/push-sender';
-import { makeTestCerts } from './helpers';
+import { PUSH_OK as OK, makeTestCerts, receiver } from './helpers';
 import { validateAgainst } from './xsd-validate';
 
-const OK =
-  '<?xml version="1.0" encoding="UTF-8"?><ns4:ModtagBeskedOutput xmlns="urn:oio:sagdok:3.0.0" xmlns:ns4="urn:oio:sts:1.0.0"><StandardRetur><StatusKode>20</StatusKode><FejlbeskedTekst>OK</FejlbeskedTekst></StandardRetur></ns4:ModtagBeskedOutput>';
 const ERROR =
   '<?xml version="1.0" encoding="UTF-8"?><ns4:ModtagBeskedOutput xmlns="urn:oio:sagdok:3.0.0" xmlns:ns4="urn:oio:sts:1.0.0"><StandardRetur><StatusKode>40</StatusKode><FejlbeskedTekst>nej</FejlbeskedTekst></StandardRetur></ns4:ModtagBeskedOutput>';
-
-interface Received {
-  body: string;
-  clientCertSubject: string | undefined;
-}
-
-/** An anvendersystem's push endpoint: HTTPS with mutual TLS on port 0, scripted answers. */
-async function receiver(
-  certs: ReturnType<typeof makeTestCerts>['certs'],
-  answer: (n: number) => { status: number; body: string },
-): Promise<{ url: string; received: Received[]; close: () => Promise<void> }> {
-  const received: Received[] = [];
-  const server: Server = createServer(
-    {
-      key: certs.serverKey,
-      cert: certs.serverCert,
-      ca: certs.ca,
-      requestCert: true,
-      rejectUnauthorized: true,
-    },
-    (req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const peer = (req.socket as TLSSocket).getPeerCertificate();
-        received.push({
-          body: Buffer.concat(chunks).toString('utf8'),
-          clientCertSubject: String(peer.subject?.CN),
-        });
-        const a = answer(received.length);
-        res.writeHead(a.status, { 'content-type': 'application/xml' });
-        res.end(a.body);
-      });
-    },
-  );
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `https://127.0.0.1:${port}/ModtagBesked`,
-    received,
-    close: () =>
-      new Promise<void>((r) => {
-        server.close(() => r());
-        server.closeAllConnections();
-      }),
-  };
-}
 
 const attemptsOf = (xml: string) => Number(/<ns2:AntalLeveranceforsoeg>(\d+)</.exec(xml)?.[1]);
 

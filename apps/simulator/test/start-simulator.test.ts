@@ -13,6 +13,8 @@ import {
   makeTestCerts,
   uniquePrefix,
   deleteKeysWithPrefix,
+  PUSH_OK,
+  receiver,
 } from './helpers';
 
 describe('startSimulator', () => {
@@ -66,6 +68,34 @@ describe('startSimulator', () => {
     const events = await sim.emitDayOfDeltas(60_000);
     expect(events.length).toBeGreaterThan(30);
     expect(new Set(events.map((e) => e.kind)).size).toBeGreaterThanOrEqual(5);
+  });
+
+  it('pushes to a subscription added at run time, and stops after it is removed', async () => {
+    const TYPE = randomUUID();
+    const rx = await receiver(pki.certs, () => ({ status: 200, body: PUSH_OK }));
+    try {
+      const id = randomUUID();
+      await sim.addSubscription({
+        id,
+        navn: 'push doedsfald',
+        dueslag: randomUUID(),
+        delivery: { mode: 'push', url: rx.url },
+        // Own beskedtype: the rate mode's events (the default type) stay out of this test.
+        filter: { haendelser: ['doedsfald'], beskedtyper: [TYPE] },
+      });
+      const events = await sim.emit(12, { beskedtype: TYPE });
+      const deaths = events.filter((e) => e.kind === 'doedsfald');
+      const extra = await sim.emit(2, { kind: 'doedsfald', beskedtype: TYPE });
+      await sim.settle(10_000);
+      const pushedIds = rx.received.map((r) => /<UUIDIdentifikator>([^<]+)</.exec(r.body)?.[1]);
+      expect(pushedIds.sort()).toEqual([...deaths, ...extra].map((e) => e.beskedId).sort());
+      expect(await sim.removeSubscription(id)).toBe(true);
+      await sim.emit(2, { kind: 'doedsfald', beskedtype: TYPE });
+      await sim.settle(5_000);
+      expect(rx.received).toHaveLength(pushedIds.length);
+    } finally {
+      await rx.close();
+    }
   });
 
   it('serves the STS and the SOAP service over mutual TLS', async () => {
