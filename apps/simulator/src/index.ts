@@ -21,3 +21,4 @@ export { SOAP_PATH, WSDL_PATH } from './soap-server';
 export { SimError } from './sim-error';
 export { SIM_ERROR_CODES, type SimErrorCode } from './error-codes';
 export { createSimLogger } from './logger';
+export { startSimulatorService } from './simulator-service';
