@@ -16,7 +16,7 @@ function infoField(info: string, field: string): string | undefined {
 }
 
 /**
- * Start-up check: Redis answers, will never evict (queues and dedupe records must not vanish
+ * Start-up check: Redis answers, is version 7 or later, will never evict (queues and dedupe records must not vanish
  * under memory pressure), and ideally persists with AOF. Throws a PipelineError whose message is
  * the one line to print; warns when AOF is off.
  */
@@ -44,6 +44,13 @@ export async function checkRedis(url: string, log: Logger): Promise<RedisCheckRe
     const policy = infoField(info, 'maxmemory_policy') ?? 'unknown';
     const aofEnabled = infoField(info, 'aof_enabled') === '1';
     const version = infoField(info, 'redis_version') ?? 'unknown';
+    const major = Number(version.split('.')[0]);
+    if (Number.isFinite(major) && major < 7) {
+      throw new PipelineError(
+        'PIPELINE_REDIS_TOO_OLD',
+        `Redis at ${safeUrl(url)} is version ${version}; the pipeline needs Redis 7 or later (Lua script flags)`,
+      );
+    }
     if (policy !== 'noeviction') {
       throw new PipelineError(
         'PIPELINE_REDIS_EVICTS',

@@ -2,6 +2,8 @@
 export const pipelineErrorCodes = {
   /** Redis did not answer at start-up (wrong REDIS_URL or server not running). */
   PIPELINE_REDIS_UNREACHABLE: 'PIPELINE_REDIS_UNREACHABLE',
+  /** Redis is older than 7 (the dispatch script uses Lua script flags). */
+  PIPELINE_REDIS_TOO_OLD: 'PIPELINE_REDIS_TOO_OLD',
   /** Redis would evict keys under memory pressure (maxmemory-policy is not noeviction). */
   PIPELINE_REDIS_EVICTS: 'PIPELINE_REDIS_EVICTS',
   /** The dispatch script found a target stream key holding another data type. */
