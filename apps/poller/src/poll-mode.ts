@@ -37,15 +37,20 @@ export class PollMode {
     return `drain-${this.o.queue}`;
   }
 
+  /** One tick queue per dueslag, so a poller never runs the tick meant for another dueslag. */
+  private get tickQueue(): string {
+    return `${this.o.schedulerQueue}-${this.o.queue.replace(/:/g, '_')}`;
+  }
+
   async start(): Promise<void> {
-    this.queue = new Queue(this.o.schedulerQueue, { connection: this.o.redis, prefix: this.o.prefix });
+    this.queue = new Queue(this.tickQueue, { connection: this.o.redis, prefix: this.o.prefix });
     this.queue.on('error', (err) => this.o.log.debug({ err: err.message }, 'scheduler queue error'));
     await this.queue.upsertJobScheduler(
       this.schedulerId,
       { every: this.o.intervalSeconds * 1000 },
       { name: 'drain', data: { queue: this.o.queue }, opts: { removeOnComplete: 100, removeOnFail: 100 } },
     );
-    this.worker = new Worker(this.o.schedulerQueue, async () => this.drain(), {
+    this.worker = new Worker(this.tickQueue, async () => this.drain(), {
       connection: this.o.workerRedis,
       prefix: this.o.prefix,
       concurrency: 1,

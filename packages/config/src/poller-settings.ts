@@ -21,7 +21,7 @@ export const pollerSettings = defineSection({
     POLLER_LINGER_MS: positiveInt.max(10000, 'must be <= 10000').default(5),
     /** Poll mode: seconds between drains. */
     POLLER_POLL_INTERVAL_SECONDS: positiveInt.default(5),
-    /** Poll mode: BullMQ queue holding the scheduler's tick jobs. */
+    /** Poll mode: name of the BullMQ queue holding the scheduler's tick jobs (`-<dueslag>` is appended). */
     POLLER_SCHEDULER_QUEUE: z
       .string()
       .min(1)
