@@ -1,0 +1,33 @@
+import { loadConfig } from '@cprh/config';
+import pino from 'pino';
+import { startSimulatorService } from '../src';
+import { makeTestCerts } from './helpers';
+
+describe('startSimulatorService', () => {
+  it('does nothing when SIM_ENABLED=false (no servers, no connections)', async () => {
+    // Unreachable brokers: starting anything would fail.
+    const config = loadConfig({
+      SIM_ENABLED: 'false',
+      REDIS_URL: 'redis://127.0.0.1:1',
+      AMQP_URL: 'amqp://127.0.0.1:1',
+    });
+    const service = await startSimulatorService(config, pino({ level: 'silent' }));
+    await service.stop();
+  });
+
+  it('fails to start with a one-line reason when RabbitMQ is unreachable', async () => {
+    const pki = makeTestCerts();
+    try {
+      const config = loadConfig({
+        AMQP_URL: 'amqp://127.0.0.1:1',
+        SIM_STS_PORT: '0',
+        SIM_SOAP_PORT: '0',
+        SIM_REDIS_PREFIX: 'cprh-sim-test-unused:',
+        SIM_CERTS_DIR: pki.dir,
+      });
+      await expect(startSimulatorService(config, pino({ level: 'silent' }))).rejects.toThrow(/ECONNREFUSED/);
+    } finally {
+      pki.cleanup();
+    }
+  });
+});
