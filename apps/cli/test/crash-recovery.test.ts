@@ -45,11 +45,14 @@ describe('kill -9 at the dangerous moments', () => {
     procs.push(crashing);
     expect(await crashing.waitForExit(20000)).toBe('SIGKILL');
     expect(crashing.lines.join('\n')).toContain('FAULT_INJECT crash-after-persist');
-    // Two batches were acked; the third was stored but not acked, so RabbitMQ has it again.
-    expect(await readyInQueue(t.dueslag)).toBe(200);
+    // Two batches were acked; the third was stored but not acked, so RabbitMQ has it again:
+    // the inbox holds more messages than were acked, by at most one batch.
+    const acked = 300 - (await readyInQueue(t.dueslag));
     const inbox = createInboxQueue(redis, loadConfig(t.env).pipeline);
-    expect(await inbox.getWaitingCount()).toBe(150);
+    const stored = await inbox.getWaitingCount();
     await inbox.close();
+    expect(stored - acked).toBeGreaterThan(0);
+    expect(stored - acked).toBeLessThanOrEqual(50);
 
     const poller = spawnTs(POLLER_MAIN, { ...t.env, LOG_LEVEL: 'info' });
     procs.push(poller);
