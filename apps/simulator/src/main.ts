@@ -1,0 +1,6 @@
+import { runAsProcess } from '@cprh/pipeline';
+import { startSimulatorService } from './simulator-service';
+
+// The simulator as its own process (docker-compose's `simulator` service): logs "simulator ready",
+// feeds the demo dueslag, stops cleanly on SIGTERM/SIGINT.
+runAsProcess('simulator', startSimulatorService);
