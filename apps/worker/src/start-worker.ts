@@ -39,9 +39,10 @@ export async function startWorker(config: Config, log: Logger): Promise<RunningS
   inbox.on('error', (err) => log.debug({ err: err.message }, 'inbox queue error'));
   dead.on('error', (err) => log.debug({ err: err.message }, 'dead queue error'));
 
+  const deadLetters = new DeadLetters(dead, inbox);
   const processor = createInboxProcessor({
     dispatcher: new EventDispatcher(redis, config.pipeline),
-    deadLetters: new DeadLetters(dead, inbox),
+    deadLetters,
     faults: new FaultInjector(config.pipeline.fault),
     catalogue,
     maxBytes: config.besked.maxBytes,
@@ -61,6 +62,23 @@ export async function startWorker(config: Config, log: Logger): Promise<RunningS
     removeOnFail: { age: w.keepFailedSeconds },
   });
   worker.on('error', (err) => log.warn({ err: err.message }, 'worker error'));
+  // A job whose workers kept dying (more than WORKER_MAX_STALLED_COUNT takeovers) is failed by
+  // BullMQ without running our processor: record it as a dead letter too, so it can be replayed.
+  worker.on('failed', (job, err) => {
+    if (!job?.id || !/stalled more than/i.test(err.message)) return;
+    const now = Date.now();
+    deadLetters
+      .add(job.id, job.data, {
+        code: 'WORKER_STALLED',
+        message: err.message,
+        attempts: job.attemptsMade,
+        firstFailedAt: now,
+        lastFailedAt: now,
+      })
+      .catch((e: unknown) =>
+        log.error({ jobId: job.id, err: (e as Error).message }, 'could not dead-letter'),
+      );
+  });
   await worker.waitUntilReady();
   log.info({ queue: config.pipeline.inboxQueue, concurrency: w.concurrency }, 'worker started');
 
