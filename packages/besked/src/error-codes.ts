@@ -11,7 +11,7 @@ export const BESKED_ERROR_CODES = {
   BESKED_ROOT_UNKNOWN: 'BESKED_ROOT_UNKNOWN',
   /** A required element (BeskedId, Beskedkuvert, Filtreringsdata, Beskedtype, ...) is absent; `path` names it. */
   BESKED_FIELD_MISSING: 'BESKED_FIELD_MISSING',
-  /** The input is larger than the configured byte limit; checked before parsing. */
+  /** Over the byte limit (checked before parsing), or deeper than 100 / more than 100,000 elements. */
   BESKED_TOO_LARGE: 'BESKED_TOO_LARGE',
   /** An element is present but its value is unusable (bad timestamp, integer, Base64, payload encoding). */
   BESKED_VALUE_INVALID: 'BESKED_VALUE_INVALID',

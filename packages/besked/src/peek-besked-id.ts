@@ -1,5 +1,6 @@
 import { SaxesParser } from 'saxes';
 import { NS_KUVERT, NS_SAGDOK, NS_STS } from './namespaces';
+import { MAX_DEPTH, MAX_ELEMENTS } from './xml-reader';
 
 const CHUNK = 16 * 1024;
 
@@ -21,6 +22,7 @@ export function peekBeskedId(input: string | Uint8Array): string | null {
   let idKind: 'uuid' | 'urn' | undefined;
   let text = '';
   let result: string | null = null;
+  let elements = 0;
 
   // Few handlers on purpose (see xml-reader.ts); saxes throws its own errors, caught below.
   parser.on('doctype', () => {
@@ -28,6 +30,7 @@ export function peekBeskedId(input: string | Uint8Array): string | null {
   });
   parser.on('opentag', (tag) => {
     path.push(`${tag.uri} ${tag.local}`);
+    if (path.length > MAX_DEPTH || ++elements > MAX_ELEMENTS) throw new Stop(); // bounded work, as in xml-reader
     if (path.length === 1 && path[0] !== HB && path[0] !== MBI) throw new Stop();
     const base = path[0] === MBI ? 1 : 0;
     if (

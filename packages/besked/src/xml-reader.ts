@@ -26,6 +26,19 @@ const NS_SAGDOK: string = ns.NS_SAGDOK;
 const NS_STS: string = ns.NS_STS;
 const NS_XSI: string = ns.NS_XSI;
 
+/**
+ * Deepest element nesting accepted (envelope ~6 levels plus the payload). saxes resolves each prefix
+ * by walking up the open elements, so unbounded depth would let 10 MiB cost minutes.
+ */
+export const MAX_DEPTH = 100;
+
+/**
+ * Most elements accepted in one message (a real one has under a thousand; Base64 payloads are text).
+ * Together with MAX_DEPTH this bounds saxes' prefix resolution, measured at ~5 s for 2.5 million
+ * elements at depth 95 (10 MiB); at the limits it stays well under a second.
+ */
+export const MAX_ELEMENTS = 100_000;
+
 /** How an element's children are read. */
 const MODE_TREE = 0; // envelope elements become nodes, others are skipped
 const MODE_BESKEDDATA = 1; // Base64 becomes a node, anything else is captured as payload XML
@@ -62,7 +75,10 @@ interface Capture {
   depth: number;
   start: number;
   insertAt: number;
+  /** Namespace declarations of the open elements inside the capture, innermost last. */
   frames: Record<string, string>[];
+  /** How many open elements inside the capture declare each prefix ('' = default namespace). */
+  declared: Map<string, number>;
   needed: Map<string, string> | undefined;
   /** Where the result goes: a Beskeddata segment list or a parent's children. */
   parent: XNode;
@@ -132,6 +148,8 @@ class EnvelopeSax {
   private cap: Capture | undefined;
   // Base64 fast path (see read()): source characters not given to saxes so far, and the Base64
   // node whose start tag ended at absolute position `base64Open`, its text not yet read.
+  private depth = 0;
+  private elements = 0;
   private skipped = 0;
   private base64Open = -1;
   private base64Node: XNode | undefined;
@@ -163,6 +181,8 @@ class EnvelopeSax {
     this.top = undefined;
     this.skipDepth = 0;
     this.cap = undefined;
+    this.depth = 0;
+    this.elements = 0;
     this.skipped = 0;
     this.base64Open = -1;
     this.base64Node = undefined;
@@ -212,12 +232,13 @@ class EnvelopeSax {
 
   private need(c: Capture, prefix: string, uri: string): void {
     if (uri === '' || prefix === 'xml') return;
-    for (let i = c.frames.length - 1; i >= 0; i--) if (prefix in c.frames[i]!) return;
+    if ((c.declared.get(prefix) ?? 0) > 0) return;
     (c.needed ??= new Map()).set(prefix, uri);
   }
 
   private captureOpen(c: Capture, tag: SaxesTagNS): void {
     c.frames.push(tag.ns);
+    for (const p in tag.ns) c.declared.set(p, (c.declared.get(p) ?? 0) + 1);
     this.need(c, tag.prefix, tag.uri);
     const attrs = tag.attributes;
     for (const name in attrs) {
@@ -240,6 +261,7 @@ class EnvelopeSax {
       start,
       insertAt: start + 1 + tag.name.length,
       frames: [],
+      declared: new Map(),
       needed: undefined,
       parent,
       asSegment,
@@ -272,6 +294,13 @@ class EnvelopeSax {
   }
 
   private open(tag: SaxesTagNS): void {
+    if (++this.depth > MAX_DEPTH) {
+      // saxes resolves a prefix by walking up the open elements: deep nesting costs depth² time.
+      throw new BeskedError('BESKED_TOO_LARGE', `elements are nested deeper than ${MAX_DEPTH} levels`);
+    }
+    if (++this.elements > MAX_ELEMENTS) {
+      throw new BeskedError('BESKED_TOO_LARGE', `the message has more than ${MAX_ELEMENTS} elements`);
+    }
     const cap = this.cap;
     if (cap !== undefined) {
       cap.depth++;
@@ -349,13 +378,15 @@ class EnvelopeSax {
   }
 
   private close(tag: SaxesTagNS): void {
+    this.depth--;
     const cap = this.cap;
     if (cap !== undefined) {
       if (--cap.depth === 0) {
         this.endCapture(cap);
         this.cap = undefined;
       } else {
-        cap.frames.pop();
+        const decls = cap.frames.pop()!;
+        for (const p in decls) cap.declared.set(p, cap.declared.get(p)! - 1);
       }
       return;
     }

@@ -103,6 +103,26 @@ describe('size limit', () => {
     expect(() => parseBesked(xml, { maxBytes: length })).not.toThrow();
   });
 
+  it('bounds nesting depth and element count (saxes resolves prefixes in depth² time)', () => {
+    const inline = (content: string) =>
+      TESTBESKED01.replace(
+        /<ns2:Beskeddata>[\s\S]*<\/ns2:Beskeddata>/,
+        `<ns2:Beskeddata>${content}</ns2:Beskeddata>`,
+      );
+    let started = performance.now();
+    expect(
+      expectCode(inline('<d>'.repeat(200_000) + '</d>'.repeat(200_000)), 'BESKED_TOO_LARGE').message,
+    ).toMatch(/nested deeper than 100/);
+    expect(performance.now() - started).toBeLessThan(500);
+    started = performance.now();
+    const wide = inline('<d>'.repeat(90) + '<d/>'.repeat(2_000_000) + '</d>'.repeat(90));
+    expect(expectCode(wide, 'BESKED_TOO_LARGE').message).toMatch(/more than 100000 elements/);
+    expect(performance.now() - started).toBeLessThan(2000);
+    // Just inside both limits still parses.
+    const ok = parseBesked(inline('<d>'.repeat(90) + '<d/>'.repeat(50_000) + '</d>'.repeat(90)));
+    expect(ok.beskeddata[0]!.xml.startsWith('<d xmlns="urn:oio:sagdok:3.0.0"><d>')).toBe(true);
+  });
+
   it('defaults to 10 MiB', () => {
     const padding = `<!--${' '.repeat(10 * 1024 * 1024)}-->`;
     expectCode(TESTBESKED01 + padding, 'BESKED_TOO_LARGE');
