@@ -132,10 +132,6 @@ export interface ReadResult {
 export const KNOWN_ROOTS =
   'Haendelsesbesked (urn:oio:besked:kuvert:1.0) or ModtagBeskedInput (urn:oio:sts:1.0.0)';
 
-/**
- * Reads `xml` (BOM already removed) into a tree. `strictEncoding`: the text came from bytes we
- * decoded as UTF-8, so a declaration naming another encoding is an error.
- */
 /** One parse's state plus the saxes parser and handlers, reused while no parse throws. */
 class EnvelopeSax {
   private readonly parser = new SaxesParser({ xmlns: true });
