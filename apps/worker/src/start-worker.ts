@@ -1,4 +1,4 @@
-import { Worker } from 'bullmq';
+import { QueueEvents, Worker } from 'bullmq';
 import type { Config } from '@cprh/config';
 import {
   checkRedis,
@@ -49,6 +49,36 @@ export async function startWorker(config: Config, log: Logger): Promise<RunningS
     log,
   });
 
+  // A job whose workers kept dying (more than WORKER_MAX_STALLED_COUNT takeovers, e.g. a message
+  // that crashes the process) is failed by BullMQ's stalled checker without running our processor,
+  // and only reported as a queue event: record it as a dead letter too, so it can be replayed.
+  // Every worker process may do this for the same job; the dead letter's job id keeps it to one.
+  const eventsRedis = createWorkerRedis(config.redis.url, 'cprh-worker-events');
+  logRedisErrors(eventsRedis, log, 'worker-events');
+  const events = new QueueEvents(config.pipeline.inboxQueue, {
+    connection: eventsRedis,
+    prefix: config.pipeline.queuePrefix,
+    // From now on, even events written before the first read (our own stalled check runs at once).
+    lastEventId: `${Date.now()}-0`,
+  });
+  events.on('error', (err) => log.debug({ err: err.message }, 'queue events error'));
+  events.on('failed', ({ jobId, failedReason }) => {
+    if (!/stalled more than/i.test(failedReason)) return;
+    void (async () => {
+      const job = await inbox.getJob(jobId);
+      if (!job) return;
+      const now = Date.now();
+      await deadLetters.add(jobId, job.data, {
+        code: 'WORKER_STALLED',
+        message: failedReason,
+        attempts: job.attemptsMade,
+        firstFailedAt: job.processedOn ?? now,
+        lastFailedAt: job.finishedOn ?? now,
+      });
+      log.warn({ jobId, code: 'WORKER_STALLED' }, 'message dead-lettered');
+    })().catch((e: unknown) => log.error({ jobId, err: (e as Error).message }, 'could not dead-letter'));
+  });
+
   const worker = new Worker<InboxJobData, InboxJobResult>(config.pipeline.inboxQueue, processor, {
     connection: workerRedis,
     prefix: config.pipeline.queuePrefix,
@@ -62,34 +92,19 @@ export async function startWorker(config: Config, log: Logger): Promise<RunningS
     removeOnFail: { age: w.keepFailedSeconds },
   });
   worker.on('error', (err) => log.warn({ err: err.message }, 'worker error'));
-  // A job whose workers kept dying (more than WORKER_MAX_STALLED_COUNT takeovers) is failed by
-  // BullMQ without running our processor: record it as a dead letter too, so it can be replayed.
-  worker.on('failed', (job, err) => {
-    if (!job?.id || !/stalled more than/i.test(err.message)) return;
-    const now = Date.now();
-    deadLetters
-      .add(job.id, job.data, {
-        code: 'WORKER_STALLED',
-        message: err.message,
-        attempts: job.attemptsMade,
-        firstFailedAt: now,
-        lastFailedAt: now,
-      })
-      .catch((e: unknown) =>
-        log.error({ jobId: job.id, err: (e as Error).message }, 'could not dead-letter'),
-      );
-  });
-  await worker.waitUntilReady();
+  await Promise.all([worker.waitUntilReady(), events.waitUntilReady()]);
   log.info({ queue: config.pipeline.inboxQueue, concurrency: w.concurrency }, 'worker started');
 
   return {
     async stop() {
       // Waits for jobs in progress; no new ones are taken.
       await worker.close();
+      await events.close().catch(() => undefined);
       await inbox.close().catch(() => undefined);
       await dead.close().catch(() => undefined);
       redis.disconnect();
       workerRedis.disconnect();
+      eventsRedis.disconnect();
     },
   };
 }

@@ -1,0 +1,51 @@
+import { join } from 'node:path';
+import Redis from 'ioredis';
+import { loadConfig } from '@cprh/config';
+import { createDeadQueue, createInboxQueue, InboxWriter } from '@cprh/pipeline';
+import { pipelineTestEnv, readFixture, repoRoot, spawnTs, waitFor, type SpawnedProcess } from '@cprh/testkit';
+
+const WORKER_MAIN = join(repoRoot, 'apps/worker/src/main.ts');
+
+describe('a message that keeps killing its worker', () => {
+  it('is dead-lettered (WORKER_STALLED) once BullMQ gives up on it, and is in the stream once', async () => {
+    const t = pipelineTestEnv({
+      LOG_LEVEL: 'info',
+      WORKER_CONCURRENCY: '1',
+      WORKER_MAX_STALLED_COUNT: '1',
+      WORKER_LOCK_DURATION_MS: '1000',
+      WORKER_STALLED_INTERVAL_MS: '500',
+    });
+    const redis = new Redis(t.env.REDIS_URL ?? '');
+    const cfg = loadConfig(t.env).pipeline;
+    const inbox = createInboxQueue(redis, cfg);
+    const dead = createDeadQueue(redis, cfg);
+    const procs: SpawnedProcess[] = [];
+    try {
+      await new InboxWriter(redis, inbox, cfg.seqKey, 'urn:test').persist([
+        { body: Buffer.from(readFixture('beskeder/testbesked01.xml')), amqp: undefined },
+      ]);
+      // Two workers die on it (the second takes it over after its lock expired), then BullMQ gives up.
+      for (let i = 0; i < 2; i++) {
+        const p = spawnTs(WORKER_MAIN, { ...t.env, FAULT_INJECT: 'crash-after-dispatch' });
+        procs.push(p);
+        expect(await p.waitForExit(15000)).toBe('SIGKILL');
+      }
+      const survivor = spawnTs(WORKER_MAIN, t.env);
+      procs.push(survivor);
+      const letter = await waitFor('the dead letter', async () => (await dead.getWaiting())[0], {
+        timeoutMs: 15000,
+      });
+      expect(letter.id).toBe('b-01157488-c45c-4fd2-b076-1de12effbf66');
+      expect(letter.data.code).toBe('WORKER_STALLED');
+      expect(letter.data.raw).toContain('Haendelsesbesked');
+      expect(await redis.xlen(t.stream)).toBe(1);
+      expect(await survivor.stop('SIGTERM')).toBe(0);
+    } finally {
+      for (const p of procs) await p.stop('SIGKILL').catch(() => undefined);
+      await inbox.close();
+      await dead.close();
+      redis.disconnect();
+      await t.cleanup();
+    }
+  });
+});
