@@ -5,6 +5,7 @@ import {
   PERSON_OBJEKTTYPE,
   type BeskeddataData,
   type CprCloudEvent,
+  type CprEventData,
   type RegistreringData,
   type RelateretObjektData,
 } from './cloud-event';
@@ -79,43 +80,32 @@ export function toCloudEvent(besked: Haendelsesbesked, options: ToCloudEventOpti
 
   const dannelsestidspunkt = time(levering.dannelsestidspunkt);
   const beskedId = idString(besked.beskedId);
-  const event: CprCloudEvent = {
+  const data: CprEventData = {
+    beskedId,
+    beskedVersion: besked.beskedVersion ?? null,
+    beskedtype: idString(filtrering.beskedtype),
+    beskedAnsvarligAktoer: idOrNull(filtrering.beskedAnsvarligAktoer),
+    tilladteModtagere: filtrering.tilladteModtagere.map(idString),
+    transaktionsId: idOrNull(levering.transaktionsId),
+    kildesystem: idOrNull(levering.kildesystem),
+    sikkerhedsklassificering: idOrNull(levering.sikkerhedsklassificering),
+    antalLeveranceforsoeg: antal,
+    dannelsestidspunkt,
+    gyldighedFra: time(kuvert.gyldighedFra),
+    gyldighedTil: time(kuvert.gyldighedTil),
+    relateredeObjekter,
+    registreringer,
+    beskeddata,
+  };
+  const head = {
     specversion: '1.0',
     id: beskedId,
     source: options.source,
     type: person ? CPR_EVENT_TYPE : BESKED_EVENT_TYPE,
     datacontenttype: 'application/json',
-    data: {
-      beskedId,
-      beskedVersion: besked.beskedVersion ?? null,
-      beskedtype: idString(filtrering.beskedtype),
-      beskedAnsvarligAktoer: idOrNull(filtrering.beskedAnsvarligAktoer),
-      tilladteModtagere: filtrering.tilladteModtagere.map(idString),
-      transaktionsId: idOrNull(levering.transaktionsId),
-      kildesystem: idOrNull(levering.kildesystem),
-      sikkerhedsklassificering: idOrNull(levering.sikkerhedsklassificering),
-      antalLeveranceforsoeg: antal,
-      dannelsestidspunkt,
-      gyldighedFra: time(kuvert.gyldighedFra),
-      gyldighedTil: time(kuvert.gyldighedTil),
-      relateredeObjekter,
-      registreringer,
-      beskeddata,
-    },
-  };
-  if (dannelsestidspunkt !== null) {
-    // `time` sits before `data` in the JSON for readability.
-    return {
-      specversion: event.specversion,
-      id: event.id,
-      source: event.source,
-      type: event.type,
-      datacontenttype: event.datacontenttype,
-      time: dannelsestidspunkt,
-      data: event.data,
-    };
-  }
-  return event;
+  } as const;
+  // `time` is omitted, not null, when there is none; it sits before `data` in the JSON.
+  return dannelsestidspunkt === null ? { ...head, data } : { ...head, time: dannelsestidspunkt, data };
 }
 
 /** Parse + map in one step: the worker's and `cprh inspect`'s hot path. Throws BeskedError. */
