@@ -1,0 +1,63 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import Redis from 'ioredis';
+import { loadConfig } from '@cprh/config';
+import type { RunningService } from '@cprh/pipeline';
+import { pipelineTestEnv, waitFor, type PipelineTestEnv } from '@cprh/testkit';
+import { startServices } from '../src/start-services';
+import {
+  capturingLogger,
+  expectExactlyOnce,
+  freshMessages,
+  publish,
+  readyInQueue,
+  streamEventIds,
+  waitForStreamLength,
+} from './support/pipeline-harness';
+
+const run = promisify(execFile);
+
+/** Closes the poller's AMQP connection from the broker side (as a broker restart or token expiry would). */
+async function closePollerConnection(dueslag: string): Promise<void> {
+  const { stdout } = await run('rabbitmqctl', ['-q', 'list_connections', 'pid', 'client_properties'], {
+    timeout: 20000,
+  });
+  const line = stdout.split('\n').find((l) => l.includes(`cprh-poller ${dueslag}`));
+  const pid = /<[^>]+>/.exec(line ?? '')?.[0];
+  if (pid === undefined) throw new Error('poller connection not found');
+  await run('rabbitmqctl', ['-q', 'close_connection', pid, 'test: connection lost'], { timeout: 20000 });
+}
+
+describe('RabbitMQ connection lost mid-run', () => {
+  let t: PipelineTestEnv;
+  let services: RunningService | undefined;
+  const redis = new Redis('redis://127.0.0.1:6379');
+
+  afterEach(async () => {
+    await services?.stop();
+    services = undefined;
+    await t.cleanup();
+  });
+  afterAll(() => redis.disconnect());
+
+  it('reconnects with backoff and resumes: every message exactly once', async () => {
+    t = pipelineTestEnv({ POLLER_BATCH_SIZE: '20', POLLER_PREFETCH: '40', WORKER_CONCURRENCY: '2' });
+    const { ids, bodies } = freshMessages(600);
+    const { log, lines } = capturingLogger('info');
+    services = await startServices(loadConfig(t.env), log);
+    await publish(t.env, bodies);
+    await waitForStreamLength(redis, t.stream, 20);
+    await closePollerConnection(t.dueslag);
+    await waitFor('the reconnect', () => lines.some((l) => l.includes('AMQP reconnected')), {
+      timeoutMs: 15000,
+    });
+    // Consuming resumed on the new connection: later messages arrive too.
+    const later = freshMessages(100);
+    await publish(t.env, later.bodies);
+    await waitForStreamLength(redis, t.stream, 700);
+    await services.stop();
+    services = undefined;
+    expectExactlyOnce(await streamEventIds(redis, t.stream), [...ids, ...later.ids]);
+    expect(await readyInQueue(t.dueslag)).toBe(0);
+  });
+});
