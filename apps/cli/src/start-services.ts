@@ -1,6 +1,6 @@
 import type { Config } from '@cprh/config';
 import { startPoller } from '@cprh/poller';
-import { oneLine, type Logger, type RunningService } from '@cprh/pipeline';
+import { createLogger, oneLine, type Logger, type RunningService } from '@cprh/pipeline';
 import { startWorker } from '@cprh/worker';
 
 /** One part of `cprh start`; the lead adds the ops board and the simulator here. */
@@ -22,7 +22,10 @@ export const services: ServiceEntry[] = [
  * Starts every service; if one fails to start, stops those already running and rejects with that
  * service's one-line error.
  */
-export async function startServices(config: Config, log: Logger): Promise<RunningService> {
+export async function startServices(
+  config: Config,
+  log: Logger = createLogger('cprh', config.log.level),
+): Promise<RunningService> {
   const running: { name: string; service: RunningService }[] = [];
   const stopAll = async (): Promise<void> => {
     for (const r of [...running].reverse()) {
