@@ -1,21 +1,26 @@
+import { startBoardService } from '@cprh/board';
 import type { Config } from '@cprh/config';
 import { startPoller } from '@cprh/poller';
 import { createLogger, oneLine, type Logger, type RunningService } from '@cprh/pipeline';
+import { startSimulatorService } from '@cprh/simulator';
 import { startWorker } from '@cprh/worker';
 
-/** One part of `cprh start`; the lead adds the ops board and the simulator here. */
+/** One part of `cprh start`. */
 interface ServiceEntry {
   name: string;
   start: (config: Config, log: Logger) => Promise<RunningService>;
 }
 
 /**
- * Services `cprh start` runs in one process, in start order. Stop runs in reverse: the poller
- * stops taking messages before the worker finishes the jobs in hand.
+ * Services `cprh start` runs in one process, in start order. Stop runs in reverse: the simulator
+ * stops emitting first, then the poller stops taking messages before the worker finishes the jobs
+ * in hand. The simulator does nothing when SIM_ENABLED=false (a real KOMBIT feed).
  */
 export const services: ServiceEntry[] = [
   { name: 'worker', start: startWorker },
   { name: 'poller', start: startPoller },
+  { name: 'board', start: startBoardService },
+  { name: 'simulator', start: startSimulatorService },
 ];
 
 /**
