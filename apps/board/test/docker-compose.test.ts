@@ -31,7 +31,7 @@ describe('docker-compose.yml', () => {
     ]);
   });
 
-  it('runs Redis 7 with AOF (fsync every second), noeviction, a named volume and a ping healthcheck', () => {
+  it('runs Redis 7 with AOF (fsync before every reply), noeviction, a named volume and a ping healthcheck', () => {
     const redis = service('redis');
     expect(redis.image).toBe('redis:7-alpine');
     const cmd = argv(redis.command);
@@ -39,7 +39,7 @@ describe('docker-compose.yml', () => {
     const flag = (name: string) => cmd[cmd.indexOf(name) + 1];
     expect(cmd).toContain('--appendonly');
     expect(flag('--appendonly')).toBe('yes');
-    expect(flag('--appendfsync')).toBe('everysec');
+    expect(flag('--appendfsync')).toBe('always');
     expect(flag('--maxmemory-policy')).toBe('noeviction');
     const dataVolume = (redis.volumes ?? []).map(String).find((v) => v.endsWith(':/data'));
     expect(dataVolume).toBeDefined();
