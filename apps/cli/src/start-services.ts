@@ -41,6 +41,14 @@ export async function startServices(
       }
     }
   };
+  const sim = config.simulator;
+  if (sim.enabled && sim.demo.mode === 'pull' && sim.dueslag !== config.poller.dueslagQueue.toLowerCase()) {
+    // Two settings name the same queue in the demo; a mismatch means no event ever arrives.
+    log.warn(
+      { simDueslag: sim.dueslag, dueslag: config.poller.dueslagQueue },
+      'SIM_DUESLAG differs from DUESLAG_QUEUE: the demo feed goes to a queue the poller does not read',
+    );
+  }
   for (const s of services) {
     try {
       running.push({ name: s.name, service: await s.start(config, log.child({ service: s.name })) });
