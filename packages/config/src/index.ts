@@ -1,3 +1,4 @@
 export { loadConfig, settingNames, type Config } from './load-config';
 export { ConfigError } from './config-error';
 export { defineSection } from './define-section';
+export { redactUrl } from './redact-url';

@@ -1,5 +1,5 @@
 /** The URL without its password, for messages and logs. */
-export function safeUrl(url: string): string {
+export function redactUrl(url: string): string {
   try {
     const u = new URL(url);
     if (u.password) u.password = '***';

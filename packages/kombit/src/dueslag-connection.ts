@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import amqp, { type Channel, type ChannelModel } from 'amqplib';
 import type { Logger } from 'pino';
 import { KombitError } from './kombit-error';
-import { safeUrl } from './safe-url';
+import { redactUrl } from '@cprh/config';
 
 export interface DueslagConnectionOptions {
   /** amqp(s):// URL. KOMBIT's broker (SASL EXTERNAL with an STS token) comes with the STS issue. */
@@ -52,7 +52,7 @@ export class DueslagConnection extends EventEmitter<DueslagConnectionEvents> {
       if (err instanceof KombitError) throw err;
       throw new KombitError(
         'KOMBIT_AMQP_UNREACHABLE',
-        `RabbitMQ is not reachable at ${safeUrl(this.opts.url)}; start it with \`rabbitmq-server -detached\` (or \`docker compose up -d rabbitmq\`), or set AMQP_URL`,
+        `RabbitMQ is not reachable at ${redactUrl(this.opts.url)}; start it with \`rabbitmq-server -detached\` (or \`docker compose up -d rabbitmq\`), or set AMQP_URL`,
         { cause: err },
       );
     }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import amqp from 'amqplib';
 import { KombitError } from './kombit-error';
-import { safeUrl } from './safe-url';
+import { redactUrl } from '@cprh/config';
 
 export interface PublishOptions {
   url: string;
@@ -22,7 +22,7 @@ export async function publishToDueslag(bodies: Iterable<Buffer>, opts: PublishOp
   } catch (err) {
     throw new KombitError(
       'KOMBIT_AMQP_UNREACHABLE',
-      `RabbitMQ is not reachable at ${safeUrl(opts.url)}; start it with \`rabbitmq-server -detached\` (or \`docker compose up -d rabbitmq\`), or set AMQP_URL`,
+      `RabbitMQ is not reachable at ${redactUrl(opts.url)}; start it with \`rabbitmq-server -detached\` (or \`docker compose up -d rabbitmq\`), or set AMQP_URL`,
       { cause: err },
     );
   }

@@ -1,7 +1,7 @@
 import Redis from 'ioredis';
 import type { Logger } from 'pino';
 import { PipelineError } from './pipeline-error';
-import { safeUrl } from './safe-url';
+import { redactUrl } from '@cprh/config';
 
 export interface RedisCheckResult {
   maxmemoryPolicy: string;
@@ -35,7 +35,7 @@ export async function checkRedis(url: string, log: Logger): Promise<RedisCheckRe
     } catch (err) {
       throw new PipelineError(
         'PIPELINE_REDIS_UNREACHABLE',
-        `Redis is not reachable at ${safeUrl(url)}; start it with \`redis-server\` (or \`docker compose up -d redis\`), or set REDIS_URL`,
+        `Redis is not reachable at ${redactUrl(url)}; start it with \`redis-server\` (or \`docker compose up -d redis\`), or set REDIS_URL`,
         { cause: err },
       );
     }
@@ -48,18 +48,18 @@ export async function checkRedis(url: string, log: Logger): Promise<RedisCheckRe
     if (Number.isFinite(major) && major < 7) {
       throw new PipelineError(
         'PIPELINE_REDIS_TOO_OLD',
-        `Redis at ${safeUrl(url)} is version ${version}; the pipeline needs Redis 7 or later (Lua script flags)`,
+        `Redis at ${redactUrl(url)} is version ${version}; the pipeline needs Redis 7 or later (Lua script flags)`,
       );
     }
     if (policy !== 'noeviction') {
       throw new PipelineError(
         'PIPELINE_REDIS_EVICTS',
-        `Redis at ${safeUrl(url)} has maxmemory-policy ${policy}; the pipeline needs noeviction (redis-cli config set maxmemory-policy noeviction)`,
+        `Redis at ${redactUrl(url)} has maxmemory-policy ${policy}; the pipeline needs noeviction (redis-cli config set maxmemory-policy noeviction)`,
       );
     }
     if (!aofEnabled) {
       log.warn(
-        { redis: safeUrl(url) },
+        { redis: redactUrl(url) },
         'Redis has AOF off: a Redis crash can lose acked messages; run it with --appendonly yes in production',
       );
     }

@@ -1,6 +1,5 @@
 export { pipelineErrorCodes, type PipelineErrorCode } from './error-codes';
 export { PipelineError } from './pipeline-error';
-export { safeUrl } from './safe-url';
 export { createLogger, type Logger } from './logger';
 export { backoffDelay, sleep } from './backoff';
 export { FaultInjector } from './fault-injection';

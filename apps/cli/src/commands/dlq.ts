@@ -1,12 +1,11 @@
 import { parseArgs } from 'node:util';
-import { loadConfig } from '@cprh/config';
+import { loadConfig, redactUrl } from '@cprh/config';
 import {
   createDeadQueue,
   createInboxQueue,
   createProducerRedis,
   DeadLetters,
   PipelineError,
-  safeUrl,
   type DeadLetterData,
 } from '@cprh/pipeline';
 import type { Job } from 'bullmq';
@@ -57,7 +56,7 @@ export const dlq: Command = async (argv) => {
   } catch (err) {
     throw new PipelineError(
       'PIPELINE_REDIS_UNREACHABLE',
-      `Redis is not reachable at ${safeUrl(config.redis.url)}; start it with \`redis-server\``,
+      `Redis is not reachable at ${redactUrl(config.redis.url)}; start it with \`redis-server\``,
       { cause: err },
     );
   }
