@@ -1,9 +1,13 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import Redis from 'ioredis';
 import { loadConfig } from '@cprh/config';
 import type { RunningService } from '@cprh/pipeline';
-import { pipelineTestEnv, waitFor, type PipelineTestEnv } from '@cprh/testkit';
+import {
+  amqpConnectionPid,
+  closeAmqpConnection,
+  pipelineTestEnv,
+  waitFor,
+  type PipelineTestEnv,
+} from '@cprh/testkit';
 import { startServices } from '../src/start-services';
 import {
   capturingLogger,
@@ -15,17 +19,11 @@ import {
   waitForStreamLength,
 } from './support/pipeline-harness';
 
-const run = promisify(execFile);
-
-/** Closes the poller's AMQP connection from the broker side (as a broker restart or token expiry would). */
+/** Closes the poller's AMQP connection from the broker side. */
 async function closePollerConnection(dueslag: string): Promise<void> {
-  const { stdout } = await run('rabbitmqctl', ['-q', 'list_connections', 'pid', 'client_properties'], {
-    timeout: 20000,
-  });
-  const line = stdout.split('\n').find((l) => l.includes(`cprh-poller ${dueslag}`));
-  const pid = /<[^>]+>/.exec(line ?? '')?.[0];
+  const pid = await amqpConnectionPid(`cprh-poller ${dueslag}`);
   if (pid === undefined) throw new Error('poller connection not found');
-  await run('rabbitmqctl', ['-q', 'close_connection', pid, 'test: connection lost'], { timeout: 20000 });
+  await closeAmqpConnection(pid, 'test: connection lost');
 }
 
 describe('RabbitMQ connection lost mid-run', () => {

@@ -1,12 +1,11 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import Redis from 'ioredis';
 import { loadConfig } from '@cprh/config';
 import type { RunningService } from '@cprh/pipeline';
 import {
+  brokerMessageCount,
   pipelineTestEnv,
   sleep,
   startRedisServer,
@@ -23,20 +22,6 @@ import {
   streamEventIds,
   waitForStreamLength,
 } from './support/pipeline-harness';
-
-const run = promisify(execFile);
-
-/** Ready + unacked messages of a queue, as the broker counts them. */
-async function brokerCount(queue: string): Promise<number> {
-  const { stdout } = await run(
-    'rabbitmqctl',
-    ['-q', 'list_queues', 'name', 'messages_ready', 'messages_unacknowledged'],
-    { timeout: 20000 },
-  );
-  const row = stdout.split('\n').find((l) => l.startsWith(queue + '\t'));
-  const [, ready, unacked] = (row ?? '').split('\t');
-  return Number(ready) + Number(unacked);
-}
 
 // Redis goes away mid-run. The test's OWN redis-server (AOF, fsync always, so a restart keeps
 // what it acknowledged) is killed and restarted; the shared server is never touched.
@@ -77,7 +62,7 @@ describe('Redis outage mid-run', () => {
       await publish(t.env, second.bodies);
       await sleep(1500);
       // Every message published during the outage is still with the broker (ready or held unacked).
-      expect(await brokerCount(t.dueslag)).toBeGreaterThanOrEqual(100);
+      expect(await brokerMessageCount(t.dueslag)).toBeGreaterThanOrEqual(100);
       expect(lines.some((l) => l.includes('holding the batch unacked'))).toBe(true);
 
       await own.start();

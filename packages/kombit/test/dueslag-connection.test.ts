@@ -1,11 +1,28 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import pino from 'pino';
-import { deleteAmqpQueue, freePort, TEST_AMQP_URL, uniqueName, waitFor } from '@cprh/testkit';
-import { DueslagConnection, KombitError } from '../src';
+import {
+  amqpConnectionPid,
+  closeAmqpConnection,
+  deleteAmqpQueue,
+  freePort,
+  TEST_AMQP_URL,
+  uniqueName,
+  waitFor,
+} from '@cprh/testkit';
+import { DueslagConnection, KombitError, type DueslagConnectionOptions } from '../src';
 
-const run = promisify(execFile);
 const log = pino({ level: 'silent' });
+
+/** A connection that declares its dueslag on the test broker and retries fast; `extra` overrides. */
+function dueslagConnection(queue: string, extra: Partial<DueslagConnectionOptions> = {}): DueslagConnection {
+  return new DueslagConnection({
+    url: TEST_AMQP_URL,
+    queue,
+    declareQueue: true,
+    retry: { minMs: 50, maxMs: 200 },
+    log,
+    ...extra,
+  });
+}
 
 describe('DueslagConnection (real RabbitMQ)', () => {
   let queue: string;
@@ -17,13 +34,7 @@ describe('DueslagConnection (real RabbitMQ)', () => {
 
   it('declares the dueslag durable and reopens after the broker closes the channel', async () => {
     queue = uniqueName('kombit');
-    conn = new DueslagConnection({
-      url: TEST_AMQP_URL,
-      queue,
-      declareQueue: true,
-      retry: { minMs: 50, maxMs: 200 },
-      log,
-    });
+    conn = dueslagConnection(queue);
     const lost: unknown[] = [];
     conn.on('lost', (ch) => lost.push(ch));
     const first = await conn.start();
@@ -41,22 +52,11 @@ describe('DueslagConnection (real RabbitMQ)', () => {
   it('reconnects after the broker closes the connection (rabbitmqctl close_connection)', async () => {
     queue = uniqueName('kombit');
     const name = `test ${queue}`;
-    conn = new DueslagConnection({
-      url: TEST_AMQP_URL,
-      queue,
-      declareQueue: true,
-      retry: { minMs: 50, maxMs: 200 },
-      log,
-      connectionName: name,
-    });
+    conn = dueslagConnection(queue, { connectionName: name });
     const first = await conn.start();
-    const { stdout } = await run('rabbitmqctl', ['-q', 'list_connections', 'pid', 'client_properties'], {
-      timeout: 20000,
-    });
-    const line = stdout.split('\n').find((l) => l.includes(name));
-    const pid = /<[^>]+>/.exec(line ?? '')?.[0];
+    const pid = await amqpConnectionPid(name);
     expect(pid).toBeDefined();
-    await run('rabbitmqctl', ['-q', 'close_connection', pid ?? '', 'test'], { timeout: 20000 });
+    await closeAmqpConnection(pid ?? '', 'test');
     const second = await waitFor('a new channel', () => conn?.channel !== first && conn?.channel, {
       timeoutMs: 10000,
     });
@@ -66,13 +66,7 @@ describe('DueslagConnection (real RabbitMQ)', () => {
   it('fails at start with one line naming the URL and how to start RabbitMQ', async () => {
     queue = uniqueName('kombit');
     const url = `amqp://guest:secret@127.0.0.1:${await freePort()}`;
-    const c = new DueslagConnection({
-      url,
-      queue,
-      declareQueue: true,
-      retry: { minMs: 50, maxMs: 200 },
-      log,
-    });
+    const c = dueslagConnection(queue, { url });
     const err = await c.start().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(KombitError);
     expect((err as KombitError).code).toBe('KOMBIT_AMQP_UNREACHABLE');
