@@ -5,6 +5,7 @@ import { startPoller } from '@cprh/poller';
 import { startWorker } from '@cprh/worker';
 import { pipelineTestEnv, spawnTs, waitFor, type PipelineTestEnv, type SpawnedProcess } from '@cprh/testkit';
 import {
+  expectDeliveredExactlyOnce,
   expectExactlyOnce,
   freshMessages,
   publish,
@@ -23,6 +24,14 @@ describe('kill -9 at the dangerous moments', () => {
   const inProcess: RunningService[] = [];
   const quiet = createLogger('test', 'silent');
 
+  /** Runs `main` with a test-only fault injected and waits until it has killed itself there. */
+  async function runUntilInjectedCrash(main: string, fault: string, at: string): Promise<void> {
+    const crashing = spawnTs(main, { ...t.env, FAULT_INJECT: fault, FAULT_INJECT_AT: at });
+    procs.push(crashing);
+    expect(await crashing.waitForExit(20000)).toBe('SIGKILL');
+    expect(crashing.lines.join('\n')).toContain(`FAULT_INJECT ${fault}`);
+  }
+
   beforeEach(() => {
     redis = new Redis('redis://127.0.0.1:6379');
   });
@@ -37,14 +46,7 @@ describe('kill -9 at the dangerous moments', () => {
     t = pipelineTestEnv({ POLLER_BATCH_SIZE: '50', POLLER_PREFETCH: '100' });
     const { ids, bodies } = freshMessages(300);
     await publish(t.env, bodies);
-    const crashing = spawnTs(POLLER_MAIN, {
-      ...t.env,
-      FAULT_INJECT: 'crash-after-persist',
-      FAULT_INJECT_AT: '3',
-    });
-    procs.push(crashing);
-    expect(await crashing.waitForExit(20000)).toBe('SIGKILL');
-    expect(crashing.lines.join('\n')).toContain('FAULT_INJECT crash-after-persist');
+    await runUntilInjectedCrash(POLLER_MAIN, 'crash-after-persist', '3');
     // Two batches were acked; the third was stored but not acked, so RabbitMQ has it again:
     // the inbox holds more messages than were acked, by at most one batch.
     const acked = 300 - (await readyInQueue(t.dueslag));
@@ -60,8 +62,7 @@ describe('kill -9 at the dangerous moments', () => {
     inProcess.push(await startWorker(loadConfig(t.env), quiet));
     await waitForStreamLength(redis, t.stream, 300);
     expect(await poller.stop('SIGTERM')).toBe(0);
-    expectExactlyOnce(await streamEventIds(redis, t.stream), ids);
-    expect(await readyInQueue(t.dueslag)).toBe(0);
+    await expectDeliveredExactlyOnce(redis, t, ids);
   });
 
   it('worker killed after the stream write, before the job completes -> one entry', async () => {
@@ -74,14 +75,7 @@ describe('kill -9 at the dangerous moments', () => {
     const { ids, bodies } = freshMessages(100);
     await publish(t.env, bodies);
     inProcess.push(await startPoller(loadConfig(t.env), quiet));
-    const crashing = spawnTs(WORKER_MAIN, {
-      ...t.env,
-      FAULT_INJECT: 'crash-after-dispatch',
-      FAULT_INJECT_AT: '10',
-    });
-    procs.push(crashing);
-    expect(await crashing.waitForExit(20000)).toBe('SIGKILL');
-    expect(crashing.lines.join('\n')).toContain('FAULT_INJECT crash-after-dispatch');
+    await runUntilInjectedCrash(WORKER_MAIN, 'crash-after-dispatch', '10');
     const written = await redis.xlen(t.stream);
     expect(written).toBeGreaterThanOrEqual(10);
 

@@ -5,11 +5,10 @@ import { pipelineTestEnv, waitFor, type PipelineTestEnv } from '@cprh/testkit';
 import { startServices } from '../src/start-services';
 import {
   capturingLogger,
-  expectExactlyOnce,
+  expectDeliveredExactlyOnce,
   freshMessages,
   publish,
   readyInQueue,
-  streamEventIds,
   waitForStreamLength,
 } from './support/pipeline-harness';
 
@@ -39,9 +38,7 @@ describe.each(['consume', 'poll'] as const)('pipeline end to end, %s mode', (mod
     await waitForStreamLength(redis, t.stream, 1000, 60000);
     await services.stop();
     services = undefined;
-    expectExactlyOnce(await streamEventIds(redis, t.stream), ids);
-    // Stopped: anything unacked would be back in the queue now.
-    expect(await readyInQueue(t.dueslag)).toBe(0);
+    await expectDeliveredExactlyOnce(redis, t, ids);
     // Every entry carries its receive sequence; all distinct.
     const seqs = (await redis.xrange(t.stream, '-', '+')).map(([, f]) => f[f.indexOf('seq') + 1]);
     expect(new Set(seqs).size).toBe(1000);
@@ -67,8 +64,7 @@ describe.each(['consume', 'poll'] as const)('pipeline end to end, %s mode', (mod
     });
     await services.stop();
     services = undefined;
-    expectExactlyOnce(await streamEventIds(redis, t.stream), ids);
-    expect(await readyInQueue(t.dueslag)).toBe(0);
+    await expectDeliveredExactlyOnce(redis, t, ids);
     // The closed channel's batch really came back (and was stored a second time as a no-op).
     expect(lines.some((l) => l.includes('batch holds redelivered messages'))).toBe(true);
     const inbox = await redis.zcard(`${t.prefix}:inbox:completed`);

@@ -1,7 +1,6 @@
-import { join } from 'node:path';
-import { freePort, pipelineTestEnv, repoRoot, spawnTs } from '@cprh/testkit';
+import { appMain, freePort, pipelineTestEnv, spawnTs } from '@cprh/testkit';
 
-const POLLER_MAIN = join(repoRoot, 'apps/poller/src/main.ts');
+const POLLER_MAIN = appMain('poller');
 
 // The real process, as an operator starts it: a wrong setting or a missing server is one line, exit 1.
 describe('poller start-up', () => {

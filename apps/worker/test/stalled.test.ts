@@ -1,10 +1,9 @@
-import { join } from 'node:path';
 import Redis from 'ioredis';
 import { loadConfig } from '@cprh/config';
 import { createDeadQueue, createInboxQueue, InboxWriter } from '@cprh/pipeline';
-import { pipelineTestEnv, readFixture, repoRoot, spawnTs, waitFor, type SpawnedProcess } from '@cprh/testkit';
+import { appMain, pipelineTestEnv, readFixture, spawnTs, waitFor, type SpawnedProcess } from '@cprh/testkit';
 
-const WORKER_MAIN = join(repoRoot, 'apps/worker/src/main.ts');
+const WORKER_MAIN = appMain('worker');
 
 describe('a message that keeps killing its worker', () => {
   it('is dead-lettered (WORKER_STALLED) once BullMQ gives up on it, and is in the stream once', async () => {

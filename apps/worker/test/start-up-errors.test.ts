@@ -1,7 +1,6 @@
-import { join } from 'node:path';
-import { freePort, pipelineTestEnv, repoRoot, spawnTs, startRedisServer } from '@cprh/testkit';
+import { appMain, freePort, pipelineTestEnv, spawnTs, startRedisServer } from '@cprh/testkit';
 
-const WORKER_MAIN = join(repoRoot, 'apps/worker/src/main.ts');
+const WORKER_MAIN = appMain('worker');
 
 describe('worker start-up', () => {
   it('exits 1 with one line naming the Redis URL and how to start it', async () => {

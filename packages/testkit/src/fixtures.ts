@@ -12,3 +12,8 @@ export function readFixture(relative: string): string {
 
 /** The repository root, for spawning entry files of apps. */
 export const repoRoot: string = join(__dirname, '..', '..', '..');
+
+/** The entry file of an app (`apps/<app>/src/main.ts`), for spawnTs. */
+export function appMain(app: 'cli' | 'poller' | 'worker' | 'simulator' | 'board'): string {
+  return join(repoRoot, 'apps', app, 'src', 'main.ts');
+}

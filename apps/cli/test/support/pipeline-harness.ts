@@ -1,15 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import Redis from 'ioredis';
 import { publishToDueslag, rewriteBeskedId } from '@cprh/kombit';
 import { createLogger, type Logger } from '@cprh/pipeline';
-import { readFixture, repoRoot, waitFor, withAmqpChannel } from '@cprh/testkit';
+import { appMain, readFixture, waitFor, withAmqpChannel, type PipelineTestEnv } from '@cprh/testkit';
 
 export const SAMPLE = readFixture('beskeder/testbesked01.xml');
-export const POLLER_MAIN = join(repoRoot, 'apps/poller/src/main.ts');
-export const WORKER_MAIN = join(repoRoot, 'apps/worker/src/main.ts');
-export const CLI_MAIN = join(repoRoot, 'apps/cli/src/main.ts');
+export const POLLER_MAIN = appMain('poller');
+export const WORKER_MAIN = appMain('worker');
+export const CLI_MAIN = appMain('cli');
 
 /** n fresh BeskedIds and their messages. */
 export function freshMessages(n: number): { ids: string[]; bodies: Buffer[] } {
@@ -78,4 +77,17 @@ export function expectExactlyOnce(streamIds: string[], ids: string[]): void {
     extra: [],
     total: ids.length,
   });
+}
+
+/**
+ * Every id exactly once in the test's stream, and nothing left ready in its dueslag. Call it after the
+ * services stopped: anything unacked is then back in the queue.
+ */
+export async function expectDeliveredExactlyOnce(
+  redis: Redis,
+  t: Pick<PipelineTestEnv, 'stream' | 'dueslag'>,
+  ids: string[],
+): Promise<void> {
+  expectExactlyOnce(await streamEventIds(redis, t.stream), ids);
+  expect(await readyInQueue(t.dueslag)).toBe(0);
 }
