@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Chaos, NO_CHAOS } from '../src/chaos';
-import { Distributor } from '../src/distributor';
+import { Distributor, type DistributorOptions } from '../src/distributor';
 import { EventGenerator } from '../src/event-generator';
 import { isPushAccepted } from '../src/push-sender';
 import { PUSH_OK as OK, makeTestCerts, receiver } from './helpers';
@@ -15,6 +15,31 @@ describe('push delivery (HTTPS, mutual TLS)', () => {
   const pki = makeTestCerts();
   afterAll(() => pki.cleanup());
 
+  /** A distributor pushing over mutual TLS with the test client certificate. */
+  function pushDistributor(
+    push: { maxAttempts: number; backoffMs: number },
+    extra: Omit<DistributorOptions, 'lookup' | 'push'> = {},
+  ): Distributor {
+    return new Distributor({
+      lookup: async () => new Set(),
+      push: { ...push, tls: { ca: pki.certs.ca, cert: pki.certs.clientCert, key: pki.certs.clientKey } },
+      ...extra,
+    });
+  }
+
+  /** Adds a push subscription to `url` without a filter; returns its id. */
+  function addPushSubscription(d: Distributor, url: string): string {
+    const sub = {
+      id: randomUUID(),
+      navn: 'push',
+      dueslag: randomUUID(),
+      delivery: { mode: 'push' as const, url },
+      filter: {},
+    };
+    d.add(sub);
+    return sub.id;
+  }
+
   it('retries a push that fails twice, counting AntalLeveranceforsoeg 1, 2, 3', async () => {
     // First a 500, then StatusKode 40, then success.
     const rx = await receiver(pki.certs, (n) =>
@@ -25,24 +50,12 @@ describe('push delivery (HTTPS, mutual TLS)', () => {
           : { status: 200, body: OK },
     );
     const results: { ok: boolean; attempts: number }[] = [];
-    const d = new Distributor({
-      lookup: async () => new Set(),
-      push: {
-        maxAttempts: 5,
-        backoffMs: 20,
-        tls: { ca: pki.certs.ca, cert: pki.certs.clientCert, key: pki.certs.clientKey },
-      },
-      onPushResult: (_id, r) => results.push(r),
-    });
+    const d = pushDistributor(
+      { maxAttempts: 5, backoffMs: 20 },
+      { onPushResult: (_id, r) => results.push(r) },
+    );
     try {
-      const sub = {
-        id: randomUUID(),
-        navn: 'push',
-        dueslag: randomUUID(),
-        delivery: { mode: 'push' as const, url: rx.url },
-        filter: {},
-      };
-      d.add(sub);
+      const subId = addPushSubscription(d, rx.url);
       const [event] = new EventGenerator({ seed: 4, populationSize: 100, start: new Date() }).take(1);
       await d.dispatch([event!]);
       await d.settle(10_000);
@@ -52,7 +65,7 @@ describe('push delivery (HTTPS, mutual TLS)', () => {
       );
       expect(rx.received[0]?.clientCertSubject).toBe('cprh dev (funktionscertifikat)');
       expect(results).toEqual([{ beskedId: event!.beskedId, ok: true, attempts: 3 }]);
-      expect(d.stats(sub.id)).toMatchObject({ matched: 1, pushed: 1, pushFailed: 0 });
+      expect(d.stats(subId)).toMatchObject({ matched: 1, pushed: 1, pushFailed: 0 });
       // What was pushed is a valid ModtagBeskedInput.
       expect(await validateAgainst('AnvendersystemOperationer.xsd', [rx.received[2]!.body])).toEqual([]);
     } finally {
@@ -63,27 +76,13 @@ describe('push delivery (HTTPS, mutual TLS)', () => {
 
   it('gives up after maxAttempts', async () => {
     const rx = await receiver(pki.certs, () => ({ status: 503, body: '' }));
-    const d = new Distributor({
-      lookup: async () => new Set(),
-      push: {
-        maxAttempts: 3,
-        backoffMs: 5,
-        tls: { ca: pki.certs.ca, cert: pki.certs.clientCert, key: pki.certs.clientKey },
-      },
-    });
+    const d = pushDistributor({ maxAttempts: 3, backoffMs: 5 });
     try {
-      const sub = {
-        id: randomUUID(),
-        navn: 'push',
-        dueslag: randomUUID(),
-        delivery: { mode: 'push' as const, url: rx.url },
-        filter: {},
-      };
-      d.add(sub);
+      const subId = addPushSubscription(d, rx.url);
       await d.dispatch(new EventGenerator({ seed: 5, populationSize: 100, start: new Date() }).take(2));
       await d.settle(10_000);
       expect(rx.received.map((r) => attemptsOf(r.body))).toEqual([1, 2, 3, 1, 2, 3]);
-      expect(d.stats(sub.id)).toMatchObject({ matched: 2, pushed: 0, pushFailed: 2 });
+      expect(d.stats(subId)).toMatchObject({ matched: 2, pushed: 0, pushFailed: 2 });
     } finally {
       await d.close();
       await rx.close();
@@ -92,30 +91,18 @@ describe('push delivery (HTTPS, mutual TLS)', () => {
 
   it('chaos: slow pushes wait, failing pushes are retried although the receiver said 20', async () => {
     const rx = await receiver(pki.certs, () => ({ status: 200, body: OK }));
-    const d = new Distributor({
-      lookup: async () => new Set(),
-      push: {
-        maxAttempts: 2,
-        backoffMs: 5,
-        tls: { ca: pki.certs.ca, cert: pki.certs.clientCert, key: pki.certs.clientKey },
-      },
-      chaos: new Chaos({ ...NO_CHAOS, pushSlow: 1, pushFail: 1, slowMs: 300 }, 1),
-    });
+    const d = pushDistributor(
+      { maxAttempts: 2, backoffMs: 5 },
+      { chaos: new Chaos({ ...NO_CHAOS, pushSlow: 1, pushFail: 1, slowMs: 300 }, 1) },
+    );
     try {
-      const sub = {
-        id: randomUUID(),
-        navn: 'push',
-        dueslag: randomUUID(),
-        delivery: { mode: 'push' as const, url: rx.url },
-        filter: {},
-      };
-      d.add(sub);
+      const subId = addPushSubscription(d, rx.url);
       const t0 = Date.now();
       await d.dispatch(new EventGenerator({ seed: 6, populationSize: 100, start: new Date() }).take(1));
       await d.settle(10_000);
       expect(Date.now() - t0).toBeGreaterThanOrEqual(600);
       expect(rx.received.map((r) => attemptsOf(r.body))).toEqual([1, 2]);
-      expect(d.stats(sub.id)).toMatchObject({ pushed: 0, pushFailed: 1 });
+      expect(d.stats(subId)).toMatchObject({ pushed: 0, pushFailed: 1 });
     } finally {
       await d.close();
       await rx.close();
