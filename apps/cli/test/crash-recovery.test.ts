@@ -3,7 +3,14 @@ import { loadConfig } from '@cprh/config';
 import { createInboxQueue, createLogger, type RunningService } from '@cprh/pipeline';
 import { startPoller } from '@cprh/poller';
 import { startWorker } from '@cprh/worker';
-import { pipelineTestEnv, spawnTs, waitFor, type PipelineTestEnv, type SpawnedProcess } from '@cprh/testkit';
+import {
+  pipelineTestEnv,
+  spawnTs,
+  TEST_REDIS_URL,
+  waitFor,
+  type PipelineTestEnv,
+  type SpawnedProcess,
+} from '@cprh/testkit';
 import {
   expectDeliveredExactlyOnce,
   expectExactlyOnce,
@@ -33,7 +40,7 @@ describe('kill -9 at the dangerous moments', () => {
   }
 
   beforeEach(() => {
-    redis = new Redis('redis://127.0.0.1:6379');
+    redis = new Redis(TEST_REDIS_URL);
   });
   afterEach(async () => {
     for (const p of procs.splice(0)) await p.stop('SIGKILL').catch(() => undefined);

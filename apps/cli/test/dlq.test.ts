@@ -1,7 +1,7 @@
 import Redis from 'ioredis';
 import { loadConfig } from '@cprh/config';
 import { createDeadQueue, createLogger, type RunningService } from '@cprh/pipeline';
-import { pipelineTestEnv, spawnTs, waitFor, type PipelineTestEnv } from '@cprh/testkit';
+import { pipelineTestEnv, spawnTs, TEST_REDIS_URL, waitFor, type PipelineTestEnv } from '@cprh/testkit';
 import { startServices } from '../src/start-services';
 import {
   CLI_MAIN,
@@ -23,7 +23,7 @@ async function cprh(
 describe('poison messages, dead letters and `cprh dlq`', () => {
   let t: PipelineTestEnv;
   let services: RunningService | undefined;
-  const redis = new Redis('redis://127.0.0.1:6379');
+  const redis = new Redis(TEST_REDIS_URL);
   const quiet = createLogger('test', 'silent');
 
   afterEach(async () => {

@@ -1,7 +1,7 @@
 import Redis from 'ioredis';
 import { loadConfig } from '@cprh/config';
 import type { RunningService } from '@cprh/pipeline';
-import { pipelineTestEnv, waitFor, type PipelineTestEnv } from '@cprh/testkit';
+import { pipelineTestEnv, TEST_REDIS_URL, waitFor, type PipelineTestEnv } from '@cprh/testkit';
 import { startServices } from '../src/start-services';
 import {
   capturingLogger,
@@ -20,7 +20,7 @@ describe.each(['consume', 'poll'] as const)('pipeline end to end, %s mode', (mod
   const modeEnv = { POLLER_MODE: mode, POLLER_POLL_INTERVAL_SECONDS: '1' };
 
   beforeEach(() => {
-    redis = new Redis('redis://127.0.0.1:6379');
+    redis = new Redis(TEST_REDIS_URL);
   });
   afterEach(async () => {
     await services?.stop();

@@ -5,6 +5,7 @@ import {
   amqpConnectionPid,
   closeAmqpConnection,
   pipelineTestEnv,
+  TEST_REDIS_URL,
   waitFor,
   type PipelineTestEnv,
 } from '@cprh/testkit';
@@ -27,7 +28,7 @@ async function closePollerConnection(dueslag: string): Promise<void> {
 describe('RabbitMQ connection lost mid-run', () => {
   let t: PipelineTestEnv;
   let services: RunningService | undefined;
-  const redis = new Redis('redis://127.0.0.1:6379');
+  const redis = new Redis(TEST_REDIS_URL);
 
   afterEach(async () => {
     await services?.stop();

@@ -1,7 +1,13 @@
 import Redis from 'ioredis';
 import { loadConfig } from '@cprh/config';
 import { createInboxQueue, createLogger, type RunningService } from '@cprh/pipeline';
-import { pipelineTestEnv, spawnTs, type PipelineTestEnv, type SpawnedProcess } from '@cprh/testkit';
+import {
+  pipelineTestEnv,
+  spawnTs,
+  TEST_REDIS_URL,
+  type PipelineTestEnv,
+  type SpawnedProcess,
+} from '@cprh/testkit';
 import { startServices } from '../src/start-services';
 import {
   CLI_MAIN,
@@ -17,7 +23,7 @@ describe('SIGTERM during a run (`cprh start`)', () => {
   let t: PipelineTestEnv;
   let proc: SpawnedProcess | undefined;
   let services: RunningService | undefined;
-  const redis = new Redis('redis://127.0.0.1:6379');
+  const redis = new Redis(TEST_REDIS_URL);
 
   afterEach(async () => {
     await proc?.stop('SIGKILL').catch(() => undefined);

@@ -8,7 +8,7 @@ import {
   InboxWriter,
   type RunningService,
 } from '@cprh/pipeline';
-import { pipelineTestEnv, readFixture, waitFor, type PipelineTestEnv } from '@cprh/testkit';
+import { pipelineTestEnv, readFixture, TEST_REDIS_URL, waitFor, type PipelineTestEnv } from '@cprh/testkit';
 import { startWorker } from '../src';
 
 const SAMPLE = readFixture('beskeder/testbesked01.xml'); // a birth (foedsel)
@@ -18,7 +18,7 @@ const withBeskedId = (id: string): string => SAMPLE.replace('01157488-c45c-4fd2-
 describe('worker (real Redis)', () => {
   let t: PipelineTestEnv;
   let worker: RunningService | undefined;
-  const redis = new Redis('redis://127.0.0.1:6379');
+  const redis = new Redis(TEST_REDIS_URL);
 
   afterEach(async () => {
     await worker?.stop();

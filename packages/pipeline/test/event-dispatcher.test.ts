@@ -1,6 +1,6 @@
 import Redis from 'ioredis';
 import { loadConfig } from '@cprh/config';
-import { pipelineTestEnv, type PipelineTestEnv } from '@cprh/testkit';
+import { pipelineTestEnv, TEST_REDIS_URL, type PipelineTestEnv } from '@cprh/testkit';
 import { EventDispatcher, PipelineError } from '../src';
 
 describe('EventDispatcher (real Redis)', () => {
@@ -8,7 +8,7 @@ describe('EventDispatcher (real Redis)', () => {
   let redis: Redis;
 
   beforeEach(async () => {
-    redis = new Redis('redis://127.0.0.1:6379');
+    redis = new Redis(TEST_REDIS_URL);
   });
   afterEach(async () => {
     await t.cleanup();
