@@ -106,6 +106,8 @@ describe('docker-compose.yml', () => {
       expect([name, env.REDIS_URL]).toEqual([name, 'redis://redis:6379']);
       expect([name, env.AMQP_URL]).toEqual([name, 'amqp://guest:guest@rabbitmq:5672']);
     }
+    // `guest` may log in from localhost only unless the broker lifts that; the apps are other containers.
+    expect(envOf(service('rabbitmq')).RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS).toBe('-rabbit loopback_users []');
   });
 
   it('names only real settings, and each app service config loads', () => {
