@@ -1,0 +1,42 @@
+import type Redis from 'ioredis';
+import type { CprCloudEvent } from '@cprh/besked';
+
+/** Where an event came from in the stream. */
+export interface EventMeta {
+  /** The stream entry id (pass it to your logs, never the payload). */
+  entryId: string;
+  /** The receive sequence written by the worker; null when the entry has no numeric `seq`. */
+  seq: number | null;
+}
+
+export type EventHandler = (event: CprCloudEvent, meta: EventMeta) => Promise<void>;
+
+export interface EventConsumerOptions {
+  /** A connection (left open on stop) or a Redis URL (connected and closed by the consumer). */
+  redis: Redis | string;
+  /** Default `cpr:events`. */
+  stream?: string;
+  /** Consumer group: one per downstream service. */
+  group: string;
+  /** This instance's name inside the group; keep it stable across restarts so it re-reads its own pending entries. */
+  consumer: string;
+  /** Where a newly created group starts: '0' = the whole stream (default), '$' = only new entries. */
+  from?: '0' | '$';
+  /** Entries per read. Default 50. */
+  batchSize?: number;
+  /** How long one read waits for new entries. Default 5000; capped at claimIdleMs so claims stay timely. */
+  blockMs?: number;
+  /** Entries pending (unacknowledged) longer than this are claimed, from crashed consumers or failed handlers. Default 60000. */
+  claimIdleMs?: number;
+  /** Does the work; resolve to acknowledge the entry, throw to leave it pending for a retry. */
+  handler: EventHandler;
+  /** Told of every failure; entryId is null for failures of the loop itself (Redis away). */
+  onError?: (err: unknown, entryId: string | null) => void;
+}
+
+export interface EventConsumer {
+  /** Creates the group if missing and starts the read loop; resolves once the loop runs. */
+  start(): Promise<void>;
+  /** Finishes the batch in hand, then resolves; a blocked read is cut short. */
+  stop(): Promise<void>;
+}

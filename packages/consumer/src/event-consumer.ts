@@ -1,0 +1,198 @@
+import Redis from 'ioredis';
+import { ConsumerError } from './consumer-error';
+import type { EventConsumer, EventConsumerOptions } from './consumer-options';
+import { ensureGroup } from './ensure-group';
+import {
+  decodeEvent,
+  decodeSeq,
+  entriesOfReadReply,
+  parseAutoclaimReply,
+  type RawEntry,
+} from './stream-entry';
+
+/** How long the loop waits after a failed Redis command before trying again. */
+const RETRY_PAUSE_MS = 1000;
+
+function positiveInt(name: string, value: number): number {
+  if (!Number.isInteger(value) || value <= 0) {
+    throw new ConsumerError('CONSUMER_OPTIONS_INVALID', `${name} must be a positive integer`);
+  }
+  return value;
+}
+
+function nonEmpty(name: string, value: string): string {
+  if (typeof value !== 'string' || value.length === 0) {
+    throw new ConsumerError('CONSUMER_OPTIONS_INVALID', `${name} must be a non-empty string`);
+  }
+  return value;
+}
+
+/**
+ * Reads CloudEvents from the events stream with a consumer group: first this consumer's own pending
+ * entries (left by a previous run), then in each round entries idle longer than claimIdleMs
+ * (XAUTOCLAIM: crashed consumers, failed handlers) and new entries (XREADGROUP '>', BLOCK).
+ * An entry is acknowledged only after its handler resolved, so delivery is at least once.
+ */
+export function createEventConsumer(options: EventConsumerOptions): EventConsumer {
+  const stream = nonEmpty('stream', options.stream ?? 'cpr:events');
+  const group = nonEmpty('group', options.group);
+  const consumer = nonEmpty('consumer', options.consumer);
+  const from = options.from ?? '0';
+  if (from !== '0' && from !== '$') {
+    throw new ConsumerError('CONSUMER_OPTIONS_INVALID', "from must be '0' or '$'");
+  }
+  const batchSize = positiveInt('batchSize', options.batchSize ?? 50);
+  const claimIdleMs = positiveInt('claimIdleMs', options.claimIdleMs ?? 60000);
+  // A read blocked longer than claimIdleMs would delay claiming: the round is capped.
+  const blockMs = Math.min(positiveInt('blockMs', options.blockMs ?? 5000), claimIdleMs);
+  const { handler } = options;
+
+  let running: { main: Redis; blocking: Redis; loop: Promise<void> } | null = null;
+  let stopping = false;
+  let wake: (() => void) | null = null;
+
+  function report(err: unknown, entryId: string | null): void {
+    try {
+      options.onError?.(err, entryId);
+    } catch {
+      // A throwing onError must not stop the loop.
+    }
+  }
+
+  function pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
+  async function handleEntries(redis: Redis, entries: RawEntry[]): Promise<void> {
+    // In stream order, one at a time: a handler may rely on the order of events.
+    for (const { entryId, fields } of entries) {
+      if (fields === null) {
+        // Deleted from the stream (trimmed) while pending: nothing left to hand over.
+        await redis.xack(stream, group, entryId);
+        continue;
+      }
+      let event;
+      try {
+        event = decodeEvent(entryId, fields);
+      } catch (err) {
+        // Retrying cannot make it valid: acknowledge, so it is not claimed forever.
+        await redis.xack(stream, group, entryId);
+        report(err, entryId);
+        continue;
+      }
+      try {
+        await handler(event, { entryId, seq: decodeSeq(fields) });
+      } catch (err) {
+        report(
+          new ConsumerError('CONSUMER_HANDLER_FAILED', `handler failed for entry ${entryId}`, { cause: err }),
+          entryId,
+        );
+        continue;
+      }
+      await redis.xack(stream, group, entryId);
+    }
+  }
+
+  async function run(main: Redis, blocking: Redis): Promise<void> {
+    let pendingCursor: string | null = '0';
+    let claimCursor = '0-0';
+    while (!stopping) {
+      try {
+        if (pendingCursor !== null) {
+          // Own pending entries, once at start: id 0 reads this consumer's history, not new entries.
+          const own = entriesOfReadReply(
+            await main.xreadgroup(
+              'GROUP',
+              group,
+              consumer,
+              'COUNT',
+              batchSize,
+              'STREAMS',
+              stream,
+              pendingCursor,
+            ),
+          );
+          const last = own.at(-1);
+          pendingCursor = last === undefined ? null : last.entryId;
+          await handleEntries(main, own);
+          continue;
+        }
+        const claimed = parseAutoclaimReply(
+          await main.xautoclaim(stream, group, consumer, claimIdleMs, claimCursor, 'COUNT', batchSize),
+        );
+        claimCursor = claimed.next;
+        await handleEntries(main, claimed.entries);
+        if (stopping) break;
+        const fresh = entriesOfReadReply(
+          await blocking.xreadgroup(
+            'GROUP',
+            group,
+            consumer,
+            'COUNT',
+            batchSize,
+            'BLOCK',
+            blockMs,
+            'STREAMS',
+            stream,
+            '>',
+          ),
+        );
+        await handleEntries(main, fresh);
+      } catch (err) {
+        // stop() closes the blocking connection: the aborted read is not a failure.
+        if (stopping) break;
+        report(
+          new ConsumerError('CONSUMER_REDIS_FAILED', 'reading the events stream failed', { cause: err }),
+          null,
+        );
+        if (err instanceof Error && err.message.startsWith('NOGROUP')) {
+          // The stream or group was deleted under us: create it again on the next round.
+          await ensureGroup(main, stream, group, from).catch(() => undefined);
+        }
+        await pause(RETRY_PAUSE_MS);
+      }
+    }
+  }
+
+  return {
+    async start() {
+      if (running !== null) return;
+      stopping = false;
+      const main = typeof options.redis === 'string' ? new Redis(options.redis) : options.redis;
+      // BLOCK holds its connection: a connection of its own keeps XACK/XAUTOCLAIM free and lets stop()
+      // cut the read short by disconnecting it.
+      const blocking = main.duplicate();
+      // Failed commands reach the loop as rejections; the event would only repeat them.
+      blocking.on('error', () => undefined);
+      try {
+        await ensureGroup(main, stream, group, from);
+      } catch (err) {
+        blocking.disconnect();
+        if (typeof options.redis === 'string') main.disconnect();
+        throw new ConsumerError('CONSUMER_REDIS_FAILED', `could not create consumer group on ${stream}`, {
+          cause: err,
+        });
+      }
+      running = { main, blocking, loop: run(main, blocking) };
+    },
+
+    async stop() {
+      if (running === null) return;
+      const { main, blocking, loop } = running;
+      stopping = true;
+      wake?.();
+      blocking.disconnect();
+      await loop;
+      running = null;
+      if (typeof options.redis === 'string') {
+        await main.quit().catch(() => main.disconnect());
+      }
+    },
+  };
+}
