@@ -50,6 +50,8 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
   let running: { main: Redis; blocking: Redis; loop: Promise<void> } | null = null;
   let stopping = false;
   let wake: (() => void) | null = null;
+  let stopPromise: Promise<void> | null = null;
+  let startPromise: Promise<void> | null = null;
 
   function report(err: unknown, entryId: string | null): void {
     try {
@@ -161,38 +163,53 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
   }
 
   return {
-    async start() {
-      if (running !== null) return;
-      stopping = false;
-      const main = typeof options.redis === 'string' ? new Redis(options.redis) : options.redis;
-      // BLOCK holds its connection: a connection of its own keeps XACK/XAUTOCLAIM free and lets stop()
-      // cut the read short by disconnecting it.
-      const blocking = main.duplicate();
-      // Failed commands reach the loop as rejections; the event would only repeat them.
-      blocking.on('error', () => undefined);
-      try {
-        await ensureGroup(main, stream, group, from);
-      } catch (err) {
-        blocking.disconnect();
-        if (typeof options.redis === 'string') main.disconnect();
-        throw new ConsumerError('CONSUMER_REDIS_FAILED', `could not create consumer group on ${stream}`, {
-          cause: err,
-        });
-      }
-      running = { main, blocking, loop: run(main, blocking) };
+    start() {
+      if (running !== null || stopPromise !== null) return Promise.resolve();
+      // Two callers of start() share one start, so there is never a second loop.
+      startPromise ??= (async () => {
+        stopping = false;
+        const main = typeof options.redis === 'string' ? new Redis(options.redis) : options.redis;
+        // BLOCK holds its connection: a connection of its own keeps XACK/XAUTOCLAIM free and lets stop()
+        // cut the read short by disconnecting it.
+        const blocking = main.duplicate();
+        // Failed commands reach the loop as rejections; the event would only repeat them.
+        blocking.on('error', () => undefined);
+        try {
+          await ensureGroup(main, stream, group, from);
+        } catch (err) {
+          blocking.disconnect();
+          if (typeof options.redis === 'string') main.disconnect();
+          throw new ConsumerError('CONSUMER_REDIS_FAILED', `could not create consumer group on ${stream}`, {
+            cause: err,
+          });
+        }
+        running = { main, blocking, loop: run(main, blocking) };
+      })().finally(() => {
+        startPromise = null;
+      });
+      return startPromise;
     },
 
     async stop() {
+      // A stop during start waits for the start, then stops what it started.
+      if (startPromise !== null) await startPromise.catch(() => undefined);
       if (running === null) return;
-      const { main, blocking, loop } = running;
-      stopping = true;
-      wake?.();
-      blocking.disconnect();
-      await loop;
-      running = null;
-      if (typeof options.redis === 'string') {
-        await main.quit().catch(() => main.disconnect());
-      }
+      // Two callers of stop() wait for the same shutdown.
+      stopPromise ??= (async () => {
+        if (running === null) return;
+        const { main, blocking, loop } = running;
+        stopping = true;
+        wake?.();
+        blocking.disconnect();
+        await loop;
+        if (typeof options.redis === 'string') {
+          await main.quit().catch(() => main.disconnect());
+        }
+        running = null;
+      })().finally(() => {
+        stopPromise = null;
+      });
+      return stopPromise;
     },
   };
 }

@@ -227,10 +227,10 @@ describe('createEventConsumer (real Redis)', () => {
       blockMs: 5000,
       handler: async () => {},
     });
-    await c.start();
+    await Promise.all([c.start(), c.start()]); // a second start joins the first
     await sleep(300); // now inside XREADGROUP ... BLOCK 5000
     const t0 = Date.now();
-    await c.stop();
+    await Promise.all([c.stop(), c.stop()]);
     expect(Date.now() - t0).toBeLessThan(1000);
     expect(await redis.ping()).toBe('PONG');
   }, 20000);
