@@ -132,6 +132,8 @@ export async function startSimulator(
 
     const added = new Set<string>();
     const addSubscription = async (sub: Subscription) => {
+      // As at KOMBIT, a pull subscription's dueslag exists from the start, not from its first event.
+      if (sub.delivery.mode === 'pull') await publisher?.ensureQueue(sub.dueslag);
       distributor.add(sub);
       added.add(sub.id);
       await registry.put(sub);

@@ -32,6 +32,37 @@ export interface QueuedMessage {
  * Takes every message from the queues (basic.get, acked), waiting until `expected` counts are
  * reached or the deadline passes. The queues stay (delete them with deleteQueues).
  */
+/** Takes messages from one queue into `list`; false when the queue does not exist (yet). */
+async function drainOne(
+  conn: amqp.ChannelModel,
+  q: string,
+  list: QueuedMessage[],
+  expected: number,
+  deadline: number,
+): Promise<boolean> {
+  const ch = await conn.createChannel();
+  ch.on('error', () => undefined);
+  try {
+    for (;;) {
+      const msg = await ch.get(q, { noAck: true });
+      if (msg) {
+        list.push({
+          body: msg.content.toString('utf8'),
+          messageId: msg.properties.messageId as string | undefined,
+          persistent: msg.properties.deliveryMode === 2,
+        });
+        continue;
+      }
+      if (list.length >= expected || Date.now() > deadline) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await ch.close();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export async function drainQueues(
   queues: readonly string[],
   expected: Record<string, number> = {},
@@ -45,26 +76,11 @@ export async function drainQueues(
     for (const q of queues) {
       const list: QueuedMessage[] = [];
       out[q] = list;
-      // A channel per queue: basic.get on a missing queue closes the channel.
-      const ch = await conn.createChannel();
-      ch.on('error', () => undefined);
-      try {
-        for (;;) {
-          const msg = await ch.get(q, { noAck: true });
-          if (msg) {
-            list.push({
-              body: msg.content.toString('utf8'),
-              messageId: msg.properties.messageId as string | undefined,
-              persistent: msg.properties.deliveryMode === 2,
-            });
-            continue;
-          }
-          if (list.length >= (expected[q] ?? 0) || Date.now() > deadline) break;
-          await new Promise((r) => setTimeout(r, 50));
-        }
-        await ch.close();
-      } catch {
-        // queue did not exist: nothing to take
+      // basic.get on a missing queue closes the channel. When messages are expected, the publisher
+      // may not have declared the queue yet (it does on first publish): wait for it until the deadline.
+      const want = expected[q] ?? 0;
+      while (!(await drainOne(conn, q, list, want, deadline)) && want > 0 && Date.now() <= deadline) {
+        await new Promise((r) => setTimeout(r, 100));
       }
     }
     return out;
