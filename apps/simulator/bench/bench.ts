@@ -5,10 +5,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import * as amqp from 'amqplib';
-import { haendelsesbeskedXml } from '../src/besked-xml';
-import { Distributor } from '../src/distributor';
-import { EventGenerator } from '../src/event-generator';
-import { PullPublisher } from '../src/pull-publisher';
+import { haendelsesbeskedXml } from '../src/besked/besked-xml';
+import { Distributor } from '../src/subscriptions/distributor';
+import { EventGenerator } from '../src/population/event-generator';
+import { PullPublisher } from '../src/dueslag/pull-publisher';
 
 const AMQP_URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 const N = Number(process.env.BENCH_EVENTS ?? 20_000);

@@ -5,19 +5,24 @@ export {
   type SimulatorOptions,
   type SimulatorConfig,
 } from './simulator';
-export type { Subscription, SubscriptionFilter, Delivery } from './subscription';
-export type { SimEvent } from './sim-event';
-export type { Person, Address } from './person';
-export type { DeliveryStats } from './distributor';
-export type { ChaosRates } from './chaos';
-export { EventGenerator, dayOfDeltas, dailyDeltaCounts, type EventGeneratorOptions } from './event-generator';
-export { haendelsesbeskedXml, modtagBeskedInputXml, type DeliveryInfo } from './besked-xml';
-export { EVENT_KINDS, HANDLING_IDS, type EventKind } from './event-kinds';
-export { SubscriptionRegistry } from './subscription-registry';
-export { VaerdilisteStore } from './vaerdiliste-store';
+export type { Subscription, SubscriptionFilter, Delivery } from './subscriptions/subscription';
+export type { SimEvent } from './population/sim-event';
+export type { Person, Address } from './population/person';
+export type { DeliveryStats } from './subscriptions/distributor';
+export type { ChaosRates } from './chaos/chaos';
+export {
+  EventGenerator,
+  dayOfDeltas,
+  dailyDeltaCounts,
+  type EventGeneratorOptions,
+} from './population/event-generator';
+export { haendelsesbeskedXml, modtagBeskedInputXml, type DeliveryInfo } from './besked/besked-xml';
+export { EVENT_KINDS, HANDLING_IDS, type EventKind } from './population/event-kinds';
+export { SubscriptionRegistry } from './subscriptions/subscription-registry';
+export { VaerdilisteStore } from './vaerdiliste/vaerdiliste-store';
 export { loadCerts, makeDevCerts, resolveCertsDir, type CertBundle } from './certificates';
-export { STS_ISSUE_PATH } from './sts-server';
-export { SOAP_PATH, WSDL_PATH } from './soap-server';
+export { STS_ISSUE_PATH } from './sts/sts-server';
+export { SOAP_PATH, WSDL_PATH } from './vaerdiliste/soap-server';
 export { SimError } from './sim-error';
 export { SIM_ERROR_CODES, type SimErrorCode } from './error-codes';
 export { createSimLogger } from './logger';

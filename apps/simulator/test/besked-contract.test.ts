@@ -1,8 +1,8 @@
 import { BeskedError, DEFAULT_CATALOGUE, beskedToCloudEvent, parseBesked } from '@cprh/besked';
-import { haendelsesbeskedXml } from '../src/besked-xml';
-import { malform } from '../src/chaos';
-import { EVENT_KINDS, HANDLING_IDS } from '../src/event-kinds';
-import { EventGenerator } from '../src/event-generator';
+import { haendelsesbeskedXml } from '../src/besked/besked-xml';
+import { malform } from '../src/chaos/chaos';
+import { EVENT_KINDS, HANDLING_IDS } from '../src/population/event-kinds';
+import { EventGenerator } from '../src/population/event-generator';
 
 const start = new Date('2026-05-04T08:00:00Z');
 

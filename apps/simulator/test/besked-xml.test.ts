@@ -1,7 +1,7 @@
-import { EventGenerator, dayOfDeltas, dailyDeltaCounts } from '../src/event-generator';
-import { haendelsesbeskedXml, modtagBeskedInputXml } from '../src/besked-xml';
-import { EVENT_KINDS } from '../src/event-kinds';
-import { Prng } from '../src/prng';
+import { EventGenerator, dayOfDeltas, dailyDeltaCounts } from '../src/population/event-generator';
+import { haendelsesbeskedXml, modtagBeskedInputXml } from '../src/besked/besked-xml';
+import { EVENT_KINDS } from '../src/population/event-kinds';
+import { Prng } from '../src/population/prng';
 import { validateAgainst } from './xsd-validate';
 
 const start = new Date('2026-03-02T08:00:00.000Z');

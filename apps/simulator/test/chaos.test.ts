@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { XMLValidator } from 'fast-xml-parser';
-import { Chaos, NO_CHAOS, type ChaosRates } from '../src/chaos';
-import { Distributor } from '../src/distributor';
-import { EventGenerator } from '../src/event-generator';
-import { PullPublisher } from '../src/pull-publisher';
-import type { SimEvent } from '../src/sim-event';
+import { Chaos, NO_CHAOS, type ChaosRates } from '../src/chaos/chaos';
+import { Distributor } from '../src/subscriptions/distributor';
+import { EventGenerator } from '../src/population/event-generator';
+import { PullPublisher } from '../src/dueslag/pull-publisher';
+import type { SimEvent } from '../src/population/sim-event';
 import { AMQP_URL, beskedIdOf, deleteQueues, drainQueues, type QueuedMessage } from './helpers';
 
 const attemptsOf = (xml: string) => Number(/<ns2:AntalLeveranceforsoeg>(\d+)</.exec(xml)?.[1]);

@@ -1,4 +1,4 @@
-import { danishData } from '../src/danish-data';
+import { danishData } from '../src/population/danish-data';
 
 describe('the Danish data set', () => {
   const d = danishData();

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { Chaos, NO_CHAOS } from '../src/chaos';
-import { Distributor, type DistributorOptions } from '../src/distributor';
-import { EventGenerator } from '../src/event-generator';
-import { isPushAccepted } from '../src/push-sender';
+import { Chaos, NO_CHAOS } from '../src/chaos/chaos';
+import { Distributor, type DistributorOptions } from '../src/subscriptions/distributor';
+import { EventGenerator } from '../src/population/event-generator';
+import { isPushAccepted } from '../src/push/push-sender';
 import { PUSH_OK as OK, makeTestCerts, receiver } from './helpers';
 import { validateAgainst } from './xsd-validate';
 

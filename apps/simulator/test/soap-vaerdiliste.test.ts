@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import * as soap from 'soap';
-import { Distributor } from '../src/distributor';
-import { EventGenerator } from '../src/event-generator';
-import { PullPublisher } from '../src/pull-publisher';
-import { startSoapServer, WSDL_PATH, type SoapServer } from '../src/soap-server';
-import { VaerdilisteStore } from '../src/vaerdiliste-store';
+import { Distributor } from '../src/subscriptions/distributor';
+import { EventGenerator } from '../src/population/event-generator';
+import { PullPublisher } from '../src/dueslag/pull-publisher';
+import { startSoapServer, WSDL_PATH, type SoapServer } from '../src/vaerdiliste/soap-server';
+import { VaerdilisteStore } from '../src/vaerdiliste/vaerdiliste-store';
 import { validateAgainst } from './xsd-validate';
 import {
   AMQP_URL,

@@ -3,7 +3,7 @@ import { loadConfig } from '@cprh/config';
 import { Redis } from 'ioredis';
 import { Agent, request } from 'undici';
 import { DEMO_SUBSCRIPTION_ID, startSimulator, type Simulator } from '../src';
-import { SubscriptionRegistry } from '../src/subscription-registry';
+import { SubscriptionRegistry } from '../src/subscriptions/subscription-registry';
 import {
   AMQP_URL,
   REDIS_URL,

@@ -1,7 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { Agent, request } from 'undici';
 import { SignedXml } from 'xml-crypto';
-import { type StsServer, SAML2_TOKEN_TYPE, WSTRUST_ISSUE, startStsServer } from '../src/sts-server';
+import { type StsServer, SAML2_TOKEN_TYPE, WSTRUST_ISSUE, startStsServer } from '../src/sts/sts-server';
 import { makeTestCerts } from './helpers';
 
 const AUDIENCE = 'http://entityid.kombit.dk/service/bfo_modtag/2';

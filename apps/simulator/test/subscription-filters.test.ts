@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { Distributor } from '../src/distributor';
-import { EventGenerator } from '../src/event-generator';
-import { PullPublisher } from '../src/pull-publisher';
-import type { SimEvent } from '../src/sim-event';
-import type { Subscription } from '../src/subscription';
-import { VaerdilisteStore } from '../src/vaerdiliste-store';
+import { Distributor } from '../src/subscriptions/distributor';
+import { EventGenerator } from '../src/population/event-generator';
+import { PullPublisher } from '../src/dueslag/pull-publisher';
+import type { SimEvent } from '../src/population/sim-event';
+import type { Subscription } from '../src/subscriptions/subscription';
+import { VaerdilisteStore } from '../src/vaerdiliste/vaerdiliste-store';
 import {
   AMQP_URL,
   REDIS_URL,

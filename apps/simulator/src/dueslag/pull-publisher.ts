@@ -1,5 +1,5 @@
 import * as amqp from 'amqplib';
-import { SimError } from './sim-error';
+import { SimError } from '../sim-error';
 
 /**
  * Puts messages on dueslag queues of the local RabbitMQ as Beskedfordeler does for pull:

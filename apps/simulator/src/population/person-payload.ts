@@ -1,5 +1,5 @@
 import type { SimEvent } from './sim-event';
-import { xmlEscape as x } from './xml-escape';
+import { xmlEscape as x } from '../xml-escape';
 
 /** Namespace of the simulator's payload: its own, so nobody takes it for KOMBIT's or CPR's. */
 export const PERSON_PAYLOAD_NS = 'urn:cpr-haendelser:sim:person:1';

@@ -1,6 +1,6 @@
-import { eventKindOf, type EventKind } from './event-kinds';
-import { normaliseKommunekode } from './danish-data';
-import { SimError } from './sim-error';
+import { eventKindOf, type EventKind } from '../population/event-kinds';
+import { normaliseKommunekode } from '../population/danish-data';
+import { SimError } from '../sim-error';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

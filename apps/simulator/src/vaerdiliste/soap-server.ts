@@ -7,9 +7,9 @@ import * as soap from 'soap';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { beskedfordelerOperations } from './beskedfordeler-service';
-import type { CertBundle } from './certificates';
+import type { CertBundle } from '../certificates';
 
-export const WSDL_PATH = join(__dirname, '..', '..', '..', 'wsdl', 'wsdl', 'Beskedfordeler.wsdl');
+export const WSDL_PATH = join(__dirname, '..', '..', '..', '..', 'wsdl', 'wsdl', 'Beskedfordeler.wsdl');
 export const SOAP_PATH = '/service/BeskedfordelerService';
 
 export interface SoapServerOptions {

@@ -1,4 +1,4 @@
-import { Prng } from './prng';
+import { Prng } from '../population/prng';
 
 /** Rates (0..1) of each kind of trouble the simulator can make on request. */
 export interface ChaosRates {

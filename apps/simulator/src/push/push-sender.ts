@@ -1,7 +1,7 @@
 import { XMLParser } from 'fast-xml-parser';
 import { Agent, request } from 'undici';
-import type { Chaos } from './chaos';
-import { SimError } from './sim-error';
+import type { Chaos } from '../chaos/chaos';
+import { SimError } from '../sim-error';
 
 /** Settings of push delivery (KOMBIT: BeskedFåTilsendt, HTTPS with mutual TLS). */
 export interface PushOptions {

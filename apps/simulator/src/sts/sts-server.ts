@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { PeerCertificate, TLSSocket } from 'node:tls';
 import type { Logger } from 'pino';
-import type { CertBundle } from './certificates';
+import type { CertBundle } from '../certificates';
 import { assertionXml, signAssertion } from './saml-assertion';
 
 export const STS_ISSUE_PATH = '/runtime/api/rest/wstrust/v1/issue';

@@ -1,4 +1,4 @@
-import type { SimEvent } from './sim-event';
+import type { SimEvent } from '../population/sim-event';
 import type { CompiledFilter } from './subscription';
 
 /** Reads the CPR numbers of a value list (BeskedfordelerService); an unknown or passive list is empty. */

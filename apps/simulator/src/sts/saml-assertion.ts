@@ -1,5 +1,5 @@
 import { SignedXml } from 'xml-crypto';
-import { xmlEscape as x } from './xml-escape';
+import { xmlEscape as x } from '../xml-escape';
 
 export const SAML_NS = 'urn:oasis:names:tc:SAML:2.0:assertion';
 const EXC_C14N = 'http://www.w3.org/2001/10/xml-exc-c14n#';

@@ -1,5 +1,5 @@
 import type { Vaerdiliste } from './vaerdiliste-store';
-import { xmlEscape as x } from './xml-escape';
+import { xmlEscape as x } from '../xml-escape';
 
 /*
  * Answers of BeskedfordelerService written by hand: the `soap` package would put every child

@@ -1,8 +1,8 @@
-import { haendelsesbeskedXml, modtagBeskedInputXml, wrapModtagBeskedInput } from './besked-xml';
-import { Chaos, malform, NO_CHAOS } from './chaos';
-import type { PullPublisher } from './pull-publisher';
-import { PushSender, type PushOptions, type PushResult } from './push-sender';
-import type { SimEvent } from './sim-event';
+import { haendelsesbeskedXml, modtagBeskedInputXml, wrapModtagBeskedInput } from '../besked/besked-xml';
+import { Chaos, malform, NO_CHAOS } from '../chaos/chaos';
+import type { PullPublisher } from '../dueslag/pull-publisher';
+import { PushSender, type PushOptions, type PushResult } from '../push/push-sender';
+import type { SimEvent } from '../population/sim-event';
 import { compileSubscription, type CompiledFilter, type Subscription } from './subscription';
 import { matches, type VaerdilisteLookup } from './subscription-matcher';
 

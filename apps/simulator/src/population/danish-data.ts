@@ -20,7 +20,7 @@ export interface DanishData {
   readonly postcodesByMunicipality: ReadonlyMap<string, readonly Postcode[]>;
 }
 
-export const DATA_DIR = join(__dirname, '..', 'data');
+export const DATA_DIR = join(__dirname, '..', '..', 'data');
 
 let cached: DanishData | undefined;
 

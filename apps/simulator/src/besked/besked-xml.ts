@@ -1,7 +1,7 @@
-import { HANDLING_IDS, PERSON_OBJEKTTYPE } from './event-kinds';
-import { personPayloadXml } from './person-payload';
-import type { SimEvent } from './sim-event';
-import { xmlEscape } from './xml-escape';
+import { HANDLING_IDS, PERSON_OBJEKTTYPE } from '../population/event-kinds';
+import { personPayloadXml } from '../population/person-payload';
+import type { SimEvent } from '../population/sim-event';
+import { xmlEscape } from '../xml-escape';
 
 /** Ids the simulator writes as sender, source system and distributor: its own, never KOMBIT's. */
 export const SIM_IDS = Object.freeze({
