@@ -26,3 +26,17 @@ export {
 export { cloudEventJsonSchema } from './cloud-event-schema';
 export { toRfc3339 } from './timestamp';
 export type * from './besked-model';
+export {
+  checkCprNumber,
+  cprBirthYear,
+  CPR_NUMBER_PROBLEMS,
+  type CprNumberCheck,
+  type CprNumberProblem,
+} from './cpr-number';
+export {
+  parseCprEntries,
+  parseCprNumberFile,
+  describeCprProblems,
+  type CprNumberList,
+  type CprListProblem,
+} from './cpr-number-list';
