@@ -2,6 +2,8 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import Redis from 'ioredis';
+import { deleteKeysWithPrefix, TEST_REDIS_URL } from '@cprh/testkit';
 
 // The entry point as Docker runs it: `node --require tsx/cjs apps/board/src/main.ts`.
 const ROOT = join(__dirname, '..', '..', '..');
@@ -34,10 +36,17 @@ async function until<T>(what: string, probe: () => T | undefined, ms = 20_000): 
 describe('apps/board/src/main.ts', () => {
   const suffix = randomUUID().slice(0, 8);
   const base = {
-    REDIS_URL: 'redis://127.0.0.1:6379',
+    REDIS_URL: TEST_REDIS_URL,
     QUEUE_PREFIX: `cprh-test-board-main-${suffix}`,
     BOARD_PORT: '0',
   };
+
+  afterAll(async () => {
+    // The board writes its queues' meta keys under the test's prefix; leave nothing behind.
+    const redis = new Redis(TEST_REDIS_URL);
+    await deleteKeysWithPrefix(redis, `${base.QUEUE_PREFIX}:`);
+    await redis.quit();
+  });
 
   it('logs the board URL with pino, serves it, and exits 0 on SIGTERM', async () => {
     const p = run({ ...base, LOG_LEVEL: 'info' });

@@ -23,7 +23,14 @@ export async function startRedisServer(extraArgs: string[] = []): Promise<OwnRed
   let child: ChildProcess | undefined;
 
   const ping = async (): Promise<boolean> => {
-    const c = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    // disconnectTimeout: ioredis otherwise leaves a 2 s timer behind after a refused connect,
+    // which keeps jest from exiting.
+    const c = new Redis(url, {
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+      disconnectTimeout: 0,
+    });
     c.on('error', () => undefined);
     try {
       await c.connect();
