@@ -7,6 +7,7 @@ import { pollerSettings } from './poller-settings';
 import { workerSettings } from './worker-settings';
 import { simulatorSettings } from './simulator-settings';
 import { boardSettings } from './board-settings';
+import { metricsSettings } from './metrics-settings';
 
 /**
  * Every section of the product's configuration. Add a section by writing `<name>-settings.ts`
@@ -22,4 +23,5 @@ export const sections = {
   worker: workerSettings,
   simulator: simulatorSettings,
   board: boardSettings,
+  metrics: metricsSettings,
 } as const;

@@ -14,6 +14,8 @@ export const pipelineErrorCodes = {
   PIPELINE_JOB_INVALID: 'PIPELINE_JOB_INVALID',
   /** No dead letter with the given id. */
   PIPELINE_DEAD_LETTER_NOT_FOUND: 'PIPELINE_DEAD_LETTER_NOT_FOUND',
+  /** The process's metrics endpoint could not bind METRICS_HOST:METRICS_PORT. */
+  PIPELINE_METRICS_LISTEN: 'PIPELINE_METRICS_LISTEN',
 } as const;
 
 export type PipelineErrorCode = keyof typeof pipelineErrorCodes;

@@ -22,4 +22,14 @@ export { EventDispatcher, type DispatchableEvent, type DispatchResult } from './
 export { DeadLetters, type Failure } from './dead-letters';
 export { logRedisErrors } from './redis-error-log';
 export { runAsProcess, oneLine, type RunningService } from './run-as-process';
+export { metrics, metricsRegistry, type Channel } from './process-metrics';
+export { CountdownGauge } from './countdown-gauge';
+export { startMetricsServer, type MetricsServer } from './metrics-server';
+export { serveProcessMetrics } from './serve-process-metrics';
+export {
+  addReadinessCheck,
+  evaluateReadiness,
+  type Readiness,
+  type ReadinessCheck,
+} from './readiness-checks';
 export { eventSources } from '@cprh/besked';

@@ -1,5 +1,6 @@
 import { loadConfig, type Config } from '@cprh/config';
 import { createLogger, type Logger } from './logger';
+import { serveProcessMetrics } from './serve-process-metrics';
 
 export interface RunningService {
   /** Stop taking work, let in-flight work finish, close connections. */
@@ -31,7 +32,15 @@ export function runAsProcess(
   }
   const log = createLogger(name, config.log.level);
   let stopping = false;
-  start(config, log).then(
+  const startAll = async (): Promise<RunningService> => {
+    const endpoint = await serveProcessMetrics(config.metrics, log);
+    const service = await start(config, log).catch(async (err: unknown) => {
+      await endpoint.stop();
+      throw err;
+    });
+    return { stop: () => service.stop().finally(() => endpoint.stop()) };
+  };
+  startAll().then(
     (service) => {
       log.info(`${name} ready`);
       const onSignal = (signal: NodeJS.Signals): void => {

@@ -1,5 +1,5 @@
 import { loadConfig } from '@cprh/config';
-import { createLogger } from '@cprh/pipeline';
+import { createLogger, serveProcessMetrics } from '@cprh/pipeline';
 import type { Command } from '../command';
 import { UsageError } from '../command';
 import { startServices } from '../start-services';
@@ -12,7 +12,11 @@ export const start: Command = async (argv) => {
   if (argv.length > 0) throw new UsageError('takes no arguments (settings come from the environment)');
   const config = loadConfig();
   const log = createLogger('cprh', config.log.level);
-  const running = await startServices(config, log);
+  const endpoint = await serveProcessMetrics(config.metrics, log);
+  const running = await startServices(config, log).catch(async (err: unknown) => {
+    await endpoint.stop();
+    throw err;
+  });
   log.info('cprh ready');
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGTERM', resolve);
@@ -24,6 +28,7 @@ export const start: Command = async (argv) => {
   process.once('SIGTERM', force);
   process.once('SIGINT', force);
   await running.stop();
+  await endpoint.stop();
   log.info('cprh stopped');
   return 0;
 };

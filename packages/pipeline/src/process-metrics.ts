@@ -1,0 +1,128 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { CountdownGauge } from './countdown-gauge';
+
+/**
+ * The one Prometheus registry of this process (poller, worker, receiver, or all of them under
+ * `cprh start`), served on METRICS_PORT. Every metric is defined here, up front, so a dashboard
+ * and the alerts can rely on the names; code that measures only calls inc()/set()/observe().
+ *
+ * Labels are closed sets only (channel, catalogue event name, error code, HTTP status, StatusKode,
+ * a reason word): never a CPR number, BeskedId, job id or anything else taken from a message.
+ */
+export const metricsRegistry = new Registry();
+collectDefaultMetrics({ register: metricsRegistry });
+
+const registers = [metricsRegistry];
+
+/** How a message reached us: `pull` (AMQP dueslag, the poller) or `push` (HTTPS, the receiver). */
+export type Channel = 'pull' | 'push';
+
+export const metrics = {
+  /** Messages taken from upstream, before they are stored. */
+  messagesReceived: new Counter({
+    name: 'cprh_messages_received_total',
+    help: 'Messages received from the Beskedfordeler, by channel (pull = AMQP dueslag, push = HTTPS).',
+    labelNames: ['channel'] as const,
+    registers,
+  }),
+  /** Messages Redis accepted into the inbox (a repeated BeskedId is counted but stored once). */
+  messagesStored: new Counter({
+    name: 'cprh_messages_stored_total',
+    help: 'Messages written to the inbox (Redis accepted them), by channel.',
+    labelNames: ['channel'] as const,
+    registers,
+  }),
+  /** Messages confirmed upstream after storing: AMQP ack (pull) or answer 20 (push). */
+  messagesAcked: new Counter({
+    name: 'cprh_messages_acked_upstream_total',
+    help: 'Messages confirmed to the Beskedfordeler after they were stored (AMQP ack or StatusKode 20), by channel.',
+    labelNames: ['channel'] as const,
+    registers,
+  }),
+  /** Repeats dropped: `dispatch` = the event was already in the stream. */
+  duplicatesDropped: new Counter({
+    name: 'cprh_duplicates_dropped_total',
+    help: 'Messages dropped as repeats of one already delivered, by where they were caught.',
+    labelNames: ['stage'] as const,
+    registers,
+  }),
+  /** Events written to the stream, one per registrering, by catalogue name (`unknown`/`none`). */
+  eventsDispatched: new Counter({
+    name: 'cprh_events_dispatched_total',
+    help: 'Events written to the events stream, by catalogue event name (unknown = not in the catalogue, none = no registrering).',
+    labelNames: ['event'] as const,
+    registers,
+  }),
+  deadLetters: new Counter({
+    name: 'cprh_dead_letters_total',
+    help: 'Messages dead-lettered by this process, by error code.',
+    labelNames: ['code'] as const,
+    registers,
+  }),
+  /** From the moment the poller/receiver got the message to its entry in the events stream. */
+  receiptToStream: new Histogram({
+    name: 'cprh_receipt_to_stream_seconds',
+    help: 'Time from receipt of a message to its event entering the events stream.',
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800],
+    registers,
+  }),
+  /** Connection or channel lost and re-opened; reason is a short word (e.g. `closed`, `error`, `tls`). */
+  amqpReconnects: new Counter({
+    name: 'cprh_amqp_reconnects_total',
+    help: 'AMQP reconnects to the broker, by reason.',
+    labelNames: ['reason'] as const,
+    registers,
+  }),
+  /** 1 while the upstream (AMQP broker for pull, the HTTPS listener for push) is up, else 0. */
+  upstreamUp: new Gauge({
+    name: 'cprh_upstream_up',
+    help: '1 while the upstream connection is up (broker for pull, HTTPS listener for push), else 0.',
+    labelNames: ['channel'] as const,
+    registers,
+  }),
+  stsTokenFetches: new Counter({
+    name: 'cprh_sts_token_fetches_total',
+    help: 'SAML tokens fetched from KOMBIT STS (successful issues).',
+    registers,
+  }),
+  stsTokenFetchFailures: new Counter({
+    name: 'cprh_sts_token_fetch_failures_total',
+    help: 'Failed token requests to KOMBIT STS, by error code.',
+    labelNames: ['code'] as const,
+    registers,
+  }),
+  /** Call set(expiresAt) with each new token; the scrape shows the seconds left. */
+  stsTokenExpiresIn: new CountdownGauge({
+    name: 'cprh_sts_token_expires_in_seconds',
+    help: 'Seconds until the current STS token expires (negative once expired).',
+    unitMs: 1000,
+    registry: metricsRegistry,
+  }),
+  /** Call set(notAfter) when the function certificate is loaded; the scrape shows days left. */
+  certificateExpiresIn: new CountdownGauge({
+    name: 'cprh_function_certificate_expires_in_days',
+    help: 'Days until the function certificate (FOCES/OCES) expires (negative once expired).',
+    unitMs: 24 * 3600 * 1000,
+    registry: metricsRegistry,
+  }),
+  /** One per ModtagBesked request answered: HTTP status and the StatusKode in the reply (`none` if no body). */
+  receiverAnswers: new Counter({
+    name: 'cprh_receiver_answers_total',
+    help: 'Push requests answered by the receiver, by HTTP status and Beskedfordeler StatusKode.',
+    labelNames: ['http_status', 'status_kode'] as const,
+    registers,
+  }),
+  receiverAnswerTime: new Histogram({
+    name: 'cprh_receiver_answer_seconds',
+    help: 'Time from a push request arriving to its answer (includes the inbox write), by HTTP status.',
+    labelNames: ['http_status'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers,
+  }),
+  /** 1 when this process's /readyz last answered ready, else 0 (evaluated at each scrape). */
+  ready: new Gauge({
+    name: 'cprh_ready',
+    help: '1 when this process is ready (see /readyz for the reason when not), else 0.',
+    registers,
+  }),
+} as const;
