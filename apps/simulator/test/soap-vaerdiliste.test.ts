@@ -201,6 +201,31 @@ describe('BeskedfordelerService (SOAP over mutual TLS, value lists in Redis)', (
     }
   });
 
+  it('refuses a client certificate from another CA', async () => {
+    const other = makeTestCerts();
+    try {
+      const stranger = await soap.createClientAsync(WSDL_PATH, { endpoint: server.url });
+      stranger.setSecurity(
+        new soap.ClientSSLSecurity(
+          Buffer.from(other.certs.clientKey),
+          Buffer.from(other.certs.clientCert),
+          Buffer.from(pki.certs.ca),
+        ),
+      );
+      await expect(
+        (stranger as unknown as Record<string, (a: unknown) => Promise<unknown>>).laesvaerdilisteAsync!({
+          UUIDIdentifikator: randomUUID(),
+        }),
+      ).rejects.toThrow();
+      // The same call with the dev CA's client certificate gets an answer (44: no such list).
+      expect(
+        (await call('laesvaerdiliste', { UUIDIdentifikator: randomUUID() })).StandardRetur.StatusKode,
+      ).toBe(44);
+    } finally {
+      other.cleanup();
+    }
+  });
+
   it('refuses a client without a certificate', async () => {
     const anon = await soap.createClientAsync(WSDL_PATH, { endpoint: server.url });
     anon.setSecurity(

@@ -100,7 +100,7 @@ describe('startSimulator', () => {
 
   it('serves the STS and the SOAP service over mutual TLS', async () => {
     expect(sim.stsUrl).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
-    expect(sim.soapUrl).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/service\/BeskedfordelerService$/);
+    expect(sim.soapUrl).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/sts-bf-soap\/StsbeskedfordelerImpl$/);
     const agent = new Agent({
       connect: { ca: pki.certs.ca, cert: pki.certs.clientCert, key: pki.certs.clientKey },
     });

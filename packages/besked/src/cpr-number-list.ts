@@ -45,11 +45,7 @@ export function parseCprNumberFile(text: string): CprNumberList {
  * One line per problem for the user ("line 7: …"), at most `max` of them and then a count, so a
  * wrong file does not flood the terminal. Never contains the refused text.
  */
-export function describeCprProblems(
-  problems: readonly CprListProblem[],
-  where = 'line',
-  max = 20,
-): string[] {
+export function describeCprProblems(problems: readonly CprListProblem[], where = 'line', max = 20): string[] {
   const out = problems.slice(0, max).map((p) => `${where} ${p.line}: ${CPR_NUMBER_PROBLEMS[p.problem]}`);
   if (problems.length > max) out.push(`… and ${problems.length - max} more`);
   return out;

@@ -13,8 +13,7 @@ export const CPR_NUMBER_PROBLEMS: Record<CprNumberProblem, string> = {
 };
 
 export type CprNumberCheck =
-  | { readonly ok: true; readonly cpr: string }
-  | { readonly ok: false; readonly problem: CprNumberProblem };
+  { readonly ok: true; readonly cpr: string } | { readonly ok: false; readonly problem: CprNumberProblem };
 
 const FORM = /^(\d{6})-?(\d{4})$/;
 

@@ -10,7 +10,8 @@ import { beskedfordelerOperations } from './beskedfordeler-service';
 import type { CertBundle } from '../certificates';
 
 export const WSDL_PATH = join(__dirname, '..', '..', '..', '..', 'wsdl', 'wsdl', 'Beskedfordeler.wsdl');
-export const SOAP_PATH = '/service/BeskedfordelerService';
+/** KOMBIT's path (kombit/bfo_infrastructureSamples-java, VaerdilisteServiceClient). */
+export const SOAP_PATH = '/sts-bf-soap/StsbeskedfordelerImpl';
 
 export interface SoapServerOptions {
   readonly host: string;
