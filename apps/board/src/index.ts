@@ -2,3 +2,4 @@ export { startBoard, type RunningBoard, type BoardOptions } from './start-board'
 export { startBoardService } from './board-service';
 export { BoardError } from './board-error';
 export { BoardErrorCode } from './error-codes';
+export { BOARD_SECTIONS, type BoardConfig } from './board-sections';

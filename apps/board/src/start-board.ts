@@ -4,9 +4,9 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import type { Config } from '@cprh/config';
 import { createLogger, type Logger } from '@cprh/pipeline';
 import { basicAuth } from './basic-auth';
+import type { BoardConfig } from './board-sections';
 import { hostForUrl, isLoopbackHost } from './bind-address';
 import { BoardError } from './board-error';
 import { BoardErrorCode } from './error-codes';
@@ -31,7 +31,7 @@ export interface BoardOptions {
  * `/metrics` (Prometheus), `/healthz` and `/readyz`. Only the health probes skip authentication.
  * Refuses to listen on a non-loopback address without credentials.
  */
-export async function startBoard(config: Config, opts: BoardOptions = {}): Promise<RunningBoard> {
+export async function startBoard(config: BoardConfig, opts: BoardOptions = {}): Promise<RunningBoard> {
   const { board, pipeline } = config;
   const log = opts.logger ?? createLogger('board', config.log.level);
   const timeoutMs = opts.redisTimeoutMs ?? 2000;

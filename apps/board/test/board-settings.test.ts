@@ -2,7 +2,7 @@ import { loadConfig, ConfigError } from '@cprh/config';
 
 describe('board settings', () => {
   it('defaults to a read-only board on 127.0.0.1:3000 without credentials', () => {
-    expect(loadConfig({}).board).toEqual({
+    expect(loadConfig(['board'], {}).board).toEqual({
       port: 3000,
       host: '127.0.0.1',
       credentials: undefined,
@@ -10,7 +10,7 @@ describe('board settings', () => {
     });
   });
   it('reads every BOARD_* variable', () => {
-    const b = loadConfig({
+    const b = loadConfig(['board'], {
       BOARD_PORT: '0',
       BOARD_HOST: '0.0.0.0',
       BOARD_USER: 'ops',
@@ -25,13 +25,13 @@ describe('board settings', () => {
     });
   });
   it('names the bad setting', () => {
-    expect(() => loadConfig({ BOARD_PORT: '70000' })).toThrow(/^Invalid setting BOARD_PORT: /);
-    expect(() => loadConfig({ BOARD_PORT: 'http' })).toThrow(ConfigError);
-    expect(() => loadConfig({ BOARD_READ_WRITE: 'maybe' })).toThrow(/^Invalid setting BOARD_READ_WRITE: /);
-    expect(() => loadConfig({ BOARD_USER: 'ops' })).toThrow(
+    expect(() => loadConfig(['board'], { BOARD_PORT: '70000' })).toThrow(/^Invalid setting BOARD_PORT: /);
+    expect(() => loadConfig(['board'], { BOARD_PORT: 'http' })).toThrow(ConfigError);
+    expect(() => loadConfig(['board'], { BOARD_READ_WRITE: 'maybe' })).toThrow(/^Invalid setting BOARD_READ_WRITE: /);
+    expect(() => loadConfig(['board'], { BOARD_USER: 'ops' })).toThrow(
       'Invalid setting BOARD_PASSWORD: required when BOARD_USER is set',
     );
-    expect(() => loadConfig({ BOARD_PASSWORD: 'pw' })).toThrow(
+    expect(() => loadConfig(['board'], { BOARD_PASSWORD: 'pw' })).toThrow(
       'Invalid setting BOARD_USER: required when BOARD_PASSWORD is set',
     );
   });

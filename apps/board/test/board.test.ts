@@ -5,7 +5,7 @@ import { once } from 'node:events';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { loadConfig } from '@cprh/config';
-import { startBoard, BoardError, BoardErrorCode, type RunningBoard } from '../src';
+import { startBoard, BoardError, BoardErrorCode, type RunningBoard, BOARD_SECTIONS } from '../src';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
 const auth = (user: string, password: string) => ({
@@ -41,7 +41,7 @@ describe('ops board against the real Redis', () => {
   const dead = new Queue(env.DEAD_QUEUE, queueOpts);
 
   async function start(extra: Record<string, string> = {}): Promise<RunningBoard> {
-    const b = await startBoard(loadConfig({ ...env, ...extra }));
+    const b = await startBoard(loadConfig(BOARD_SECTIONS, { ...env, ...extra }));
     boards.push(b);
     return b;
   }
@@ -196,7 +196,7 @@ describe('ops board against the real Redis', () => {
   });
 
   it('refuses a non-loopback bind without credentials, with one line naming the fix', async () => {
-    const err: unknown = await startBoard(loadConfig({ ...env, BOARD_HOST: '0.0.0.0' })).catch(
+    const err: unknown = await startBoard(loadConfig(BOARD_SECTIONS, { ...env, BOARD_HOST: '0.0.0.0' })).catch(
       (e: unknown) => e,
     );
     expect(err).toBeInstanceOf(BoardError);
@@ -213,7 +213,7 @@ describe('ops board against the real Redis', () => {
   it('fails with a one-line error when the port is taken', async () => {
     const first = await start();
     const port = new URL(first.url).port;
-    const err: unknown = await startBoard(loadConfig({ ...env, BOARD_PORT: port })).catch((e: unknown) => e);
+    const err: unknown = await startBoard(loadConfig(BOARD_SECTIONS, { ...env, BOARD_PORT: port })).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(BoardError);
     expect((err as BoardError).code).toBe(BoardErrorCode.LISTEN_FAILED);
   });

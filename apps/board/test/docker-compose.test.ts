@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadConfig, settingNames } from '@cprh/config';
+import { loadConfig, settingNames, SECTION_NAMES } from '@cprh/config';
 import {
   APP_ENTRIES,
   APPS,
@@ -121,7 +121,7 @@ describe('docker-compose.yml', () => {
       const resolved = Object.fromEntries(
         Object.entries(env).map(([k, v]) => [k, resolve(v, { BOARD_PASSWORD: 'from-the-environment' })]),
       );
-      expect(() => loadConfig(resolved)).not.toThrow();
+      expect(() => loadConfig(SECTION_NAMES, resolved)).not.toThrow();
     }
   });
 
@@ -152,6 +152,7 @@ describe('docker-compose.yml', () => {
     ]);
     const env = envOf(board);
     const cfg = loadConfig(
+      SECTION_NAMES,
       Object.fromEntries(Object.entries(env).map(([k, v]) => [k, resolve(v, { BOARD_PASSWORD: 'x' })])),
     );
     expect(cfg.board.port).toBe(3000);

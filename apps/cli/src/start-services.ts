@@ -1,14 +1,23 @@
-import { startBoardService } from '@cprh/board';
+import { BOARD_SECTIONS, startBoardService } from '@cprh/board';
 import type { Config } from '@cprh/config';
-import { startPoller } from '@cprh/poller';
+import { POLLER_SECTIONS, startPoller } from '@cprh/poller';
 import { createLogger, oneLine, type Logger, type RunningService } from '@cprh/pipeline';
-import { startSimulatorService } from '@cprh/simulator';
-import { startWorker } from '@cprh/worker';
+import { SIMULATOR_SECTIONS, startSimulatorService } from '@cprh/simulator';
+import { startWorker, WORKER_SECTIONS } from '@cprh/worker';
+
+/**
+ * The settings sections `cprh start` validates: the union of what its services read (and `log`).
+ * A service added to `services` adds its list here.
+ */
+export const START_SECTIONS = [
+  ...new Set([...WORKER_SECTIONS, ...POLLER_SECTIONS, ...BOARD_SECTIONS, ...SIMULATOR_SECTIONS, 'log'] as const),
+];
+export type StartConfig = Config<(typeof START_SECTIONS)[number]>;
 
 /** One part of `cprh start`. */
 interface ServiceEntry {
   name: string;
-  start: (config: Config, log: Logger) => Promise<RunningService>;
+  start: (config: StartConfig, log: Logger) => Promise<RunningService>;
 }
 
 /**
@@ -28,7 +37,7 @@ export const services: ServiceEntry[] = [
  * service's one-line error.
  */
 export async function startServices(
-  config: Config,
+  config: StartConfig,
   log: Logger = createLogger('cprh', config.log.level),
 ): Promise<RunningService> {
   const running: { name: string; service: RunningService }[] = [];

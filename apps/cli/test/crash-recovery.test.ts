@@ -22,6 +22,7 @@ import {
   waitForStreamLength,
   WORKER_MAIN,
 } from './support/pipeline-harness';
+import { START_SECTIONS } from '../src/start-services';
 
 // Real poller/worker processes killed with SIGKILL at the injected points (FAULT_INJECT, test-only).
 describe('kill -9 at the dangerous moments', () => {
@@ -57,7 +58,7 @@ describe('kill -9 at the dangerous moments', () => {
     // Two batches were acked; the third was stored but not acked, so RabbitMQ has it again:
     // the inbox holds more messages than were acked, by at most one batch.
     const acked = 300 - (await readyInQueue(t.dueslag));
-    const inbox = createInboxQueue(redis, loadConfig(t.env).pipeline);
+    const inbox = createInboxQueue(redis, loadConfig(START_SECTIONS, t.env).pipeline);
     const stored = await inbox.getWaitingCount();
     await inbox.close();
     expect(stored - acked).toBeGreaterThan(0);
@@ -66,7 +67,7 @@ describe('kill -9 at the dangerous moments', () => {
     const poller = spawnTs(POLLER_MAIN, { ...t.env, LOG_LEVEL: 'info' });
     procs.push(poller);
     await poller.waitForLine(/poller ready/);
-    inProcess.push(await startWorker(loadConfig(t.env), quiet));
+    inProcess.push(await startWorker(loadConfig(START_SECTIONS, t.env), quiet));
     await waitForStreamLength(redis, t.stream, 300);
     expect(await poller.stop('SIGTERM')).toBe(0);
     await expectDeliveredExactlyOnce(redis, t, ids);
@@ -81,7 +82,7 @@ describe('kill -9 at the dangerous moments', () => {
     });
     const { ids, bodies } = freshMessages(100);
     await publish(t.env, bodies);
-    inProcess.push(await startPoller(loadConfig(t.env), quiet));
+    inProcess.push(await startPoller(loadConfig(START_SECTIONS, t.env), quiet));
     await runUntilInjectedCrash(WORKER_MAIN, 'crash-after-dispatch', '10');
     const written = await redis.xlen(t.stream);
     expect(written).toBeGreaterThanOrEqual(10);
@@ -90,7 +91,7 @@ describe('kill -9 at the dangerous moments', () => {
     procs.push(worker);
     await waitForStreamLength(redis, t.stream, 100);
     // Let the stalled job(s) be re-run and complete.
-    const cfg = loadConfig(t.env);
+    const cfg = loadConfig(START_SECTIONS, t.env);
     const inbox = createInboxQueue(redis, cfg.pipeline);
     try {
       await waitFor('all 100 inbox jobs completed', async () => (await inbox.getCompletedCount()) === 100, {

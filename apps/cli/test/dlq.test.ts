@@ -2,7 +2,7 @@ import Redis from 'ioredis';
 import { loadConfig } from '@cprh/config';
 import { createDeadQueue, createLogger, type RunningService } from '@cprh/pipeline';
 import { pipelineTestEnv, spawnTs, TEST_REDIS_URL, waitFor, type PipelineTestEnv } from '@cprh/testkit';
-import { startServices } from '../src/start-services';
+import { startServices, START_SECTIONS } from '../src/start-services';
 import {
   CLI_MAIN,
   freshMessages,
@@ -39,8 +39,8 @@ describe('poison messages, dead letters and `cprh dlq`', () => {
     const { ids, bodies } = freshMessages(1);
     const noId = Buffer.from('<Haendelsesbesked xmlns="urn:oio:besked:kuvert:1.0"/>');
     await publish(t.env, [...bodies, noId]);
-    services = await startServices(loadConfig(t.env), quiet);
-    const dead = createDeadQueue(redis, loadConfig(t.env).pipeline);
+    services = await startServices(loadConfig(START_SECTIONS, t.env), quiet);
+    const dead = createDeadQueue(redis, loadConfig(START_SECTIONS, t.env).pipeline);
     try {
       await waitFor('two dead letters', async () => (await dead.getWaitingCount()) === 2);
       expect(await redis.exists(t.stream)).toBe(0);
@@ -63,7 +63,7 @@ describe('poison messages, dead letters and `cprh dlq`', () => {
       expect(show.out).not.toContain('Haendelsesbesked'); // raw XML only with --raw
 
       // Fixed config (default size limit): replay goes through the same exactly-once dispatch.
-      services = await startServices(loadConfig({ ...t.env, BESKED_MAX_BYTES: '' }), quiet);
+      services = await startServices(loadConfig(START_SECTIONS, { ...t.env, BESKED_MAX_BYTES: '' }), quiet);
       const replay = await cprh(t.env, 'dlq', 'replay', jobId);
       expect(replay.code).toBe(0);
       expect(replay.out).toContain('replayed 1 dead letter');

@@ -2,7 +2,7 @@ import Redis from 'ioredis';
 import { loadConfig } from '@cprh/config';
 import type { RunningService } from '@cprh/pipeline';
 import { pipelineTestEnv, TEST_REDIS_URL, waitFor, type PipelineTestEnv } from '@cprh/testkit';
-import { startServices } from '../src/start-services';
+import { startServices, START_SECTIONS } from '../src/start-services';
 import {
   capturingLogger,
   expectDeliveredExactlyOnce,
@@ -34,7 +34,7 @@ describe.each(['consume', 'poll'] as const)('pipeline end to end, %s mode', (mod
     const { ids, bodies } = freshMessages(1000);
     await publish(t.env, bodies);
     const { log } = capturingLogger('warn');
-    services = await startServices(loadConfig(t.env), log);
+    services = await startServices(loadConfig(START_SECTIONS, t.env), log);
     await waitForStreamLength(redis, t.stream, 1000, 60000);
     await services.stop();
     services = undefined;
@@ -57,7 +57,7 @@ describe.each(['consume', 'poll'] as const)('pipeline end to end, %s mode', (mod
     // Each message twice (same BeskedId, new AMQP messageId), the copies far apart.
     await publish(t.env, [...bodies, ...bodies]);
     const { log, lines } = capturingLogger('info');
-    services = await startServices(loadConfig(t.env), log);
+    services = await startServices(loadConfig(START_SECTIONS, t.env), log);
     await waitForStreamLength(redis, t.stream, 150, 30000);
     await waitFor('the dueslag to drain', async () => (await readyInQueue(t.dueslag)) === 0, {
       timeoutMs: 15000,

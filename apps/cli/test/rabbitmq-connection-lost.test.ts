@@ -9,7 +9,7 @@ import {
   waitFor,
   type PipelineTestEnv,
 } from '@cprh/testkit';
-import { startServices } from '../src/start-services';
+import { startServices, START_SECTIONS } from '../src/start-services';
 import {
   capturingLogger,
   expectDeliveredExactlyOnce,
@@ -41,7 +41,7 @@ describe('RabbitMQ connection lost mid-run', () => {
     t = pipelineTestEnv({ POLLER_BATCH_SIZE: '20', POLLER_PREFETCH: '40', WORKER_CONCURRENCY: '2' });
     const { ids, bodies } = freshMessages(600);
     const { log, lines } = capturingLogger('info');
-    services = await startServices(loadConfig(t.env), log);
+    services = await startServices(loadConfig(START_SECTIONS, t.env), log);
     await publish(t.env, bodies);
     await waitForStreamLength(redis, t.stream, 20);
     await closePollerConnection(t.dueslag);

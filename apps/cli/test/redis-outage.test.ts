@@ -12,7 +12,7 @@ import {
   type OwnRedisServer,
   type PipelineTestEnv,
 } from '@cprh/testkit';
-import { startServices } from '../src/start-services';
+import { startServices, START_SECTIONS } from '../src/start-services';
 import {
   capturingLogger,
   expectDeliveredExactlyOnce,
@@ -52,7 +52,7 @@ describe('Redis outage mid-run', () => {
     try {
       const first = freshMessages(200);
       const second = freshMessages(100);
-      services = await startServices(loadConfig(t.env), log);
+      services = await startServices(loadConfig(START_SECTIONS, t.env), log);
       await publish(t.env, first.bodies);
       await waitForStreamLength(redis, t.stream, 20);
 

@@ -8,7 +8,7 @@ import {
   type PipelineTestEnv,
   type SpawnedProcess,
 } from '@cprh/testkit';
-import { startServices } from '../src/start-services';
+import { startServices, START_SECTIONS } from '../src/start-services';
 import {
   CLI_MAIN,
   expectExactlyOnce,
@@ -48,7 +48,7 @@ describe('SIGTERM during a run (`cprh start`)', () => {
     expect(proc.lines.some((l) => l.includes('cprh stopped'))).toBe(true);
 
     // Mid-run: some events are out, the rest is either stored in the inbox or back in the dueslag.
-    const cfg = loadConfig(t.env);
+    const cfg = loadConfig(START_SECTIONS, t.env);
     const inbox = createInboxQueue(redis, cfg.pipeline);
     const out = await redis.xlen(t.stream);
     const stored = await inbox.getWaitingCount();

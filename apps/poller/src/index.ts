@@ -1,1 +1,2 @@
 export { startPoller } from './start-poller';
+export { POLLER_SECTIONS, type PollerConfig } from './poller-sections';

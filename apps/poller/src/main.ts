@@ -1,4 +1,5 @@
 import { runAsProcess } from '@cprh/pipeline';
+import { POLLER_SECTIONS } from './poller-sections';
 import { startPoller } from './start-poller';
 
-runAsProcess('poller', startPoller);
+runAsProcess('poller', POLLER_SECTIONS, startPoller);

@@ -1,4 +1,3 @@
-import type { Config } from '@cprh/config';
 import { DueslagConnection } from '@cprh/kombit';
 import {
   checkRedis,
@@ -13,6 +12,7 @@ import {
   type RunningService,
 } from '@cprh/pipeline';
 import { ConsumeMode } from './consume-mode';
+import type { PollerConfig } from './poller-sections';
 import { PersistThenAck } from './persist-then-ack';
 import { PollMode } from './poll-mode';
 
@@ -21,7 +21,7 @@ import { PollMode } from './poll-mode';
  * then moves messages from the dueslag into the inbox, acking only what is stored.
  * Rejects with a one-line error when a server is unreachable at start.
  */
-export async function startPoller(config: Config, log: Logger): Promise<RunningService> {
+export async function startPoller(config: PollerConfig, log: Logger): Promise<RunningService> {
   const p = config.poller;
   await checkRedis(config.redis.url, log);
 

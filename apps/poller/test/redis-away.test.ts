@@ -3,7 +3,7 @@ import { publishToDueslag } from '@cprh/kombit';
 import { createLogger } from '@cprh/pipeline';
 import { pipelineTestEnv, readFixture, startRedisServer, waitFor, withAmqpChannel } from '@cprh/testkit';
 import { Writable } from 'node:stream';
-import { startPoller } from '../src';
+import { startPoller, POLLER_SECTIONS } from '../src';
 
 const SAMPLE = readFixture('beskeder/testbesked01.xml');
 const ready = (queue: string): Promise<number> =>
@@ -30,7 +30,7 @@ describe('poller while Redis is away', () => {
       }),
     );
     try {
-      const poller = await startPoller(loadConfig(t.env), log);
+      const poller = await startPoller(loadConfig(POLLER_SECTIONS, t.env), log);
       await own.kill();
       const bodies = Array.from({ length: 30 }, (_, i) =>
         Buffer.from(

@@ -27,3 +27,4 @@ export { SimError } from './sim-error';
 export { SIM_ERROR_CODES, type SimErrorCode } from './error-codes';
 export { createSimLogger } from './logger';
 export { startSimulatorService } from './simulator-service';
+export { SIMULATOR_SECTIONS } from './simulator-sections';

@@ -1,6 +1,7 @@
 import { runAsProcess } from '@cprh/pipeline';
+import { SIMULATOR_SECTIONS } from './simulator-sections';
 import { startSimulatorService } from './simulator-service';
 
 // The simulator as its own process (docker-compose's `simulator` service): logs "simulator ready",
 // feeds the demo dueslag, stops cleanly on SIGTERM/SIGINT.
-runAsProcess('simulator', startSimulatorService);
+runAsProcess('simulator', SIMULATOR_SECTIONS, startSimulatorService);

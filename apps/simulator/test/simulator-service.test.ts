@@ -1,12 +1,12 @@
 import { loadConfig } from '@cprh/config';
 import pino from 'pino';
-import { startSimulatorService } from '../src';
+import { startSimulatorService, SIMULATOR_SECTIONS } from '../src';
 import { makeTestCerts } from './helpers';
 
 describe('startSimulatorService', () => {
   it('does nothing when SIM_ENABLED=false (no servers, no connections)', async () => {
     // Unreachable brokers: starting anything would fail.
-    const config = loadConfig({
+    const config = loadConfig(SIMULATOR_SECTIONS, {
       SIM_ENABLED: 'false',
       REDIS_URL: 'redis://127.0.0.1:1',
       AMQP_URL: 'amqp://127.0.0.1:1',
@@ -18,7 +18,7 @@ describe('startSimulatorService', () => {
   it('fails to start with a one-line reason when RabbitMQ is unreachable', async () => {
     const pki = makeTestCerts();
     try {
-      const config = loadConfig({
+      const config = loadConfig(SIMULATOR_SECTIONS, {
         AMQP_URL: 'amqp://127.0.0.1:1',
         SIM_STS_PORT: '0',
         SIM_SOAP_PORT: '0',

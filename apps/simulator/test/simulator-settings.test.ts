@@ -2,7 +2,7 @@ import { ConfigError, loadConfig } from '@cprh/config';
 
 describe('simulator settings', () => {
   it('has defaults that meet the poller and pipeline', () => {
-    const s = loadConfig({}).simulator;
+    const s = loadConfig(['simulator'], {}).simulator;
     expect(s.dueslag).toBe('11111111-2222-4333-8444-555555555555');
     expect(s.beskedtype).toBe('248ce14c-a863-4fb5-9e6f-7df9ea850809');
     expect(s.redisPrefix).toBe('cprh-sim:');
@@ -12,7 +12,7 @@ describe('simulator settings', () => {
   });
 
   it('reads chaos rates and push settings', () => {
-    const s = loadConfig({
+    const s = loadConfig(['simulator'], {
       SIM_CHAOS_DUPLICATE: '0.25',
       SIM_DEMO_MODE: 'push',
       SIM_PUSH_URL: 'https://127.0.0.1:9443/ModtagBesked',
@@ -31,7 +31,7 @@ describe('simulator settings', () => {
     [{ SIM_PUSH_URL: 'http://x' }, /^Invalid setting SIM_PUSH_URL: expected a URL with scheme https/],
     [{ SIM_RATE: 'fast' }, /^Invalid setting SIM_RATE: /],
   ])('refuses %j', (env, message) => {
-    expect(() => loadConfig(env)).toThrow(ConfigError);
-    expect(() => loadConfig(env)).toThrow(message);
+    expect(() => loadConfig(['simulator'], env)).toThrow(ConfigError);
+    expect(() => loadConfig(['simulator'], env)).toThrow(message);
   });
 });

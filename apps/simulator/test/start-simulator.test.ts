@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { loadConfig } from '@cprh/config';
 import { Redis } from 'ioredis';
 import { Agent, request } from 'undici';
-import { DEMO_SUBSCRIPTION_ID, startSimulator, type Simulator } from '../src';
+import { DEMO_SUBSCRIPTION_ID, startSimulator, type Simulator, SIMULATOR_SECTIONS } from '../src';
 import { SubscriptionRegistry } from '../src/subscriptions/subscription-registry';
 import {
   AMQP_URL,
@@ -26,7 +26,7 @@ describe('startSimulator', () => {
 
   beforeAll(async () => {
     redis = new Redis(REDIS_URL);
-    const config = loadConfig({
+    const config = loadConfig(SIMULATOR_SECTIONS, {
       REDIS_URL,
       AMQP_URL,
       LOG_LEVEL: 'silent',

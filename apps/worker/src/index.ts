@@ -2,3 +2,4 @@ export { startWorker } from './start-worker';
 export { createInboxProcessor, type InboxProcessorOptions } from './inbox-processor';
 export { workerErrorCodes, type WorkerErrorCode } from './error-codes';
 export { WorkerError } from './worker-error';
+export { WORKER_SECTIONS, type WorkerConfig } from './worker-sections';

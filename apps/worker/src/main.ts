@@ -1,4 +1,5 @@
 import { runAsProcess } from '@cprh/pipeline';
+import { WORKER_SECTIONS } from './worker-sections';
 import { startWorker } from './start-worker';
 
-runAsProcess('worker', startWorker);
+runAsProcess('worker', WORKER_SECTIONS, startWorker);

@@ -1,5 +1,4 @@
 import { QueueEvents, Worker } from 'bullmq';
-import type { Config } from '@cprh/config';
 import {
   checkRedis,
   createDeadQueue,
@@ -16,13 +15,14 @@ import {
   type RunningService,
 } from '@cprh/pipeline';
 import { createInboxProcessor } from './inbox-processor';
+import type { WorkerConfig } from './worker-sections';
 import { loadCatalogue } from './load-catalogue';
 
 /**
  * Starts the worker: checks Redis (reachable, noeviction), then processes inbox jobs with
  * `WORKER_CONCURRENCY` in parallel. Rejects with a one-line error when Redis is unreachable.
  */
-export async function startWorker(config: Config, log: Logger): Promise<RunningService> {
+export async function startWorker(config: WorkerConfig, log: Logger): Promise<RunningService> {
   const w = config.worker;
   const catalogue = loadCatalogue(config.besked.catalogueFile);
   await checkRedis(config.redis.url, log);

@@ -15,7 +15,7 @@ describe('a message that keeps killing its worker', () => {
       WORKER_STALLED_INTERVAL_MS: '500',
     });
     const redis = new Redis(t.env.REDIS_URL ?? '');
-    const cfg = loadConfig(t.env).pipeline;
+    const cfg = loadConfig(['pipeline'], t.env).pipeline;
     const inbox = createInboxQueue(redis, cfg);
     const dead = createDeadQueue(redis, cfg);
     const procs: SpawnedProcess[] = [];

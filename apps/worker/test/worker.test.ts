@@ -9,7 +9,7 @@ import {
   type RunningService,
 } from '@cprh/pipeline';
 import { pipelineTestEnv, readFixture, TEST_REDIS_URL, waitFor, type PipelineTestEnv } from '@cprh/testkit';
-import { startWorker } from '../src';
+import { startWorker, WORKER_SECTIONS } from '../src';
 
 const SAMPLE = readFixture('beskeder/testbesked01.xml'); // a birth (foedsel)
 const quiet = createLogger('test', 'silent');
@@ -28,7 +28,7 @@ describe('worker (real Redis)', () => {
   afterAll(() => redis.disconnect());
 
   async function enqueue(env: Record<string, string>, bodies: string[]): Promise<void> {
-    const cfg = loadConfig(env).pipeline;
+    const cfg = loadConfig(WORKER_SECTIONS, env).pipeline;
     const inbox = createInboxQueue(redis, cfg);
     await new InboxWriter(redis, inbox, cfg.seqKey, 'urn:test:source').persist(
       bodies.map((b) => ({ body: Buffer.from(b), amqp: undefined })),
@@ -42,7 +42,7 @@ describe('worker (real Redis)', () => {
     const env = { ...t.env, ROUTES: `foedsel=${births},doedsfald=${t.prefix}:doed` };
     const id = randomUUID();
     await enqueue(env, [withBeskedId(id)]);
-    worker = await startWorker(loadConfig(env), quiet);
+    worker = await startWorker(loadConfig(WORKER_SECTIONS, env), quiet);
     await waitFor('the event', async () => (await redis.xlen(t.stream)) === 1);
     const [[, fields] = ['', []]] = await redis.xrange(t.stream, '-', '+');
     const rec = new Map<string, string>();
@@ -69,8 +69,8 @@ describe('worker (real Redis)', () => {
     const id = randomUUID();
     await enqueue(t.env, [withBeskedId(id)]);
     const started = Date.now();
-    worker = await startWorker(loadConfig(t.env), quiet);
-    const dead = createDeadQueue(redis, loadConfig(t.env).pipeline);
+    worker = await startWorker(loadConfig(WORKER_SECTIONS, t.env), quiet);
+    const dead = createDeadQueue(redis, loadConfig(WORKER_SECTIONS, t.env).pipeline);
     try {
       const job = await waitFor('the dead letter', async () => (await dead.getWaiting())[0], {
         timeoutMs: 10000,

@@ -1,17 +1,35 @@
-import { loadConfig, ConfigError } from '../src';
+import { loadConfig, ConfigError, SECTION_NAMES } from '../src';
 
 describe('loadConfig', () => {
   it('applies defaults', () => {
-    const c = loadConfig({});
+    const c = loadConfig(SECTION_NAMES, {});
     expect(c.redis.url).toBe('redis://127.0.0.1:6379');
     expect(c.amqp.url).toBe('amqp://guest:guest@127.0.0.1:5672');
   });
   it('names the bad setting', () => {
-    expect(() => loadConfig({ REDIS_URL: 'http://x' })).toThrow(ConfigError);
-    expect(() => loadConfig({ REDIS_URL: 'http://x' })).toThrow(/^Invalid setting REDIS_URL: /);
-    expect(() => loadConfig({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/);
+    expect(() => loadConfig(SECTION_NAMES, { REDIS_URL: 'http://x' })).toThrow(ConfigError);
+    expect(() => loadConfig(SECTION_NAMES, { REDIS_URL: 'http://x' })).toThrow(/^Invalid setting REDIS_URL: /);
+    expect(() => loadConfig(SECTION_NAMES, { LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/);
   });
   it('treats empty strings as unset', () => {
-    expect(loadConfig({ REDIS_URL: '' }).redis.url).toBe('redis://127.0.0.1:6379');
+    expect(loadConfig(SECTION_NAMES, { REDIS_URL: '' }).redis.url).toBe('redis://127.0.0.1:6379');
+  });
+});
+
+describe('loadConfig(sections)', () => {
+  it('returns only the named sections', () => {
+    const c = loadConfig(['redis', 'log'], {});
+    expect(Object.keys(c).sort()).toEqual(['log', 'redis']);
+  });
+  it('neither reads nor checks the settings of other sections', () => {
+    const env = { SIM_RATE: 'fast', BOARD_PORT: '70000', REDIS_URL: 'redis://10.0.0.1:6379' };
+    expect(loadConfig(['redis', 'pipeline'], env).redis.url).toBe('redis://10.0.0.1:6379');
+    expect(() => loadConfig(['redis', 'simulator'], env)).toThrow(/^Invalid setting SIM_RATE: /);
+  });
+  it('refuses a section name it does not know (a caller outside TypeScript)', () => {
+    expect(() => loadConfig(['redis', 'nope' as 'redis'], {})).toThrow(ConfigError);
+  });
+  it('lists every section in SECTION_NAMES', () => {
+    expect(Object.keys(loadConfig(SECTION_NAMES, {})).sort()).toEqual([...SECTION_NAMES].sort());
   });
 });

@@ -1,8 +1,8 @@
-import { loadConfig } from '../src';
+import { loadConfig, SECTION_NAMES } from '../src';
 
 describe('pipeline, poller and worker settings', () => {
   it('has safe defaults', () => {
-    const c = loadConfig({});
+    const c = loadConfig(SECTION_NAMES, {});
     expect(c.pipeline.seqKey).toBe('cprh:inbox:seq');
     expect(c.pipeline.dispatchedKeyPrefix).toBe('cprh:dispatched:');
     expect(c.pipeline.dispatchedTtlSeconds).toBe(2592000);
@@ -15,7 +15,7 @@ describe('pipeline, poller and worker settings', () => {
   });
 
   it('parses ROUTES', () => {
-    const c = loadConfig({ ROUTES: 'foedsel=cpr:events:foedsel, beskedtype:ABC-1=s2' });
+    const c = loadConfig(SECTION_NAMES, { ROUTES: 'foedsel=cpr:events:foedsel, beskedtype:ABC-1=s2' });
     expect(c.pipeline.routes).toEqual([
       { kind: 'event', event: 'foedsel', stream: 'cpr:events:foedsel' },
       { kind: 'beskedtype', beskedtype: 'abc-1', stream: 's2' },
@@ -32,6 +32,6 @@ describe('pipeline, poller and worker settings', () => {
     [{ WORKER_CONCURRENCY: '0' }, /^Invalid setting WORKER_CONCURRENCY: /],
     [{ DISPATCHED_TTL_SECONDS: 'soon' }, /^Invalid setting DISPATCHED_TTL_SECONDS: /],
   ])('rejects %j', (env, message) => {
-    expect(() => loadConfig(env)).toThrow(message);
+    expect(() => loadConfig(SECTION_NAMES, env)).toThrow(message);
   });
 });

@@ -1,4 +1,4 @@
-import { loadConfig, type Config } from '@cprh/config';
+import { loadConfig, type Config, type SectionName } from '@cprh/config';
 import { createLogger, type Logger } from './logger';
 import { serveProcessMetrics } from './serve-process-metrics';
 
@@ -15,17 +15,18 @@ export function oneLine(err: unknown): string {
 }
 
 /**
- * Entry point of a service process: loads config, starts, logs `<name> ready`, and on SIGTERM or
+ * Entry point of a service process: loads only the settings sections it names (and `log`), starts, logs `<name> ready`, and on SIGTERM or
  * SIGINT stops cleanly and exits 0. A bad setting or an unreachable server at start-up prints one
  * line and exits 1. A second signal exits at once.
  */
-export function runAsProcess(
+export function runAsProcess<const K extends SectionName>(
   name: string,
-  start: (config: Config, log: Logger) => Promise<RunningService>,
+  sections: readonly K[],
+  start: (config: Config<K>, log: Logger) => Promise<RunningService>,
 ): void {
-  let config: Config;
+  let config: Config<K | 'log'>;
   try {
-    config = loadConfig();
+    config = loadConfig([...sections, 'log']);
   } catch (err) {
     process.stderr.write(`${name}: ${oneLine(err)}\n`);
     process.exit(1);

@@ -9,7 +9,7 @@ describe('DeadLetters', () => {
 
   it('records once, lists, shows, replays under a new inbox id and purges', async () => {
     t = pipelineTestEnv();
-    const cfg = loadConfig(t.env).pipeline;
+    const cfg = loadConfig(['pipeline'], t.env).pipeline;
     const redis = new Redis(t.env.REDIS_URL ?? '', { maxRetriesPerRequest: 1 });
     const inbox = createInboxQueue(redis, cfg);
     const dead = createDeadQueue(redis, cfg);

@@ -19,7 +19,7 @@ describe('EventDispatcher (real Redis)', () => {
 
   it('writes an event once however often it is dispatched', async () => {
     t = pipelineTestEnv();
-    const cfg = loadConfig(t.env).pipeline;
+    const cfg = loadConfig(['pipeline'], t.env).pipeline;
     const d = new EventDispatcher(redis, cfg);
     const first = await d.dispatch(event('e1'), 7, { eventNames: [], beskedtype: undefined });
     const again = await Promise.all(
@@ -48,7 +48,7 @@ describe('EventDispatcher (real Redis)', () => {
     t = pipelineTestEnv();
     const foedsel = `${t.prefix}:foedsel`;
     const bt = `${t.prefix}:bt`;
-    const cfg = loadConfig({
+    const cfg = loadConfig(['pipeline'], {
       ...t.env,
       ROUTES: `foedsel=${foedsel},beskedtype:ABC=${bt},doedsfald=${t.prefix}:doed,foedsel=${bt}`,
       EVENTS_MAXLEN: '5',
@@ -72,7 +72,7 @@ describe('EventDispatcher (real Redis)', () => {
     t = pipelineTestEnv();
     const bad = `${t.prefix}:bad`;
     await redis.set(bad, 'x');
-    const cfg = loadConfig({ ...t.env, ROUTES: `foedsel=${bad}` }).pipeline;
+    const cfg = loadConfig(['pipeline'], { ...t.env, ROUTES: `foedsel=${bad}` }).pipeline;
     const d = new EventDispatcher(redis, cfg);
     await expect(
       d.dispatch(event('e3'), 1, { eventNames: ['foedsel'], beskedtype: undefined }),

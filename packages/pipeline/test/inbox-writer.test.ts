@@ -15,7 +15,7 @@ describe('InboxWriter', () => {
 
   it('stores a batch once per BeskedId with consecutive receive sequence numbers', async () => {
     t = pipelineTestEnv();
-    const cfg = loadConfig(t.env).pipeline;
+    const cfg = loadConfig(['pipeline'], t.env).pipeline;
     const redis = createProducerRedis(t.env.REDIS_URL ?? '', 'test');
     await redis.connect();
     const inbox = createInboxQueue(redis, cfg);
@@ -41,7 +41,7 @@ describe('InboxWriter', () => {
   it('fails fast while Redis is away and works again once it is back', async () => {
     const own = await startRedisServer();
     t = pipelineTestEnv({ REDIS_URL: own.url });
-    const cfg = loadConfig(t.env).pipeline;
+    const cfg = loadConfig(['pipeline'], t.env).pipeline;
     const redis = createProducerRedis(own.url, 'test');
     redis.on('error', () => undefined);
     await redis.connect();

@@ -48,7 +48,7 @@ export const dlq: Command = async (argv) => {
       throw new UsageError(USAGE);
   }
 
-  const config = loadConfig();
+  const config = loadConfig(['redis', 'pipeline']);
   const redis = createProducerRedis(config.redis.url, 'cprh-dlq');
   redis.on('error', () => undefined);
   try {

@@ -108,7 +108,7 @@ export const inspect: Command = async (argv) => {
     throw new UsageError(`expected exactly one FILE or -; ${USAGE}`);
 
   try {
-    const config = loadConfig();
+    const config = loadConfig(['besked']);
     const { maxBytes, catalogueFile } = config.besked;
     const catalogue = await loadCatalogue(catalogueFile);
     let bytes: Buffer;

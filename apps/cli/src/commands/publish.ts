@@ -31,7 +31,7 @@ export const publish: Command = async (argv) => {
   if (count !== undefined && (!Number.isInteger(count) || count < 1)) {
     throw new UsageError(`--count must be a positive integer, got "${countText}"`);
   }
-  const config = loadConfig();
+  const config = loadConfig(['amqp', 'poller']);
   const queue = parsed.values.queue ?? config.poller.dueslagQueue;
 
   const texts = files.map((f) => {

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '@cprh/config';
 import {
   EVENT_KINDS,
+  SIMULATOR_SECTIONS,
   SubscriptionRegistry,
   createSimLogger,
   startSimulator,
@@ -65,7 +66,7 @@ function summary(events: readonly SimEvent[]): string {
 export const sim: Command = async (argv) => {
   const [sub, ...rest] = argv;
   const { values, positionals } = parse(rest);
-  const config = loadConfig();
+  const config = loadConfig(SIMULATOR_SECTIONS);
   const seed = intArg('--seed', values.seed, 0, 2 ** 31 - 1);
   const dueslag = values.dueslag;
   if (dueslag !== undefined && !/^\S{1,255}$/.test(dueslag))

@@ -2,7 +2,7 @@ import { loadConfig } from '@cprh/config';
 import { createLogger, serveProcessMetrics } from '@cprh/pipeline';
 import type { Command } from '../command';
 import { UsageError } from '../command';
-import { startServices } from '../start-services';
+import { START_SECTIONS, startServices } from '../start-services';
 
 /**
  * `cprh start`: runs the services in this process until SIGTERM or SIGINT, then stops taking
@@ -10,7 +10,7 @@ import { startServices } from '../start-services';
  */
 export const start: Command = async (argv) => {
   if (argv.length > 0) throw new UsageError('takes no arguments (settings come from the environment)');
-  const config = loadConfig();
+  const config = loadConfig(START_SECTIONS);
   const log = createLogger('cprh', config.log.level);
   const endpoint = await serveProcessMetrics(config.metrics, log);
   const running = await startServices(config, log).catch(async (err: unknown) => {
