@@ -9,3 +9,11 @@ export {
 export { ConfigError } from './config-error';
 export { defineSection } from './define-section';
 export { redactUrl } from './redact-url';
+export { type ClientCertSource } from './client-cert-settings';
+export {
+  KOMBIT_ENVIRONMENTS,
+  KOMBIT_PRESETS,
+  BFO_MODTAG_ENTITY,
+  type KombitEnvironment,
+  type KombitPreset,
+} from './kombit-presets';

@@ -1,5 +1,6 @@
 import { redisSettings } from './redis-settings';
 import { amqpSettings } from './amqp-settings';
+import { clientCertSettings } from './client-cert-settings';
 import { logSettings } from './log-settings';
 import { beskedSettings } from './besked-settings';
 import { pipelineSettings } from './pipeline-settings';
@@ -16,6 +17,7 @@ import { metricsSettings } from './metrics-settings';
 export const sections = {
   redis: redisSettings,
   amqp: amqpSettings,
+  clientCert: clientCertSettings,
   log: logSettings,
   besked: beskedSettings,
   pipeline: pipelineSettings,

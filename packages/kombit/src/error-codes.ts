@@ -8,6 +8,20 @@ export const kombitErrorCodes = {
   KOMBIT_PUBLISH_FAILED: 'KOMBIT_PUBLISH_FAILED',
   /** A Haendelsesbesked has no UUID BeskedId to rewrite (`cprh publish --count`). */
   KOMBIT_BESKED_ID_NOT_FOUND: 'KOMBIT_BESKED_ID_NOT_FOUND',
+  /** A certificate, key or CA file is missing or not readable. */
+  KOMBIT_CERT_UNREADABLE: 'KOMBIT_CERT_UNREADABLE',
+  /** Wrong PKCS#12 password, or an encrypted PEM key without or with a wrong passphrase. */
+  KOMBIT_CERT_PASSWORD: 'KOMBIT_CERT_PASSWORD',
+  /** The file is not a PKCS#12 / PEM certificate or key. */
+  KOMBIT_CERT_INVALID: 'KOMBIT_CERT_INVALID',
+  /** The function certificate's validity has ended. */
+  KOMBIT_CERT_EXPIRED: 'KOMBIT_CERT_EXPIRED',
+  /** The function certificate's validity has not begun. */
+  KOMBIT_CERT_NOT_YET_VALID: 'KOMBIT_CERT_NOT_YET_VALID',
+  /** The private key does not belong to the certificate. */
+  KOMBIT_CERT_KEY_MISMATCH: 'KOMBIT_CERT_KEY_MISMATCH',
+  /** AMQP_AUTH=sts (or an STS call) without CLIENT_CERT_P12_FILE or CLIENT_CERT_FILE. */
+  KOMBIT_CERT_NOT_CONFIGURED: 'KOMBIT_CERT_NOT_CONFIGURED',
 } as const;
 
 export type KombitErrorCode = keyof typeof kombitErrorCodes;

@@ -8,3 +8,4 @@ export { withAmqpChannel, queueDepth, deleteAmqpQueue, TEST_AMQP_URL } from './a
 export { appMain, fixturePath, readFixture, repoRoot } from './fixtures';
 export { pipelineTestEnv, TEST_REDIS_URL, type PipelineTestEnv } from './pipeline-test-env';
 export { rabbitmqctl, amqpConnectionPid, closeAmqpConnection, brokerMessageCount } from './rabbitmqctl';
+export { makeDevPki, type DevPki } from './dev-pki';

@@ -1,0 +1,128 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { repoRoot } from './fixtures';
+
+/** A throw-away dev PKI (certs/make-dev-certs.sh) in a temp dir, plus openssl-made variants. */
+export interface DevPki {
+  readonly dir: string;
+  /** Absolute path of a file in the PKI dir (`ca.crt`, `client.key`, …). */
+  path(name: string): string;
+  /** Runs openssl in the PKI dir (quiet); for tests' own variants. */
+  openssl(...args: string[]): void;
+  /** client.p12 with `password` (OpenSSL 3 defaults: AES-256-CBC, PBKDF2, SHA-256 MAC) and the CA. */
+  makeP12(name: string, password: string, legacy?: boolean): string;
+  /** A client certificate signed by the dev CA valid from `startDays` to `endDays` (relative to now). */
+  makeClientCert(
+    name: string,
+    opts: { startDays: number; endDays: number; cvr?: string },
+  ): { cert: string; key: string };
+  remove(): void;
+}
+
+const MAKE_DEV_CERTS = join(repoRoot, 'certs', 'make-dev-certs.sh');
+
+export function makeDevPki(cvr = '12345678'): DevPki {
+  const dir = mkdtempSync(join(tmpdir(), 'cprh-pki-'));
+  execFileSync('bash', [MAKE_DEV_CERTS, dir], { env: { ...process.env, CVR: cvr }, stdio: 'ignore' });
+  const path = (name: string): string => join(dir, name);
+  const openssl = (...args: string[]): void => {
+    execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+  };
+  return {
+    dir,
+    path,
+    openssl,
+    makeP12(name, password, legacy = false) {
+      const extra = legacy ? ['-legacy'] : [];
+      openssl(
+        'pkcs12',
+        '-export',
+        ...extra,
+        '-in',
+        'client.crt',
+        '-inkey',
+        'client.key',
+        '-certfile',
+        'ca.crt',
+        '-out',
+        name,
+        '-passout',
+        `pass:${password}`,
+      );
+      return path(name);
+    },
+    makeClientCert(name, { startDays, endDays, cvr: c = cvr }) {
+      const key = `${name}.key`;
+      const cert = `${name}.crt`;
+      openssl(
+        'req',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        key,
+        '-out',
+        `${name}.csr`,
+        '-subj',
+        `/C=DK/O=test \\/\\/ CVR:${c}/serialNumber=CVR:${c}-FID:1/CN=${name}`,
+      );
+      // `openssl ca` is the CLI's way to set both dates; it wants a tiny database.
+      writeFileSync(path(`${name}-ca.cnf`), caConfig(dir, name));
+      writeFileSync(path(`${name}-index.txt`), '');
+      openssl(
+        'ca',
+        '-batch',
+        '-config',
+        `${name}-ca.cnf`,
+        '-in',
+        `${name}.csr`,
+        '-out',
+        cert,
+        '-notext',
+        '-startdate',
+        opensslDate(startDays),
+        '-enddate',
+        opensslDate(endDays),
+      );
+      return { cert: path(cert), key: path(key) };
+    },
+    remove() {
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function opensslDate(days: number): string {
+  const d = new Date(Date.now() + days * 86_400_000);
+  return `${d.toISOString().replace(/[-:T]/g, '').slice(2, 14)}Z`;
+}
+
+function caConfig(dir: string, name: string): string {
+  return [
+    '[ca]',
+    'default_ca = dev',
+    '[dev]',
+    `database = ${join(dir, `${name}-index.txt`)}`,
+    `new_certs_dir = ${dir}`,
+    'certificate = ca.crt',
+    'private_key = ca.key',
+    'rand_serial = yes',
+    'default_md = sha256',
+    'policy = any',
+    'unique_subject = no',
+    'copy_extensions = none',
+    'x509_extensions = ext',
+    '[any]',
+    'countryName = optional',
+    'organizationName = optional',
+    'serialNumber = optional',
+    'commonName = supplied',
+    '[ext]',
+    'basicConstraints = CA:FALSE',
+    'keyUsage = critical,digitalSignature,keyEncipherment',
+    'extendedKeyUsage = clientAuth',
+    '',
+  ].join('\n');
+}
