@@ -7,12 +7,15 @@ describe('besked settings', () => {
 
   it('reads BESKED_MAX_BYTES and EVENT_CATALOGUE_FILE', () => {
     expect(
-      loadConfig(['besked'], { BESKED_MAX_BYTES: '2048', EVENT_CATALOGUE_FILE: '/etc/cprh/catalogue.json' }).besked,
+      loadConfig(['besked'], { BESKED_MAX_BYTES: '2048', EVENT_CATALOGUE_FILE: '/etc/cprh/catalogue.json' })
+        .besked,
     ).toEqual({ maxBytes: 2048, catalogueFile: '/etc/cprh/catalogue.json' });
   });
 
   it.each(['0', '-1', '1.5', 'lots'])('refuses BESKED_MAX_BYTES=%s naming the setting', (value) => {
     expect(() => loadConfig(['besked'], { BESKED_MAX_BYTES: value })).toThrow(ConfigError);
-    expect(() => loadConfig(['besked'], { BESKED_MAX_BYTES: value })).toThrow(/^Invalid setting BESKED_MAX_BYTES: /);
+    expect(() => loadConfig(['besked'], { BESKED_MAX_BYTES: value })).toThrow(
+      /^Invalid setting BESKED_MAX_BYTES: /,
+    );
   });
 });

@@ -2,7 +2,7 @@ import { loadConfig, KOMBIT_PRESETS } from '../src';
 
 describe('KOMBIT connection settings (amqp section) and the function certificate (clientCert)', () => {
   it('KOMBIT_ENV=local (default) keeps the plain local RabbitMQ', () => {
-    const a = loadConfig({}).amqp;
+    const a = loadConfig(['amqp', 'clientCert'], {}).amqp;
     expect(a).toMatchObject({ kombitEnv: 'local', url: 'amqp://guest:guest@127.0.0.1:5672', auth: 'plain' });
     expect(a.sts).toEqual({
       url: 'https://127.0.0.1:8443/runtime/api/rest/wstrust/v1/issue',
@@ -13,13 +13,13 @@ describe('KOMBIT connection settings (amqp section) and the function certificate
   });
 
   it('exttest and prod presets set the broker and STS hosts and sts auth', () => {
-    const t = loadConfig({ KOMBIT_ENV: 'exttest', STS_CVR: '12345678' }).amqp;
+    const t = loadConfig(['amqp', 'clientCert'], { KOMBIT_ENV: 'exttest', STS_CVR: '12345678' }).amqp;
     expect(t.url).toBe('amqps://beskedfordeler.eksterntest-stoettesystemerne.dk:5671/BF');
     expect(t.auth).toBe('sts');
     expect(t.sts.url).toBe(
       'https://n2adgangsstyring.eksterntest.stoettesystemerne.dk/runtime/api/rest/wstrust/v1/issue',
     );
-    const p = loadConfig({ KOMBIT_ENV: 'prod', STS_CVR: '12345678' }).amqp;
+    const p = loadConfig(['amqp', 'clientCert'], { KOMBIT_ENV: 'prod', STS_CVR: '12345678' }).amqp;
     expect(p.url).toBe('amqps://beskedfordeler.stoettesystemerne.dk:5671/BF');
     expect(p.sts.url).toBe('https://n2adgangsstyring.stoettesystemerne.dk/runtime/api/rest/wstrust/v1/issue');
     expect(KOMBIT_PRESETS.exttest.beskedfordelerSoapUrl).toBe(
@@ -28,7 +28,7 @@ describe('KOMBIT connection settings (amqp section) and the function certificate
   });
 
   it('every preset value is overridable', () => {
-    const a = loadConfig({
+    const a = loadConfig(['amqp', 'clientCert'], {
       KOMBIT_ENV: 'exttest',
       AMQP_URL: 'amqps://broker.example:5671/BF',
       STS_URL: 'https://sts.example/issue',
@@ -43,7 +43,9 @@ describe('KOMBIT connection settings (amqp section) and the function certificate
       appliesTo: 'http://entityid.kombit.dk/service/afhent/1',
       refreshMarginSeconds: 5,
     });
-    expect(loadConfig({ KOMBIT_ENV: 'exttest', AMQP_AUTH: 'plain' }).amqp.auth).toBe('plain');
+    expect(loadConfig(['amqp', 'clientCert'], { KOMBIT_ENV: 'exttest', AMQP_AUTH: 'plain' }).amqp.auth).toBe(
+      'plain',
+    );
   });
 
   it.each([
@@ -61,21 +63,27 @@ describe('KOMBIT connection settings (amqp section) and the function certificate
       /^Invalid setting CLIENT_CERT_FILE: /,
     ],
   ])('rejects %j', (env, message) => {
-    expect(() => loadConfig(env)).toThrow(message);
+    expect(() => loadConfig(['amqp', 'clientCert'], env)).toThrow(message);
   });
 
   it('reads PKCS#12 or PEM certificate settings', () => {
-    expect(loadConfig({}).clientCert).toEqual({ source: undefined, caFile: undefined });
+    expect(loadConfig(['amqp', 'clientCert'], {}).clientCert).toEqual({
+      source: undefined,
+      caFile: undefined,
+    });
     expect(
-      loadConfig({
+      loadConfig(['amqp', 'clientCert'], {
         CLIENT_CERT_P12_FILE: '/etc/cprh/f.p12',
         CLIENT_CERT_P12_PASSWORD: 'pw',
         CA_FILE: '/etc/ca.pem',
       }).clientCert.source,
     ).toEqual({ kind: 'p12', p12File: '/etc/cprh/f.p12', password: 'pw', caFile: '/etc/ca.pem' });
     expect(
-      loadConfig({ CLIENT_CERT_FILE: 'c.pem', CLIENT_KEY_FILE: 'k.pem', CLIENT_KEY_PASSPHRASE: 'pp' })
-        .clientCert.source,
+      loadConfig(['amqp', 'clientCert'], {
+        CLIENT_CERT_FILE: 'c.pem',
+        CLIENT_KEY_FILE: 'k.pem',
+        CLIENT_KEY_PASSPHRASE: 'pp',
+      }).clientCert.source,
     ).toEqual({ kind: 'pem', certFile: 'c.pem', keyFile: 'k.pem', keyPassphrase: 'pp' });
   });
 });

@@ -8,7 +8,9 @@ describe('loadConfig', () => {
   });
   it('names the bad setting', () => {
     expect(() => loadConfig(SECTION_NAMES, { REDIS_URL: 'http://x' })).toThrow(ConfigError);
-    expect(() => loadConfig(SECTION_NAMES, { REDIS_URL: 'http://x' })).toThrow(/^Invalid setting REDIS_URL: /);
+    expect(() => loadConfig(SECTION_NAMES, { REDIS_URL: 'http://x' })).toThrow(
+      /^Invalid setting REDIS_URL: /,
+    );
     expect(() => loadConfig(SECTION_NAMES, { LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/);
   });
   it('treats empty strings as unset', () => {

@@ -187,13 +187,13 @@ describe('FunctionCertificate', () => {
 
   it('loads from the clientCert settings, and says what to set when none is configured', () => {
     const p12 = pki.makeP12('env.p12', PASSWORD);
-    const config = loadConfig({
+    const config = loadConfig(['clientCert'], {
       CLIENT_CERT_P12_FILE: p12,
       CLIENT_CERT_P12_PASSWORD: PASSWORD,
       CA_FILE: pki.path('ca.crt'),
     });
     expect(loadFunctionCertificate(config.clientCert).cvr).toBe('12345678');
-    const none = errorOf(() => loadFunctionCertificate(loadConfig({}).clientCert));
+    const none = errorOf(() => loadFunctionCertificate(loadConfig(['clientCert'], {}).clientCert));
     expect(none.code).toBe('KOMBIT_CERT_NOT_CONFIGURED');
     expect(none.message).toMatch(/CLIENT_CERT_P12_FILE/);
   });
