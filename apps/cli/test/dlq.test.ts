@@ -1,3 +1,6 @@
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { once } from 'node:events';
 import Redis from 'ioredis';
 import { loadConfig } from '@cprh/config';
 import { createDeadQueue, createLogger, type RunningService } from '@cprh/pipeline';
@@ -19,6 +22,21 @@ async function cprh(
   const code = await p.waitForExit(20000);
   return { code, out: p.lines.join('\n') };
 }
+
+/** Runs cprh and returns its stdout as bytes (spawnTs splits it into text lines). */
+async function cprhStdout(env: Record<string, string>, ...args: string[]): Promise<Buffer> {
+  const child = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), CLI_MAIN, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const chunks: Buffer[] = [];
+  child.stdout.on('data', (c: Buffer) => chunks.push(c));
+  const [code] = (await once(child, 'close')) as [number | null];
+  expect(code).toBe(0);
+  return Buffer.concat(chunks);
+}
+
+const sha256 = (b: Uint8Array | string): string => createHash('sha256').update(b).digest('hex');
 
 describe('poison messages, dead letters and `cprh dlq`', () => {
   let t: PipelineTestEnv;
@@ -60,7 +78,10 @@ describe('poison messages, dead letters and `cprh dlq`', () => {
       const shown = JSON.parse(show.out) as Record<string, unknown>;
       expect(shown).toMatchObject({ id: jobId, code: 'BESKED_TOO_LARGE', attempts: 1, originalJobId: jobId });
       expect(typeof shown.firstFailedAt).toBe('number');
-      expect(show.out).not.toContain('Haendelsesbesked'); // raw XML only with --raw
+      expect(show.out).not.toContain('Haendelsesbesked'); // the message itself only with --raw
+      expect(shown).toMatchObject({ bytes: bodies[0]?.length, sha256: sha256(bodies[0] ?? '') });
+      // --raw: stdout is exactly the bytes that were published, nothing else.
+      expect(sha256(await cprhStdout(t.env, 'dlq', 'show', rawId, '--raw'))).toBe(sha256(noId));
 
       // Fixed config (default size limit): replay goes through the same exactly-once dispatch.
       services = await startServices(loadConfig(START_SECTIONS, { ...t.env, BESKED_MAX_BYTES: '' }), quiet);

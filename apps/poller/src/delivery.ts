@@ -8,14 +8,17 @@ export interface Delivery {
   receivedAt: number;
 }
 
-export function toReceived(d: Delivery): ReceivedMessage {
+/** The delivery as the inbox takes it: the body's exact bytes, as RabbitMQ handed them over. */
+export function toReceived(d: Delivery, source: string): ReceivedMessage {
   const messageId: unknown = d.msg.properties.messageId;
   return {
     body: d.msg.content,
-    amqp: {
+    source,
+    receivedAt: d.receivedAt,
+    channel: {
+      kind: 'amqp',
       messageId: typeof messageId === 'string' ? messageId : undefined,
       redelivered: d.msg.fields.redelivered,
-      receivedAt: d.receivedAt,
     },
   };
 }

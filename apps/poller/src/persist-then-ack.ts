@@ -13,6 +13,8 @@ export type BatchOutcome = 'acked' | 'abandoned';
 
 export interface PersistThenAckOptions {
   writer: InboxWriter;
+  /** CloudEvent source of the dueslag (eventSources.dueslag). */
+  source: string;
   faults: FaultInjector;
   retry: { minMs: number; maxMs: number };
   log: Logger;
@@ -35,8 +37,8 @@ export class PersistThenAck {
   async run(batch: readonly Delivery[], onStall?: () => void): Promise<BatchOutcome> {
     const last = batch[batch.length - 1];
     if (last === undefined) return 'acked';
-    const messages = batch.map(toReceived);
-    const redelivered = messages.filter((m) => m.amqp?.redelivered).length;
+    const messages = batch.map((d) => toReceived(d, this.o.source));
+    const redelivered = batch.filter((d) => d.msg.fields.redelivered).length;
     if (redelivered > 0)
       this.o.log.info({ redelivered, size: batch.length }, 'batch holds redelivered messages');
     for (let attempt = 0; ; attempt++) {

@@ -49,7 +49,8 @@ export async function startPoller(config: PollerConfig, log: Logger): Promise<Ru
 
   const abort = new AbortController();
   const persister = new PersistThenAck({
-    writer: new InboxWriter(redis, inbox, config.pipeline.seqKey, eventSources.dueslag(p.dueslagQueue)),
+    writer: new InboxWriter(redis, inbox, config.pipeline.seqKey),
+    source: eventSources.dueslag(p.dueslagQueue),
     faults: new FaultInjector(config.pipeline.fault),
     retry: p.retry,
     log,

@@ -1,6 +1,7 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import { BeskedError, beskedToCloudEvent, type CprCloudEvent, type EventCatalogue } from '@cprh/besked';
 import {
+  inboxBytes,
   oneLine,
   PipelineError,
   type DeadLetters,
@@ -43,14 +44,15 @@ export function createInboxProcessor(o: InboxProcessorOptions) {
   };
 
   return async function processInboxJob(job: Job<JobData>): Promise<InboxJobResult> {
-    if (typeof job.data?.raw !== 'string' || typeof job.data.seq !== 'number') {
-      const err = new PipelineError('PIPELINE_JOB_INVALID', `inbox job ${job.id} has no raw message or seq`);
+    const bytes = inboxBytes(job.data);
+    if (bytes === undefined || typeof job.data.seq !== 'number') {
+      const err = new PipelineError('PIPELINE_JOB_INVALID', `inbox job ${job.id} has no message bytes or seq`);
       await deadLetter(job, err.code, err.message);
       throw new UnrecoverableError(oneLine(err));
     }
     let event: CprCloudEvent;
     try {
-      event = beskedToCloudEvent(job.data.raw, {
+      event = beskedToCloudEvent(bytes, {
         source: job.data.source,
         maxBytes: o.maxBytes,
         catalogue: o.catalogue,

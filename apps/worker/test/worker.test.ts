@@ -30,8 +30,13 @@ describe('worker (real Redis)', () => {
   async function enqueue(env: Record<string, string>, bodies: string[]): Promise<void> {
     const cfg = loadConfig(WORKER_SECTIONS, env).pipeline;
     const inbox = createInboxQueue(redis, cfg);
-    await new InboxWriter(redis, inbox, cfg.seqKey, 'urn:test:source').persist(
-      bodies.map((b) => ({ body: Buffer.from(b), amqp: undefined })),
+    await new InboxWriter(redis, inbox, cfg.seqKey).persist(
+      bodies.map((b) => ({
+        body: Buffer.from(b),
+        source: 'urn:test:source',
+        receivedAt: Date.now(),
+        channel: { kind: 'push', certSubject: undefined, certFingerprint256: undefined },
+      })),
     );
     await inbox.close();
   }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Job, Queue } from 'bullmq';
+import { encodeBody, inboxBytes } from './inbox-body';
 import { PipelineError } from './pipeline-error';
 import { DEAD_JOB_NAME, INBOX_JOB_NAME, type DeadLetterData, type InboxJobData } from './job-types';
 
@@ -15,7 +16,7 @@ export interface Failure {
 const DEAD_STATES = ['waiting', 'delayed', 'prioritized'] as const;
 
 /**
- * The dead-letter queue: messages that cannot be delivered, with the raw XML and the reason,
+ * The dead-letter queue: messages that cannot be delivered, with their exact bytes and the reason,
  * kept until an operator replays or purges them.
  */
 export class DeadLetters {
@@ -30,11 +31,7 @@ export class DeadLetters {
    */
   async add(inboxJobId: string, data: InboxJobData, failure: Failure): Promise<void> {
     const letter: DeadLetterData = {
-      raw: data.raw,
-      source: data.source,
-      amqp: data.amqp,
-      seq: data.seq,
-      ...(data.replayOf !== undefined ? { replayOf: data.replayOf } : {}),
+      ...inboxFields(data),
       ...failure,
       inboxJobId,
       originalJobId: data.replayOf ?? inboxJobId,
@@ -69,13 +66,7 @@ export class DeadLetters {
     const job = await this.get(id);
     const d = job.data;
     const jobId = `${d.originalJobId}-r${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
-    const data: InboxJobData = {
-      raw: d.raw,
-      source: d.source,
-      amqp: d.amqp,
-      seq: d.seq,
-      replayOf: d.originalJobId,
-    };
+    const data: InboxJobData = { ...inboxFields(d), replayOf: d.originalJobId };
     await this.inbox.add(INBOX_JOB_NAME, data, { jobId });
     await this.dead.remove(id);
     return jobId;
@@ -95,4 +86,18 @@ export class DeadLetters {
     await this.dead.obliterate({ force: true });
     return n;
   }
+}
+
+/** The inbox fields of a job (exact bytes, source, channel, seq), without anything a job added. */
+function inboxFields(d: InboxJobData): InboxJobData {
+  const bytes = inboxBytes(d);
+  const out: InboxJobData = {
+    body: bytes === undefined ? '' : encodeBody(bytes),
+    source: d.source,
+    receivedAt: d.receivedAt,
+    channel: d.channel,
+    seq: d.seq,
+  };
+  if (d.replayOf !== undefined) out.replayOf = d.replayOf;
+  return out;
 }

@@ -10,7 +10,7 @@ export const pipelineErrorCodes = {
   PIPELINE_STREAM_WRONGTYPE: 'PIPELINE_STREAM_WRONGTYPE',
   /** The dispatch script answered something other than [flag, entry id]. */
   PIPELINE_DISPATCH_REPLY: 'PIPELINE_DISPATCH_REPLY',
-  /** An inbox job has no raw message text (written by something other than the poller). */
+  /** An inbox job has no message bytes or no seq (written by something other than the InboxWriter). */
   PIPELINE_JOB_INVALID: 'PIPELINE_JOB_INVALID',
   /** No dead letter with the given id. */
   PIPELINE_DEAD_LETTER_NOT_FOUND: 'PIPELINE_DEAD_LETTER_NOT_FOUND',

@@ -1,26 +1,33 @@
 import type { Queue } from 'bullmq';
 import type Redis from 'ioredis';
+import { encodeBody } from './inbox-body';
 import { inboxJobId } from './inbox-job-id';
-import { INBOX_JOB_NAME, type AmqpMeta, type InboxJobData } from './job-types';
+import { INBOX_JOB_NAME, type ChannelMeta, type InboxJobData } from './job-types';
 
-/** One message as a source (AMQP pull, HTTPS push) received it. */
+/**
+ * One message as a source (AMQP pull, HTTPS push) received it: the body's exact bytes, never
+ * decoded here (packages/besked decodes, once, in the worker).
+ */
 export interface ReceivedMessage {
-  body: Buffer;
-  amqp: AmqpMeta | undefined;
+  body: Uint8Array;
+  /** CloudEvent `source` of the channel, see eventSources. */
+  source: string;
+  /** Epoch ms when the source received it. */
+  receivedAt: number;
+  channel: ChannelMeta;
 }
 
 /**
- * Writes received messages into the inbox: one INCRBY reserves their receive sequence numbers,
- * then one addBulk (a single pipelined round trip) stores them with BeskedId-derived job ids, so a
- * message that arrives twice is stored once. Resolves only when Redis accepted every job; the
- * caller acks upstream after that and never before.
+ * The one way into the inbox. Writes received messages: one INCRBY reserves their receive sequence
+ * numbers, then one addBulk (a single pipelined round trip) stores them with BeskedId-derived job
+ * ids, so a message that arrives twice is stored once. Resolves with the job ids only when Redis
+ * accepted every job; the caller acks upstream (or answers the push) after that and never before.
  */
 export class InboxWriter {
   constructor(
     private readonly redis: Redis,
     private readonly inbox: Queue<InboxJobData>,
     private readonly seqKey: string,
-    private readonly source: string,
   ) {}
 
   async persist(messages: readonly ReceivedMessage[]): Promise<string[]> {
@@ -30,9 +37,10 @@ export class InboxWriter {
     const jobs = messages.map((m, i) => ({
       name: INBOX_JOB_NAME,
       data: {
-        raw: m.body.toString('utf8'),
-        source: this.source,
-        amqp: m.amqp,
+        body: encodeBody(m.body),
+        source: m.source,
+        receivedAt: m.receivedAt,
+        channel: m.channel,
         seq: first + i,
       } satisfies InboxJobData,
       opts: { jobId: inboxJobId(m.body).jobId },

@@ -7,6 +7,8 @@ export {
   INBOX_JOB_NAME,
   DEAD_JOB_NAME,
   type AmqpMeta,
+  type PushMeta,
+  type ChannelMeta,
   type InboxJobData,
   type InboxJobResult,
   type DeadLetterData,
@@ -16,6 +18,7 @@ export { createProducerRedis, createWorkerRedis } from './redis-connections';
 export { checkRedis, type RedisCheckResult } from './check-redis';
 export { createInboxQueue, createDeadQueue } from './queues';
 export { InboxWriter, type ReceivedMessage } from './inbox-writer';
+export { encodeBody, inboxBytes } from './inbox-body';
 export { DISPATCH_LUA } from './dispatch-script';
 export { routeTargets, type RoutingKeys } from './route-targets';
 export { EventDispatcher, type DispatchableEvent, type DispatchResult } from './event-dispatcher';

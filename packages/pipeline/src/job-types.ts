@@ -1,19 +1,37 @@
-/** AMQP metadata of a pulled message, kept with the raw text for audits and dedupe analysis. */
+/** A message pulled from an AMQP queue (dueslag). */
 export interface AmqpMeta {
+  kind: 'amqp';
   /** AMQP `messageId` (KOMBIT: a transaction id); undefined when the sender set none. */
   messageId: string | undefined;
   redelivered: boolean;
-  /** Epoch ms when the poller received it. */
-  receivedAt: number;
 }
 
-/** Data of a job in the inbox queue: the message exactly as received plus where it came from. */
+/** A message pushed to our HTTPS endpoint (ModtagBesked). */
+export interface PushMeta {
+  kind: 'push';
+  /** The client certificate's subject (e.g. `CN=...,O=...`) and SHA-256 fingerprint, when one was presented. */
+  certSubject: string | undefined;
+  certFingerprint256: string | undefined;
+}
+
+/** How a message came in, kept with it for audits and dedupe analysis (never parsed). */
+export type ChannelMeta = AmqpMeta | PushMeta;
+
+/**
+ * Data of a job in the inbox queue: the message exactly as received plus where it came from.
+ *
+ * `body` holds the exact bytes as a "binary" (latin1) string: one character U+0000..U+00FF per
+ * byte, so every byte sequence round-trips (valid UTF-8 or not, any declared encoding) and a
+ * mostly-ASCII XML message costs about one byte per byte in Redis (base64 would cost 4/3).
+ * Write it with `encodeBody`, read it with `inboxBytes`; never treat it as text.
+ */
 export interface InboxJobData {
-  /** The message body as UTF-8 text (the Haendelsesbesked XML, untouched). */
-  raw: string;
+  body: string;
   /** CloudEvent `source` for this message (e.g. `urn:kombit:beskedfordeler:dueslag:<uuid>`). */
   source: string;
-  amqp: AmqpMeta | undefined;
+  /** Epoch ms when the source received it. */
+  receivedAt: number;
+  channel: ChannelMeta;
   /** Receive sequence (INCRBY on the inbox counter): the order messages arrived in. */
   seq: number;
   /** The first inbox job id of this message when the job is a dead-letter replay. */
@@ -29,7 +47,7 @@ export interface InboxJobResult {
   duplicate: boolean;
 }
 
-/** Data of a job in the dead-letter queue: the raw message and why it could not be delivered. */
+/** Data of a job in the dead-letter queue: the exact message and why it could not be delivered. */
 export interface DeadLetterData extends InboxJobData {
   /** Stable error code (e.g. BESKED_FIELD_MISSING, or the transient error's code when retries ran out). */
   code: string;

@@ -1,7 +1,14 @@
 import Redis from 'ioredis';
 import { loadConfig } from '@cprh/config';
 import { pipelineTestEnv, type PipelineTestEnv } from '@cprh/testkit';
-import { createDeadQueue, createInboxQueue, DeadLetters, PipelineError, type InboxJobData } from '../src';
+import {
+  createDeadQueue,
+  createInboxQueue,
+  DeadLetters,
+  encodeBody,
+  PipelineError,
+  type InboxJobData,
+} from '../src';
 
 describe('DeadLetters', () => {
   let t: PipelineTestEnv;
@@ -15,7 +22,13 @@ describe('DeadLetters', () => {
     const dead = createDeadQueue(redis, cfg);
     try {
       const dl = new DeadLetters(dead, inbox);
-      const data: InboxJobData = { raw: '<x/>', source: 'urn:test', amqp: undefined, seq: 3 };
+      const data: InboxJobData = {
+        body: encodeBody(Buffer.from('<x/>')),
+        source: 'urn:test',
+        receivedAt: 7,
+        channel: { kind: 'amqp', messageId: 'm-1', redelivered: true },
+        seq: 3,
+      };
       const failure = {
         code: 'BESKED_XML_MALFORMED',
         message: 'bad',
@@ -31,8 +44,7 @@ describe('DeadLetters', () => {
       const shown = await dl.get('raw-abc');
       expect(shown.data).toMatchObject({
         ...failure,
-        raw: '<x/>',
-        seq: 3,
+        ...data,
         inboxJobId: 'raw-abc',
         originalJobId: 'raw-abc',
       });

@@ -1,12 +1,21 @@
 import Redis from 'ioredis';
 import { loadConfig } from '@cprh/config';
 import { pipelineTestEnv, readFixture, startRedisServer, waitFor, type PipelineTestEnv } from '@cprh/testkit';
-import { createInboxQueue, createProducerRedis, InboxWriter, type ReceivedMessage } from '../src';
+import {
+  createInboxQueue,
+  createProducerRedis,
+  encodeBody,
+  inboxBytes,
+  InboxWriter,
+  type ReceivedMessage,
+} from '../src';
 
 const xml = readFixture('beskeder/testbesked01.xml');
 const msg = (id: string): ReceivedMessage => ({
   body: Buffer.from(xml.replace('01157488-c45c-4fd2-b076-1de12effbf66', id)),
-  amqp: { messageId: `m-${id}`, redelivered: false, receivedAt: Date.now() },
+  source: 'urn:test',
+  receivedAt: 1234,
+  channel: { kind: 'amqp', messageId: `m-${id}`, redelivered: false },
 });
 
 describe('InboxWriter', () => {
@@ -20,15 +29,16 @@ describe('InboxWriter', () => {
     await redis.connect();
     const inbox = createInboxQueue(redis, cfg);
     try {
-      const w = new InboxWriter(redis, inbox, cfg.seqKey, 'urn:test');
+      const w = new InboxWriter(redis, inbox, cfg.seqKey);
       const ids = ['aaaaaaaa-0000-4000-8000-000000000001', 'aaaaaaaa-0000-4000-8000-000000000002'];
       await w.persist([msg(ids[0] ?? ''), msg(ids[1] ?? ''), msg(ids[0] ?? '')]);
       await w.persist([msg(ids[1] ?? '')]);
       expect(await inbox.getJobCountByTypes('waiting')).toBe(2);
       const job = await inbox.getJob(`b-${ids[0]}`);
       expect(job?.data.seq).toBe(1);
-      expect(job?.data.amqp?.messageId).toBe(`m-${ids[0]}`);
-      expect(job?.data.raw).toContain('Haendelsesbesked');
+      expect(job?.data).toMatchObject({ source: 'urn:test', receivedAt: 1234 });
+      expect(job?.data.channel).toEqual({ kind: 'amqp', messageId: `m-${ids[0]}`, redelivered: false });
+      expect(inboxBytes(job?.data)).toEqual(msg(ids[0] ?? '').body);
       expect(job?.opts.attempts).toBe(cfg.jobAttempts);
       expect((await inbox.getJob(`b-${ids[1]}`))?.data.seq).toBe(2);
       expect(await redis.get(cfg.seqKey)).toBe('4');
@@ -48,7 +58,7 @@ describe('InboxWriter', () => {
     const inbox = createInboxQueue(redis, cfg);
     inbox.on('error', () => undefined);
     try {
-      const w = new InboxWriter(redis, inbox, cfg.seqKey, 'urn:test');
+      const w = new InboxWriter(redis, inbox, cfg.seqKey);
       await w.persist([msg('bbbbbbbb-0000-4000-8000-000000000001')]);
       await own.kill();
       const started = Date.now();
@@ -68,5 +78,22 @@ describe('InboxWriter', () => {
       redis.disconnect();
       await own.stop();
     }
+  });
+});
+
+describe('the inbox body', () => {
+  it('keeps every byte value exactly, invalid UTF-8 included, one char per byte', () => {
+    const all = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+    const body = encodeBody(all);
+    expect(body).toHaveLength(256);
+    // Through JSON, as BullMQ stores job data.
+    const back = inboxBytes(JSON.parse(JSON.stringify({ body })) as { body: string });
+    expect(back).toEqual(all);
+    expect(encodeBody(all.subarray(10, 20))).toBe(body.slice(10, 20));
+  });
+
+  it('reads a job written before the byte-exact format as the UTF-8 of its text', () => {
+    expect(inboxBytes({ raw: 'ø' } as never)).toEqual(Buffer.from('ø', 'utf8'));
+    expect(inboxBytes({} as never)).toBeUndefined();
   });
 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { loadConfig, redactUrl } from '@cprh/config';
 import {
@@ -5,6 +6,7 @@ import {
   createInboxQueue,
   createProducerRedis,
   DeadLetters,
+  inboxBytes,
   PipelineError,
   type DeadLetterData,
 } from '@cprh/pipeline';
@@ -71,10 +73,11 @@ export const dlq: Command = async (argv) => {
       for (const j of jobs) out(summary(j));
     } else if (sub === 'show' && id !== undefined) {
       const j = await dl.get(id);
-      const { raw: xml, ...meta } = j.data;
-      out(JSON.stringify({ id: j.id, ...meta, rawBytes: Buffer.byteLength(xml) }, null, 2));
-      // The raw XML holds CPR numbers: only on request, to the operator's terminal.
-      if (raw) out(xml);
+      const bytes = inboxBytes(j.data) ?? Buffer.alloc(0);
+      // The message holds CPR numbers: only on request, and then exactly the bytes that came in
+      // (`> message.xml` gives back what KOMBIT sent), nothing else on stdout.
+      if (raw) await writeStdout(bytes);
+      else out(JSON.stringify(describe(j, bytes), null, 2));
     } else if (sub === 'replay') {
       const ids = all ? await dl.replayAll() : [await dl.replay(id ?? '')];
       for (const newId of ids) out(`replayed as inbox job ${newId}`);
@@ -90,6 +93,20 @@ export const dlq: Command = async (argv) => {
     redis.disconnect();
   }
 };
+
+/** A dead letter without its bytes: their size and SHA-256 instead (compare with what was sent). */
+function describe(j: Job<DeadLetterData>, bytes: Buffer): Record<string, unknown> {
+  const meta: Record<string, unknown> = { ...j.data };
+  delete meta.body;
+  delete meta.raw; // a dead letter from before the byte-exact format
+  return { id: j.id, ...meta, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
+}
+
+function writeStdout(bytes: Buffer): Promise<void> {
+  return new Promise((resolve, reject) =>
+    process.stdout.write(bytes, (err) => (err ? reject(err) : resolve())),
+  );
+}
 
 function summary(j: Job<DeadLetterData>): string {
   const d = j.data;
