@@ -27,7 +27,9 @@ describe('board settings', () => {
   it('names the bad setting', () => {
     expect(() => loadConfig(['board'], { BOARD_PORT: '70000' })).toThrow(/^Invalid setting BOARD_PORT: /);
     expect(() => loadConfig(['board'], { BOARD_PORT: 'http' })).toThrow(ConfigError);
-    expect(() => loadConfig(['board'], { BOARD_READ_WRITE: 'maybe' })).toThrow(/^Invalid setting BOARD_READ_WRITE: /);
+    expect(() => loadConfig(['board'], { BOARD_READ_WRITE: 'maybe' })).toThrow(
+      /^Invalid setting BOARD_READ_WRITE: /,
+    );
     expect(() => loadConfig(['board'], { BOARD_USER: 'ops' })).toThrow(
       'Invalid setting BOARD_PASSWORD: required when BOARD_USER is set',
     );

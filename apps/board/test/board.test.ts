@@ -196,9 +196,9 @@ describe('ops board against the real Redis', () => {
   });
 
   it('refuses a non-loopback bind without credentials, with one line naming the fix', async () => {
-    const err: unknown = await startBoard(loadConfig(BOARD_SECTIONS, { ...env, BOARD_HOST: '0.0.0.0' })).catch(
-      (e: unknown) => e,
-    );
+    const err: unknown = await startBoard(
+      loadConfig(BOARD_SECTIONS, { ...env, BOARD_HOST: '0.0.0.0' }),
+    ).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(BoardError);
     expect((err as BoardError).code).toBe(BoardErrorCode.UNPROTECTED_BIND);
     expect((err as BoardError).message).not.toContain('\n');
@@ -213,7 +213,9 @@ describe('ops board against the real Redis', () => {
   it('fails with a one-line error when the port is taken', async () => {
     const first = await start();
     const port = new URL(first.url).port;
-    const err: unknown = await startBoard(loadConfig(BOARD_SECTIONS, { ...env, BOARD_PORT: port })).catch((e: unknown) => e);
+    const err: unknown = await startBoard(loadConfig(BOARD_SECTIONS, { ...env, BOARD_PORT: port })).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(BoardError);
     expect((err as BoardError).code).toBe(BoardErrorCode.LISTEN_FAILED);
   });

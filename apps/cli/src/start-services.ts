@@ -6,11 +6,18 @@ import { SIMULATOR_SECTIONS, startSimulatorService } from '@cprh/simulator';
 import { startWorker, WORKER_SECTIONS } from '@cprh/worker';
 
 /**
- * The settings sections `cprh start` validates: the union of what its services read (and `log`).
+ * The settings sections `cprh start` validates: the union of what its services read (and `log`, `metrics`).
  * A service added to `services` adds its list here.
  */
 export const START_SECTIONS = [
-  ...new Set([...WORKER_SECTIONS, ...POLLER_SECTIONS, ...BOARD_SECTIONS, ...SIMULATOR_SECTIONS, 'log'] as const),
+  ...new Set([
+    ...WORKER_SECTIONS,
+    ...POLLER_SECTIONS,
+    ...BOARD_SECTIONS,
+    ...SIMULATOR_SECTIONS,
+    'log',
+    'metrics',
+  ] as const),
 ];
 export type StartConfig = Config<(typeof START_SECTIONS)[number]>;
 

@@ -1,6 +1,12 @@
 import type { ConfigOf, SectionName } from '@cprh/config';
 
 /** The settings sections the poller reads; only these are validated when it starts. */
-export const POLLER_SECTIONS = ['log', 'redis', 'amqp', 'pipeline', 'poller'] as const satisfies readonly SectionName[];
+export const POLLER_SECTIONS = [
+  'log',
+  'redis',
+  'amqp',
+  'pipeline',
+  'poller',
+] as const satisfies readonly SectionName[];
 
 export type PollerConfig = ConfigOf<typeof POLLER_SECTIONS>;

@@ -1,4 +1,9 @@
 import type { SectionName } from '@cprh/config';
 
 /** The settings sections the simulator reads (see SimulatorConfig); only these are validated when it starts. */
-export const SIMULATOR_SECTIONS = ['log', 'redis', 'amqp', 'simulator'] as const satisfies readonly SectionName[];
+export const SIMULATOR_SECTIONS = [
+  'log',
+  'redis',
+  'amqp',
+  'simulator',
+] as const satisfies readonly SectionName[];

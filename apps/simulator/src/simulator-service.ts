@@ -5,7 +5,10 @@ import { startSimulator, type SimulatorConfig } from './simulator';
  * The simulator as one service of `cprh start` (same shape as the poller's and worker's
  * entries): runs when SIM_ENABLED (default true), otherwise does nothing.
  */
-export async function startSimulatorService(config: SimulatorConfig, log: Logger): Promise<{ stop(): Promise<void> }> {
+export async function startSimulatorService(
+  config: SimulatorConfig,
+  log: Logger,
+): Promise<{ stop(): Promise<void> }> {
   if (!config.simulator.enabled) return { stop: async () => undefined };
   const sim = await startSimulator(config, { logger: log });
   log.info(

@@ -1,6 +1,12 @@
 import type { ConfigOf, SectionName } from '@cprh/config';
 
 /** The settings sections the worker reads; only these are validated when it starts. */
-export const WORKER_SECTIONS = ['log', 'redis', 'pipeline', 'besked', 'worker'] as const satisfies readonly SectionName[];
+export const WORKER_SECTIONS = [
+  'log',
+  'redis',
+  'pipeline',
+  'besked',
+  'worker',
+] as const satisfies readonly SectionName[];
 
 export type WorkerConfig = ConfigOf<typeof WORKER_SECTIONS>;

@@ -39,7 +39,8 @@ export function loadConfig<const K extends SectionName>(
   const out: Record<string, unknown> = {};
   for (const name of new Set(names)) {
     const section = sections[name];
-    if (section === undefined) throw new ConfigError('(section)', `no configuration section "${String(name)}"`);
+    if (section === undefined)
+      throw new ConfigError('(section)', `no configuration section "${String(name)}"`);
     out[name] = loadSection(name, section, env);
   }
   return Object.freeze(out) as Config<K>;

@@ -15,8 +15,9 @@ export function oneLine(err: unknown): string {
 }
 
 /**
- * Entry point of a service process: loads only the settings sections it names (and `log`), starts, logs `<name> ready`, and on SIGTERM or
- * SIGINT stops cleanly and exits 0. A bad setting or an unreachable server at start-up prints one
+ * Entry point of a service process: loads only the settings sections it names (plus `log` and
+ * `metrics`, which every process has), starts, logs `<name> ready`, and on SIGTERM or SIGINT stops
+ * cleanly and exits 0. A bad setting or an unreachable server at start-up prints one
  * line and exits 1. A second signal exits at once.
  */
 export function runAsProcess<const K extends SectionName>(
@@ -24,9 +25,9 @@ export function runAsProcess<const K extends SectionName>(
   sections: readonly K[],
   start: (config: Config<K>, log: Logger) => Promise<RunningService>,
 ): void {
-  let config: Config<K | 'log'>;
+  let config: Config<K | 'log' | 'metrics'>;
   try {
-    config = loadConfig([...sections, 'log']);
+    config = loadConfig([...sections, 'log', 'metrics']);
   } catch (err) {
     process.stderr.write(`${name}: ${oneLine(err)}\n`);
     process.exit(1);
