@@ -1,6 +1,7 @@
 import type { Channel } from 'amqplib';
 import {
   backoffDelay,
+  metrics,
   oneLine,
   sleep,
   type FaultInjector,
@@ -8,6 +9,8 @@ import {
   type Logger,
 } from '@cprh/pipeline';
 import { toReceived, type Delivery } from './delivery';
+
+const PULL = { channel: 'pull' } as const;
 
 export type BatchOutcome = 'acked' | 'abandoned';
 
@@ -38,6 +41,7 @@ export class PersistThenAck {
     const last = batch[batch.length - 1];
     if (last === undefined) return 'acked';
     const messages = batch.map((d) => toReceived(d, this.o.source));
+    metrics.messagesReceived.inc(PULL, batch.length);
     const redelivered = batch.filter((d) => d.msg.fields.redelivered).length;
     if (redelivered > 0)
       this.o.log.info({ redelivered, size: batch.length }, 'batch holds redelivered messages');
@@ -45,6 +49,7 @@ export class PersistThenAck {
       if (this.o.currentChannel() !== last.channel) return 'abandoned';
       try {
         await this.o.writer.persist(messages);
+        metrics.messagesStored.inc(PULL, batch.length);
         if (attempt > 0)
           this.o.log.info({ attempts: attempt + 1, size: batch.length }, 'inbox write succeeded again');
         break;
@@ -68,6 +73,7 @@ export class PersistThenAck {
     try {
       // Tags are consecutive per channel and earlier batches are acked, so this acks exactly the batch.
       last.channel.ack(last.msg, true);
+      metrics.messagesAcked.inc(PULL, batch.length);
     } catch (err) {
       this.o.log.warn({ err: oneLine(err) }, 'ack failed; RabbitMQ will redeliver the batch');
       return 'abandoned';

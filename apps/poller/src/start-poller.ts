@@ -13,6 +13,7 @@ import {
 } from '@cprh/pipeline';
 import { ConsumeMode } from './consume-mode';
 import type { PollerConfig } from './poller-sections';
+import { observePoller } from './poller-observability';
 import { PersistThenAck } from './persist-then-ack';
 import { PollMode } from './poll-mode';
 
@@ -47,6 +48,7 @@ export async function startPoller(config: PollerConfig, log: Logger): Promise<Ru
     throw err;
   }
 
+  const unobserve = observePoller(source, redis);
   const abort = new AbortController();
   const persister = new PersistThenAck({
     writer: new InboxWriter(redis, inbox, config.pipeline.seqKey),
@@ -102,6 +104,7 @@ export async function startPoller(config: PollerConfig, log: Logger): Promise<Ru
         clearTimeout(deadline);
         abort.abort();
       }
+      unobserve();
       // Closing the channel returns anything still unacked to the queue.
       await source.close();
       await inbox.close().catch(() => undefined);

@@ -11,6 +11,7 @@ import {
   type InboxJobResult,
   type Logger,
 } from '@cprh/pipeline';
+import { recordDispatch } from './dispatch-metrics';
 
 export interface InboxProcessorOptions {
   dispatcher: EventDispatcher;
@@ -72,6 +73,7 @@ export function createInboxProcessor(o: InboxProcessorOptions) {
         beskedtype: event.data.beskedtype,
       };
       const result = await o.dispatcher.dispatch(event, job.data.seq, routing);
+      recordDispatch(event, result.written, job.data.amqp?.receivedAt ?? job.timestamp);
       // TEST-ONLY (FAULT_INJECT=crash-after-dispatch): die with the event written, job not completed.
       o.faults.hit('crash-after-dispatch');
       o.log.debug({ jobId: job.id, eventId: event.id, written: result.written }, 'dispatched');

@@ -20,8 +20,11 @@ export interface DueslagConnectionOptions {
 export interface DueslagConnectionEvents {
   /** A fresh channel is open and the queue is there; consumers (re)attach here. */
   channel: [channel: Channel];
-  /** The channel is gone: its unacked deliveries go back to the queue and their tags are void. */
-  lost: [channel: Channel];
+  /**
+   * The channel is gone: its unacked deliveries go back to the queue and their tags are void.
+   * `reason` is a short word for the reconnect metric (`connection_closed`, `channel_error`).
+   */
+  lost: [channel: Channel, reason: string];
 }
 
 /**
@@ -64,10 +67,15 @@ export class DueslagConnection extends EventEmitter<DueslagConnectionEvents> {
     });
     conn.on('error', (err: Error) => this.opts.log.warn({ err: err.message }, 'AMQP connection error'));
     let ch: Channel;
+    // A channel-level error comes before its close; a dying connection closes its channels without one.
+    let channelFailed = false;
     try {
       ch = await conn.createChannel();
       // A channel-level error (e.g. queue deleted) closes the channel; treat it like a lost connection.
-      ch.on('error', (err: Error) => this.opts.log.warn({ err: err.message }, 'AMQP channel error'));
+      ch.on('error', (err: Error) => {
+        channelFailed = true;
+        this.opts.log.warn({ err: err.message }, 'AMQP channel error');
+      });
       try {
         if (this.opts.declareQueue) await ch.assertQueue(this.opts.queue, { durable: true });
         else await ch.checkQueue(this.opts.queue);
@@ -84,19 +92,18 @@ export class DueslagConnection extends EventEmitter<DueslagConnectionEvents> {
     }
     this.conn = conn;
     this.ch = ch;
-    const onGone = (): void => this.onGone(conn, ch);
-    conn.once('close', onGone);
-    ch.once('close', onGone);
+    conn.once('close', () => this.onGone(conn, ch, 'connection_closed'));
+    ch.once('close', () => this.onGone(conn, ch, channelFailed ? 'channel_error' : 'connection_closed'));
     this.attempt = 0;
     this.emit('channel', ch);
     return ch;
   }
 
-  private onGone(conn: ChannelModel, ch: Channel): void {
+  private onGone(conn: ChannelModel, ch: Channel, reason: string): void {
     if (this.ch !== ch) return; // already handled for this channel
     this.ch = undefined;
     this.conn = undefined;
-    this.emit('lost', ch);
+    this.emit('lost', ch, reason);
     conn.close().catch(() => undefined);
     if (!this.closing) this.scheduleReconnect();
   }

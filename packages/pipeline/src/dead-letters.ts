@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Job, Queue } from 'bullmq';
 import { encodeBody, inboxBytes } from './inbox-body';
 import { PipelineError } from './pipeline-error';
+import { metrics } from './process-metrics';
 import { DEAD_JOB_NAME, INBOX_JOB_NAME, type DeadLetterData, type InboxJobData } from './job-types';
 
 export interface Failure {
@@ -37,6 +38,7 @@ export class DeadLetters {
       originalJobId: data.replayOf ?? inboxJobId,
     };
     await this.dead.add(DEAD_JOB_NAME, letter, { jobId: inboxJobId });
+    metrics.deadLetters.inc({ code: failure.code });
   }
 
   /** Dead letters, oldest first. */

@@ -1,0 +1,17 @@
+import type { CprCloudEvent } from '@cprh/besked';
+import { metrics } from '@cprh/pipeline';
+
+/**
+ * Counts one dispatch: a written event by each registrering's catalogue name (`unknown` when not in
+ * the catalogue, `none` without registreringer) and its time since receipt; a repeat as a duplicate.
+ */
+export function recordDispatch(event: CprCloudEvent, written: boolean, receivedAt: number): void {
+  if (!written) {
+    metrics.duplicatesDropped.inc({ stage: 'dispatch' });
+    return;
+  }
+  metrics.receiptToStream.observe((Date.now() - receivedAt) / 1000);
+  const regs = event.data.registreringer;
+  if (regs.length === 0) metrics.eventsDispatched.inc({ event: 'none' });
+  for (const r of regs) metrics.eventsDispatched.inc({ event: r.haendelse ?? 'unknown' });
+}
