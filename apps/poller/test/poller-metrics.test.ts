@@ -10,7 +10,7 @@ import {
   waitFor,
 } from '@cprh/testkit';
 import Redis from 'ioredis';
-import { startPoller } from '../src';
+import { POLLER_SECTIONS, startPoller } from '../src';
 
 const SAMPLE = readFixture('beskeder/testbesked01.xml');
 const quiet = createLogger('test', 'silent');
@@ -32,7 +32,7 @@ describe('poller metrics and readiness (real RabbitMQ and Redis)', () => {
       acked: await value('cprh_messages_acked_upstream_total', { channel: 'pull' }),
       reconnects: await value('cprh_amqp_reconnects_total', { reason: 'connection_closed' }),
     };
-    const config = loadConfig(t.env);
+    const config = loadConfig(POLLER_SECTIONS, t.env);
     const poller = await startPoller(config, quiet);
     const inbox = createInboxQueue(redis, config.pipeline);
     try {

@@ -47,7 +47,10 @@ export function createInboxProcessor(o: InboxProcessorOptions) {
   return async function processInboxJob(job: Job<JobData>): Promise<InboxJobResult> {
     const bytes = inboxBytes(job.data);
     if (bytes === undefined || typeof job.data.seq !== 'number') {
-      const err = new PipelineError('PIPELINE_JOB_INVALID', `inbox job ${job.id} has no message bytes or seq`);
+      const err = new PipelineError(
+        'PIPELINE_JOB_INVALID',
+        `inbox job ${job.id} has no message bytes or seq`,
+      );
       await deadLetter(job, err.code, err.message);
       throw new UnrecoverableError(oneLine(err));
     }
@@ -73,7 +76,7 @@ export function createInboxProcessor(o: InboxProcessorOptions) {
         beskedtype: event.data.beskedtype,
       };
       const result = await o.dispatcher.dispatch(event, job.data.seq, routing);
-      recordDispatch(event, result.written, job.data.amqp?.receivedAt ?? job.timestamp);
+      recordDispatch(event, result.written, job.data.receivedAt);
       // TEST-ONLY (FAULT_INJECT=crash-after-dispatch): die with the event written, job not completed.
       o.faults.hit('crash-after-dispatch');
       o.log.debug({ jobId: job.id, eventId: event.id, written: result.written }, 'dispatched');

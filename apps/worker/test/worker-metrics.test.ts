@@ -10,7 +10,7 @@ import {
   type RunningService,
 } from '@cprh/pipeline';
 import { pipelineTestEnv, readFixture, TEST_REDIS_URL, waitFor } from '@cprh/testkit';
-import { startWorker } from '../src';
+import { startWorker, WORKER_SECTIONS } from '../src';
 
 const SAMPLE = readFixture('beskeder/testbesked01.xml'); // a birth (foedsel)
 const quiet = createLogger('test', 'silent');
@@ -33,10 +33,16 @@ describe('worker metrics (real Redis)', () => {
 
   it('counts dispatched events by name, repeats, dead letters by code, and receipt-to-stream time', async () => {
     const t = pipelineTestEnv();
-    const config = loadConfig(t.env);
+    const config = loadConfig(WORKER_SECTIONS, t.env);
     const inbox = createInboxQueue(redis, config.pipeline);
     const dead = createDeadQueue(redis, config.pipeline);
-    const writer = new InboxWriter(redis, inbox, config.pipeline.seqKey, 'urn:test:source');
+    const writer = new InboxWriter(redis, inbox, config.pipeline.seqKey);
+    const msg = (body: Buffer, receivedAt = Date.now()) => ({
+      body,
+      source: 'urn:test:source',
+      receivedAt,
+      channel: { kind: 'amqp', messageId: undefined, redelivered: false } as const,
+    });
     const good = Buffer.from(SAMPLE.replace('01157488-c45c-4fd2-b076-1de12effbf66', randomUUID()));
     const receivedAt = Date.now() - 5000; // the histogram must see the time since receipt, not since the job
     const before = {
@@ -48,10 +54,7 @@ describe('worker metrics (real Redis)', () => {
     };
     let worker: RunningService | undefined;
     try {
-      await writer.persist([
-        { body: good, amqp: { messageId: undefined, redelivered: false, receivedAt } },
-        { body: Buffer.from('<not xml'), amqp: undefined },
-      ]);
+      await writer.persist([msg(good, receivedAt), msg(Buffer.from('<not xml'))]);
       worker = await startWorker(config, quiet);
       await waitFor(
         'the event and the dead letter',
@@ -71,7 +74,7 @@ describe('worker metrics (real Redis)', () => {
       // The same message again under a new job id (as a replay is): the stream keeps one entry.
       const done = await waitFor('the completed job', async () => (await inbox.getCompleted())[0]);
       await done.remove();
-      await writer.persist([{ body: good, amqp: undefined }]);
+      await writer.persist([msg(good)]);
       await waitFor(
         'the repeat dropped',
         async () => (await value('cprh_duplicates_dropped_total', { stage: 'dispatch' })) - before.dup === 1,
