@@ -10,7 +10,8 @@ export function recordDispatch(event: CprCloudEvent, written: boolean, receivedA
     metrics.duplicatesDropped.inc({ stage: 'dispatch' });
     return;
   }
-  metrics.receiptToStream.observe((Date.now() - receivedAt) / 1000);
+  // Jobs from before the byte-exact format carry no receipt time.
+  if (Number.isFinite(receivedAt)) metrics.receiptToStream.observe((Date.now() - receivedAt) / 1000);
   const regs = event.data.registreringer;
   if (regs.length === 0) metrics.eventsDispatched.inc({ event: 'none' });
   for (const r of regs) metrics.eventsDispatched.inc({ event: r.haendelse ?? 'unknown' });

@@ -47,10 +47,7 @@ export function createInboxProcessor(o: InboxProcessorOptions) {
   return async function processInboxJob(job: Job<JobData>): Promise<InboxJobResult> {
     const bytes = inboxBytes(job.data);
     if (bytes === undefined || typeof job.data.seq !== 'number') {
-      const err = new PipelineError(
-        'PIPELINE_JOB_INVALID',
-        `inbox job ${job.id} has no message bytes or seq`,
-      );
+      const err = new PipelineError('PIPELINE_JOB_INVALID', `inbox job ${job.id} has no message bytes or seq`);
       await deadLetter(job, err.code, err.message);
       throw new UnrecoverableError(oneLine(err));
     }
