@@ -1,4 +1,4 @@
-export { startWorker } from './start-worker';
+export { startWorker, type WorkerOverrides } from './start-worker';
 export { createInboxProcessor, type InboxProcessorOptions } from './inbox-processor';
 export { workerErrorCodes, type WorkerErrorCode } from './error-codes';
 export { WorkerError } from './worker-error';

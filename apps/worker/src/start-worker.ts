@@ -1,4 +1,4 @@
-import { QueueEvents, Worker } from 'bullmq';
+import { QueueEvents, Worker, type Processor } from 'bullmq';
 import {
   checkRedis,
   createDeadQueue,
@@ -18,11 +18,20 @@ import { createInboxProcessor } from './inbox-processor';
 import type { WorkerConfig } from './worker-sections';
 import { loadCatalogue } from './load-catalogue';
 
+/** Bench only: `processor` replaces parse and dispatch (the plumbing limit of `pnpm bench`). */
+export interface WorkerOverrides {
+  processor?: Processor<InboxJobData, InboxJobResult>;
+}
+
 /**
  * Starts the worker: checks Redis (reachable, noeviction), then processes inbox jobs with
  * `WORKER_CONCURRENCY` in parallel. Rejects with a one-line error when Redis is unreachable.
  */
-export async function startWorker(config: WorkerConfig, log: Logger): Promise<RunningService> {
+export async function startWorker(
+  config: WorkerConfig,
+  log: Logger,
+  overrides: WorkerOverrides = {},
+): Promise<RunningService> {
   const w = config.worker;
   const catalogue = loadCatalogue(config.besked.catalogueFile);
   await checkRedis(config.redis.url, log);
@@ -48,6 +57,7 @@ export async function startWorker(config: WorkerConfig, log: Logger): Promise<Ru
     maxBytes: config.besked.maxBytes,
     log,
   });
+  const run = overrides.processor ?? processor;
 
   // A job whose workers kept dying (more than WORKER_MAX_STALLED_COUNT takeovers, e.g. a message
   // that crashes the process) is failed by BullMQ's stalled checker without running our processor,
@@ -79,7 +89,7 @@ export async function startWorker(config: WorkerConfig, log: Logger): Promise<Ru
     })().catch((e: unknown) => log.error({ jobId, err: (e as Error).message }, 'could not dead-letter'));
   });
 
-  const worker = new Worker<InboxJobData, InboxJobResult>(config.pipeline.inboxQueue, processor, {
+  const worker = new Worker<InboxJobData, InboxJobResult>(config.pipeline.inboxQueue, run, {
     connection: workerRedis,
     prefix: config.pipeline.queuePrefix,
     concurrency: w.concurrency,

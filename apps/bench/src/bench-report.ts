@@ -1,0 +1,145 @@
+import type { BareBullmqResult } from './bare-bullmq';
+import type { PipelineRunResult } from './pipeline-run';
+import type { SteadyLoadResult } from './steady-load';
+import type { WaitingFootprint } from './waiting-footprint';
+import { fmt, renderTable } from './report-table';
+
+/** Everything one `pnpm bench` run measured; written as JSON and rendered as the table. */
+export interface BenchReport {
+  startedAt: string;
+  commit: string;
+  node: string;
+  cores: number;
+  /** 1-minute load average before and after: how busy the shared machine was. */
+  load: { before: number; after: number };
+  smoke: boolean;
+  envelopeBytes: number;
+  bareAmqp: { seconds: number; perSecond: number };
+  bareBullmq: BareBullmqResult;
+  plumbing: PipelineRunResult;
+  endToEnd: PipelineRunResult;
+  endToEndAlways: PipelineRunResult;
+  scale: PipelineRunResult[];
+  steady: SteadyLoadResult;
+  waiting: WaitingFootprint;
+  totalSeconds: number;
+}
+
+const TARGETS = {
+  ratio: 0.8,
+  perSecond: 2000,
+  p99Ms: 250,
+  rssBytes: 250 * 1048576,
+  redisPer5k: 8 * 1024,
+};
+
+function met(ok: boolean): string {
+  return ok ? 'met' : 'NOT met';
+}
+
+function runRow(what: string, r: PipelineRunResult, plumbing: PipelineRunResult): string[] {
+  return [
+    what,
+    fmt.rate(r.perSecond),
+    `${fmt.ratio(r.perSecond / plumbing.perSecond)} plumbing`,
+    fmt.s(r.seconds),
+  ];
+}
+
+function cpuCell(r: PipelineRunResult): string {
+  return r.processes.map((p) => `${p.role} ${p.cpuMsPerMessage.toFixed(3)}`).join(', ');
+}
+
+export function renderReport(b: BenchReport): string {
+  const e = b.endToEnd;
+  const p = b.plumbing;
+  const n = e.messages.toLocaleString('en');
+  const rows: string[][] = [
+    [
+      'bare amqplib consume+ack',
+      fmt.rate(b.bareAmqp.perSecond),
+      'prefetch 200, ack per 100',
+      fmt.s(b.bareAmqp.seconds),
+    ],
+    ['bare BullMQ addBulk (while draining)', fmt.rate(b.bareBullmq.addPerSecond), 'batches of 100', ''],
+    [
+      'bare BullMQ addBulk + no-op Worker',
+      fmt.rate(b.bareBullmq.perSecond),
+      '2 processes',
+      fmt.s(b.bareBullmq.seconds),
+    ],
+    [
+      'plumbing limit: our poller + no-op worker',
+      fmt.rate(p.perSecond),
+      '1.00× (reference)',
+      fmt.s(p.seconds),
+    ],
+    runRow(`end to end, ${n} preloaded, AOF everysec`, e, p),
+    runRow('end to end, AOF always', b.endToEndAlways, p),
+    ...b.scale.map((r, i) =>
+      runRow(
+        `scale: ${r.workers} worker process${r.workers === 1 ? '' : 'es'}${i === 0 ? ' (run above)' : ''}`,
+        r,
+        p,
+      ),
+    ),
+    [
+      `steady ${b.steady.rate}/s for ${b.steady.seconds} s: p50 / p99 / max`,
+      `${fmt.ms(b.steady.p50)} / ${fmt.ms(b.steady.p99)} / ${fmt.ms(b.steady.max)}`,
+      `publish -> stream entry, ${b.steady.count} msgs`,
+      '',
+    ],
+    ...e.processes.map((x) => [`peak RSS ${x.role} (end to end)`, fmt.mb(x.peakRssBytes), '', '']),
+    [
+      `Redis per waiting event (${b.waiting.waiting.toLocaleString('en')} in the inbox)`,
+      fmt.kb(b.waiting.redisBytesPerWaiting),
+      `${fmt.kb(b.waiting.redisBytesPer5kEvent)} per 5 KB event; envelopes avg ${fmt.kb(b.waiting.envelopeBytes)}`,
+      '',
+    ],
+    [
+      'Redis per delivered event (end to end)',
+      fmt.kb(e.redisBytesPerMessage),
+      'stream entry + kept job + marker',
+      '',
+    ],
+  ];
+  const cpu = [p, e, b.endToEndAlways, ...b.scale.slice(1)].map((r) => [`${r.label}`, cpuCell(r)]);
+  const peakRss = Math.max(
+    ...b.scale.flatMap((r) => r.processes.filter((x) => x.role !== 'redis').map((x) => x.peakRssBytes)),
+    ...e.processes.filter((x) => x.role !== 'redis').map((x) => x.peakRssBytes),
+  );
+  const targets = [
+    [
+      `end to end >= ${TARGETS.ratio}× plumbing`,
+      fmt.ratio(e.perSecond / p.perSecond),
+      met(e.perSecond / p.perSecond >= TARGETS.ratio),
+    ],
+    [
+      `end to end >= ${TARGETS.perSecond}/s (AOF everysec)`,
+      fmt.rate(e.perSecond),
+      met(e.perSecond >= TARGETS.perSecond),
+    ],
+    [
+      `p99 < ${TARGETS.p99Ms} ms at ${b.steady.rate}/s`,
+      fmt.ms(b.steady.p99),
+      met(b.steady.p99 < TARGETS.p99Ms),
+    ],
+    ['< 250 MB RSS per process (poller, workers)', fmt.mb(peakRss), met(peakRss < TARGETS.rssBytes)],
+    [
+      '< 8 KB Redis per waiting 5 KB event',
+      fmt.kb(b.waiting.redisBytesPer5kEvent),
+      met(b.waiting.redisBytesPer5kEvent < TARGETS.redisPer5k),
+    ],
+  ];
+  return [
+    `pnpm bench  ${b.startedAt}  ${b.commit}  node ${b.node}, ${b.cores} cores, load ${b.load.before.toFixed(1)} -> ${b.load.after.toFixed(1)}${b.smoke ? '  SMOKE RUN (sizes too small for figures)' : ''}`,
+    '',
+    renderTable(['what', 'figure', 'compared', 'time'], rows),
+    '',
+    renderTable(['CPU ms per message', 'by process'], cpu),
+    '',
+    renderTable(['target', 'this run', ''], targets),
+    '',
+    `total ${fmt.s(b.totalSeconds)}`,
+  ].join('\n');
+}

@@ -1,0 +1,89 @@
+/**
+ * `pnpm bench`: the pipeline against its limits, all measured in this one run, so that the ratios
+ * hold on a noisy shared machine even where the absolute figures drift. Every run uses a private
+ * redis-server (AOF as stated) and its own RabbitMQ queue, deleted afterwards. BENCH_SMOKE=1 for
+ * a quick check of the harness; see bench-settings.ts for the sizes.
+ */
+import { execSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { repoRoot } from '@cprh/testkit';
+import { bareAmqp } from './bare-amqp';
+import { bareBullmq } from './bare-bullmq';
+import { benchSettings } from './bench-settings';
+import { renderReport, type BenchReport } from './bench-report';
+import { averageBytes, makeEnvelopes } from './envelopes';
+import { runPipeline, type PipelineRunResult } from './pipeline-run';
+import { steadyLoad } from './steady-load';
+import { waitingFootprint } from './waiting-footprint';
+
+const RESULTS = join(__dirname, '..', 'results');
+
+function step(what: string): void {
+  process.stderr.write(`bench: ${what}\n`);
+}
+
+async function main(): Promise<void> {
+  const s = benchSettings();
+  const t0 = Date.now();
+  const loadBefore = loadavg()[0] ?? 0;
+  step(`generating ${s.backlog} envelopes`);
+  const envelopes = makeEnvelopes(Math.max(s.backlog, s.rate * s.seconds, s.waiting), 1);
+  const backlog = envelopes.slice(0, s.backlog);
+  const base = { envelopes: backlog, stallMs: s.stallMs, worker: 'real' as const, aof: 'everysec' as const };
+
+  step('bare amqplib');
+  const amqp = await bareAmqp(backlog);
+  step('bare BullMQ');
+  const bull = await bareBullmq(backlog);
+  step('plumbing limit');
+  const plumbing = await runPipeline({
+    ...base,
+    label: 'plumbing (no-op worker)',
+    workers: 1,
+    worker: 'noop',
+  });
+  step('end to end, AOF everysec');
+  const endToEnd = await runPipeline({ ...base, label: 'end to end, everysec', workers: s.scale[0] ?? 1 });
+  step('end to end, AOF always');
+  const always = await runPipeline({ ...base, label: 'end to end, always', workers: 1, aof: 'always' });
+  const scale: PipelineRunResult[] = [endToEnd];
+  for (const workers of s.scale.slice(1)) {
+    step(`end to end, ${workers} workers`);
+    scale.push(await runPipeline({ ...base, label: `end to end, ${workers} workers`, workers }));
+  }
+  step(`steady load ${s.rate}/s for ${s.seconds} s`);
+  const steady = await steadyLoad(envelopes.slice(0, s.rate * s.seconds), s.rate);
+  step(`footprint, ${s.waiting} waiting`);
+  const waiting = await waitingFootprint(envelopes.slice(0, s.waiting));
+
+  const report: BenchReport = {
+    startedAt: new Date(t0).toISOString(),
+    commit: execSync('git rev-parse --short HEAD', { cwd: repoRoot }).toString().trim(),
+    node: process.version,
+    cores: cpus().length,
+    load: { before: loadBefore, after: loadavg()[0] ?? 0 },
+    smoke: s.smoke,
+    envelopeBytes: averageBytes(backlog),
+    bareAmqp: amqp,
+    bareBullmq: bull,
+    plumbing,
+    endToEnd,
+    endToEndAlways: always,
+    scale,
+    steady,
+    waiting,
+    totalSeconds: (Date.now() - t0) / 1000,
+  };
+  mkdirSync(RESULTS, { recursive: true });
+  const json = JSON.stringify(report, null, 2) + '\n';
+  writeFileSync(join(RESULTS, `${report.startedAt.replace(/[:.]/g, '-')}.json`), json);
+  if (!s.smoke) writeFileSync(join(RESULTS, 'latest.json'), json);
+  process.stdout.write(renderReport(report) + '\n');
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exitCode = 1;
+});

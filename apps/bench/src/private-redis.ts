@@ -1,0 +1,62 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Redis from 'ioredis';
+import { startRedisServer } from '@cprh/testkit';
+import { peakRssOf } from './process-stats';
+
+export type AofMode = 'everysec' | 'always';
+
+/** A private redis-server for one run, with AOF on in the mode under test, and a client to it. */
+export interface BenchRedis {
+  readonly url: string;
+  readonly aof: AofMode;
+  readonly client: Redis;
+  pid(): Promise<number>;
+  /** used_cpu_user + used_cpu_sys of the server, in ms. */
+  cpuMs(): Promise<number>;
+  usedMemory(): Promise<number>;
+  /** Peak resident set of the server process, bytes (its VmHWM). */
+  peakRss(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+function infoField(info: string, name: string): number {
+  const m = new RegExp(`^${name}:([0-9.]+)`, 'm').exec(info);
+  if (!m?.[1]) throw new Error(`redis INFO has no ${name}`);
+  return Number(m[1]);
+}
+
+export async function startBenchRedis(aof: AofMode): Promise<BenchRedis> {
+  const dir = mkdtempSync(join(tmpdir(), 'cprh-bench-redis-'));
+  // Later arguments win: AOF on, in a folder of our own, and noeviction as the pipeline demands.
+  const server = await startRedisServer([
+    '--appendonly',
+    'yes',
+    '--appendfsync',
+    aof,
+    '--dir',
+    dir,
+    '--maxmemory-policy',
+    'noeviction',
+  ]);
+  const client = new Redis(server.url, { maxRetriesPerRequest: 1 });
+  const info = (section: string): Promise<string> => client.info(section);
+  return {
+    url: server.url,
+    aof,
+    client,
+    pid: async () => infoField(await info('server'), 'process_id'),
+    cpuMs: async () => {
+      const i = await info('cpu');
+      return (infoField(i, 'used_cpu_user') + infoField(i, 'used_cpu_sys')) * 1000;
+    },
+    usedMemory: async () => infoField(await info('memory'), 'used_memory'),
+    peakRss: async () => peakRssOf(infoField(await info('server'), 'process_id')),
+    stop: async () => {
+      client.disconnect();
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

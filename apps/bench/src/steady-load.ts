@@ -1,0 +1,90 @@
+import type Redis from 'ioredis';
+import { TEST_AMQP_URL, sleep } from '@cprh/testkit';
+import { Dueslag } from './backlog';
+import type { Envelope } from './envelopes';
+import { summarize, type LatencySummary } from './percentiles';
+import { pipelineEnv, runNames, spawnPoller, spawnWorker, type MeasuredProcess } from './pipeline-processes';
+import { startBenchRedis } from './private-redis';
+
+export interface SteadyLoadResult extends LatencySummary {
+  rate: number;
+  seconds: number;
+  /** The rate the bench actually published at. */
+  publishedPerSecond: number;
+}
+
+/**
+ * Latency under steady load: the pipeline (one poller, one worker, AOF everysec) runs idle, then
+ * this process publishes `rate` messages a second for `seconds`, each timed as it is sent. The
+ * latency of a message is its stream entry's id time (Redis's clock, same machine) minus that.
+ */
+export async function steadyLoad(envelopes: readonly Envelope[], rate: number): Promise<SteadyLoadResult> {
+  const names = runNames();
+  const redis = await startBenchRedis('everysec');
+  const dueslag = await Dueslag.open(TEST_AMQP_URL, names.dueslag);
+  const procs: MeasuredProcess[] = [];
+  try {
+    const env = pipelineEnv(names, redis.url);
+    procs.push(spawnWorker('real', env, 0));
+    await procs[0]?.proc.waitForLine(/worker ready/, 60000);
+    const poller = spawnPoller(env);
+    procs.push(poller);
+    await poller.proc.waitForLine(/"msg":"consuming"/, 60000);
+    const sentAt = await publishAtRate(dueslag, envelopes, rate);
+    const published =
+      envelopes.length / ((Math.max(...sentAt.values()) - Math.min(...sentAt.values())) / 1000);
+    const latencies = await collectLatencies(redis.client, names.stream, sentAt);
+    return { ...summarize(latencies), rate, seconds: envelopes.length / rate, publishedPerSecond: published };
+  } finally {
+    await Promise.all(procs.map((p) => p.proc.stop('SIGTERM').catch(() => undefined)));
+    await dueslag.delete();
+    await redis.stop();
+  }
+}
+
+/** Sends on a 10 ms clock, catching up to `rate × elapsed`; returns each BeskedId's send time. */
+async function publishAtRate(
+  dueslag: Dueslag,
+  envelopes: readonly Envelope[],
+  rate: number,
+): Promise<Map<string, number>> {
+  const sentAt = new Map<string, number>();
+  const start = Date.now();
+  let i = 0;
+  while (i < envelopes.length) {
+    const due = Math.min(envelopes.length, Math.floor(((Date.now() - start) * rate) / 1000) + 1);
+    for (; i < due; i++) {
+      const e = envelopes[i] as Envelope;
+      sentAt.set(e.beskedId, Date.now());
+      if (!dueslag.send(e)) await dueslag.drained();
+    }
+    await sleep(10);
+  }
+  await dueslag.confirms();
+  return sentAt;
+}
+
+async function collectLatencies(
+  redis: Redis,
+  stream: string,
+  sentAt: Map<string, number>,
+): Promise<number[]> {
+  const deadline = Date.now() + 120000;
+  while ((await redis.xlen(stream)) < sentAt.size) {
+    if (Date.now() > deadline) throw new Error('steady load: not every message reached the stream');
+    await sleep(100);
+  }
+  const out: number[] = [];
+  let from = '-';
+  for (;;) {
+    const page = await redis.xrange(stream, from, '+', 'COUNT', 1000);
+    for (const [id, fields] of page) {
+      const beskedId = fields[fields.indexOf('id') + 1] ?? '';
+      const sent = sentAt.get(beskedId);
+      if (sent !== undefined) out.push(Number(id.split('-')[0]) - sent);
+    }
+    if (page.length < 1000) break;
+    from = `(${page[page.length - 1]?.[0] ?? ''}`;
+  }
+  return out;
+}
