@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
+import { encodeBody, type InboxJobData } from '@cprh/pipeline';
 import { spawnTs, sleep } from '@cprh/testkit';
 import type { Envelope } from './envelopes';
 import { runNames } from './pipeline-processes';
@@ -15,7 +16,7 @@ export interface BareBullmqResult {
 
 /**
  * Bare BullMQ on a private Redis (AOF everysec): this process adds the envelopes as jobs of our
- * inbox shape (raw text, source, AMQP meta, seq; BeskedId job ids; our retry options) with
+ * inbox shape (exact body bytes, source, AMQP meta, seq; BeskedId job ids; our retry options) with
  * addBulk in the poller's batch size, while a separate process runs a no-op Worker.
  */
 export async function bareBullmq(envelopes: readonly Envelope[], batch = 100): Promise<BareBullmqResult> {
@@ -36,11 +37,12 @@ export async function bareBullmq(envelopes: readonly Envelope[], batch = 100): P
         envelopes.slice(i, i + batch).map((e, j) => ({
           name: 'besked',
           data: {
-            raw: e.body.toString('utf8'),
+            body: encodeBody(e.body),
             source: 'urn:kombit:beskedfordeler:dueslag:bench',
-            amqp: { messageId: e.messageId, redelivered: false, receivedAt: Date.now() },
+            receivedAt: Date.now(),
+            channel: { kind: 'amqp', messageId: e.messageId, redelivered: false },
             seq: i + j + 1,
-          },
+          } satisfies InboxJobData,
           opts: { jobId: `b-${e.beskedId}` },
         })),
       );
