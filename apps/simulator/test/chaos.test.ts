@@ -5,7 +5,7 @@ import { Distributor } from '../src/subscriptions/distributor';
 import { EventGenerator } from '../src/population/event-generator';
 import { PullPublisher } from '../src/dueslag/pull-publisher';
 import type { SimEvent } from '../src/population/sim-event';
-import { AMQP_URL, beskedIdOf, deleteQueues, drainQueues, type QueuedMessage } from './helpers';
+import { TEST_AMQP_URL, beskedIdOf, deleteAmqpQueues, drainQueues, type QueuedMessage } from '@cprh/testkit';
 
 const attemptsOf = (xml: string) => Number(/<ns2:AntalLeveranceforsoeg>(\d+)</.exec(xml)?.[1]);
 
@@ -13,10 +13,10 @@ describe('chaos (pull, real RabbitMQ)', () => {
   let publisher: PullPublisher;
   const queues: string[] = [];
   beforeAll(async () => {
-    publisher = await PullPublisher.connect(AMQP_URL);
+    publisher = await PullPublisher.connect(TEST_AMQP_URL);
   });
   afterAll(async () => {
-    await deleteQueues(queues);
+    await deleteAmqpQueues(queues);
     await publisher.close();
   });
 

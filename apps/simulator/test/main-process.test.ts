@@ -1,39 +1,15 @@
 import { spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
-import {
-  AMQP_URL,
-  REDIS_URL,
-  deleteKeysWithPrefix,
-  deleteQueues,
-  drainQueues,
-  makeTestCerts,
-  uniquePrefix,
-} from './helpers';
+import { drainQueues, simTestEnv } from '@cprh/testkit';
 
 const MAIN = join(__dirname, '..', 'src', 'main.ts');
 
 describe('apps/simulator/src/main.ts (the compose service)', () => {
   it('logs "simulator ready", feeds the demo dueslag and exits 0 on SIGTERM', async () => {
-    const pki = makeTestCerts();
-    const prefix = uniquePrefix();
-    const dueslag = randomUUID();
-    const redis = new Redis(REDIS_URL);
+    const t = simTestEnv({ LOG_LEVEL: 'info', SIM_RATE: '20' });
+    const { dueslag } = t;
     const child = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), MAIN], {
-      env: {
-        ...process.env,
-        REDIS_URL,
-        AMQP_URL,
-        LOG_LEVEL: 'info',
-        SIM_DUESLAG: dueslag,
-        SIM_REDIS_PREFIX: prefix,
-        SIM_STS_PORT: '0',
-        SIM_SOAP_PORT: '0',
-        SIM_CERTS_DIR: pki.dir,
-        SIM_RATE: '20',
-        SIM_POPULATION: '1000',
-      },
+      env: { ...process.env, ...t.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const out: string[] = [];
@@ -56,10 +32,7 @@ describe('apps/simulator/src/main.ts (the compose service)', () => {
     } finally {
       clearTimeout(kill);
       child.kill('SIGKILL');
-      await deleteQueues([dueslag]);
-      await deleteKeysWithPrefix(redis, prefix);
-      redis.disconnect();
-      pki.cleanup();
+      await t.cleanup();
     }
   });
 });

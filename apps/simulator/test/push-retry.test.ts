@@ -3,7 +3,7 @@ import { Chaos, NO_CHAOS } from '../src/chaos/chaos';
 import { Distributor, type DistributorOptions } from '../src/subscriptions/distributor';
 import { EventGenerator } from '../src/population/event-generator';
 import { isPushAccepted } from '../src/push/push-sender';
-import { PUSH_OK as OK, makeTestCerts, receiver } from './helpers';
+import { PUSH_OK as OK, makeTestPki, startPushReceiver } from '@cprh/testkit';
 import { validateAgainst } from './xsd-validate';
 
 const ERROR =
@@ -12,7 +12,7 @@ const ERROR =
 const attemptsOf = (xml: string) => Number(/<ns2:AntalLeveranceforsoeg>(\d+)</.exec(xml)?.[1]);
 
 describe('push delivery (HTTPS, mutual TLS)', () => {
-  const pki = makeTestCerts();
+  const pki = makeTestPki();
   afterAll(() => pki.cleanup());
 
   /** A distributor pushing over mutual TLS with the test client certificate. */
@@ -42,7 +42,7 @@ describe('push delivery (HTTPS, mutual TLS)', () => {
 
   it('retries a push that fails twice, counting AntalLeveranceforsoeg 1, 2, 3', async () => {
     // First a 500, then StatusKode 40, then success.
-    const rx = await receiver(pki.certs, (n) =>
+    const rx = await startPushReceiver(pki.certs, (n) =>
       n === 1
         ? { status: 500, body: 'boom' }
         : n === 2
@@ -75,7 +75,7 @@ describe('push delivery (HTTPS, mutual TLS)', () => {
   });
 
   it('gives up after maxAttempts', async () => {
-    const rx = await receiver(pki.certs, () => ({ status: 503, body: '' }));
+    const rx = await startPushReceiver(pki.certs, () => ({ status: 503, body: '' }));
     const d = pushDistributor({ maxAttempts: 3, backoffMs: 5 });
     try {
       const subId = addPushSubscription(d, rx.url);
@@ -90,7 +90,7 @@ describe('push delivery (HTTPS, mutual TLS)', () => {
   });
 
   it('chaos: slow pushes wait, failing pushes are retried although the receiver said 20', async () => {
-    const rx = await receiver(pki.certs, () => ({ status: 200, body: OK }));
+    const rx = await startPushReceiver(pki.certs, () => ({ status: 200, body: OK }));
     const d = pushDistributor(
       { maxAttempts: 2, backoffMs: 5 },
       { chaos: new Chaos({ ...NO_CHAOS, pushSlow: 1, pushFail: 1, slowMs: 300 }, 1) },

@@ -1,7 +1,7 @@
 import { loadConfig } from '@cprh/config';
 import pino from 'pino';
 import { startSimulatorService, SIMULATOR_SECTIONS } from '../src';
-import { makeTestCerts } from './helpers';
+import { simTestEnv } from '@cprh/testkit';
 
 describe('startSimulatorService', () => {
   it('does nothing when SIM_ENABLED=false (no servers, no connections)', async () => {
@@ -16,18 +16,12 @@ describe('startSimulatorService', () => {
   });
 
   it('fails to start with a one-line reason when RabbitMQ is unreachable', async () => {
-    const pki = makeTestCerts();
+    const t = simTestEnv({ AMQP_URL: 'amqp://127.0.0.1:1' });
     try {
-      const config = loadConfig(SIMULATOR_SECTIONS, {
-        AMQP_URL: 'amqp://127.0.0.1:1',
-        SIM_STS_PORT: '0',
-        SIM_SOAP_PORT: '0',
-        SIM_REDIS_PREFIX: 'cprh-sim-test-unused:',
-        SIM_CERTS_DIR: pki.dir,
-      });
+      const config = loadConfig(SIMULATOR_SECTIONS, t.env);
       await expect(startSimulatorService(config, pino({ level: 'silent' }))).rejects.toThrow(/ECONNREFUSED/);
     } finally {
-      pki.cleanup();
+      await t.cleanup();
     }
   });
 });

@@ -8,21 +8,21 @@ import { startSoapServer, WSDL_PATH, type SoapServer } from '../src/vaerdiliste/
 import { VaerdilisteStore } from '../src/vaerdiliste/vaerdiliste-store';
 import { validateAgainst } from './xsd-validate';
 import {
-  AMQP_URL,
-  REDIS_URL,
+  TEST_AMQP_URL,
+  TEST_REDIS_URL,
   beskedIdOf,
-  deleteQueues,
+  deleteAmqpQueues,
   drainQueues,
-  makeTestCerts,
-  uniquePrefix,
+  makeTestPki,
+  uniqueName,
   deleteKeysWithPrefix,
-} from './helpers';
+} from '@cprh/testkit';
 
 type Reply = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- soap answers are untyped objects
 
 describe('BeskedfordelerService (SOAP over mutual TLS, value lists in Redis)', () => {
-  const pki = makeTestCerts();
-  const prefix = uniquePrefix();
+  const pki = makeTestPki();
+  const prefix = `${uniqueName('t-sim')}:`;
   let redis: Redis;
   let server: SoapServer;
   let client: soap.Client;
@@ -30,7 +30,7 @@ describe('BeskedfordelerService (SOAP over mutual TLS, value lists in Redis)', (
   const answers: string[] = [];
 
   beforeAll(async () => {
-    redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 2 });
+    redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 2 });
     server = await startSoapServer({ host: '127.0.0.1', port: 0, redis, prefix, certs: pki.certs });
     client = await soap.createClientAsync(WSDL_PATH, { endpoint: server.url });
     client.setSecurity(
@@ -43,7 +43,7 @@ describe('BeskedfordelerService (SOAP over mutual TLS, value lists in Redis)', (
   });
 
   afterAll(async () => {
-    await deleteQueues(queues);
+    await deleteAmqpQueues(queues);
     await deleteKeysWithPrefix(redis, prefix);
     await server.close();
     redis.disconnect();
@@ -144,7 +144,7 @@ describe('BeskedfordelerService (SOAP over mutual TLS, value lists in Redis)', (
   });
 
   it('value lists set through SOAP change which events a CPR-filtered subscription gets', async () => {
-    const publisher = await PullPublisher.connect(AMQP_URL);
+    const publisher = await PullPublisher.connect(TEST_AMQP_URL);
     const store = new VaerdilisteStore(redis, prefix);
     const distributor = new Distributor({ publisher, lookup: (id) => store.activeValues(id) });
     try {

@@ -1,49 +1,33 @@
 import { randomUUID } from 'node:crypto';
 import { loadConfig } from '@cprh/config';
+import {
+  beskedIdOf,
+  drainQueues,
+  PUSH_OK,
+  simTestEnv,
+  startPushReceiver,
+  TEST_REDIS_URL,
+} from '@cprh/testkit';
 import { Redis } from 'ioredis';
 import { Agent, request } from 'undici';
 import { DEMO_SUBSCRIPTION_ID, startSimulator, type Simulator, SIMULATOR_SECTIONS } from '../src';
 import { SubscriptionRegistry } from '../src/subscriptions/subscription-registry';
-import {
-  AMQP_URL,
-  REDIS_URL,
-  beskedIdOf,
-  deleteQueues,
-  drainQueues,
-  makeTestCerts,
-  uniquePrefix,
-  deleteKeysWithPrefix,
-  PUSH_OK,
-  receiver,
-} from './helpers';
 
 describe('startSimulator', () => {
-  const pki = makeTestCerts();
-  const prefix = uniquePrefix();
-  const dueslag = randomUUID();
+  const t = simTestEnv({ SIM_POPULATION: '2000' });
+  const { prefix, dueslag, certs } = t;
   let sim: Simulator;
   let redis: Redis;
 
   beforeAll(async () => {
-    redis = new Redis(REDIS_URL);
-    const config = loadConfig(SIMULATOR_SECTIONS, {
-      REDIS_URL,
-      AMQP_URL,
-      LOG_LEVEL: 'silent',
-      SIM_DUESLAG: dueslag,
-      SIM_REDIS_PREFIX: prefix,
-      SIM_POPULATION: '2000',
-      SIM_CERTS_DIR: pki.dir,
-    });
-    sim = await startSimulator(config, { rate: 20, stsPort: 0, soapPort: 0 });
+    redis = new Redis(TEST_REDIS_URL);
+    sim = await startSimulator(loadConfig(SIMULATOR_SECTIONS, t.env), { rate: 20 });
   });
 
   afterAll(async () => {
     await sim.stop();
-    await deleteQueues([dueslag]);
-    await deleteKeysWithPrefix(redis, prefix);
     redis.disconnect();
-    pki.cleanup();
+    await t.cleanup();
   });
 
   it('streams events to the demo subscription at the configured rate', async () => {
@@ -72,13 +56,13 @@ describe('startSimulator', () => {
 
   it('pushes to a subscription added at run time, and stops after it is removed', async () => {
     const TYPE = randomUUID();
-    const rx = await receiver(pki.certs, () => ({ status: 200, body: PUSH_OK }));
+    const rx = await startPushReceiver(certs, () => ({ status: 200, body: PUSH_OK }));
     try {
       const id = randomUUID();
       await sim.addSubscription({
         id,
         navn: 'push doedsfald',
-        dueslag: randomUUID(),
+        dueslag: t.newDueslag(),
         delivery: { mode: 'push', url: rx.url },
         // Own beskedtype: the rate mode's events (the default type) stay out of this test.
         filter: { haendelser: ['doedsfald'], beskedtyper: [TYPE] },
@@ -102,7 +86,7 @@ describe('startSimulator', () => {
     expect(sim.stsUrl).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
     expect(sim.soapUrl).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/sts-bf-soap\/StsbeskedfordelerImpl$/);
     const agent = new Agent({
-      connect: { ca: pki.certs.ca, cert: pki.certs.clientCert, key: pki.certs.clientKey },
+      connect: { ca: certs.ca, cert: certs.clientCert, key: certs.clientKey },
     });
     try {
       const wsdl = await request(`${sim.soapUrl}?wsdl`, { dispatcher: agent });

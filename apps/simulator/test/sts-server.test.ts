@@ -2,7 +2,7 @@ import { X509Certificate } from 'node:crypto';
 import { Agent, request } from 'undici';
 import { SignedXml } from 'xml-crypto';
 import { type StsServer, SAML2_TOKEN_TYPE, WSTRUST_ISSUE, startStsServer } from '../src/sts/sts-server';
-import { makeTestCerts } from './helpers';
+import { makeTestPki } from '@cprh/testkit';
 
 const AUDIENCE = 'http://entityid.kombit.dk/service/bfo_modtag/2';
 
@@ -31,7 +31,7 @@ function verify(xml: string, caPem: string): boolean {
 }
 
 describe('STS (REST issue over mutual TLS)', () => {
-  const pki = makeTestCerts();
+  const pki = makeTestPki();
   let sts: StsServer;
   let client: Agent;
   const lifetime = 120;
@@ -111,7 +111,7 @@ describe('STS (REST issue over mutual TLS)', () => {
   });
 
   it('refuses a certificate from another CA', async () => {
-    const other = makeTestCerts();
+    const other = makeTestPki();
     const stranger = new Agent({
       connect: { ca: pki.certs.ca, cert: other.certs.clientCert, key: other.certs.clientKey },
     });

@@ -7,14 +7,14 @@ import type { SimEvent } from '../src/population/sim-event';
 import type { Subscription } from '../src/subscriptions/subscription';
 import { VaerdilisteStore } from '../src/vaerdiliste/vaerdiliste-store';
 import {
-  AMQP_URL,
-  REDIS_URL,
+  TEST_AMQP_URL,
+  TEST_REDIS_URL,
   beskedIdOf,
-  deleteQueues,
+  deleteAmqpQueues,
   drainQueues,
-  uniquePrefix,
+  uniqueName,
   deleteKeysWithPrefix,
-} from './helpers';
+} from '@cprh/testkit';
 
 const OTHER_TYPE = 'c8673551-981e-4be1-b1a6-180cf6fa61f0';
 
@@ -26,15 +26,15 @@ describe('subscription filters (pull, real RabbitMQ and Redis)', () => {
   const queues: string[] = [];
 
   beforeAll(async () => {
-    redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 2 });
+    redis = new Redis(TEST_REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 2 });
     await redis.connect();
-    publisher = await PullPublisher.connect(AMQP_URL);
-    prefix = uniquePrefix();
+    publisher = await PullPublisher.connect(TEST_AMQP_URL);
+    prefix = `${uniqueName('t-sim')}:`;
     store = new VaerdilisteStore(redis, prefix);
   });
 
   afterAll(async () => {
-    await deleteQueues(queues);
+    await deleteAmqpQueues(queues);
     await deleteKeysWithPrefix(redis, prefix);
     await publisher.close();
     redis.disconnect();

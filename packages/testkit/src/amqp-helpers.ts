@@ -8,8 +8,11 @@ export async function withAmqpChannel<T>(
   url: string = TEST_AMQP_URL,
 ): Promise<T> {
   const conn = await amqp.connect(url);
+  // A server-closed channel (e.g. checkQueue on a missing queue) rejects `fn`; no stray 'error' event.
+  conn.on('error', () => undefined);
   try {
     const ch = await conn.createChannel();
+    ch.on('error', () => undefined);
     return await fn(ch);
   } finally {
     await conn.close().catch(() => undefined);
@@ -28,4 +31,9 @@ export async function deleteAmqpQueue(queue: string, url?: string): Promise<void
   await withAmqpChannel(async (ch) => {
     await ch.deleteQueue(queue);
   }, url).catch(() => undefined);
+}
+
+/** Deletes a test's queues (missing ones are fine). */
+export async function deleteAmqpQueues(queues: readonly string[], url?: string): Promise<void> {
+  for (const q of queues) await deleteAmqpQueue(q, url);
 }

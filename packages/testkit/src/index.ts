@@ -4,8 +4,19 @@ export { freePort } from './free-port';
 export { startRedisServer, type OwnRedisServer } from './redis-server';
 export { spawnTs, type SpawnedProcess } from './spawned-process';
 export { deleteKeysWithPrefix } from './redis-cleanup';
-export { withAmqpChannel, queueDepth, deleteAmqpQueue, TEST_AMQP_URL } from './amqp-helpers';
+export {
+  withAmqpChannel,
+  queueDepth,
+  deleteAmqpQueue,
+  deleteAmqpQueues,
+  TEST_AMQP_URL,
+} from './amqp-helpers';
 export { appMain, fixturePath, readFixture, repoRoot } from './fixtures';
 export { pipelineTestEnv, TEST_REDIS_URL, type PipelineTestEnv } from './pipeline-test-env';
 export { rabbitmqctl, amqpConnectionPid, closeAmqpConnection, brokerMessageCount } from './rabbitmqctl';
 export { makeDevPki, type DevPki } from './dev-pki';
+export { makeTestPki, type PemBundle } from './test-pki';
+export { drainQueues, drainQueue, type QueuedMessage } from './amqp-drain';
+export { beskedIdOf } from './besked-id';
+export { startPushReceiver, PUSH_OK, type PushReceiver, type ReceivedPush } from './push-receiver';
+export { simTestEnv, type SimTestEnv } from './sim-test-env';

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import { deleteAmqpQueue, TEST_AMQP_URL } from './amqp-helpers';
 import { deleteKeysWithPrefix } from './redis-cleanup';
@@ -24,6 +25,9 @@ export function pipelineTestEnv(overrides: Record<string, string> = {}): Pipelin
   const prefix = uniqueName('t');
   const stream = `${prefix}:events`;
   const dueslag = `${prefix}-dueslag`;
+  // `cprh start` runs the simulator too: off by default here (its demo feed would reach the shared
+  // demo dueslag), and isolated when a test turns it on.
+  const simDueslag = randomUUID();
   const env: Record<string, string> = {
     REDIS_URL: TEST_REDIS_URL,
     AMQP_URL: TEST_AMQP_URL,
@@ -34,6 +38,11 @@ export function pipelineTestEnv(overrides: Record<string, string> = {}): Pipelin
     POLLER_RETRY_MIN_MS: '100',
     POLLER_RETRY_MAX_MS: '1000',
     JOB_BACKOFF_MS: '200',
+    SIM_ENABLED: 'false',
+    SIM_DUESLAG: simDueslag,
+    SIM_REDIS_PREFIX: `${prefix}:sim:`,
+    SIM_STS_PORT: '0',
+    SIM_SOAP_PORT: '0',
     ...overrides,
   };
   return {
@@ -58,6 +67,7 @@ export function pipelineTestEnv(overrides: Record<string, string> = {}): Pipelin
         redis.disconnect();
       }
       await deleteAmqpQueue(dueslag, env.AMQP_URL);
+      await deleteAmqpQueue(simDueslag, env.AMQP_URL);
     },
   };
 }
