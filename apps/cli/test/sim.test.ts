@@ -1,14 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { withAmqpChannel } from '@cprh/testkit';
-import { Redis } from 'ioredis';
+import { beskedIdOf, simTestEnv, withAmqpChannel } from '@cprh/testkit';
 
 const CLI_MAIN = join(__dirname, '..', 'src', 'main.ts');
-const AMQP_URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 interface Run {
   child: ChildProcess;
@@ -41,37 +35,19 @@ async function takeAll(queue: string): Promise<string[]> {
       if (m === false) break;
       out.push(m.content.toString('utf8'));
     }
-    await ch.deleteQueue(queue);
     return out;
-  }, AMQP_URL);
+  });
 }
 
-const beskedIdOf = (xml: string) => /BeskedId><UUIDIdentifikator>([^<]+)</.exec(xml)?.[1];
-
 describe('cprh sim', () => {
-  const certsDir = mkdtempSync(join(tmpdir(), 'cprh-sim-cli-'));
-  const prefix = `cprh-sim-test-${randomUUID().slice(0, 8)}:`;
-  const env = {
-    REDIS_URL,
-    AMQP_URL,
-    LOG_LEVEL: 'warn',
-    SIM_REDIS_PREFIX: prefix,
-    SIM_CERTS_DIR: certsDir,
-    SIM_POPULATION: '1000',
-    SIM_STS_PORT: '0',
-    SIM_SOAP_PORT: '0',
-  };
-  const redis = new Redis(REDIS_URL);
+  // Own demo dueslag, key prefix and PKI: nothing reaches the shared demo names.
+  const t = simTestEnv({ LOG_LEVEL: 'warn' });
+  const env = t.env;
 
-  afterAll(async () => {
-    const keys = await redis.keys(`${prefix}*`);
-    if (keys.length > 0) await redis.del(...keys);
-    redis.disconnect();
-    rmSync(certsDir, { recursive: true, force: true });
-  });
+  afterAll(() => t.cleanup());
 
   it('emit N puts N events on the dueslag; the same seed gives the same events', async () => {
-    const queue = `cprh-sim-test-${randomUUID()}`;
+    const queue = t.newDueslag();
     const a = cprh(env, ['sim', 'emit', '7', '--seed', '3', '--dueslag', queue]);
     expect(await a.exit).toBe(0);
     expect(a.stdout[0]).toMatch(new RegExp(`^emitted 7 events to ${queue} \\(`));
@@ -85,7 +61,7 @@ describe('cprh sim', () => {
   });
 
   it('emit --kind and --day', async () => {
-    const queue = `cprh-sim-test-${randomUUID()}`;
+    const queue = t.newDueslag();
     const k = cprh(env, ['sim', 'emit', '3', '--kind', 'foedsel', '--dueslag', queue]);
     expect(await k.exit).toBe(0);
     expect(k.stdout[0]).toBe(`emitted 3 events to ${queue} (foedsel 3)`);
@@ -108,7 +84,7 @@ describe('cprh sim', () => {
   });
 
   it('start serves until SIGTERM and lists its subscriptions meanwhile', async () => {
-    const queue = `cprh-sim-test-${randomUUID()}`;
+    const queue = t.newDueslag();
     const none = cprh(env, ['sim', 'subscriptions']);
     expect(await none.exit).toBe(0);
     expect(none.stdout[0]).toMatch(/^no running simulator/);

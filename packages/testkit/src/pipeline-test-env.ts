@@ -38,6 +38,8 @@ export function pipelineTestEnv(overrides: Record<string, string> = {}): Pipelin
     POLLER_RETRY_MIN_MS: '100',
     POLLER_RETRY_MAX_MS: '1000',
     JOB_BACKOFF_MS: '200',
+    // `cprh start` also serves the board: any free port, so parallel runs never collide on 3000.
+    BOARD_PORT: '0',
     SIM_ENABLED: 'false',
     SIM_DUESLAG: simDueslag,
     SIM_REDIS_PREFIX: `${prefix}:sim:`,
