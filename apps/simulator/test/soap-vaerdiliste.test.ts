@@ -202,7 +202,7 @@ describe('BeskedfordelerService (SOAP over mutual TLS, value lists in Redis)', (
   });
 
   it('refuses a client certificate from another CA', async () => {
-    const other = makeTestCerts();
+    const other = makeTestPki();
     try {
       const stranger = await soap.createClientAsync(WSDL_PATH, { endpoint: server.url });
       stranger.setSecurity(
