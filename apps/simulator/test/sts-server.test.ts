@@ -64,7 +64,7 @@ describe('STS (REST issue over mutual TLS)', () => {
     const { status, json } = await issue(rst({ AnvenderKontekst: { Cvr: '12345678' }, UseKey: certDer }));
     expect(status).toBe(200);
     expect(json.TokenType).toBe(SAML2_TOKEN_TYPE);
-    expect(json.Lifetime.Created).toMatch(/^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}:\d{2}$/);
+    expect(json.Lifetime).toMatch(/^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}:\d{2}$/);
     const xml = Buffer.from(json.RequestedSecurityToken.Assertion as string, 'base64').toString('utf8');
 
     const notBefore = Date.parse(/<Conditions NotBefore="([^"]+)"/.exec(xml)?.[1] ?? '');

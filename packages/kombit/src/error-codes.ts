@@ -22,6 +22,14 @@ export const kombitErrorCodes = {
   KOMBIT_CERT_KEY_MISMATCH: 'KOMBIT_CERT_KEY_MISMATCH',
   /** AMQP_AUTH=sts (or an STS call) without CLIENT_CERT_P12_FILE or CLIENT_CERT_FILE. */
   KOMBIT_CERT_NOT_CONFIGURED: 'KOMBIT_CERT_NOT_CONFIGURED',
+  /** The STS could not be reached: TCP, TLS handshake (client certificate refused?) or timeout. */
+  KOMBIT_STS_UNREACHABLE: 'KOMBIT_STS_UNREACHABLE',
+  /** The STS refused the request (HTTP 4xx) with its error text: CVR, AppliesTo, certificate not registered. */
+  KOMBIT_STS_REFUSED: 'KOMBIT_STS_REFUSED',
+  /** The STS failed (HTTP 5xx or another unexpected status); retried with backoff. */
+  KOMBIT_STS_FAILED: 'KOMBIT_STS_FAILED',
+  /** The STS answered 200 without a usable assertion or expiry. */
+  KOMBIT_STS_MALFORMED: 'KOMBIT_STS_MALFORMED',
 } as const;
 
 export type KombitErrorCode = keyof typeof kombitErrorCodes;

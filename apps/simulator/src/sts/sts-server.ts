@@ -27,6 +27,8 @@ export interface StsOptions {
 export interface StsServer {
   readonly url: string;
   readonly issueUrl: string;
+  /** Chaos for tests: the next `count` issue requests fail with `status` (default 500). */
+  failNext(count: number, status?: number): void;
   close(): Promise<void>;
 }
 
@@ -108,6 +110,7 @@ function str(v: unknown): string | undefined {
 export async function startStsServer(opts: StsOptions): Promise<StsServer> {
   const now = opts.now ?? (() => new Date());
   const issuer = opts.issuer ?? 'https://sts.cprh-sim.local/';
+  const injected = { count: 0, status: 500 };
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const send = (status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json' });
@@ -117,6 +120,10 @@ export async function startStsServer(opts: StsOptions): Promise<StsServer> {
       const path = (req.url ?? '').split('?')[0];
       if (path !== STS_ISSUE_PATH) throw new HttpError(404, 'unknown path');
       if (req.method !== 'POST') throw new HttpError(405, 'use POST');
+      if (injected.count > 0) {
+        injected.count -= 1;
+        throw new HttpError(injected.status, 'injected failure (simulator chaos)');
+      }
       const socket = req.socket as TLSSocket;
       const peer = socket.getPeerCertificate(false);
       if (!socket.authorized || !peer || !peer.raw) throw new HttpError(401, 'client certificate required');
@@ -166,7 +173,8 @@ export async function startStsServer(opts: StsOptions): Promise<StsServer> {
         RequestType: WSTRUST_ISSUE,
         KeyType: PUBLIC_KEY_TYPE,
         AppliesTo: { EndpointReference: { Address: audience } },
-        Lifetime: { Created: stsLifetimeFormat(created), Expires: stsLifetimeFormat(expires) },
+        // STS.json: Lifetime is a string, the expiry as MM/DD/YYYY HH:MM:SS in UTC.
+        Lifetime: stsLifetimeFormat(expires),
         RequestedSecurityToken: { Assertion: Buffer.from(assertion, 'utf8').toString('base64') },
       });
     } catch (err) {
@@ -197,6 +205,10 @@ export async function startStsServer(opts: StsOptions): Promise<StsServer> {
   return {
     url,
     issueUrl: `${url}${STS_ISSUE_PATH}`,
+    failNext: (count, status = 500) => {
+      injected.count = count;
+      injected.status = status;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
