@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { createLogger, type Logger } from '@cprh/pipeline';
+import { checkInboxMoving, createLogger, type Logger } from '@cprh/pipeline';
 import { basicAuth } from './basic-auth';
 import type { BoardConfig } from './board-sections';
 import { hostForUrl, isLoopbackHost } from './bind-address';
@@ -78,7 +78,8 @@ export async function startBoard(config: BoardConfig, opts: BoardOptions = {}): 
     res.json({ status: 'ok' });
   });
   app.get('/readyz', async (_req, res) => {
-    const r = await checkRedis(redis, timeoutMs);
+    let r = await checkRedis(redis, timeoutMs);
+    if (r.ready) r = await checkInboxMoving(redis, pipeline, config.metrics.readyStallSeconds);
     if (r.ready) res.json({ status: 'ready' });
     else res.status(503).json({ status: 'unavailable', reason: r.reason });
   });

@@ -17,6 +17,7 @@ import {
 import { createInboxProcessor } from './inbox-processor';
 import type { WorkerConfig } from './worker-sections';
 import { loadCatalogue } from './load-catalogue';
+import { observeWorker } from './worker-observability';
 
 /** Bench only: `processor` replaces parse and dispatch (the plumbing limit of `pnpm bench`). */
 export interface WorkerOverrides {
@@ -103,11 +104,13 @@ export async function startWorker(
   });
   worker.on('error', (err) => log.warn({ err: err.message }, 'worker error'));
   await Promise.all([worker.waitUntilReady(), events.waitUntilReady()]);
+  const unobserve = observeWorker(redis, config.pipeline, config.metrics.readyStallSeconds);
   log.info({ queue: config.pipeline.inboxQueue, concurrency: w.concurrency }, 'worker started');
 
   return {
     async stop() {
       // Waits for jobs in progress; no new ones are taken.
+      unobserve();
       await worker.close();
       await events.close().catch(() => undefined);
       await inbox.close().catch(() => undefined);

@@ -7,6 +7,7 @@ export const WORKER_SECTIONS = [
   'pipeline',
   'besked',
   'worker',
+  'metrics',
 ] as const satisfies readonly SectionName[];
 
 export type WorkerConfig = ConfigOf<typeof WORKER_SECTIONS>;

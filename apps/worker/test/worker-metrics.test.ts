@@ -5,6 +5,7 @@ import {
   createDeadQueue,
   createInboxQueue,
   createLogger,
+  evaluateReadiness,
   InboxWriter,
   metricsRegistry,
   type RunningService,
@@ -80,6 +81,8 @@ describe('worker metrics (real Redis)', () => {
         async () => (await value('cprh_duplicates_dropped_total', { stage: 'dispatch' })) - before.dup === 1,
       );
       expect(await redis.xlen(t.stream)).toBe(1);
+      // The inbox moves, so the worker's part of /readyz is ready.
+      expect(await evaluateReadiness(2000)).toEqual({ ready: true });
       expect((await value('cprh_events_dispatched_total', { event: 'foedsel' })) - before.foedsel).toBe(1);
     } finally {
       await worker?.stop();

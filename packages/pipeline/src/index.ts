@@ -35,4 +35,5 @@ export {
   type Readiness,
   type ReadinessCheck,
 } from './readiness-checks';
+export { checkInboxMoving } from './inbox-stall-check';
 export { eventSources } from '@cprh/besked';

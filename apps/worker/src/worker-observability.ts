@@ -1,0 +1,14 @@
+import type { Config } from '@cprh/config';
+import { addReadinessCheck, checkInboxMoving } from '@cprh/pipeline';
+import type Redis from 'ioredis';
+
+/**
+ * The worker's part of the process endpoint: `/readyz` needs Redis and an inbox that moves (jobs
+ * waiting with none finished for READY_STALL_SECONDS is a wedge). Returns the undo for stop.
+ */
+export function observeWorker(redis: Redis, pipeline: Config['pipeline'], stallSeconds: number): () => void {
+  return addReadinessCheck('worker', async () => {
+    if (redis.status !== 'ready') return { ready: false, reason: `redis connection ${redis.status}` };
+    return checkInboxMoving(redis, pipeline, stallSeconds);
+  });
+}
