@@ -17,6 +17,8 @@ export const BESKED_ERROR_CODES = {
   BESKED_VALUE_INVALID: 'BESKED_VALUE_INVALID',
   /** A user's event catalogue file is not valid catalogue JSON. */
   BESKED_CATALOGUE_INVALID: 'BESKED_CATALOGUE_INVALID',
+  /** The bytes are not valid in their encoding (BOM, else XML declaration, else UTF-8), or it is not supported. */
+  BESKED_ENCODING_INVALID: 'BESKED_ENCODING_INVALID',
 } as const;
 
 export type BeskedErrorCode = keyof typeof BESKED_ERROR_CODES;

@@ -6,10 +6,11 @@ import { readXml } from './xml-reader';
 
 /**
  * Parses a Haendelsesbesked, or a ModtagBeskedInput push body wrapping one, into the typed model.
+ * Takes the exact bytes received (decoded here, see decode-input.ts; a string counts as its UTF-8).
  * Throws BeskedError (codes in error-codes.ts) for anything it cannot trust.
  */
-export function parseBesked(input: string | Uint8Array, options?: ParseOptions): Haendelsesbesked {
-  const xml = decodeInput(input, options?.maxBytes ?? DEFAULT_MAX_BYTES);
-  const { root } = readXml(xml, typeof input !== 'string');
+export function parseBesked(input: Uint8Array | string, options?: ParseOptions): Haendelsesbesked {
+  const { text: xml, encoding } = decodeInput(input, options?.maxBytes ?? DEFAULT_MAX_BYTES);
+  const { root } = readXml(xml, encoding);
   return readEnvelope(xml, root);
 }

@@ -1,8 +1,18 @@
 import { SaxesParser } from 'saxes';
 import { NS_KUVERT, NS_SAGDOK, NS_STS } from './namespaces';
+import { decodeSingleByte } from './decode-input';
+import { detectEncoding, type TextEncoding } from './text-encoding';
 import { MAX_DEPTH, MAX_ELEMENTS } from './xml-reader';
 
 const CHUNK = 16 * 1024;
+
+/** Decodes consecutive chunks (multi-byte characters may span two); throws on invalid bytes. */
+function chunkDecoder(encoding: TextEncoding): (chunk: Uint8Array) => string {
+  if (encoding === 'windows-1252') return (c) => decodeSingleByte(c, encoding);
+  if (encoding === 'ISO-8859-1' || encoding === 'US-ASCII') return (c) => decodeSingleByte(c, 'ISO-8859-1');
+  const decoder = new TextDecoder(encoding.toLowerCase(), { fatal: true, ignoreBOM: true });
+  return (c) => decoder.decode(c, { stream: true });
+}
 
 /** Thrown inside saxes handlers to stop reading early; never escapes peekBeskedId. */
 class Stop extends Error {}
@@ -13,7 +23,7 @@ class Stop extends Error {}
  * URN as given), or null when it cannot be read (no id, wrong root, DOCTYPE, malformed before it).
  * Never throws.
  */
-export function peekBeskedId(input: string | Uint8Array): string | null {
+export function peekBeskedId(input: Uint8Array | string): string | null {
   const parser = new SaxesParser({ xmlns: true });
   const HB = `${NS_KUVERT} Haendelsesbesked`;
   const MBI = `${NS_STS} ModtagBeskedInput`;
@@ -63,15 +73,10 @@ export function peekBeskedId(input: string | Uint8Array): string | null {
   });
 
   try {
-    if (typeof input === 'string') {
-      const s = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
-      for (let i = 0; i < s.length; i += CHUNK) parser.write(s.slice(i, i + CHUNK));
-    } else {
-      const decoder = new TextDecoder('utf-8', { fatal: true });
-      for (let i = 0; i < input.byteLength; i += CHUNK) {
-        parser.write(decoder.decode(input.subarray(i, i + CHUNK), { stream: true }));
-      }
-    }
+    const bytes = typeof input === 'string' ? Buffer.from(input, 'utf8') : input;
+    const { encoding, start } = detectEncoding(bytes); // the parser's own decision, see decode-input
+    const decode = chunkDecoder(encoding);
+    for (let i = start; i < bytes.byteLength; i += CHUNK) parser.write(decode(bytes.subarray(i, i + CHUNK)));
     parser.close();
   } catch {
     return result;

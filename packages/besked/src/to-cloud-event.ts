@@ -108,9 +108,12 @@ export function toCloudEvent(besked: Haendelsesbesked, options: ToCloudEventOpti
   return dannelsestidspunkt === null ? { ...head, data } : { ...head, time: dannelsestidspunkt, data };
 }
 
-/** Parse + map in one step: the worker's and `cprh inspect`'s hot path. Throws BeskedError. */
+/**
+ * Parse + map in one step, from the exact bytes received: the worker's, dead-letter replay's and
+ * `cprh inspect`'s one path. Throws BeskedError.
+ */
 export function beskedToCloudEvent(
-  input: string | Uint8Array,
+  input: Uint8Array | string,
   options: ParseOptions & ToCloudEventOptions,
 ): CprCloudEvent {
   return toCloudEvent(parseBesked(input, options), options);

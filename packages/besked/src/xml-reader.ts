@@ -3,6 +3,7 @@ import { BeskedError } from './besked-error';
 import * as ns from './namespaces';
 import { BASE64_TEXT } from './base64-payload';
 import { newNode, type Segment, type XNode } from './xml-tree';
+import { declarationAgrees, type TextEncoding } from './text-encoding';
 
 /**
  * Strict, namespace-aware reading of an envelope with saxes (see the README for the measured choice).
@@ -136,7 +137,7 @@ export const KNOWN_ROOTS =
 class EnvelopeSax {
   private readonly parser = new SaxesParser({ xmlns: true });
   private xml = '';
-  private strictEncoding = false;
+  private encoding: TextEncoding = 'UTF-8';
   private stack: XNode[] = [];
   private root: XNode | undefined;
   private top: XNode | undefined;
@@ -169,9 +170,9 @@ class EnvelopeSax {
     return this.parser.position + this.skipped;
   }
 
-  read(xml: string, strictEncoding: boolean): XNode {
+  read(xml: string, encoding: TextEncoding): XNode {
     this.xml = xml;
-    this.strictEncoding = strictEncoding;
+    this.encoding = encoding;
     this.stack = [];
     this.root = undefined;
     this.top = undefined;
@@ -311,11 +312,12 @@ class EnvelopeSax {
     const uri = tag.uri;
     if (parent === undefined) {
       // Read here: saxes resets xmlDecl when the document ends.
+      // decode-input read the declaration from the bytes; saxes' own reading must agree.
       const enc = this.parser.xmlDecl.encoding;
-      if (this.strictEncoding && enc !== undefined && !/^(utf-?8|us-ascii)$/i.test(enc)) {
+      if (enc !== undefined && !declarationAgrees(enc, this.encoding)) {
         throw new BeskedError(
-          'BESKED_XML_MALFORMED',
-          `the XML declaration names encoding "${enc}"; only UTF-8 is accepted`,
+          'BESKED_ENCODING_INVALID',
+          `the XML declaration names encoding "${enc.slice(0, 40)}" but the text was read as ${this.encoding}`,
         );
       }
       if (!(
@@ -404,13 +406,13 @@ class EnvelopeSax {
 let idle: EnvelopeSax | undefined;
 
 /**
- * Reads `xml` (BOM already removed) into a tree. `strictEncoding`: the text came from bytes we
- * decoded as UTF-8, so a declaration naming another encoding is an error.
+ * Reads `xml` (decoded by decode-input, BOM removed) into a tree; `encoding` is what it was
+ * decoded from, which the XML declaration must name (if it names one).
  */
-export function readXml(xml: string, strictEncoding: boolean): ReadResult {
+export function readXml(xml: string, encoding: TextEncoding): ReadResult {
   const reader = idle ?? new EnvelopeSax();
   idle = undefined; // not reentrant: a nested call (none today) would get its own reader
-  const root = reader.read(xml, strictEncoding); // throws: the reader is dropped with its parser
+  const root = reader.read(xml, encoding); // throws: the reader is dropped with its parser
   idle = reader;
   return { root };
 }

@@ -224,11 +224,15 @@ describe('malformed XML', () => {
     expectCode(xml, 'BESKED_XML_MALFORMED');
   });
 
-  it('refuses bytes that are not UTF-8, and a declaration of another encoding', () => {
-    const latin1 = Buffer.from(TESTBESKED01.replace('Hovedgaden', 'Høvedgaden'), 'latin1');
-    expectCode(latin1, 'BESKED_XML_MALFORMED');
-    const declared = Buffer.from(TESTBESKED01.replace('encoding="UTF-8"', 'encoding="ISO-8859-1"'), 'utf8');
-    expect(expectCode(declared, 'BESKED_XML_MALFORMED').message).toMatch(/ISO-8859-1/);
+  it('refuses bytes that are not valid in their encoding, and an encoding it does not read', () => {
+    const latin1 = Buffer.from(TESTBESKED01, 'utf8');
+    const at = latin1.indexOf('Hovedgaden') + 1;
+    latin1[at] = 0xf8; // ø in ISO-8859-1, in a message that declares UTF-8
+    expect(expectCode(latin1, 'BESKED_ENCODING_INVALID').message).toBe(
+      `the message is not valid UTF-8 (first invalid byte sequence at offset ${at})`,
+    );
+    const ebcdic = Buffer.from(TESTBESKED01.replace('encoding="UTF-8"', 'encoding="IBM037"'), 'utf8');
+    expect(expectCode(ebcdic, 'BESKED_ENCODING_INVALID').message).toMatch(/"IBM037"; supported: UTF-8/);
   });
 });
 
