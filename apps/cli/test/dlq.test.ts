@@ -1,6 +1,3 @@
-import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { once } from 'node:events';
 import Redis from 'ioredis';
 import { loadConfig } from '@cprh/config';
 import { createDeadQueue, createLogger, type RunningService } from '@cprh/pipeline';
@@ -10,6 +7,8 @@ import {
   CLI_MAIN,
   freshMessages,
   publish,
+  runCli,
+  sha256,
   streamEventIds,
   waitForStreamLength,
 } from './support/pipeline-harness';
@@ -22,21 +21,6 @@ async function cprh(
   const code = await p.waitForExit(20000);
   return { code, out: p.lines.join('\n') };
 }
-
-/** Runs cprh and returns its stdout as bytes (spawnTs splits it into text lines). */
-async function cprhStdout(env: Record<string, string>, ...args: string[]): Promise<Buffer> {
-  const child = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), CLI_MAIN, ...args], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const chunks: Buffer[] = [];
-  child.stdout.on('data', (c: Buffer) => chunks.push(c));
-  const [code] = (await once(child, 'close')) as [number | null];
-  expect(code).toBe(0);
-  return Buffer.concat(chunks);
-}
-
-const sha256 = (b: Uint8Array | string): string => createHash('sha256').update(b).digest('hex');
 
 describe('poison messages, dead letters and `cprh dlq`', () => {
   let t: PipelineTestEnv;
@@ -81,7 +65,9 @@ describe('poison messages, dead letters and `cprh dlq`', () => {
       expect(show.out).not.toContain('Haendelsesbesked'); // the message itself only with --raw
       expect(shown).toMatchObject({ bytes: bodies[0]?.length, sha256: sha256(bodies[0] ?? '') });
       // --raw: stdout is exactly the bytes that were published, nothing else.
-      expect(sha256(await cprhStdout(t.env, 'dlq', 'show', rawId, '--raw'))).toBe(sha256(noId));
+      const rawOut = await runCli(t.env, ['dlq', 'show', rawId, '--raw']);
+      expect(rawOut.code).toBe(0);
+      expect(sha256(rawOut.stdout)).toBe(sha256(noId));
 
       // Fixed config (default size limit): replay goes through the same exactly-once dispatch.
       services = await startServices(loadConfig(START_SECTIONS, { ...t.env, BESKED_MAX_BYTES: '' }), quiet);

@@ -1,6 +1,7 @@
 import { SaxesParser } from 'saxes';
 import { NS_KUVERT, NS_SAGDOK, NS_STS } from './namespaces';
-import { decodeSingleByte } from './decode-input';
+import { isUtf8 } from 'node:buffer';
+import { decodeSingleByte, firstInvalidUtf8 } from './decode-input';
 import { detectEncoding, type TextEncoding } from './text-encoding';
 import { MAX_DEPTH, MAX_ELEMENTS } from './xml-reader';
 
@@ -12,6 +13,15 @@ function chunkDecoder(encoding: TextEncoding): (chunk: Uint8Array) => string {
   if (encoding === 'ISO-8859-1' || encoding === 'US-ASCII') return (c) => decodeSingleByte(c, 'ISO-8859-1');
   const decoder = new TextDecoder(encoding.toLowerCase(), { fatal: true, ignoreBOM: true });
   return (c) => decoder.decode(c, { stream: true });
+}
+
+/**
+ * Where valid UTF-8 ends: a BeskedId before bad bytes (in the payload, say) is still read exactly,
+ * so the message keeps its BeskedId job id and the worker dead-letters it under that id.
+ */
+function validUtf8End(bytes: Uint8Array): number {
+  if (isUtf8(bytes)) return bytes.byteLength; // native, the common case
+  return firstInvalidUtf8(bytes) ?? bytes.byteLength;
 }
 
 /** Thrown inside saxes handlers to stop reading early; never escapes peekBeskedId. */
@@ -75,8 +85,10 @@ export function peekBeskedId(input: Uint8Array | string): string | null {
   try {
     const bytes = typeof input === 'string' ? Buffer.from(input, 'utf8') : input;
     const { encoding, start } = detectEncoding(bytes); // the parser's own decision, see decode-input
+    const end = encoding === 'UTF-8' ? validUtf8End(bytes) : bytes.byteLength;
     const decode = chunkDecoder(encoding);
-    for (let i = start; i < bytes.byteLength; i += CHUNK) parser.write(decode(bytes.subarray(i, i + CHUNK)));
+    for (let i = start; i < end; i += CHUNK)
+      parser.write(decode(bytes.subarray(i, Math.min(i + CHUNK, end))));
     parser.close();
   } catch {
     return result;

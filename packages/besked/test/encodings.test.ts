@@ -94,6 +94,15 @@ describe('decoding the bytes of a message', () => {
     expect(got).toMatch(message);
   });
 
+  it('reads the BeskedId of a message whose bad bytes come after it, not of one where they come before', () => {
+    const after = Buffer.from(declaring('UTF-8'), 'utf8');
+    after[after.indexOf('Høvedgåden') + 1] = 0xf8;
+    expect(peekBeskedId(after)).toBe(ID);
+    const before = Buffer.from(declaring('UTF-8'), 'utf8');
+    before[before.indexOf(ID) - 5] = 0xf8;
+    expect(peekBeskedId(before)).toBeNull();
+  });
+
   it('treats a string as its UTF-8 bytes (one decoding path)', () => {
     expect(beskedToCloudEvent(declaring('UTF-8'), { source: SOURCE })).toEqual(reference);
     expect(codeOf(Buffer.from(declaring('Shift_JIS')))).toMatch(/^BESKED_ENCODING_INVALID/);

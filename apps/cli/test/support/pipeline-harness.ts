@@ -1,4 +1,6 @@
-import { randomUUID } from 'node:crypto';
+import { spawn } from 'node:child_process';
+import { createHash, randomUUID } from 'node:crypto';
+import { once } from 'node:events';
 import { Writable } from 'node:stream';
 import Redis from 'ioredis';
 import { publishToDueslag, rewriteBeskedId } from '@cprh/kombit';
@@ -91,3 +93,24 @@ export async function expectDeliveredExactlyOnce(
   expectExactlyOnce(await streamEventIds(redis, t.stream), ids);
   expect(await readyInQueue(t.dueslag)).toBe(0);
 }
+
+/** Runs cprh with `args` (and `stdin`), keeping stdout as bytes (spawnTs splits it into text lines). */
+export async function runCli(
+  env: Record<string, string>,
+  args: string[],
+  stdin?: Buffer,
+): Promise<{ code: number | null; stdout: Buffer; stderr: string }> {
+  const child = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), CLI_MAIN, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  const out: Buffer[] = [];
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => out.push(c));
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+  child.stdin.end(stdin ?? '');
+  const [code] = (await once(child, 'close')) as [number | null];
+  return { code, stdout: Buffer.concat(out), stderr };
+}
+
+export const sha256 = (b: Uint8Array | string): string => createHash('sha256').update(b).digest('hex');
