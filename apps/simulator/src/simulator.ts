@@ -3,24 +3,27 @@ import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { loadCerts, type CertBundle } from './certificates';
 import { Chaos } from './chaos/chaos';
-import { Distributor, type DeliveryStats } from './subscriptions/distributor';
+import { CleanupStack } from './cleanup-stack';
+import { PublisherLink } from './dueslag/publisher-link';
+import { createSimLogger } from './logger';
 import { EventGenerator, dailyDeltaCounts, dayOfDeltas } from './population/event-generator';
 import type { EventKind } from './population/event-kinds';
-import { createSimLogger } from './logger';
 import { Prng } from './population/prng';
-import { PullPublisher } from './dueslag/pull-publisher';
 import type { SimEvent } from './population/sim-event';
+import { startRateLoop } from './rate-loop';
+import { SerialLane } from './serial-lane';
 import { SimError } from './sim-error';
-import { startSoapServer, type SoapServer } from './vaerdiliste/soap-server';
 import { startStsServer, type StsServer } from './sts/sts-server';
+import { demoSubscription } from './subscriptions/demo-subscription';
+import { Distributor, type DeliveryStats } from './subscriptions/distributor';
 import type { Subscription } from './subscriptions/subscription';
 import { SubscriptionRegistry } from './subscriptions/subscription-registry';
+import { startSoapServer, type SoapServer } from './vaerdiliste/soap-server';
 import { VaerdilisteStore } from './vaerdiliste/vaerdiliste-store';
 
-export type SimulatorConfig = Pick<Config, 'redis' | 'amqp' | 'log' | 'simulator'>;
+export { DEMO_SUBSCRIPTION_ID } from './subscriptions/demo-subscription';
 
-/** Id of the demo subscription (catch-all, pull to config.simulator.dueslag). */
-export const DEMO_SUBSCRIPTION_ID = '0d3e0d3e-5e55-4a11-8c0d-000000000001';
+export type SimulatorConfig = Pick<Config, 'redis' | 'amqp' | 'log' | 'simulator'>;
 
 export interface SimulatorOptions {
   readonly logger?: Logger;
@@ -63,6 +66,18 @@ export interface Simulator {
   stop(): Promise<void>;
 }
 
+/** What the start-up steps share. */
+interface StartContext {
+  readonly config: SimulatorConfig;
+  readonly sim: SimulatorConfig['simulator'];
+  readonly opts: SimulatorOptions;
+  readonly logger: Logger;
+  readonly certs: CertBundle;
+  readonly seed: number;
+  /** Undone newest first on stop, or when a later step fails. */
+  readonly cleanups: CleanupStack;
+}
+
 /**
  * Starts the local Beskedfordeler: STS, BeskedfordelerService, pull and push delivery, and
  * (rate > 0) a steady stream of events for the subscriptions.
@@ -72,192 +87,207 @@ export async function startSimulator(
   opts: SimulatorOptions = {},
 ): Promise<Simulator> {
   const sim = config.simulator;
-  const logger = opts.logger ?? createSimLogger(config.log.level);
-  const certs = opts.certs ?? loadCerts(sim.certsDir, { create: true });
-  const seed = opts.seed ?? sim.seed;
-  const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 3, lazyConnect: true });
-  redis.on('error', (err) => logger.warn({ err: err.message }, 'simulator: redis error'));
-  const cleanups: (() => Promise<unknown>)[] = [async () => redis.disconnect()];
-  const stopAll = async () => {
-    for (const c of cleanups.reverse()) await c().catch(() => undefined);
+  const ctx: StartContext = {
+    config,
+    sim,
+    opts,
+    logger: opts.logger ?? createSimLogger(config.log.level),
+    certs: opts.certs ?? loadCerts(sim.certsDir, { create: true }),
+    seed: opts.seed ?? sim.seed,
+    cleanups: new CleanupStack(),
   };
-
   try {
-    await redis.connect();
-    const store = new VaerdilisteStore(redis, sim.redisPrefix);
+    const redis = await connectRedis(ctx);
+    const link = await PublisherLink.connect(config.amqp.url, ctx.logger);
+    ctx.cleanups.push(() => link.close());
+    const distributor = createDistributor(ctx, link, new VaerdilisteStore(redis, sim.redisPrefix));
+    const servers = await startServers(ctx, redis);
     const registry = new SubscriptionRegistry(redis, sim.redisPrefix);
-    let publisher: PullPublisher | undefined = await PullPublisher.connect(config.amqp.url);
-    cleanups.push(async () => publisher?.close());
-
-    const distributor = new Distributor({
-      publisher,
-      lookup: (id) => store.activeValues(id),
-      push: {
-        maxAttempts: sim.push.maxAttempts,
-        backoffMs: sim.push.backoffMs,
-        tls: { ca: certs.ca, cert: certs.clientCert, key: certs.clientKey },
-      },
-      chaos: new Chaos(sim.chaos, seed),
-      onPushResult: (subscriptionId, r) => {
-        if (!r.ok)
-          logger.warn(
-            { subscriptionId, beskedId: r.beskedId, attempts: r.attempts, error: r.error },
-            'push given up',
-          );
-      },
-    });
-    cleanups.push(() => distributor.close());
-
-    let sts: StsServer | undefined;
-    let soapServer: SoapServer | undefined;
-    if (opts.servers ?? true) {
-      sts = await startStsServer({
-        host: sim.host,
-        port: opts.stsPort ?? sim.stsPort,
-        certs,
-        lifetimeSeconds: sim.tokenLifetimeSeconds,
-        logger,
-      });
-      cleanups.push(() => (sts as StsServer).close());
-      soapServer = await startSoapServer({
-        host: sim.host,
-        port: opts.soapPort ?? sim.soapPort,
-        redis,
-        prefix: sim.redisPrefix,
-        certs,
-        logger,
-      });
-      cleanups.push(() => (soapServer as SoapServer).close());
-    }
-
-    const added = new Set<string>();
-    const addSubscription = async (sub: Subscription) => {
-      // As at KOMBIT, a pull subscription's dueslag exists from the start, not from its first event.
-      if (sub.delivery.mode === 'pull') await publisher?.ensureQueue(sub.dueslag);
-      distributor.add(sub);
-      added.add(sub.id);
-      await registry.put(sub);
-    };
-    cleanups.push(async () => {
-      for (const id of added) await registry.remove(id);
-    });
-    if (opts.demo ?? true) {
-      await addSubscription({
-        id: DEMO_SUBSCRIPTION_ID,
-        navn: 'demo (catch-all)',
-        dueslag: opts.demoDueslag ?? sim.dueslag,
-        delivery:
-          sim.demo.mode === 'push' && sim.demo.pushUrl
-            ? { mode: 'push', url: sim.demo.pushUrl }
-            : { mode: 'pull' },
-        filter: {},
-      });
-    }
-    for (const s of opts.subscriptions ?? []) await addSubscription(s);
-
-    const generator = new EventGenerator({
-      seed,
-      populationSize: sim.population,
-      start: opts.start ?? new Date(),
-      beskedtype: sim.beskedtype,
-    });
-
-    let stopped = false;
-    // One dispatch at a time: the rate loop and emit() never interleave a batch.
-    let chain: Promise<unknown> = Promise.resolve();
-    const serial = <T>(fn: () => Promise<T>): Promise<T> => {
-      const run = chain.then(fn);
-      chain = run.catch(() => undefined);
-      return run;
-    };
-    const deliver = async (events: SimEvent[]) => {
-      if (!publisher) {
-        publisher = await PullPublisher.connect(config.amqp.url);
-        distributor.setPublisher(publisher);
-        logger.info('simulator: reconnected to RabbitMQ');
-      }
-      try {
-        await distributor.dispatch(events);
-      } catch (err) {
-        // The broker went away: drop the publisher and reconnect on the next batch.
-        const old = publisher;
-        publisher = undefined;
-        await old?.close().catch(() => undefined);
-        throw err;
-      }
-    };
-    const emit = (n: number, o: { kind?: EventKind; beskedtype?: string } = {}) =>
-      serial(async () => {
-        if (stopped) throw new SimError('SIM_STOPPED', 'the simulator has been stopped');
-        const events: SimEvent[] = [];
-        for (let i = 0; i < n; i++) events.push(generator.next({ ...o, at: new Date() }));
-        await deliver(events);
-        return events;
-      });
-
-    // Rate mode: a token bucket topped up every 100 ms; a slow broker skips ticks, never piles up.
+    const book = await openSubscriptions(ctx, registry, distributor, link);
     const rate = Math.min(opts.rate ?? sim.rate, 1000);
-    let timer: NodeJS.Timeout | undefined;
-    if (rate > 0) {
-      let tokens = 0;
-      let last = Date.now();
-      let busy = false;
-      timer = setInterval(() => {
-        const now = Date.now();
-        tokens = Math.min(rate, tokens + ((now - last) / 1000) * rate);
-        last = now;
-        const n = Math.floor(tokens);
-        if (busy || n < 1) return;
-        tokens -= n;
-        busy = true;
-        emit(n)
-          .catch((err: unknown) =>
-            logger.error({ err: (err as Error).message }, 'simulator: delivery failed'),
-          )
-          .finally(() => {
-            busy = false;
-          });
-      }, 100);
-      cleanups.push(async () => clearInterval(timer));
-    }
-
-    logger.info(
-      { sts: sts?.url, soap: soapServer?.url, rate, subscriptions: distributor.list().length },
+    const feed = startFeed(ctx, link, distributor, rate);
+    ctx.logger.info(
+      { sts: servers.sts?.url, soap: servers.soap?.url, rate, subscriptions: distributor.list().length },
       'simulator started',
     );
-
-    return {
-      stsUrl: sts?.url,
-      soapUrl: soapServer?.url,
-      certs,
-      emit,
-      emitDayOfDeltas: (size = sim.population) =>
-        serial(async () => {
-          const events = dayOfDeltas(generator, size, new Date(), new Prng(seed ^ 0xda7));
-          await deliver(events);
-          logger.info({ counts: dailyDeltaCounts(size), total: events.length }, 'simulator: day of deltas');
-          return events;
-        }),
-      addSubscription,
-      removeSubscription: async (id) => {
-        added.delete(id);
-        await registry.remove(id);
-        return distributor.remove(id);
-      },
-      subscriptions: () => distributor.list(),
-      stats: (id) => distributor.stats(id),
-      settle: (timeoutMs) => distributor.settle(timeoutMs),
-      stop: async () => {
-        if (stopped) return;
-        stopped = true;
-        if (timer) clearInterval(timer);
-        await chain;
-        await stopAll();
-        logger.info('simulator stopped');
-      },
-    };
+    return simulatorHandle(ctx, servers, book, feed, distributor);
   } catch (err) {
-    await stopAll();
+    await ctx.cleanups.run();
     throw err;
   }
+}
+
+async function connectRedis(ctx: StartContext): Promise<Redis> {
+  const redis = new Redis(ctx.config.redis.url, { maxRetriesPerRequest: 3, lazyConnect: true });
+  redis.on('error', (err) => ctx.logger.warn({ err: err.message }, 'simulator: redis error'));
+  ctx.cleanups.push(async () => redis.disconnect());
+  await redis.connect();
+  return redis;
+}
+
+/** Pull through the link, push over mutual TLS with the client certificate, seeded chaos. */
+function createDistributor(ctx: StartContext, link: PublisherLink, store: VaerdilisteStore): Distributor {
+  const { sim, certs, logger } = ctx;
+  const distributor = new Distributor({
+    publisher: link.current,
+    lookup: (id) => store.activeValues(id),
+    push: {
+      maxAttempts: sim.push.maxAttempts,
+      backoffMs: sim.push.backoffMs,
+      tls: { ca: certs.ca, cert: certs.clientCert, key: certs.clientKey },
+    },
+    chaos: new Chaos(sim.chaos, ctx.seed),
+    onPushResult: (subscriptionId, r) => {
+      if (!r.ok)
+        logger.warn(
+          { subscriptionId, beskedId: r.beskedId, attempts: r.attempts, error: r.error },
+          'push given up',
+        );
+    },
+  });
+  ctx.cleanups.push(() => distributor.close());
+  return distributor;
+}
+
+interface Servers {
+  readonly sts?: StsServer;
+  readonly soap?: SoapServer;
+}
+
+/** The STS and BeskedfordelerService, unless `servers: false`. */
+async function startServers(ctx: StartContext, redis: Redis): Promise<Servers> {
+  const { sim, opts, certs, logger } = ctx;
+  if (!(opts.servers ?? true)) return {};
+  const sts = await startStsServer({
+    host: sim.host,
+    port: opts.stsPort ?? sim.stsPort,
+    certs,
+    lifetimeSeconds: sim.tokenLifetimeSeconds,
+    logger,
+  });
+  ctx.cleanups.push(() => sts.close());
+  const soap = await startSoapServer({
+    host: sim.host,
+    port: opts.soapPort ?? sim.soapPort,
+    redis,
+    prefix: sim.redisPrefix,
+    certs,
+    logger,
+  });
+  ctx.cleanups.push(() => soap.close());
+  return { sts, soap };
+}
+
+interface SubscriptionBook {
+  add(sub: Subscription): Promise<void>;
+  remove(id: string): Promise<boolean>;
+}
+
+/** Adds the demo and the given subscriptions; each is listed in the registry while it runs. */
+async function openSubscriptions(
+  ctx: StartContext,
+  registry: SubscriptionRegistry,
+  distributor: Distributor,
+  link: PublisherLink,
+): Promise<SubscriptionBook> {
+  const added = new Set<string>();
+  const add = async (sub: Subscription) => {
+    // As at KOMBIT, a pull subscription's dueslag exists from the start, not from its first event.
+    if (sub.delivery.mode === 'pull') await link.ensureQueue(sub.dueslag);
+    distributor.add(sub);
+    added.add(sub.id);
+    await registry.put(sub);
+  };
+  const remove = async (id: string) => {
+    added.delete(id);
+    await registry.remove(id);
+    return distributor.remove(id);
+  };
+  ctx.cleanups.push(async () => {
+    for (const id of added) await registry.remove(id);
+  });
+  if (ctx.opts.demo ?? true) await add(demoSubscription(ctx.sim, ctx.opts.demoDueslag ?? ctx.sim.dueslag));
+  for (const s of ctx.opts.subscriptions ?? []) await add(s);
+  return { add, remove };
+}
+
+interface EventFeed {
+  emit(n: number, o?: { kind?: EventKind; beskedtype?: string }): Promise<SimEvent[]>;
+  emitDayOfDeltas(size: number): Promise<SimEvent[]>;
+  /** Takes no more batches and waits for the one in flight. */
+  stop(): Promise<void>;
+}
+
+/** Events from the seeded generator, one batch at a time; at `rate` events/s when rate > 0. */
+function startFeed(
+  ctx: StartContext,
+  link: PublisherLink,
+  distributor: Distributor,
+  rate: number,
+): EventFeed {
+  const { sim, logger, seed } = ctx;
+  const generator = new EventGenerator({
+    seed,
+    populationSize: sim.population,
+    start: ctx.opts.start ?? new Date(),
+    beskedtype: sim.beskedtype,
+  });
+  const lane = new SerialLane();
+  let stopped = false;
+  const batch = (make: () => SimEvent[]) =>
+    lane.run(async () => {
+      if (stopped) throw new SimError('SIM_STOPPED', 'the simulator has been stopped');
+      const events = make();
+      await link.deliver(distributor, events);
+      return events;
+    });
+  const emit: EventFeed['emit'] = (n, o = {}) =>
+    batch(() => Array.from({ length: n }, () => generator.next({ ...o, at: new Date() })));
+  const stopRate =
+    rate > 0
+      ? startRateLoop(rate, emit, (err) =>
+          logger.error({ err: (err as Error).message }, 'simulator: delivery failed'),
+        )
+      : () => undefined;
+  return {
+    emit,
+    emitDayOfDeltas: async (size) => {
+      const events = await batch(() => dayOfDeltas(generator, size, new Date(), new Prng(seed ^ 0xda7)));
+      logger.info({ counts: dailyDeltaCounts(size), total: events.length }, 'simulator: day of deltas');
+      return events;
+    },
+    stop: async () => {
+      stopped = true;
+      stopRate();
+      await lane.idle();
+    },
+  };
+}
+
+function simulatorHandle(
+  ctx: StartContext,
+  servers: Servers,
+  book: SubscriptionBook,
+  feed: EventFeed,
+  distributor: Distributor,
+): Simulator {
+  let stopping: Promise<void> | undefined;
+  return {
+    stsUrl: servers.sts?.url,
+    soapUrl: servers.soap?.url,
+    certs: ctx.certs,
+    emit: feed.emit,
+    emitDayOfDeltas: (size = ctx.sim.population) => feed.emitDayOfDeltas(size),
+    addSubscription: book.add,
+    removeSubscription: book.remove,
+    subscriptions: () => distributor.list(),
+    stats: (id) => distributor.stats(id),
+    settle: (timeoutMs) => distributor.settle(timeoutMs),
+    stop: () =>
+      (stopping ??= (async () => {
+        await feed.stop();
+        await ctx.cleanups.run();
+        ctx.logger.info('simulator stopped');
+      })()),
+  };
 }
