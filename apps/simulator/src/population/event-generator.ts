@@ -1,5 +1,5 @@
 import { EVENT_KINDS, YEARLY_RATE_PER_PERSON, type EventKind } from './event-kinds';
-import type { Civilstand, Person } from './person';
+import { applyLifeEvent } from './life-events';
 import { Population } from './population';
 import { Prng } from './prng';
 import type { SimEvent } from './sim-event';
@@ -15,8 +15,6 @@ export interface EventGeneratorOptions {
   readonly stepMs?: number;
   readonly beskedtype?: string;
 }
-
-const DAY_MS = 86_400_000;
 
 /** Produces a reproducible stream of CPR events over a synthetic population. */
 export class EventGenerator {
@@ -40,7 +38,7 @@ export class EventGenerator {
   next(opts: { kind?: EventKind; at?: Date; beskedtype?: string } = {}): SimEvent {
     const kind = opts.kind ?? this.prng.weighted(YEARLY_RATE_PER_PERSON);
     const at = opts.at ?? new Date(this.startMs + this.seq * this.stepMs);
-    const change = this.apply(kind, at);
+    const change = applyLifeEvent({ pop: this.population, prng: this.prng }, kind, at);
     const event: SimEvent = {
       seq: this.seq++,
       kind: change.kind,
@@ -59,98 +57,6 @@ export class EventGenerator {
     const out: SimEvent[] = [];
     for (let i = 0; i < n; i++) out.push(this.next(opts));
     return out;
-  }
-
-  private apply(kind: EventKind, at: Date): { kind: EventKind; person: Person; kommunekoder: string[] } {
-    const pop = this.population;
-    const subject =
-      kind === 'foedsel' || kind === 'indrejse'
-        ? undefined
-        : kind === 'doedsfald'
-          ? pop.oldestOf(3)
-          : pop.randomResident();
-    if (subject === undefined && kind !== 'foedsel' && kind !== 'indrejse') {
-      // Nobody left to die or move: a birth keeps the stream going.
-      return this.apply('foedsel', at);
-    }
-    const codes = (p: Person, previous?: Person): string[] => {
-      const out: string[] = [];
-      if (p.adresse) out.push(p.adresse.kommunekode);
-      const prev = previous?.adresse?.kommunekode;
-      if (prev !== undefined && !out.includes(prev)) out.push(prev);
-      return out;
-    };
-    switch (kind) {
-      case 'foedsel': {
-        const parent = pop.randomResident();
-        const child0 = pop.newPerson(
-          at.toISOString().slice(0, 10),
-          parent?.adresse ?? pop.randomAddress(),
-          false,
-        );
-        const child = parent ? { ...child0, efternavn: parent.efternavn } : child0;
-        pop.addResident(child);
-        return { kind, person: child, kommunekoder: codes(child) };
-      }
-      case 'doedsfald': {
-        const p = subject as Person;
-        const dead: Person = { ...p, status: '90' };
-        pop.removeResident(p.cpr);
-        return { kind, person: dead, kommunekoder: codes(dead) };
-      }
-      case 'navneaendring': {
-        const p = subject as Person;
-        let efternavn = p.efternavn;
-        while (efternavn === p.efternavn) efternavn = this.prng.pick(pop.data.surnames);
-        const renamed: Person = { ...p, efternavn };
-        pop.updateResident(renamed);
-        return { kind, person: renamed, kommunekoder: codes(renamed) };
-      }
-      case 'flytning': {
-        const p = subject as Person;
-        const from = p.adresse?.kommunekode ?? pop.randomAddress().kommunekode;
-        const within = this.prng.chance(0.65);
-        const moved: Person = {
-          ...p,
-          adresse: pop.randomAddress(within ? from : pop.otherMunicipality(from)),
-        };
-        pop.updateResident(moved);
-        return { kind, person: moved, kommunekoder: codes(moved, p) };
-      }
-      case 'civilstandsaendring': {
-        const p = subject as Person;
-        const next: Record<Civilstand, readonly Civilstand[]> = {
-          U: ['G'],
-          G: ['F', 'F', 'E'],
-          F: ['G'],
-          E: ['G'],
-        };
-        const changed: Person = { ...p, civilstand: this.prng.pick(next[p.civilstand]) };
-        pop.updateResident(changed);
-        return { kind, person: changed, kommunekoder: codes(changed) };
-      }
-      case 'udrejse': {
-        const p = subject as Person;
-        const gone: Person = { ...p, status: '80', adresse: null };
-        pop.removeResident(p.cpr);
-        pop.addEmigrant(gone);
-        return { kind, person: gone, kommunekoder: codes(gone, p) };
-      }
-      case 'indrejse': {
-        const returning = this.prng.chance(0.4) ? pop.takeRandomEmigrant() : undefined;
-        const adresse = pop.randomAddress();
-        const base =
-          returning ??
-          pop.newPerson(
-            new Date(at.getTime() - this.prng.int(18, 60) * 365.25 * DAY_MS).toISOString().slice(0, 10),
-            adresse,
-            true,
-          );
-        const arrived: Person = { ...base, status: '01', adresse };
-        pop.addResident(arrived);
-        return { kind, person: arrived, kommunekoder: codes(arrived) };
-      }
-    }
   }
 }
 
