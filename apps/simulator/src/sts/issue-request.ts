@@ -1,0 +1,92 @@
+import type { IncomingMessage } from 'node:http';
+import type { PeerCertificate } from 'node:tls';
+
+export const SAML2_TOKEN_TYPE = 'http://docs.oasis-open.org/wss/oasis-wss-saml-token-profile-1.1#SAMLV2.0';
+export const WSTRUST_ISSUE = 'http://docs.oasis-open.org/ws-sx/ws-trust/200512/Issue';
+export const PUBLIC_KEY_TYPE = 'http://docs.oasis-open.org/ws-sx/ws-trust/200512/PublicKey';
+const MAX_BODY = 64 * 1024;
+
+/** A refused request: HTTP status and the one-line reason the STS answers. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The request body as JSON (at most 64 KiB). */
+export function readJson(req: IncomingMessage): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY) {
+        reject(new HttpError(413, 'request body too large'));
+        req.destroy();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => {
+      try {
+        resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+      } catch {
+        reject(new HttpError(400, 'body is not JSON'));
+      }
+    });
+    req.on('error', reject);
+  });
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** What an accepted RequestSecurityToken asks for. */
+export interface IssueRequest {
+  readonly audience: string;
+  readonly cvr: string;
+  /** The client certificate (DER, base64): the assertion's holder-of-key. */
+  readonly certBase64: string;
+}
+
+/** The CVR of a function certificate: from "CVR:<n>-FID:…" (serialNumber) or "// CVR:<n>" (O). */
+export function cvrOf(cert: PeerCertificate): string | undefined {
+  const s = cert.subject as unknown as Record<string, string | undefined>;
+  for (const v of [s.serialNumber, s.O]) {
+    const m = /CVR:(\d{8})/.exec(String(v ?? ''));
+    if (m) return m[1];
+  }
+  return undefined;
+}
+
+/** Checks the RequestSecurityToken JSON (STS.json) against the client certificate. */
+export function checkIssueRequest(json: unknown, peer: PeerCertificate): IssueRequest {
+  if (json === null || typeof json !== 'object') throw new HttpError(400, 'body must be an object');
+  const body = json as Record<string, unknown>;
+  const tokenType = str(body.TokenType)?.replace(/\s+/g, '');
+  if (tokenType !== SAML2_TOKEN_TYPE) throw new HttpError(400, 'TokenType must be SAML 2.0');
+  if (str(body.RequestType) !== WSTRUST_ISSUE) throw new HttpError(400, 'RequestType must be Issue');
+  const keyType = str(body.KeyType) ?? PUBLIC_KEY_TYPE;
+  if (keyType !== PUBLIC_KEY_TYPE) throw new HttpError(400, 'KeyType must be PublicKey');
+  const appliesTo = body.AppliesTo as { EndpointReference?: { Address?: unknown } } | undefined;
+  const audience = str(appliesTo?.EndpointReference?.Address);
+  if (!audience) throw new HttpError(400, 'AppliesTo.EndpointReference.Address is required');
+  const certCvr = cvrOf(peer);
+  const kontekst = (body.AnvenderKontekst ?? body.Anvenderkontekst) as { Cvr?: unknown } | undefined;
+  const askedCvr = str(kontekst?.Cvr);
+  if (askedCvr !== undefined && certCvr !== undefined && askedCvr !== certCvr) {
+    throw new HttpError(401, 'AnvenderKontekst.Cvr does not match the certificate');
+  }
+  const cvr = askedCvr ?? certCvr;
+  if (!cvr) throw new HttpError(400, 'no CVR in the certificate or AnvenderKontekst');
+  const certBase64 = peer.raw.toString('base64');
+  const useKey = str(body.UseKey)?.replace(/\s+/g, '');
+  if (useKey !== undefined && useKey !== certBase64) {
+    throw new HttpError(400, 'UseKey is not the client certificate');
+  }
+  return { audience, cvr, certBase64 };
+}
