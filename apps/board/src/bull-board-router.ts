@@ -2,22 +2,40 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import type { Queue } from 'bullmq';
-import type { Router } from 'express';
+import { Router as expressRouter, type Router } from 'express';
+import { jobDataView } from './job-data-view';
 
 /**
  * The Bull Board UI and its JSON API for the given queues, mounted at `basePath`.
  * Read-only mode is enforced by Bull Board's API (405 on every changing call), not only hidden in the UI.
+ * Job data is shown decoded (the message as text, Base64 payloads unfolded) and, unless `showCpr`,
+ * with every CPR number masked; then editing job data is refused too, as saving the masked view
+ * would overwrite the message.
  */
 export function bullBoardRouter(
   queues: readonly Queue[],
-  opts: { basePath: string; readOnly: boolean },
+  opts: { basePath: string; readOnly: boolean; showCpr: boolean },
 ): Router {
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath(opts.basePath);
+  const mask = !opts.showCpr;
+  const adapters = queues.map((q) => {
+    const adapter = new BullMQAdapter(q, { readOnlyMode: opts.readOnly });
+    adapter.setFormatter('data', (data: unknown) => jobDataView(data, mask));
+    adapter.setFormatter('returnValue', (value: unknown) => jobDataView(value, mask));
+    return adapter;
+  });
   createBullBoard({
-    queues: queues.map((q) => new BullMQAdapter(q, { readOnlyMode: opts.readOnly })),
+    queues: adapters,
     serverAdapter,
     options: { uiConfig: { boardTitle: opts.readOnly ? 'cprh (read-only)' : 'cprh' } },
   });
-  return serverAdapter.getRouter() as Router;
+  const router = expressRouter();
+  if (mask) {
+    router.all(/\/api\/queues\/[^/]+\/[^/]+\/update-data$/, (_req, res) => {
+      res.status(405).json({ error: 'job data is shown masked (BOARD_SHOW_CPR=false) and cannot be edited' });
+    });
+  }
+  router.use(serverAdapter.getRouter() as Router);
+  return router;
 }

@@ -88,7 +88,10 @@ export async function startBoard(config: BoardConfig, opts: BoardOptions = {}): 
     await metrics.refresh();
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
-  app.use('/', bullBoardRouter([inbox, dead], { basePath: '/', readOnly: !board.readWrite }));
+  app.use(
+    '/',
+    bullBoardRouter([inbox, dead], { basePath: '/', readOnly: !board.readWrite, showCpr: board.showCpr }),
+  );
 
   const server: Server = createServer(app);
   try {

@@ -7,6 +7,7 @@ describe('board settings', () => {
       host: '127.0.0.1',
       credentials: undefined,
       readWrite: false,
+      showCpr: false,
     });
   });
   it('reads every BOARD_* variable', () => {
@@ -16,12 +17,14 @@ describe('board settings', () => {
       BOARD_USER: 'ops',
       BOARD_PASSWORD: 'pw',
       BOARD_READ_WRITE: 'true',
+      BOARD_SHOW_CPR: 'true',
     }).board;
     expect(b).toEqual({
       port: 0,
       host: '0.0.0.0',
       credentials: { user: 'ops', password: 'pw' },
       readWrite: true,
+      showCpr: true,
     });
   });
   it('names the bad setting', () => {

@@ -15,6 +15,8 @@ export const boardSettings = defineSection({
     BOARD_USER: z.string().min(1).optional(),
     BOARD_PASSWORD: z.string().min(1).optional(),
     BOARD_READ_WRITE: boolFromEnv.default(false),
+    /** Show CPR numbers in job data; off = every CPR number is masked (the default). */
+    BOARD_SHOW_CPR: boolFromEnv.default(false),
   },
   build: (e) => {
     if (e.BOARD_USER !== undefined && e.BOARD_PASSWORD === undefined) {
@@ -32,6 +34,7 @@ export const boardSettings = defineSection({
       host: e.BOARD_HOST,
       credentials,
       readWrite: e.BOARD_READ_WRITE,
+      showCpr: e.BOARD_SHOW_CPR,
     };
   },
 });
