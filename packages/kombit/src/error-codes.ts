@@ -30,6 +30,20 @@ export const kombitErrorCodes = {
   KOMBIT_STS_FAILED: 'KOMBIT_STS_FAILED',
   /** The STS answered 200 without a usable assertion or expiry. */
   KOMBIT_STS_MALFORMED: 'KOMBIT_STS_MALFORMED',
+  /** BeskedfordelerService answered with a StandardRetur other than 20 (StatusKode and FejlbeskedTekst in the error). */
+  KOMBIT_SERVICE_STATUS: 'KOMBIT_SERVICE_STATUS',
+  /** BeskedfordelerService answered with a SOAP fault. */
+  KOMBIT_SOAP_FAULT: 'KOMBIT_SOAP_FAULT',
+  /** The TLS handshake failed: the server's certificate is not trusted, or ours was refused. */
+  KOMBIT_SOAP_TLS_FAILED: 'KOMBIT_SOAP_TLS_FAILED',
+  /** No answer from BeskedfordelerService within the timeout. */
+  KOMBIT_SOAP_TIMEOUT: 'KOMBIT_SOAP_TIMEOUT',
+  /** No connection to BeskedfordelerService (refused, unknown host, no route). */
+  KOMBIT_SOAP_UNREACHABLE: 'KOMBIT_SOAP_UNREACHABLE',
+  /** An answer that is not the SOAP answer expected (HTTP error page, missing StandardRetur, …). */
+  KOMBIT_SOAP_BAD_RESPONSE: 'KOMBIT_SOAP_BAD_RESPONSE',
+  /** The WSDL in wsdl/ cannot be loaded or lacks an operation (a broken installation). */
+  KOMBIT_WSDL_INVALID: 'KOMBIT_WSDL_INVALID',
 } as const;
 
 export type KombitErrorCode = keyof typeof kombitErrorCodes;

@@ -15,3 +15,19 @@ export {
   type StsClientOptions,
   type StsObserver,
 } from './sts-client';
+export { redactCprNumbers } from './redact-cpr-numbers';
+export {
+  VaerdilisteClient,
+  DEFAULT_AKTOER,
+  type VaerdilisteClientOptions,
+  type ClientTls,
+} from './vaerdiliste/vaerdiliste-client';
+export { ServiceStatusError } from './vaerdiliste/service-status-error';
+export { BESKEDFORDELER_WSDL, BESKEDFORDELER_SERVICE_PATH } from './vaerdiliste/beskedfordeler-wsdl';
+export type {
+  Aktoer,
+  AktoerTypeKode,
+  SoegKriterier,
+  Vaerdiliste,
+  VaerdilisteIndhold,
+} from './vaerdiliste/vaerdiliste-types';

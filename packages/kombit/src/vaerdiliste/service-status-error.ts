@@ -1,0 +1,24 @@
+import { KombitError } from '../kombit-error';
+import { redactCprNumbers } from '../redact-cpr-numbers';
+
+/**
+ * BeskedfordelerService answered, but with a StandardRetur other than 20. Carries the service's
+ * StatusKode and FejlbeskedTekst (anything CPR-shaped in the text replaced by `[CPR]`).
+ */
+export class ServiceStatusError extends KombitError {
+  readonly fejlbeskedTekst: string;
+
+  constructor(
+    readonly operation: string,
+    readonly statusKode: number,
+    fejlbeskedTekst: string | undefined,
+  ) {
+    const tekst = redactCprNumbers(fejlbeskedTekst ?? '').trim();
+    super(
+      'KOMBIT_SERVICE_STATUS',
+      `${operation}: StatusKode ${statusKode}${tekst === '' ? '' : `: ${tekst}`}`,
+    );
+    this.name = 'ServiceStatusError';
+    this.fejlbeskedTekst = tekst;
+  }
+}
