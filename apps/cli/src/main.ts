@@ -21,6 +21,11 @@ const commands: Record<string, { summary: string; load: () => Command }> = {
     summary: 'start                 run the service locally (poller, worker, ops, simulator)',
     load: () => (require('./commands/start') as typeof import('./commands/start.js')).start,
   },
+  vaerdiliste: {
+    summary:
+      'vaerdiliste list|laes|soeg|opret|import|diff|ret|passiver|slet|tilfoej|fjern   value lists (CPR numbers followed)',
+    load: () => (require('./commands/vaerdiliste') as typeof import('./commands/vaerdiliste.js')).vaerdiliste,
+  },
   sim: {
     summary: 'sim start|emit N|subscriptions   the local Beskedfordeler',
     load: () => (require('./commands/sim') as typeof import('./commands/sim.js')).sim,

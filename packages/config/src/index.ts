@@ -17,3 +17,4 @@ export {
   type KombitEnvironment,
   type KombitPreset,
 } from './kombit-presets';
+export { beskedfordelerServiceUrl } from './beskedfordeler-service-settings';

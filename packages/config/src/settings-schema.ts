@@ -9,6 +9,7 @@ import { workerSettings } from './worker-settings';
 import { simulatorSettings } from './simulator-settings';
 import { boardSettings } from './board-settings';
 import { metricsSettings } from './metrics-settings';
+import { beskedfordelerServiceSettings } from './beskedfordeler-service-settings';
 
 /**
  * Every section of the product's configuration. Add a section by writing `<name>-settings.ts`
@@ -26,4 +27,5 @@ export const sections = {
   simulator: simulatorSettings,
   board: boardSettings,
   metrics: metricsSettings,
+  beskedfordelerService: beskedfordelerServiceSettings,
 } as const;

@@ -31,3 +31,8 @@ export type {
   Vaerdiliste,
   VaerdilisteIndhold,
 } from './vaerdiliste/vaerdiliste-types';
+export {
+  vaerdilisteClientFromConfig,
+  serviceCertificate,
+  BESKEDFORDELER_SERVICE_SECTIONS,
+} from './vaerdiliste/service-client-from-config';

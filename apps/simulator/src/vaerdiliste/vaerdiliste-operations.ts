@@ -43,7 +43,7 @@ async function mustExist(store: VaerdilisteStore, id: string): Promise<Vaerdilis
 
 const opretvaerdiliste: Operation = async ({ store }, args) => {
   const attr = fromAttributListe(args.AttributListe);
-  if (attr.navn === undefined) throw new ServiceFault(STATUS.BAD_INPUT, 'Vaerdiliste/Navn mangler');
+  if (!attr.navn) throw new ServiceFault(STATUS.BAD_INPUT, 'Vaerdiliste/Navn mangler');
   const list = await store.create({
     uuid: randomUUID(),
     navn: attr.navn,
@@ -59,7 +59,7 @@ const importvaerdiliste: Operation = async ({ store }, args) => {
   const id = uuidArg(vl ?? {});
   const reg = asArray(vl?.Registrering)[0] as Args | undefined;
   const attr = fromAttributListe(reg?.AttributListe);
-  if (attr.navn === undefined) throw new ServiceFault(STATUS.BAD_INPUT, 'Vaerdiliste/Navn mangler');
+  if (!attr.navn) throw new ServiceFault(STATUS.BAD_INPUT, 'Vaerdiliste/Navn mangler');
   const list = await store.create({
     uuid: id,
     navn: attr.navn,
