@@ -1,4 +1,4 @@
-import { QueueEvents, Worker, type Processor } from 'bullmq';
+import { Worker, type Processor } from 'bullmq';
 import {
   checkRedis,
   createDeadQueue,
@@ -17,6 +17,7 @@ import {
 import { createInboxProcessor } from './inbox-processor';
 import type { WorkerConfig } from './worker-sections';
 import { loadCatalogue } from './load-catalogue';
+import { deadLetterIfStalled } from './stalled-dead-letter';
 import { observeWorker } from './worker-observability';
 
 /** Bench only: `processor` replaces parse and dispatch (the plumbing limit of `pnpm bench`). */
@@ -60,36 +61,6 @@ export async function startWorker(
   });
   const run = overrides.processor ?? processor;
 
-  // A job whose workers kept dying (more than WORKER_MAX_STALLED_COUNT takeovers, e.g. a message
-  // that crashes the process) is failed by BullMQ's stalled checker without running our processor,
-  // and only reported as a queue event: record it as a dead letter too, so it can be replayed.
-  // Every worker process may do this for the same job; the dead letter's job id keeps it to one.
-  const eventsRedis = createWorkerRedis(config.redis.url, 'cprh-worker-events');
-  logRedisErrors(eventsRedis, log, 'worker-events');
-  const events = new QueueEvents(config.pipeline.inboxQueue, {
-    connection: eventsRedis,
-    prefix: config.pipeline.queuePrefix,
-    // From now on, even events written before the first read (our own stalled check runs at once).
-    lastEventId: `${Date.now()}-0`,
-  });
-  events.on('error', (err) => log.debug({ err: err.message }, 'queue events error'));
-  events.on('failed', ({ jobId, failedReason }) => {
-    if (!/stalled more than/i.test(failedReason)) return;
-    void (async () => {
-      const job = await inbox.getJob(jobId);
-      if (!job) return;
-      const now = Date.now();
-      await deadLetters.add(jobId, job.data, {
-        code: 'WORKER_STALLED',
-        message: failedReason,
-        attempts: job.attemptsMade,
-        firstFailedAt: job.processedOn ?? now,
-        lastFailedAt: job.finishedOn ?? now,
-      });
-      log.warn({ jobId, code: 'WORKER_STALLED' }, 'message dead-lettered');
-    })().catch((e: unknown) => log.error({ jobId, err: (e as Error).message }, 'could not dead-letter'));
-  });
-
   const worker = new Worker<InboxJobData, InboxJobResult>(config.pipeline.inboxQueue, run, {
     connection: workerRedis,
     prefix: config.pipeline.queuePrefix,
@@ -103,7 +74,8 @@ export async function startWorker(
     removeOnFail: { age: w.keepFailedSeconds },
   });
   worker.on('error', (err) => log.warn({ err: err.message }, 'worker error'));
-  await Promise.all([worker.waitUntilReady(), events.waitUntilReady()]);
+  worker.on('failed', (job, err) => deadLetterIfStalled(deadLetters, log, job, err));
+  await worker.waitUntilReady();
   const unobserve = observeWorker(redis, config.pipeline, config.metrics.readyStallSeconds);
   log.info({ queue: config.pipeline.inboxQueue, concurrency: w.concurrency }, 'worker started');
 
@@ -112,12 +84,10 @@ export async function startWorker(
       // Waits for jobs in progress; no new ones are taken.
       unobserve();
       await worker.close();
-      await events.close().catch(() => undefined);
       await inbox.close().catch(() => undefined);
       await dead.close().catch(() => undefined);
       redis.disconnect();
       workerRedis.disconnect();
-      eventsRedis.disconnect();
     },
   };
 }

@@ -1,0 +1,35 @@
+import type { Job } from 'bullmq';
+import type { DeadLetters, InboxJobData, Logger } from '@cprh/pipeline';
+
+/** BullMQ's reason for a job that stalled more than WORKER_MAX_STALLED_COUNT times. */
+const STALLED = /stalled more than/i;
+
+/**
+ * A job whose workers kept dying (e.g. a message that crashes the process) is marked by BullMQ's
+ * stalled checker and failed, without our processor, by the next worker that takes it: that
+ * worker's own `failed` event. Recording it as a dead letter here needs no subscription to the
+ * queue's event stream (which every worker would otherwise read for every job). The dead letter's
+ * job id keeps it to one, whoever records it.
+ */
+export function deadLetterIfStalled(
+  deadLetters: DeadLetters,
+  log: Logger,
+  job: Job<InboxJobData> | undefined,
+  err: Error,
+): void {
+  if (job?.id === undefined || !STALLED.test(err.message)) return;
+  const jobId = job.id;
+  const now = Date.now();
+  deadLetters
+    .add(jobId, job.data, {
+      code: 'WORKER_STALLED',
+      message: err.message,
+      attempts: job.attemptsMade,
+      firstFailedAt: job.processedOn ?? now,
+      lastFailedAt: job.finishedOn ?? now,
+    })
+    .then(
+      () => log.warn({ jobId, code: 'WORKER_STALLED' }, 'message dead-lettered'),
+      (e: unknown) => log.error({ jobId, err: (e as Error).message }, 'could not dead-letter'),
+    );
+}
