@@ -40,3 +40,4 @@ export {
   type CprNumberList,
   type CprListProblem,
 } from './cpr-number-list';
+export { embeddableHaendelsesbesked, type EmbeddableBesked } from './embeddable-besked';
