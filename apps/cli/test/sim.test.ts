@@ -50,7 +50,9 @@ describe('cprh sim', () => {
     const queue = t.newDueslag();
     const a = cprh(env, ['sim', 'emit', '7', '--seed', '3', '--dueslag', queue]);
     expect(await a.exit).toBe(0);
-    expect(a.stdout[0]).toMatch(new RegExp(`^emitted 7 events to ${queue} \\(`));
+    expect(a.stdout[0]).toMatch(
+      new RegExp(`^emitted 7 events to ${queue} \\(.*\\); seed 3 \\(--seed 3 repeats them\\)$`),
+    );
     const first = (await takeAll(queue)).map(beskedIdOf);
     expect(first).toHaveLength(7);
     const b = cprh(env, ['sim', 'emit', '7', '--seed', '3', '--dueslag', queue]);
@@ -60,11 +62,32 @@ describe('cprh sim', () => {
     expect([...a.stdout, ...a.stderr].join('\n')).not.toMatch(/\d{10}/);
   });
 
+  it('emit N without --seed brings new BeskedIds each run; the printed seed repeats a run', async () => {
+    const queue = t.newDueslag();
+    const run = async (args: string[]) => {
+      const r = cprh(env, ['sim', 'emit', '5', '--dueslag', queue, ...args]);
+      expect(await r.exit).toBe(0);
+      const seed = /; seed (\d+) \(--seed \1 repeats them\)$/.exec(r.stdout[0] ?? '')?.[1];
+      return { seed, ids: (await takeAll(queue)).map(beskedIdOf) };
+    };
+    const a = await run([]);
+    const b = await run([]);
+    expect(a.seed).toBeDefined();
+    expect(a.ids).toHaveLength(5);
+    expect(b.ids).toHaveLength(5);
+    expect(a.ids.filter((id) => b.ids.includes(id))).toEqual([]);
+    expect((await run(['--seed', a.seed as string])).ids).toEqual(a.ids);
+    // SIM_SEED does what --seed does.
+    const viaEnv = cprh({ ...env, SIM_SEED: b.seed as string }, ['sim', 'emit', '5', '--dueslag', queue]);
+    expect(await viaEnv.exit).toBe(0);
+    expect((await takeAll(queue)).map(beskedIdOf)).toEqual(b.ids);
+  });
+
   it('emit --kind and --day', async () => {
     const queue = t.newDueslag();
     const k = cprh(env, ['sim', 'emit', '3', '--kind', 'foedsel', '--dueslag', queue]);
     expect(await k.exit).toBe(0);
-    expect(k.stdout[0]).toBe(`emitted 3 events to ${queue} (foedsel 3)`);
+    expect(k.stdout[0]).toMatch(new RegExp(`^emitted 3 events to ${queue} \\(foedsel 3\\); seed \\d+ `));
     const d = cprh(env, ['sim', 'emit', '--day', '--size', '20000', '--dueslag', queue]);
     expect(await d.exit).toBe(0);
     expect(d.stdout[0]).toMatch(/flytning \d+/);
@@ -95,7 +118,7 @@ describe('cprh sim', () => {
       await new Promise((r) => setTimeout(r, 100));
     }
     expect(s.stdout[0]).toMatch(
-      /^simulator running: STS https:\/\/127\.0\.0\.1:\d+, BeskedfordelerService https:/,
+      /^simulator running: STS https:\/\/127\.0\.0\.1:\d+, BeskedfordelerService https:.*, seed \d+ \(--seed \d+ repeats them\)$/,
     );
     const list = cprh(env, ['sim', 'subscriptions']);
     expect(await list.exit).toBe(0);

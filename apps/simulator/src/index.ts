@@ -28,3 +28,4 @@ export { SIM_ERROR_CODES, type SimErrorCode } from './error-codes';
 export { createSimLogger } from './logger';
 export { startSimulatorService } from './simulator-service';
 export { SIMULATOR_SECTIONS } from './simulator-sections';
+export { MAX_SEED } from './run/run-seed';

@@ -11,9 +11,11 @@ export async function startSimulatorService(
 ): Promise<{ stop(): Promise<void> }> {
   if (!config.simulator.enabled) return { stop: async () => undefined };
   const sim = await startSimulator(config, { logger: log });
+  const { dueslag, rate } = config.simulator;
+  // The seed is in the message itself, so a run worth repeating can be started again with it.
   log.info(
-    { sts: sim.stsUrl, soap: sim.soapUrl, dueslag: config.simulator.dueslag, rate: config.simulator.rate },
-    'simulator: demo subscription fed (synthetic test data)',
+    { sts: sim.stsUrl, soap: sim.soapUrl, dueslag, rate, seed: sim.seed },
+    `simulator: demo subscription fed (synthetic test data); seed ${sim.seed} (SIM_SEED=${sim.seed} repeats this run)`,
   );
   return { stop: () => sim.stop() };
 }

@@ -11,6 +11,7 @@ import type { EventKind } from './population/event-kinds';
 import { Prng } from './population/prng';
 import type { SimEvent } from './population/sim-event';
 import { startRateLoop } from './run/rate-loop';
+import { runSeed } from './run/run-seed';
 import { SerialLane } from './run/serial-lane';
 import { SimError } from './sim-error';
 import { startStsServer, type StsServer } from './sts/sts-server';
@@ -41,7 +42,7 @@ export interface SimulatorOptions {
   readonly soapPort?: number;
   /** PKI; default: config.simulator.certsDir, made by certs/make-dev-certs.sh when missing. */
   readonly certs?: CertBundle;
-  /** Seed override (default config.simulator.seed). */
+  /** Seed override (default SIM_SEED; neither given: a new random seed per run, see `Simulator.seed`). */
   readonly seed?: number;
   /** Origin of generated event times (default now). */
   readonly start?: Date;
@@ -53,6 +54,8 @@ export interface Simulator {
   /** BeskedfordelerService endpoint, when servers run. */
   readonly soapUrl: string | undefined;
   readonly certs: CertBundle;
+  /** This run's seed: starting again with it (SIM_SEED / --seed) repeats the same events and ids. */
+  readonly seed: number;
   /** Generates n events now and delivers them to the matching subscriptions. */
   emit(n: number, opts?: { kind?: EventKind; beskedtype?: string }): Promise<SimEvent[]>;
   /** A day of deltas for a population of `size` (default config.simulator.population). */
@@ -93,7 +96,7 @@ export async function startSimulator(
     opts,
     logger: opts.logger ?? createSimLogger(config.log.level),
     certs: opts.certs ?? loadCerts(sim.certsDir, { create: true }),
-    seed: opts.seed ?? sim.seed,
+    seed: runSeed(opts.seed ?? sim.seed),
     cleanups: new CleanupStack(),
   };
   try {
@@ -107,7 +110,13 @@ export async function startSimulator(
     const rate = Math.min(opts.rate ?? sim.rate, 1000);
     const feed = startFeed(ctx, link, distributor, rate);
     ctx.logger.info(
-      { sts: servers.sts?.url, soap: servers.soap?.url, rate, subscriptions: distributor.list().length },
+      {
+        sts: servers.sts?.url,
+        soap: servers.soap?.url,
+        rate,
+        seed: ctx.seed,
+        subscriptions: distributor.list().length,
+      },
       'simulator started',
     );
     return simulatorHandle(ctx, servers, book, feed, distributor);
@@ -276,6 +285,7 @@ function simulatorHandle(
     stsUrl: servers.sts?.url,
     soapUrl: servers.soap?.url,
     certs: ctx.certs,
+    seed: ctx.seed,
     emit: feed.emit,
     emitDayOfDeltas: (size = ctx.sim.population) => feed.emitDayOfDeltas(size),
     addSubscription: book.add,

@@ -9,6 +9,8 @@ describe('simulator settings', () => {
     expect(s.tokenLifetimeSeconds).toBe(300);
     expect(s.demo).toEqual({ mode: 'pull', pushUrl: undefined });
     expect(s.chaos.duplicate).toBe(0);
+    // No fixed seed: each run picks its own (see run-seed.test.ts).
+    expect(s.seed).toBeUndefined();
   });
 
   it('reads chaos rates and push settings', () => {
@@ -30,6 +32,8 @@ describe('simulator settings', () => {
     [{ SIM_DEMO_MODE: 'push' }, /^Invalid setting SIM_PUSH_URL: required when SIM_DEMO_MODE=push/],
     [{ SIM_PUSH_URL: 'http://x' }, /^Invalid setting SIM_PUSH_URL: expected a URL with scheme https/],
     [{ SIM_RATE: 'fast' }, /^Invalid setting SIM_RATE: /],
+    [{ SIM_SEED: '-1' }, /^Invalid setting SIM_SEED: /],
+    [{ SIM_SEED: '2147483648' }, /^Invalid setting SIM_SEED: must be <= 2147483647/],
   ])('refuses %j', (env, message) => {
     expect(() => loadConfig(['simulator'], env)).toThrow(ConfigError);
     expect(() => loadConfig(['simulator'], env)).toThrow(message);

@@ -21,8 +21,11 @@ export const simulatorSettings = defineSection({
   env: {
     /** Start the simulator with `cprh start` (the local stack). */
     SIM_ENABLED: boolFromEnv.default(true),
-    /** Seed of the synthetic population and events: the same seed gives the same events. */
-    SIM_SEED: nonNegativeInt.default(1),
+    /**
+     * Seed of the synthetic population and events: the same seed gives the same events. Unset, each
+     * run picks (and logs) a new one, so a restarted demo brings new BeskedIds instead of repeats.
+     */
+    SIM_SEED: nonNegativeInt.max(2 ** 31 - 1, 'must be <= 2147483647').optional(),
     /** Dueslag (queue) of the demo subscription; the poller's default dueslag. */
     SIM_DUESLAG: uuid.default('11111111-2222-4333-8444-555555555555'),
     /** Events per second emitted for the demo subscription (0 = none). */

@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
-import { loadConfig } from '@cprh/config';
+import { loadConfig, type ConfigOf } from '@cprh/config';
 import {
   EVENT_KINDS,
+  MAX_SEED,
   SIMULATOR_SECTIONS,
   SubscriptionRegistry,
   createSimLogger,
@@ -19,6 +20,9 @@ const USAGE = [
   '       cprh sim emit --day [--size PEOPLE] [--seed S] [--dueslag QUEUE]',
   '       cprh sim subscriptions',
 ].join('\n');
+
+type SimConfig = ConfigOf<typeof SIMULATOR_SECTIONS>;
+type Args = ReturnType<typeof parse>;
 
 function parse(argv: string[]) {
   try {
@@ -57,96 +61,115 @@ function summary(events: readonly SimEvent[]): string {
     .join(', ');
 }
 
+/** What `start` and `emit` share: the seed and the demo dueslag given on the command line. */
+interface Common {
+  readonly seed: number | undefined;
+  readonly dueslag: string | undefined;
+}
+
+/** "seed S (--seed S repeats them)": how to reproduce a run with new ids. */
+const seedNote = (seed: number) => `seed ${seed} (--seed ${seed} repeats them)`;
+
+async function simStart(config: SimConfig, { values, positionals }: Args, common: Common): Promise<number> {
+  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"\n${USAGE}`);
+  const rate = intArg('--rate', values.rate, 0, 1000);
+  const logger = createSimLogger(config.log.level);
+  const running = await startSimulator(config, {
+    logger,
+    ...(rate !== undefined ? { rate } : {}),
+    ...(common.seed !== undefined ? { seed: common.seed } : {}),
+    ...(common.dueslag !== undefined ? { demoDueslag: common.dueslag } : {}),
+  });
+  process.stdout.write(
+    `simulator running: STS ${running.stsUrl ?? '-'}, BeskedfordelerService ${running.soapUrl ?? '-'}, ` +
+      `demo dueslag ${common.dueslag ?? config.simulator.dueslag}, ${seedNote(running.seed)}\n`,
+  );
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGTERM', resolve);
+    process.once('SIGINT', resolve);
+  });
+  logger.info({ signal }, 'simulator stopping');
+  await running.stop();
+  return 0;
+}
+
+async function simEmit(config: SimConfig, { values, positionals }: Args, common: Common): Promise<number> {
+  const n = values.day ? undefined : intArg('N', positionals[0], 1, 1_000_000);
+  if (!values.day && n === undefined) throw new UsageError(`emit needs N (or --day)\n${USAGE}`);
+  const kindText = values.kind;
+  if (kindText !== undefined && !(EVENT_KINDS as readonly string[]).includes(kindText)) {
+    throw new UsageError(`--kind must be one of ${EVENT_KINDS.join(', ')}`);
+  }
+  const size = intArg('--size', values.size, 1, 10_000_000);
+  const running = await startSimulator(config, {
+    logger: createSimLogger(config.log.level === 'info' ? 'warn' : config.log.level),
+    servers: false,
+    rate: 0,
+    ...(common.seed !== undefined ? { seed: common.seed } : {}),
+    ...(common.dueslag !== undefined ? { demoDueslag: common.dueslag } : {}),
+  });
+  try {
+    const events = values.day
+      ? await running.emitDayOfDeltas(size)
+      : await running.emit(n as number, kindText !== undefined ? { kind: kindText as EventKind } : {});
+    await running.settle(60_000);
+    const target = common.dueslag ?? config.simulator.dueslag;
+    const counts = events.length > 0 ? ` (${summary(events)})` : '';
+    process.stdout.write(
+      `emitted ${events.length} event${events.length === 1 ? '' : 's'} to ${target}${counts}; ${seedNote(running.seed)}\n`,
+    );
+  } finally {
+    await running.stop();
+  }
+  return 0;
+}
+
+async function simSubscriptions(config: SimConfig, { positionals }: Args): Promise<number> {
+  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+  const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 1, lazyConnect: true });
+  try {
+    await redis.connect();
+    const subs = await new SubscriptionRegistry(redis, config.simulator.redisPrefix).list();
+    if (subs.length === 0) {
+      process.stdout.write(
+        `no running simulator; \`cprh sim start\` serves a catch-all ${config.simulator.demo.mode} subscription on dueslag ${config.simulator.dueslag}\n`,
+      );
+    }
+    for (const s of subs) {
+      const filter = Object.entries(s.filter)
+        .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(',') : String(v)}`)
+        .join(' ');
+      const where = s.delivery.mode === 'push' ? `push ${s.delivery.url}` : `pull ${s.dueslag}`;
+      process.stdout.write(`${s.id}  ${s.navn}  ${where}  ${filter || 'catch-all'}\n`);
+    }
+  } finally {
+    redis.disconnect();
+  }
+  return 0;
+}
+
 /**
  * `cprh sim`: the local Beskedfordeler. `start` runs it (STS, BeskedfordelerService, a demo
  * subscription fed at SIM_RATE events/s) until SIGTERM/SIGINT; `emit` delivers N events (or a
  * day of deltas) to the demo subscription's dueslag now; `subscriptions` lists what a running
- * simulator serves.
+ * simulator serves. Without `--seed` (or SIM_SEED) each run has a new seed, printed with the
+ * result, so a run brings new BeskedIds and the printed seed repeats it.
  */
 export const sim: Command = async (argv) => {
   const [sub, ...rest] = argv;
-  const { values, positionals } = parse(rest);
+  const args = parse(rest);
   const config = loadConfig(SIMULATOR_SECTIONS);
-  const seed = intArg('--seed', values.seed, 0, 2 ** 31 - 1);
-  const dueslag = values.dueslag;
+  const seed = intArg('--seed', args.values.seed, 0, MAX_SEED);
+  const dueslag = args.values.dueslag;
   if (dueslag !== undefined && !/^\S{1,255}$/.test(dueslag))
     throw new UsageError('--dueslag must be a queue name');
-
   switch (sub) {
-    case 'start': {
-      if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"\n${USAGE}`);
-      const rate = intArg('--rate', values.rate, 0, 1000);
-      const logger = createSimLogger(config.log.level);
-      const running = await startSimulator(config, {
-        logger,
-        ...(rate !== undefined ? { rate } : {}),
-        ...(seed !== undefined ? { seed } : {}),
-        ...(dueslag !== undefined ? { demoDueslag: dueslag } : {}),
-      });
-      process.stdout.write(
-        `simulator running: STS ${running.stsUrl ?? '-'}, BeskedfordelerService ${running.soapUrl ?? '-'}, ` +
-          `demo dueslag ${dueslag ?? config.simulator.dueslag}\n`,
-      );
-      const signal = await new Promise<NodeJS.Signals>((resolve) => {
-        process.once('SIGTERM', resolve);
-        process.once('SIGINT', resolve);
-      });
-      logger.info({ signal }, 'simulator stopping');
-      await running.stop();
-      return 0;
-    }
-    case 'emit': {
-      const n = values.day ? undefined : intArg('N', positionals[0], 1, 1_000_000);
-      if (!values.day && n === undefined) throw new UsageError(`emit needs N (or --day)\n${USAGE}`);
-      const kindText = values.kind;
-      if (kindText !== undefined && !(EVENT_KINDS as readonly string[]).includes(kindText)) {
-        throw new UsageError(`--kind must be one of ${EVENT_KINDS.join(', ')}`);
-      }
-      const size = intArg('--size', values.size, 1, 10_000_000);
-      const running = await startSimulator(config, {
-        logger: createSimLogger(config.log.level === 'info' ? 'warn' : config.log.level),
-        servers: false,
-        rate: 0,
-        ...(seed !== undefined ? { seed } : {}),
-        ...(dueslag !== undefined ? { demoDueslag: dueslag } : {}),
-      });
-      try {
-        const events = values.day
-          ? await running.emitDayOfDeltas(size)
-          : await running.emit(n as number, kindText !== undefined ? { kind: kindText as EventKind } : {});
-        await running.settle(60_000);
-        const target = dueslag ?? config.simulator.dueslag;
-        process.stdout.write(
-          `emitted ${events.length} event${events.length === 1 ? '' : 's'} to ${target}${events.length > 0 ? ` (${summary(events)})` : ''}\n`,
-        );
-      } finally {
-        await running.stop();
-      }
-      return 0;
-    }
-    case 'subscriptions': {
-      if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
-      const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 1, lazyConnect: true });
-      try {
-        await redis.connect();
-        const subs = await new SubscriptionRegistry(redis, config.simulator.redisPrefix).list();
-        if (subs.length === 0) {
-          process.stdout.write(
-            `no running simulator; \`cprh sim start\` serves a catch-all ${config.simulator.demo.mode} subscription on dueslag ${config.simulator.dueslag}\n`,
-          );
-        }
-        for (const s of subs) {
-          const filter = Object.entries(s.filter)
-            .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(',') : String(v)}`)
-            .join(' ');
-          const where = s.delivery.mode === 'push' ? `push ${s.delivery.url}` : `pull ${s.dueslag}`;
-          process.stdout.write(`${s.id}  ${s.navn}  ${where}  ${filter || 'catch-all'}\n`);
-        }
-      } finally {
-        redis.disconnect();
-      }
-      return 0;
-    }
+    case 'start':
+      return simStart(config, args, { seed, dueslag });
+    case 'emit':
+      return simEmit(config, args, { seed, dueslag });
+    case 'subscriptions':
+      return simSubscriptions(config, args);
     default:
       throw new UsageError(sub === undefined ? USAGE : `unknown sub-command "${sub}"\n${USAGE}`);
   }
