@@ -1,21 +1,8 @@
-import type { Queue, JobState } from 'bullmq';
+import type { Queue } from 'bullmq';
+import { DEAD_LETTER_STATES, JOB_STATES } from '@cprh/pipeline';
 import type { Redis } from 'ioredis';
 import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { withDeadline } from './with-deadline';
-
-/** Every state a BullMQ job can be in; each becomes one `state` label value. */
-export const JOB_STATES: readonly JobState[] = [
-  'waiting',
-  'active',
-  'delayed',
-  'prioritized',
-  'waiting-children',
-  'failed',
-  'completed',
-];
-
-/** States a dead letter waits in (the dead queue has no worker), as `cprh dlq` counts them. */
-const DEAD_LETTER_STATES: readonly JobState[] = ['waiting', 'delayed', 'prioritized'];
 
 export interface QueueMetricsSources {
   readonly redis: Redis;

@@ -2,9 +2,14 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { checkInboxMoving, createLogger, type Logger } from '@cprh/pipeline';
+import {
+  checkInboxMoving,
+  createDeadQueue,
+  createInboxQueue,
+  createLogger,
+  type Logger,
+} from '@cprh/pipeline';
 import { basicAuth } from './basic-auth';
 import type { BoardConfig } from './board-sections';
 import { hostForUrl, isLoopbackHost } from './bind-address';
@@ -64,9 +69,8 @@ export async function startBoard(config: BoardConfig, opts: BoardOptions = {}): 
     lastRedisError = '';
   });
 
-  const queueOpts = { connection: redis, prefix: pipeline.queuePrefix };
-  const inbox = new Queue(pipeline.inboxQueue, queueOpts);
-  const dead = new Queue(pipeline.deadQueue, queueOpts);
+  const inbox = createInboxQueue(redis, pipeline);
+  const dead = createDeadQueue(redis, pipeline);
   for (const q of [inbox, dead]) q.on('error', () => undefined); // already logged by the connection
 
   const streams = [...new Set([pipeline.eventsStream, ...pipeline.routes.map((r) => r.stream)])];

@@ -1,10 +1,14 @@
-import { UnrecoverableError, type Job } from 'bullmq';
+import { UnrecoverableError, type Job, type Queue } from 'bullmq';
 import { BeskedError, beskedToCloudEvent, type CprCloudEvent, type EventCatalogue } from '@cprh/besked';
 import {
   inboxBytes,
+  isDeadLetterCode,
   oneLine,
   PipelineError,
-  type DeadLetters,
+  recordDeadLetter,
+  type DeadLetterCode,
+  type DeadLetterData,
+  type Failure,
   type EventDispatcher,
   type FaultInjector,
   type InboxJobData,
@@ -15,7 +19,7 @@ import { recordDispatch } from './dispatch-metrics';
 
 export interface InboxProcessorOptions {
   dispatcher: EventDispatcher;
-  deadLetters: DeadLetters;
+  dead: Queue<DeadLetterData>;
   faults: FaultInjector;
   catalogue: EventCatalogue;
   maxBytes: number;
@@ -32,22 +36,26 @@ type JobData = InboxJobData & { firstFailedAt?: number };
  * the last attempt records a dead letter too, so no message ends without a trace.
  */
 export function createInboxProcessor(o: InboxProcessorOptions) {
-  const deadLetter = async (job: Job<JobData>, code: string, message: string): Promise<void> => {
+  // Every dead letter of a job that ran goes through here (stalled ones: stalled-dead-letter.ts).
+  const deadLetter = async (job: Job<JobData>, code: DeadLetterCode, message: string): Promise<void> => {
     const now = Date.now();
-    await o.deadLetters.add(job.id ?? '', job.data, {
+    const failure: Failure = {
       code,
       message,
       attempts: job.attemptsMade + 1,
       firstFailedAt: job.data.firstFailedAt ?? now,
       lastFailedAt: now,
-    });
-    o.log.warn({ jobId: job.id, code, attempts: job.attemptsMade + 1 }, 'message dead-lettered');
+    };
+    await recordDeadLetter(o.dead, job.id ?? '', job.data, failure, o.log);
   };
 
   return async function processInboxJob(job: Job<JobData>): Promise<InboxJobResult> {
     const bytes = inboxBytes(job.data);
     if (bytes === undefined || typeof job.data.seq !== 'number') {
-      const err = new PipelineError('PIPELINE_JOB_INVALID', `inbox job ${job.id} has no message bytes or seq`);
+      const err = new PipelineError(
+        'PIPELINE_JOB_INVALID',
+        `inbox job ${job.id} has no message bytes or seq`,
+      );
       await deadLetter(job, err.code, err.message);
       throw new UnrecoverableError(oneLine(err));
     }
@@ -93,11 +101,9 @@ export function createInboxProcessor(o: InboxProcessorOptions) {
     );
     try {
       if (job.attemptsMade + 1 >= attempts) {
-        await deadLetter(
-          job,
-          typeof code === 'string' ? code : 'WORKER_RETRIES_EXHAUSTED',
-          `retries exhausted: ${oneLine(err)}`,
-        );
+        // The error's own code when it is one of ours; its text keeps any other (e.g. ECONNRESET).
+        const reason = isDeadLetterCode(code) ? code : 'WORKER_RETRIES_EXHAUSTED';
+        await deadLetter(job, reason, `retries exhausted: ${oneLine(err)}`);
       } else if (job.data.firstFailedAt === undefined) {
         await job.updateData({ ...job.data, firstFailedAt: Date.now() });
       }

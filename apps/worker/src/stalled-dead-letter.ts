@@ -1,5 +1,11 @@
-import type { Job } from 'bullmq';
-import type { DeadLetters, InboxJobData, Logger } from '@cprh/pipeline';
+import type { Job, Queue } from 'bullmq';
+import {
+  recordDeadLetter,
+  type DeadLetterData,
+  type Failure,
+  type InboxJobData,
+  type Logger,
+} from '@cprh/pipeline';
 
 /** BullMQ's reason for a job that stalled more than WORKER_MAX_STALLED_COUNT times. */
 const STALLED = /stalled more than/i;
@@ -12,7 +18,7 @@ const STALLED = /stalled more than/i;
  * job id keeps it to one, whoever records it.
  */
 export function deadLetterIfStalled(
-  deadLetters: DeadLetters,
+  dead: Queue<DeadLetterData>,
   log: Logger,
   job: Job<InboxJobData> | undefined,
   err: Error,
@@ -20,16 +26,14 @@ export function deadLetterIfStalled(
   if (job?.id === undefined || !STALLED.test(err.message)) return;
   const jobId = job.id;
   const now = Date.now();
-  deadLetters
-    .add(jobId, job.data, {
-      code: 'WORKER_STALLED',
-      message: err.message,
-      attempts: job.attemptsMade,
-      firstFailedAt: job.processedOn ?? now,
-      lastFailedAt: job.finishedOn ?? now,
-    })
-    .then(
-      () => log.warn({ jobId, code: 'WORKER_STALLED' }, 'message dead-lettered'),
-      (e: unknown) => log.error({ jobId, err: (e as Error).message }, 'could not dead-letter'),
-    );
+  const failure: Failure = {
+    code: 'WORKER_STALLED',
+    message: err.message,
+    attempts: job.attemptsMade,
+    firstFailedAt: job.processedOn ?? now,
+    lastFailedAt: job.finishedOn ?? now,
+  };
+  recordDeadLetter(dead, jobId, job.data, failure, log).catch((e: unknown) =>
+    log.error({ jobId, err: (e as Error).message }, 'could not dead-letter'),
+  );
 }

@@ -5,7 +5,6 @@ import {
   createInboxQueue,
   createProducerRedis,
   createWorkerRedis,
-  DeadLetters,
   EventDispatcher,
   FaultInjector,
   logRedisErrors,
@@ -50,10 +49,9 @@ export async function startWorker(
   inbox.on('error', (err) => log.debug({ err: err.message }, 'inbox queue error'));
   dead.on('error', (err) => log.debug({ err: err.message }, 'dead queue error'));
 
-  const deadLetters = new DeadLetters(dead, inbox);
   const processor = createInboxProcessor({
     dispatcher: new EventDispatcher(redis, config.pipeline),
-    deadLetters,
+    dead,
     faults: new FaultInjector(config.pipeline.fault),
     catalogue,
     maxBytes: config.besked.maxBytes,
@@ -74,7 +72,7 @@ export async function startWorker(
     removeOnFail: { age: w.keepFailedSeconds },
   });
   worker.on('error', (err) => log.warn({ err: err.message }, 'worker error'));
-  worker.on('failed', (job, err) => deadLetterIfStalled(deadLetters, log, job, err));
+  worker.on('failed', (job, err) => deadLetterIfStalled(dead, log, job, err));
   await worker.waitUntilReady();
   const unobserve = observeWorker(redis, config.pipeline, config.metrics.readyStallSeconds);
   log.info({ queue: config.pipeline.inboxQueue, concurrency: w.concurrency }, 'worker started');

@@ -5,6 +5,7 @@ import {
   createDeadQueue,
   createInboxQueue,
   createLogger,
+  inboxBytes,
   InboxWriter,
   type RunningService,
 } from '@cprh/pipeline';
@@ -87,6 +88,7 @@ describe('worker (real Redis)', () => {
         inboxJobId: `b-${id}`,
       });
       expect(job.data.message).toMatch(/^retries exhausted: /);
+      expect(inboxBytes(job.data)).toEqual(Buffer.from(withBeskedId(id)));
       // Backoff 100 ms then 200 ms between the three attempts.
       expect(job.data.lastFailedAt - job.data.firstFailedAt).toBeGreaterThanOrEqual(250);
       expect(job.data.firstFailedAt).toBeGreaterThanOrEqual(started);

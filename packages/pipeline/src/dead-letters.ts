@@ -1,24 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { Job, Queue } from 'bullmq';
-import { encodeBody, inboxBytes } from './inbox-body';
 import { PipelineError } from './pipeline-error';
-import { metrics } from './process-metrics';
-import { DEAD_JOB_NAME, INBOX_JOB_NAME, type DeadLetterData, type InboxJobData } from './job-types';
-
-export interface Failure {
-  code: string;
-  message: string;
-  attempts: number;
-  firstFailedAt: number;
-  lastFailedAt: number;
-}
-
-/** States a dead letter can be in: the dead queue has no worker, so jobs stay waiting. */
-const DEAD_STATES = ['waiting', 'delayed', 'prioritized'] as const;
+import { INBOX_JOB_NAME, type DeadLetterData, type InboxJobData } from './job-types';
+import { DEAD_LETTER_STATES } from './queues';
+import { inboxFields } from './record-dead-letter';
 
 /**
- * The dead-letter queue: messages that cannot be delivered, with their exact bytes and the reason,
- * kept until an operator replays or purges them.
+ * The dead-letter queue as operators use it (`cprh dlq`): messages that cannot be delivered, with
+ * their exact bytes and the reason, kept until replayed or purged. Recording is recordDeadLetter.
  */
 export class DeadLetters {
   constructor(
@@ -26,29 +15,14 @@ export class DeadLetters {
     private readonly inbox: Queue<InboxJobData>,
   ) {}
 
-  /**
-   * Records a failed inbox job. The dead job's id is the inbox job's id, so recording the same
-   * failure twice (a worker died after recording, the job ran again) keeps one dead letter.
-   */
-  async add(inboxJobId: string, data: InboxJobData, failure: Failure): Promise<void> {
-    const letter: DeadLetterData = {
-      ...inboxFields(data),
-      ...failure,
-      inboxJobId,
-      originalJobId: data.replayOf ?? inboxJobId,
-    };
-    await this.dead.add(DEAD_JOB_NAME, letter, { jobId: inboxJobId });
-    metrics.deadLetters.inc({ code: failure.code });
-  }
-
   /** Dead letters, oldest first. */
   async list(): Promise<Job<DeadLetterData>[]> {
-    const jobs = await this.dead.getJobs([...DEAD_STATES], 0, -1, true);
+    const jobs = await this.dead.getJobs([...DEAD_LETTER_STATES], 0, -1, true);
     return jobs.sort((a, b) => a.timestamp - b.timestamp);
   }
 
   async count(): Promise<number> {
-    return this.dead.getJobCountByTypes(...DEAD_STATES);
+    return this.dead.getJobCountByTypes(...DEAD_LETTER_STATES);
   }
 
   async get(id: string): Promise<Job<DeadLetterData>> {
@@ -88,18 +62,4 @@ export class DeadLetters {
     await this.dead.obliterate({ force: true });
     return n;
   }
-}
-
-/** The inbox fields of a job (exact bytes, source, channel, seq), without anything a job added. */
-function inboxFields(d: InboxJobData): InboxJobData {
-  const bytes = inboxBytes(d);
-  const out: InboxJobData = {
-    body: bytes === undefined ? '' : encodeBody(bytes),
-    source: d.source,
-    receivedAt: d.receivedAt,
-    channel: d.channel,
-    seq: d.seq,
-  };
-  if (d.replayOf !== undefined) out.replayOf = d.replayOf;
-  return out;
 }

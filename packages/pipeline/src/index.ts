@@ -16,13 +16,15 @@ export {
 export { inboxJobId } from './inbox-job-id';
 export { createProducerRedis, createWorkerRedis } from './redis-connections';
 export { checkRedis, type RedisCheckResult } from './check-redis';
-export { createInboxQueue, createDeadQueue } from './queues';
+export { createInboxQueue, createDeadQueue, JOB_STATES, DEAD_LETTER_STATES } from './queues';
 export { InboxWriter, type ReceivedMessage } from './inbox-writer';
 export { encodeBody, inboxBytes } from './inbox-body';
 export { DISPATCH_LUA } from './dispatch-script';
 export { routeTargets, type RoutingKeys } from './route-targets';
 export { EventDispatcher, type DispatchableEvent, type DispatchResult } from './event-dispatcher';
-export { DeadLetters, type Failure } from './dead-letters';
+export { DeadLetters } from './dead-letters';
+export { recordDeadLetter, type Failure } from './record-dead-letter';
+export { isDeadLetterCode, WORKER_DEAD_LETTER_CODES, type DeadLetterCode } from './dead-letter-codes';
 export { logRedisErrors } from './redis-error-log';
 export { runAsProcess, oneLine, type RunningService } from './run-as-process';
 export { metrics, metricsRegistry, type Channel } from './process-metrics';

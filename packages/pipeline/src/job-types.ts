@@ -1,3 +1,5 @@
+import type { DeadLetterCode } from './dead-letter-codes';
+
 /** A message pulled from an AMQP queue (dueslag). */
 export interface AmqpMeta {
   kind: 'amqp';
@@ -50,7 +52,7 @@ export interface InboxJobResult {
 /** Data of a job in the dead-letter queue: the exact message and why it could not be delivered. */
 export interface DeadLetterData extends InboxJobData {
   /** Stable error code (e.g. BESKED_FIELD_MISSING, or the transient error's code when retries ran out). */
-  code: string;
+  code: DeadLetterCode;
   /** One-line reason, without payload. */
   message: string;
   /** Attempts made before giving up. */

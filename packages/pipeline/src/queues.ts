@@ -1,4 +1,4 @@
-import { Queue } from 'bullmq';
+import { Queue, type JobState } from 'bullmq';
 import type Redis from 'ioredis';
 import type { Config } from '@cprh/config';
 import type { DeadLetterData, InboxJobData } from './job-types';
@@ -24,3 +24,21 @@ export function createInboxQueue(connection: Redis, cfg: PipelineConfig): Queue<
 export function createDeadQueue(connection: Redis, cfg: PipelineConfig): Queue<DeadLetterData> {
   return new Queue<DeadLetterData>(cfg.deadQueue, { connection, prefix: cfg.queuePrefix });
 }
+
+/** Every state a BullMQ job can be in (the board's and metrics' `state` label values). */
+export const JOB_STATES: readonly JobState[] = [
+  'waiting',
+  'active',
+  'delayed',
+  'prioritized',
+  'waiting-children',
+  'failed',
+  'completed',
+];
+
+/** States a dead letter waits in: the dead queue has no worker, so its jobs stay there. */
+export const DEAD_LETTER_STATES = [
+  'waiting',
+  'delayed',
+  'prioritized',
+] as const satisfies readonly JobState[];

@@ -6,11 +6,14 @@ import {
   createInboxQueue,
   DeadLetters,
   encodeBody,
+  isDeadLetterCode,
   PipelineError,
+  recordDeadLetter,
+  type Failure,
   type InboxJobData,
 } from '../src';
 
-describe('DeadLetters', () => {
+describe('dead letters', () => {
   let t: PipelineTestEnv;
   afterEach(async () => t.cleanup());
 
@@ -29,16 +32,16 @@ describe('DeadLetters', () => {
         channel: { kind: 'amqp', messageId: 'm-1', redelivered: true },
         seq: 3,
       };
-      const failure = {
+      const failure: Failure = {
         code: 'BESKED_XML_MALFORMED',
         message: 'bad',
         attempts: 1,
         firstFailedAt: 1,
         lastFailedAt: 2,
       };
-      await dl.add('raw-abc', data, failure);
-      await dl.add('raw-abc', data, failure);
-      await dl.add('raw-def', data, failure);
+      await recordDeadLetter(dead, 'raw-abc', data, failure);
+      await recordDeadLetter(dead, 'raw-abc', data, failure);
+      await recordDeadLetter(dead, 'raw-def', data, failure);
       expect(await dl.count()).toBe(2);
       expect((await dl.list()).map((j) => j.id)).toEqual(['raw-abc', 'raw-def']);
       const shown = await dl.get('raw-abc');
@@ -57,7 +60,7 @@ describe('DeadLetters', () => {
       expect(await dl.count()).toBe(1);
 
       // A replayed job that fails again keeps pointing at the first inbox job.
-      await dl.add(newId, replayed?.data ?? data, failure);
+      await recordDeadLetter(dead, newId, replayed?.data ?? data, failure);
       expect((await dl.get(newId)).data.originalJobId).toBe('raw-abc');
 
       expect(await dl.purge()).toBe(2);
@@ -66,6 +69,22 @@ describe('DeadLetters', () => {
       await inbox.close();
       await dead.close();
       redis.disconnect();
+    }
+  });
+});
+
+describe('dead-letter codes', () => {
+  it('are the codes of besked, the pipeline and the worker, nothing else', () => {
+    for (const code of [
+      'BESKED_ENCODING_INVALID',
+      'PIPELINE_JOB_INVALID',
+      'WORKER_STALLED',
+      'WORKER_RETRIES_EXHAUSTED',
+    ]) {
+      expect(isDeadLetterCode(code)).toBe(true);
+    }
+    for (const code of ['ECONNREFUSED', 'besked_xml_malformed', 'toString', undefined, 42]) {
+      expect(isDeadLetterCode(code)).toBe(false);
     }
   });
 });

@@ -1,0 +1,57 @@
+import type { Queue } from 'bullmq';
+import type { DeadLetterCode } from './dead-letter-codes';
+import { encodeBody, inboxBytes } from './inbox-body';
+import { DEAD_JOB_NAME, type DeadLetterData, type InboxJobData } from './job-types';
+import type { Logger } from './logger';
+import { metrics } from './process-metrics';
+
+/** Why and when a message failed. */
+export interface Failure {
+  code: DeadLetterCode;
+  /** One line, without payload or CPR numbers. */
+  message: string;
+  attempts: number;
+  /** Epoch ms of the first and the last failure. */
+  firstFailedAt: number;
+  lastFailedAt: number;
+}
+
+/**
+ * The one way a message becomes a dead letter (worker: parse errors, exhausted retries, stalled
+ * jobs; push receiver: a body it cannot parse, before it answers). Keeps the exact bytes, source,
+ * channel and seq of `data` with the failure. The dead letter's id is `jobId` (the inbox job id,
+ * or for a message that never was in the inbox the id it would have had, `inboxJobId(body)`), so
+ * recording the same failure twice (a worker died after recording and the job ran again) keeps
+ * one dead letter. Resolves once Redis has it; throws when Redis refused (the caller retries).
+ */
+export async function recordDeadLetter(
+  dead: Queue<DeadLetterData>,
+  jobId: string,
+  data: InboxJobData,
+  failure: Failure,
+  log?: Logger,
+): Promise<void> {
+  const letter: DeadLetterData = {
+    ...inboxFields(data),
+    ...failure,
+    inboxJobId: jobId,
+    originalJobId: data.replayOf ?? jobId,
+  };
+  await dead.add(DEAD_JOB_NAME, letter, { jobId });
+  metrics.deadLetters.inc({ code: failure.code });
+  log?.warn({ jobId, code: failure.code, attempts: failure.attempts }, 'message dead-lettered');
+}
+
+/** The inbox fields of a job (exact bytes, source, channel, seq), without anything a job added. */
+export function inboxFields(d: InboxJobData): InboxJobData {
+  const bytes = inboxBytes(d);
+  const out: InboxJobData = {
+    body: bytes === undefined ? '' : encodeBody(bytes),
+    source: d.source,
+    receivedAt: d.receivedAt,
+    channel: d.channel,
+    seq: d.seq,
+  };
+  if (d.replayOf !== undefined) out.replayOf = d.replayOf;
+  return out;
+}
