@@ -1,13 +1,5 @@
+import { CodedError } from '@cprh/errors';
 import type { BoardErrorCode } from './error-codes';
 
 /** A start-up failure of the ops process; the message is one line fit for the console. */
-export class BoardError extends Error {
-  constructor(
-    readonly code: BoardErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = 'BoardError';
-  }
-}
+export class BoardError extends CodedError<BoardErrorCode> {}

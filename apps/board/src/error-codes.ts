@@ -1,9 +1,9 @@
-/** Stable codes of the ops process's errors, one line each. */
-export const BoardErrorCode = {
-  /** BOARD_HOST is not a loopback address and BOARD_USER/BOARD_PASSWORD are unset. */
-  UNPROTECTED_BIND: 'BOARD_UNPROTECTED_BIND',
-  /** The HTTP server could not listen (port in use, bad address). */
-  LISTEN_FAILED: 'BOARD_LISTEN_FAILED',
-} as const;
+import { defineErrorCodes, type CodeOf } from '@cprh/errors';
 
-export type BoardErrorCode = (typeof BoardErrorCode)[keyof typeof BoardErrorCode];
+/** Stable codes of the ops process's errors, one line each. */
+export const BOARD_ERROR_CODES = defineErrorCodes({
+  BOARD_UNPROTECTED_BIND: 'BOARD_HOST is not a loopback address and BOARD_USER/BOARD_PASSWORD are unset',
+  BOARD_LISTEN_FAILED: 'The HTTP server could not listen (port in use, bad address)',
+});
+
+export type BoardErrorCode = CodeOf<typeof BOARD_ERROR_CODES>;

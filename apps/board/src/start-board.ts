@@ -14,7 +14,6 @@ import { basicAuth } from './basic-auth';
 import type { BoardConfig } from './board-sections';
 import { hostForUrl, isLoopbackHost } from './bind-address';
 import { BoardError } from './board-error';
-import { BoardErrorCode } from './error-codes';
 import { bullBoardRouter } from './bull-board-router';
 import { createQueueMetrics } from './queue-metrics';
 import { checkRedis } from './redis-readiness';
@@ -43,7 +42,7 @@ export async function startBoard(config: BoardConfig, opts: BoardOptions = {}): 
 
   if (!board.credentials && !isLoopbackHost(board.host)) {
     throw new BoardError(
-      BoardErrorCode.UNPROTECTED_BIND,
+      'BOARD_UNPROTECTED_BIND',
       `Refusing to serve the board on ${board.host} without BOARD_USER and BOARD_PASSWORD (or set BOARD_HOST=127.0.0.1)`,
     );
   }
@@ -105,7 +104,7 @@ export async function startBoard(config: BoardConfig, opts: BoardOptions = {}): 
     redis.disconnect();
     const reason = err instanceof Error ? err.message : String(err);
     throw new BoardError(
-      BoardErrorCode.LISTEN_FAILED,
+      'BOARD_LISTEN_FAILED',
       `Board cannot listen on ${board.host}:${board.port}: ${reason}`,
       {
         cause: err,

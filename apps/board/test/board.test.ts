@@ -5,7 +5,7 @@ import { once } from 'node:events';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { loadConfig } from '@cprh/config';
-import { startBoard, BoardError, BoardErrorCode, type RunningBoard, BOARD_SECTIONS } from '../src';
+import { startBoard, BoardError, type RunningBoard, BOARD_SECTIONS } from '../src';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
 const auth = (user: string, password: string) => ({
@@ -200,7 +200,7 @@ describe('ops board against the real Redis', () => {
       loadConfig(BOARD_SECTIONS, { ...env, BOARD_HOST: '0.0.0.0' }),
     ).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(BoardError);
-    expect((err as BoardError).code).toBe(BoardErrorCode.UNPROTECTED_BIND);
+    expect((err as BoardError).code).toBe('BOARD_UNPROTECTED_BIND');
     expect((err as BoardError).message).not.toContain('\n');
     expect((err as BoardError).message).toMatch(/BOARD_USER and BOARD_PASSWORD/);
 
@@ -217,6 +217,6 @@ describe('ops board against the real Redis', () => {
       (e: unknown) => e,
     );
     expect(err).toBeInstanceOf(BoardError);
-    expect((err as BoardError).code).toBe(BoardErrorCode.LISTEN_FAILED);
+    expect((err as BoardError).code).toBe('BOARD_LISTEN_FAILED');
   });
 });

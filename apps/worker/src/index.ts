@@ -1,5 +1,5 @@
 export { startWorker, type WorkerOverrides } from './start-worker';
 export { createInboxProcessor, type InboxProcessorOptions } from './inbox-processor';
-export { workerErrorCodes, type WorkerErrorCode } from './error-codes';
+export { WORKER_ERROR_CODES, type WorkerErrorCode } from './error-codes';
 export { WorkerError } from './worker-error';
 export { WORKER_SECTIONS, type WorkerConfig } from './worker-sections';

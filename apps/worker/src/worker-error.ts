@@ -1,12 +1,5 @@
+import { CodedError } from '@cprh/errors';
 import type { WorkerErrorCode } from './error-codes';
 
-export class WorkerError extends Error {
-  constructor(
-    readonly code: WorkerErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = 'WorkerError';
-  }
-}
+/** An error of the worker with a stable `code`; messages never carry payloads or CPR numbers. */
+export class WorkerError extends CodedError<WorkerErrorCode> {}

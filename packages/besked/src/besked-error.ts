@@ -1,3 +1,4 @@
+import { CodedError } from '@cprh/errors';
 import type { BeskedErrorCode } from './error-codes';
 
 /** Ten or more digits in a row could be a CPR number: never let one into a message. */
@@ -13,15 +14,11 @@ function scrub(text: string): string {
  * path where the problem is, e.g. `Haendelsesbesked/Beskedkuvert/Filtreringsdata/Beskedtype`.
  * The message never contains payload text or a CPR number.
  */
-export class BeskedError extends Error {
-  readonly code: BeskedErrorCode;
+export class BeskedError extends CodedError<BeskedErrorCode> {
   readonly path: string | undefined;
 
   constructor(code: BeskedErrorCode, message: string, options?: { path?: string; cause?: unknown }) {
-    const path = options?.path === undefined ? undefined : scrub(options.path);
-    super(scrub(message), options?.cause === undefined ? undefined : { cause: options.cause });
-    this.name = 'BeskedError';
-    this.code = code;
-    this.path = path;
+    super(code, scrub(message), options);
+    this.path = options?.path === undefined ? undefined : scrub(options.path);
   }
 }

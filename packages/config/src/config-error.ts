@@ -1,12 +1,13 @@
+import { CodedError } from '@cprh/errors';
+import type { ConfigErrorCode } from './error-codes';
+
 /** Raised when a setting is missing or wrong; the message names the setting so start-up can print one line. */
-export class ConfigError extends Error {
-  readonly code = 'CONFIG_INVALID' as const;
+export class ConfigError extends CodedError<ConfigErrorCode> {
   constructor(
     readonly setting: string,
     problem: string,
     options?: { cause?: unknown },
   ) {
-    super(`Invalid setting ${setting}: ${problem}`, options);
-    this.name = 'ConfigError';
+    super('CONFIG_INVALID', `Invalid setting ${setting}: ${problem}`, options);
   }
 }

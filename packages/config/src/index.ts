@@ -7,6 +7,7 @@ export {
   type SectionName,
 } from './load-config';
 export { ConfigError } from './config-error';
+export { CONFIG_ERROR_CODES, type ConfigErrorCode } from './error-codes';
 export { defineSection } from './define-section';
 export { redactUrl } from './redact-url';
 export { type ClientCertSource } from './client-cert-settings';

@@ -1,4 +1,4 @@
-export { kombitErrorCodes, type KombitErrorCode } from './error-codes';
+export { KOMBIT_ERROR_CODES, type KombitErrorCode } from './error-codes';
 export { KombitError } from './kombit-error';
 export { DueslagConnection, type DueslagConnectionOptions } from './dueslag-connection';
 export { publishToDueslag, type PublishOptions } from './dueslag-publisher';

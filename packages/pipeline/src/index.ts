@@ -1,4 +1,4 @@
-export { pipelineErrorCodes, type PipelineErrorCode } from './error-codes';
+export { PIPELINE_ERROR_CODES, type PipelineErrorCode } from './error-codes';
 export { PipelineError } from './pipeline-error';
 export { createLogger, type Logger } from './logger';
 export { backoffDelay, sleep } from './backoff';

@@ -1,6 +1,10 @@
+import { CodedError } from '@cprh/errors';
+
 /** Thrown when a condition did not become true in time; the message says what was awaited. */
-export class WaitTimeoutError extends Error {
-  readonly code = 'TESTKIT_WAIT_TIMEOUT' as const;
+export class WaitTimeoutError extends CodedError<'TESTKIT_WAIT_TIMEOUT'> {
+  constructor(message: string) {
+    super('TESTKIT_WAIT_TIMEOUT', message);
+  }
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

@@ -11,12 +11,10 @@ import {
 } from '@cprh/besked';
 import { ConfigError, loadConfig } from '@cprh/config';
 import type { Command } from '../command';
+import { CliError } from '../cli-error';
 import { UsageError } from '../command';
 
 const USAGE = 'usage: cprh inspect FILE|-';
-
-/** A failure to report as one line (exit 2); the message names what and where, never file content. */
-class InspectFailure extends Error {}
 
 /** Reads at most `cap` bytes: enough for the parser to see that a file is over the limit. */
 async function readCapped(path: string, cap: number): Promise<Buffer> {
@@ -49,7 +47,8 @@ async function readStdinCapped(cap: number): Promise<Buffer> {
   return Buffer.concat(chunks, total).subarray(0, cap);
 }
 
-function fileProblem(what: string, err: unknown): InspectFailure {
+// The message names what and where, never file content.
+function fileProblem(what: string, err: unknown): CliError {
   const code = (err as { code?: unknown }).code;
   const reason =
     code === 'ENOENT'
@@ -61,7 +60,7 @@ function fileProblem(what: string, err: unknown): InspectFailure {
           : typeof code === 'string'
             ? code
             : 'unreadable';
-  return new InspectFailure(`cannot read ${what}: ${reason}`);
+  return new CliError('CLI_FILE_UNREADABLE', `cannot read ${what}: ${reason}`, { cause: err });
 }
 
 async function loadCatalogue(file: string | null): Promise<EventCatalogue | undefined> {
@@ -78,7 +77,7 @@ async function loadCatalogue(file: string | null): Promise<EventCatalogue | unde
 function oneLine(err: unknown): string {
   let text: string;
   if (err instanceof BeskedError || err instanceof ConfigError) text = `${err.code}: ${err.message}`;
-  else if (err instanceof InspectFailure) text = err.message;
+  else if (err instanceof CliError) text = err.message;
   else text = `unexpected error: ${(err as Error).message ?? String(err)}`;
   return text.replace(/\s+/g, ' ').trim();
 }

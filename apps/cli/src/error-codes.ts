@@ -1,0 +1,9 @@
+import { defineErrorCodes, type CodeOf } from '@cprh/errors';
+
+/** Every error code `cprh` itself raises: code -> one-line meaning. */
+export const CLI_ERROR_CODES = defineErrorCodes({
+  CLI_USAGE: 'Wrong command line (unknown option, missing argument); the usage is printed, exit 2',
+  CLI_FILE_UNREADABLE: 'A file named on the command line or in a setting cannot be read',
+});
+
+export type CliErrorCode = CodeOf<typeof CLI_ERROR_CODES>;

@@ -1,0 +1,2 @@
+export { CodedError, isCodedError } from './coded-error';
+export { defineErrorCodes, type CodeOf, type ErrorCodesTable } from './error-codes-table';
