@@ -2,6 +2,7 @@ import type { Queue } from 'bullmq';
 import { DEAD_LETTER_STATES, JOB_STATES } from '@cprh/pipeline';
 import type { Redis } from 'ioredis';
 import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Readiness } from '@cprh/pipeline';
 import { withDeadline } from './with-deadline';
 
 export interface QueueMetricsSources {
@@ -12,6 +13,8 @@ export interface QueueMetricsSources {
   readonly streams: readonly string[];
   /** A scrape never waits longer than this for Redis. */
   readonly timeoutMs: number;
+  /** What /readyz answers; its verdict is `cprh_ready` at each scrape. */
+  readonly readiness: () => Promise<Readiness>;
 }
 
 export interface QueueMetrics {
@@ -53,6 +56,12 @@ export function createQueueMetrics(src: QueueMetricsSources): QueueMetrics {
     registers: [registry],
   });
 
+  const ready = new Gauge({
+    name: 'cprh_ready',
+    help: '1 when the board is ready (Redis answers, the inbox moves; /readyz says why not), else 0.',
+    registers: [registry],
+  });
+
   async function read() {
     const [inbox, dead, lengths] = await Promise.all([
       src.inbox.getJobCounts(...JOB_STATES),
@@ -63,6 +72,7 @@ export function createQueueMetrics(src: QueueMetricsSources): QueueMetrics {
   }
 
   async function refresh(): Promise<void> {
+    ready.set((await src.readiness()).ready ? 1 : 0);
     try {
       const r = await withDeadline(read(), src.timeoutMs, 'redis did not answer in time');
       for (const [queue, counts] of [

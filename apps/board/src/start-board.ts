@@ -3,20 +3,14 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { Redis } from 'ioredis';
-import {
-  checkInboxMoving,
-  createDeadQueue,
-  createInboxQueue,
-  createLogger,
-  type Logger,
-} from '@cprh/pipeline';
+import { createDeadQueue, createInboxQueue, createLogger, type Logger } from '@cprh/pipeline';
 import { basicAuth } from './basic-auth';
 import type { BoardConfig } from './board-sections';
 import { hostForUrl, isLoopbackHost } from './bind-address';
 import { BoardError } from './board-error';
 import { bullBoardRouter } from './bull-board-router';
 import { createQueueMetrics } from './queue-metrics';
-import { checkRedis } from './redis-readiness';
+import { boardReadiness } from './board-readiness';
 
 export interface RunningBoard {
   /** Base URL of the board, e.g. `http://127.0.0.1:3000/`. */
@@ -73,7 +67,8 @@ export async function startBoard(config: BoardConfig, opts: BoardOptions = {}): 
   for (const q of [inbox, dead]) q.on('error', () => undefined); // already logged by the connection
 
   const streams = [...new Set([pipeline.eventsStream, ...pipeline.routes.map((r) => r.stream)])];
-  const metrics = createQueueMetrics({ redis, inbox, dead, streams, timeoutMs });
+  const readiness = () => boardReadiness(redis, pipeline, config.metrics.readyStallSeconds, timeoutMs);
+  const metrics = createQueueMetrics({ redis, inbox, dead, streams, timeoutMs, readiness });
 
   const app = express();
   app.disable('x-powered-by');
@@ -81,8 +76,7 @@ export async function startBoard(config: BoardConfig, opts: BoardOptions = {}): 
     res.json({ status: 'ok' });
   });
   app.get('/readyz', async (_req, res) => {
-    let r = await checkRedis(redis, timeoutMs);
-    if (r.ready) r = await checkInboxMoving(redis, pipeline, config.metrics.readyStallSeconds);
+    const r = await readiness();
     if (r.ready) res.json({ status: 'ready' });
     else res.status(503).json({ status: 'unavailable', reason: r.reason });
   });

@@ -23,10 +23,12 @@ export interface Service {
   stop_grace_period?: string;
   container_name?: string;
   profiles?: string[];
+  secrets?: string[];
 }
 export interface Compose {
   services: Record<string, Service>;
   volumes?: Record<string, unknown>;
+  secrets?: Record<string, { environment?: string; file?: string }>;
 }
 
 // `merge: true` resolves `<<: *anchor` as compose does.
@@ -40,6 +42,8 @@ export const APP_ENTRIES: Record<string, string> = {
   simulator: 'apps/simulator/src/main.ts',
 };
 export const APPS = Object.keys(APP_ENTRIES);
+/** Services of the optional `monitoring` profile. */
+export const MONITORING = ['prometheus', 'grafana'];
 
 export const service = (name: string): Service => {
   const s = services[name];

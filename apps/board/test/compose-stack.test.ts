@@ -40,6 +40,8 @@ const isolation: Record<string, string> = {
   SIM_SOAP_PORT: '0',
   SIM_CERTS_DIR: certsDir,
   BOARD_PORT: '0',
+  METRICS_PORT: '0',
+  METRICS_HOST: '127.0.0.1',
   LOG_LEVEL: 'info',
 };
 
@@ -102,6 +104,14 @@ describe('the compose services, run as compose would run them', () => {
     expect(metrics.status).toBe(200);
     expect(await metrics.text()).toContain(`cprh_events_stream_length{stream="${stream}"} 2`);
     expect((await fetch(`${url}metrics`)).status).toBe(401);
+
+    // Poller and worker serve their own metrics on METRICS_PORT (0 here: a free port each).
+    const own = async (name: string): Promise<string> => {
+      const line = await running.get(name)!.waitForLine(/"metricsUrl":"http/);
+      return (await fetch(`${(JSON.parse(line) as { metricsUrl: string }).metricsUrl}metrics`)).text();
+    };
+    expect(await own('poller')).toMatch(/^cprh_messages_acked_upstream_total\{channel="pull"\} 3$/m);
+    expect(await own('worker')).toMatch(/^cprh_events_dispatched_total\{event="foedsel"\} [1-9]/m);
   });
 
   it('adds the simulator, whose demo events flow through to the stream', async () => {

@@ -14,6 +14,7 @@ import {
   seconds,
   service,
   services,
+  MONITORING,
 } from './compose-file';
 
 // There is no Docker engine here: the compose file must be right by construction, so this test
@@ -23,7 +24,9 @@ describe('docker-compose.yml', () => {
   it('has exactly the product services', () => {
     expect(Object.keys(services).sort()).toEqual([
       'board',
+      'grafana',
       'poller',
+      'prometheus',
       'rabbitmq',
       'redis',
       'simulator',
@@ -75,12 +78,14 @@ describe('docker-compose.yml', () => {
     expect(existsSync(join(ROOT, 'Dockerfile'))).toBe(true);
   });
 
-  it('gives every service an image or a build and restarts it unless stopped; nothing uses profiles', () => {
+  it('gives every service an image or a build and restarts it unless stopped; only monitoring is a profile', () => {
     for (const [name, s] of Object.entries(services)) {
       expect([name, Boolean(s.image ?? s.build)]).toEqual([name, true]);
       expect([name, s.restart]).toEqual([name, 'unless-stopped']);
-      // Profile-free: `docker compose up` starts the simulator too, for the demo.
-      expect([name, s.profiles]).toEqual([name, undefined]);
+      // The product is profile-free: `docker compose up` starts the simulator too, for the demo.
+      // Prometheus and Grafana come only with `--profile monitoring`.
+      const expected = MONITORING.includes(name) ? ['monitoring'] : undefined;
+      expect([name, s.profiles]).toEqual([name, expected]);
     }
   });
 
@@ -130,6 +135,13 @@ describe('docker-compose.yml', () => {
     for (const [name, s] of Object.entries(services)) {
       for (const [key, value] of Object.entries(envOf(s))) {
         if (!secretName.test(key)) continue;
+        // `<NAME>__FILE`: read from a compose secret that itself comes from the environment.
+        const secretFile = /^\/run\/secrets\/([a-z_]+)$/.exec(value)?.[1];
+        if (key.endsWith('__FILE') && secretFile !== undefined) {
+          expect([name, key, s.secrets]).toEqual([name, key, expect.arrayContaining([secretFile])]);
+          expect(compose.secrets?.[secretFile]).toEqual({ environment: expect.stringMatching(/^[A-Z_]+$/) });
+          continue;
+        }
         expect([name, key, value]).toEqual([
           name,
           key,

@@ -12,6 +12,6 @@ export async function serveProcessMetrics(
 ): Promise<{ stop(): Promise<void> }> {
   if (settings.port === undefined) return { stop: async () => undefined };
   const server = await startMetricsServer(settings);
-  log.info({ url: server.url }, `metrics at ${server.url}metrics`);
+  log.info({ metricsUrl: server.url }, `metrics at ${server.url}metrics`);
   return { stop: () => server.close() };
 }

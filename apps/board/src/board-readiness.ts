@@ -1,0 +1,15 @@
+import type { Redis } from 'ioredis';
+import type { Config } from '@cprh/config';
+import { checkInboxMoving, type Readiness } from '@cprh/pipeline';
+import { checkRedis } from './redis-readiness';
+
+/** The board's /readyz: Redis answers, and the inbox is not wedged (READY_STALL_SECONDS). */
+export async function boardReadiness(
+  redis: Redis,
+  pipeline: Config['pipeline'],
+  stallSeconds: number,
+  timeoutMs: number,
+): Promise<Readiness> {
+  const r = await checkRedis(redis, timeoutMs);
+  return r.ready ? checkInboxMoving(redis, pipeline, stallSeconds) : r;
+}
