@@ -41,13 +41,14 @@ function runRow(what: string, r: PipelineRunResult, plumbing: PipelineRunResult)
   return [
     what,
     fmt.rate(r.perSecond),
-    `${fmt.ratio(r.perSecond / plumbing.perSecond)} plumbing`,
+    `${fmt.ratio(r.perSecond / plumbing.perSecond)} plumbing; inbox peak ${r.inboxPeakWaiting.toLocaleString('en')}`,
     fmt.s(r.seconds),
   ];
 }
 
 function cpuCell(r: PipelineRunResult): string {
-  return r.processes.map((p) => `${p.role} ${p.cpuMsPerMessage.toFixed(3)}`).join(', ');
+  const sum = r.processes.reduce((s, p) => s + p.cpuMsPerMessage, 0);
+  return `${r.processes.map((p) => `${p.role} ${p.cpuMsPerMessage.toFixed(3)}`).join(', ')}; sum ${sum.toFixed(3)}`;
 }
 
 export function renderReport(b: BenchReport): string {
@@ -71,7 +72,7 @@ export function renderReport(b: BenchReport): string {
     [
       'plumbing limit: our poller + no-op worker',
       fmt.rate(p.perSecond),
-      '1.00× (reference)',
+      `1.00× (reference); inbox peak ${p.inboxPeakWaiting.toLocaleString('en')}`,
       fmt.s(p.seconds),
     ],
     runRow(`end to end, ${n} preloaded, AOF everysec`, e, p),

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { appMain, spawnTs, TEST_AMQP_URL, uniqueName, type SpawnedProcess } from '@cprh/testkit';
-import { cpuMsOf, peakRssOf } from './process-stats';
+import { cpuSplitOf, peakRssOf } from './process-stats';
 
 /** Which worker entry runs: the real one, or ours with parse and dispatch replaced by a no-op. */
 export type WorkerKind = 'real' | 'noop';
@@ -30,7 +30,7 @@ export function pipelineEnv(names: RunNames, redisUrl: string): Record<string, s
 
 /** One process of the pipeline, with what it cost from `mark()` on. */
 export class MeasuredProcess {
-  private cpuAtMark = 0;
+  private cpuAtMark = { userMs: 0, sysMs: 0 };
 
   constructor(
     readonly role: string,
@@ -44,11 +44,13 @@ export class MeasuredProcess {
   }
 
   mark(): void {
-    this.cpuAtMark = cpuMsOf(this.pid);
+    this.cpuAtMark = cpuSplitOf(this.pid);
   }
 
-  cpuSinceMark(): number {
-    return cpuMsOf(this.pid) - this.cpuAtMark;
+  /** User and system CPU ms used since `mark()`. */
+  cpuSinceMark(): { userMs: number; sysMs: number } {
+    const now = cpuSplitOf(this.pid);
+    return { userMs: now.userMs - this.cpuAtMark.userMs, sysMs: now.sysMs - this.cpuAtMark.sysMs };
   }
 
   peakRss(): number {

@@ -15,7 +15,9 @@ import { startBenchRedis, type AofMode, type BenchRedis } from './private-redis'
 
 export interface ProcessFigures {
   role: string;
+  /** User + system CPU per message, and the system (kernel: sockets, AOF) part of it. */
   cpuMsPerMessage: number;
+  sysMsPerMessage?: number;
   peakRssBytes: number;
 }
 
@@ -28,6 +30,10 @@ export interface PipelineRunResult {
   seconds: number;
   perSecond: number;
   processes: ProcessFigures[];
+  /** Redis server time per message by command (µs; Lua scripts, BullMQ's and ours, are evalsha). */
+  redisUsecPerMessage: Record<string, number>;
+  /** Most jobs seen waiting in the inbox at once: near 0 = the poller is the limit, high = the workers. */
+  inboxPeakWaiting: number;
   /** Redis memory after the run divided by the messages (stream entry, kept job, marker). */
   redisBytesPerMessage: number;
 }
@@ -61,15 +67,23 @@ export async function runPipeline(o: PipelineRunOptions): Promise<PipelineRunRes
     const started = lineTime(await poller.proc.waitForLine(/"msg":"consuming"/, 60000));
     procs.forEach((p) => p.mark());
     const redisCpu0 = await redis.cpuMs();
-    const finished = await waitUntilDone(redis, names, o);
+    await redis.resetStats();
+    const { finished, peakWaiting } = await waitUntilDone(redis, names, o);
     const n = o.envelopes.length;
     const seconds = (finished - started) / 1000;
     const redisCpu = (await redis.cpuMs()) - redisCpu0;
-    const processes: ProcessFigures[] = procs.map((p) => ({
-      role: p.role,
-      cpuMsPerMessage: p.cpuSinceMark() / n,
-      peakRssBytes: p.peakRss(),
-    }));
+    const redisUsecPerMessage = Object.fromEntries(
+      (await redis.commandTimes()).slice(0, 6).map((c) => [c.command, c.usec / n]),
+    );
+    const processes: ProcessFigures[] = procs.map((p) => {
+      const cpu = p.cpuSinceMark();
+      return {
+        role: p.role,
+        cpuMsPerMessage: (cpu.userMs + cpu.sysMs) / n,
+        sysMsPerMessage: cpu.sysMs / n,
+        peakRssBytes: p.peakRss(),
+      };
+    });
     processes.push({ role: 'redis', cpuMsPerMessage: redisCpu / n, peakRssBytes: await redis.peakRss() });
     return {
       label: o.label,
@@ -80,6 +94,8 @@ export async function runPipeline(o: PipelineRunOptions): Promise<PipelineRunRes
       seconds,
       perSecond: n / seconds,
       processes,
+      redisUsecPerMessage,
+      inboxPeakWaiting: peakWaiting,
       redisBytesPerMessage: (await redis.usedMemory()) / n,
     };
   } finally {
@@ -90,15 +106,21 @@ export async function runPipeline(o: PipelineRunOptions): Promise<PipelineRunRes
 }
 
 /** Polls until every message is through; returns when the last one was, by Redis's own clock. */
-async function waitUntilDone(redis: BenchRedis, names: RunNames, o: PipelineRunOptions): Promise<number> {
+async function waitUntilDone(
+  redis: BenchRedis,
+  names: RunNames,
+  o: PipelineRunOptions,
+): Promise<{ finished: number; peakWaiting: number }> {
   const n = o.envelopes.length;
   const completed = `${names.prefix}:inbox:completed`;
   const count = (): Promise<number> =>
     o.worker === 'real' ? redis.client.xlen(names.stream) : redis.client.zcard(completed);
   let last = -1;
   let movedAt = Date.now();
+  let peakWaiting = 0;
   for (;;) {
     const c = await count();
+    peakWaiting = Math.max(peakWaiting, await redis.client.llen(`${names.prefix}:inbox:wait`));
     if (c >= n) break;
     if (c !== last) [last, movedAt] = [c, Date.now()];
     if (Date.now() - movedAt > o.stallMs) throw new Error(`${o.label}: stuck at ${c} of ${n}`);
@@ -106,9 +128,9 @@ async function waitUntilDone(redis: BenchRedis, names: RunNames, o: PipelineRunO
   }
   if (o.worker === 'real') {
     const [entry] = await redis.client.xrevrange(names.stream, '+', '-', 'COUNT', 1);
-    return Number(entry?.[0].split('-')[0]);
+    return { finished: Number(entry?.[0].split('-')[0]), peakWaiting };
   }
   // BullMQ scores completed jobs by when they finished.
   const top = await redis.client.zrevrange(completed, 0, 0, 'WITHSCORES');
-  return Number(top[1]);
+  return { finished: Number(top[1]), peakWaiting };
 }

@@ -16,6 +16,10 @@ export interface BenchRedis {
   /** used_cpu_user + used_cpu_sys of the server, in ms. */
   cpuMs(): Promise<number>;
   usedMemory(): Promise<number>;
+  /** Resets the server's per-command counters (INFO commandstats). */
+  resetStats(): Promise<void>;
+  /** Server time per command since the last reset, µs, largest first (scripts count as evalsha). */
+  commandTimes(): Promise<{ command: string; calls: number; usec: number }[]>;
   /** Peak resident set of the server process, bytes (its VmHWM). */
   peakRss(): Promise<number>;
   stop(): Promise<void>;
@@ -25,6 +29,14 @@ function infoField(info: string, name: string): number {
   const m = new RegExp(`^${name}:([0-9.]+)`, 'm').exec(info);
   if (!m?.[1]) throw new Error(`redis INFO has no ${name}`);
   return Number(m[1]);
+}
+
+function parseCommandStats(info: string): { command: string; calls: number; usec: number }[] {
+  const out: { command: string; calls: number; usec: number }[] = [];
+  for (const m of info.matchAll(/^cmdstat_([^:]+):calls=(\d+),usec=(\d+)/gm)) {
+    out.push({ command: m[1] ?? '', calls: Number(m[2]), usec: Number(m[3]) });
+  }
+  return out.sort((a, b) => b.usec - a.usec);
 }
 
 export async function startBenchRedis(aof: AofMode): Promise<BenchRedis> {
@@ -52,6 +64,10 @@ export async function startBenchRedis(aof: AofMode): Promise<BenchRedis> {
       return (infoField(i, 'used_cpu_user') + infoField(i, 'used_cpu_sys')) * 1000;
     },
     usedMemory: async () => infoField(await info('memory'), 'used_memory'),
+    resetStats: async () => {
+      await client.config('RESETSTAT');
+    },
+    commandTimes: async () => parseCommandStats(await info('commandstats')),
     peakRss: async () => peakRssOf(infoField(await info('server'), 'process_id')),
     stop: async () => {
       client.disconnect();
