@@ -1,5 +1,5 @@
 import { BESKED_ERROR_CODES, type BeskedErrorCode } from '@cprh/besked';
-import { pipelineErrorCodes, type PipelineErrorCode } from './error-codes';
+import { PIPELINE_ERROR_CODES, type PipelineErrorCode } from './error-codes';
 
 /**
  * The worker's own reasons to give up on a message (their meaning is in apps/worker's error-codes
@@ -12,7 +12,7 @@ export type DeadLetterCode = BeskedErrorCode | PipelineErrorCode | (typeof WORKE
 
 const KNOWN = new Set<string>([
   ...Object.keys(BESKED_ERROR_CODES),
-  ...Object.keys(pipelineErrorCodes),
+  ...Object.keys(PIPELINE_ERROR_CODES),
   ...WORKER_DEAD_LETTER_CODES,
 ]);
 
