@@ -41,3 +41,9 @@ export {
   type CprListProblem,
 } from './cpr-number-list';
 export { embeddableHaendelsesbesked, type EmbeddableBesked } from './embeddable-besked';
+export {
+  STREAM_FIELDS,
+  DEFAULT_EVENTS_STREAM,
+  streamEntryFields,
+  type StreamEntryValues,
+} from './stream-entry';

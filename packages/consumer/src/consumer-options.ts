@@ -14,7 +14,7 @@ export type EventHandler = (event: CprCloudEvent, meta: EventMeta) => Promise<vo
 export interface EventConsumerOptions {
   /** A connection (left open on stop) or a Redis URL (connected and closed by the consumer). */
   redis: Redis | string;
-  /** Default `cpr:events`. */
+  /** Default DEFAULT_EVENTS_STREAM of @cprh/besked, `cpr:events`. */
   stream?: string;
   /** Consumer group: one per downstream service. */
   group: string;

@@ -1,4 +1,5 @@
 import Redis from 'ioredis';
+import { DEFAULT_EVENTS_STREAM } from '@cprh/besked';
 import { ConsumerError } from './consumer-error';
 import type { EventConsumer, EventConsumerOptions } from './consumer-options';
 import { ensureGroup } from './ensure-group';
@@ -34,7 +35,7 @@ function nonEmpty(name: string, value: string): string {
  * An entry is acknowledged only after its handler resolved, so delivery is at least once.
  */
 export function createEventConsumer(options: EventConsumerOptions): EventConsumer {
-  const stream = nonEmpty('stream', options.stream ?? 'cpr:events');
+  const stream = nonEmpty('stream', options.stream ?? DEFAULT_EVENTS_STREAM);
   const group = nonEmpty('group', options.group);
   const consumer = nonEmpty('consumer', options.consumer);
   const from = options.from ?? '0';

@@ -1,4 +1,4 @@
-import type { CprCloudEvent } from '@cprh/besked';
+import { STREAM_FIELDS, type CprCloudEvent } from '@cprh/besked';
 import { ConsumerError } from './consumer-error';
 
 /** One stream entry as Redis returns it; fields is null when the entry was deleted while pending. */
@@ -43,9 +43,9 @@ export function parseAutoclaimReply(reply: unknown): { next: string; entries: Ra
   return { next: reply[0], entries: toRawEntries(reply[1]) };
 }
 
-/** The CloudEvent in the `event` field; CONSUMER_EVENT_INVALID when missing or not a JSON object. */
+/** The CloudEvent in the `event` field (names: STREAM_FIELDS in @cprh/besked); CONSUMER_EVENT_INVALID when missing or not a JSON object. */
 export function decodeEvent(entryId: string, fields: Map<string, string>): CprCloudEvent {
-  const text = fields.get('event');
+  const text = fields.get(STREAM_FIELDS.event);
   if (text === undefined) {
     throw new ConsumerError('CONSUMER_EVENT_INVALID', `entry ${entryId} has no event field`);
   }
@@ -67,7 +67,7 @@ export function decodeEvent(entryId: string, fields: Map<string, string>): CprCl
 
 /** The `seq` field as a number, or null when absent or not an integer. */
 export function decodeSeq(fields: Map<string, string>): number | null {
-  const text = fields.get('seq');
+  const text = fields.get(STREAM_FIELDS.seq);
   if (text === undefined || !/^\d+$/.test(text)) return null;
   return Number(text);
 }

@@ -4,7 +4,8 @@
  *
  * KEYS[1]    dispatched marker of the event id
  * KEYS[2..n] target streams, the main stream first
- * ARGV       ttl seconds, maxlen (0 = no trimming), event JSON, event id, event type, seq
+ * ARGV       ttl seconds, maxlen (0 = no trimming), then the entry's field/value pairs
+ *            (streamEntryFields in @cprh/besked, which owns the names: the script knows none)
  *
  * Order matters even inside an atomic script: Redis does not roll back a script that fails
  * half-way, so the marker is written LAST. Were it written first (SET NX, then XADD) a failing
@@ -28,11 +29,9 @@ local first
 for i = 2, #KEYS do
   local id
   if maxlen > 0 then
-    id = redis.call('XADD', KEYS[i], 'MAXLEN', '~', maxlen, '*',
-      'event', ARGV[3], 'id', ARGV[4], 'type', ARGV[5], 'seq', ARGV[6])
+    id = redis.call('XADD', KEYS[i], 'MAXLEN', '~', maxlen, '*', unpack(ARGV, 3))
   else
-    id = redis.call('XADD', KEYS[i], '*',
-      'event', ARGV[3], 'id', ARGV[4], 'type', ARGV[5], 'seq', ARGV[6])
+    id = redis.call('XADD', KEYS[i], '*', unpack(ARGV, 3))
   end
   if i == 2 then first = id end
 end

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type Redis from 'ioredis';
+import { streamEntryFields } from '@cprh/besked';
 import type { Config } from '@cprh/config';
 import { DISPATCH_LUA } from './dispatch-script';
 import { PipelineError } from './pipeline-error';
@@ -42,10 +43,7 @@ export class EventDispatcher {
     const args = [
       String(this.cfg.dispatchedTtlSeconds),
       String(this.cfg.eventsMaxLen),
-      JSON.stringify(event),
-      event.id,
-      event.type,
-      String(seq),
+      ...streamEntryFields({ event: JSON.stringify(event), id: event.id, type: event.type, seq }),
     ];
     let reply: unknown;
     try {

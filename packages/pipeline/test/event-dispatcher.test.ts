@@ -1,6 +1,7 @@
 import Redis from 'ioredis';
 import { loadConfig } from '@cprh/config';
 import { pipelineTestEnv, TEST_REDIS_URL, type PipelineTestEnv } from '@cprh/testkit';
+import { DEFAULT_EVENTS_STREAM, STREAM_FIELDS } from '@cprh/besked';
 import { EventDispatcher, PipelineError } from '../src';
 
 describe('EventDispatcher (real Redis)', () => {
@@ -40,6 +41,8 @@ describe('EventDispatcher (real Redis)', () => {
       type: 'dk.kombit.cpr.personhaendelse',
       seq: '7',
     });
+    // In the contract's order, with the names besked defines.
+    expect(fields.filter((_, i) => i % 2 === 0)).toEqual(Object.values(STREAM_FIELDS));
     const ttl = await redis.ttl(`${cfg.dispatchedKeyPrefix}e1`);
     expect(ttl).toBeGreaterThan(cfg.dispatchedTtlSeconds - 10);
   });
@@ -79,5 +82,10 @@ describe('EventDispatcher (real Redis)', () => {
     ).rejects.toThrow(PipelineError);
     expect(await redis.exists(t.stream)).toBe(0);
     expect(await redis.exists(`${cfg.dispatchedKeyPrefix}e3`)).toBe(0);
+  });
+
+  it('uses the stream name besked defines as the default of EVENTS_STREAM', () => {
+    t = pipelineTestEnv();
+    expect(loadConfig(['pipeline'], {}).pipeline.eventsStream).toBe(DEFAULT_EVENTS_STREAM);
   });
 });
