@@ -7,8 +7,7 @@ import { defineErrorCodes, type CodeOf } from '@cprh/errors';
 export const BESKED_ERROR_CODES = defineErrorCodes({
   BESKED_DTD_FORBIDDEN:
     'The document has a DOCTYPE (and so possibly entity declarations); refused before anything is expanded',
-  BESKED_XML_MALFORMED:
-    'Not well-formed XML, not UTF-8, or an unsupported encoding; the message gives line and column',
+  BESKED_XML_MALFORMED: 'Not well-formed XML; the message gives line and column',
   BESKED_ROOT_UNKNOWN: 'The root element is neither kuvert:Haendelsesbesked nor sts:ModtagBeskedInput',
   BESKED_FIELD_MISSING:
     'A required element (BeskedId, Beskedkuvert, Filtreringsdata, Beskedtype, ...) is absent; `path` names it',
