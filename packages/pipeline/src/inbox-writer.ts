@@ -18,6 +18,14 @@ export interface ReceivedMessage {
 }
 
 /**
+ * A received message as inbox job data (and dead-letter data: a source that dead-letters a message
+ * itself passes this to recordDeadLetter, with `inboxJobId(m.body).jobId` as the id).
+ */
+export function toInboxJobData(m: ReceivedMessage, seq: number): InboxJobData {
+  return { body: encodeBody(m.body), source: m.source, receivedAt: m.receivedAt, channel: m.channel, seq };
+}
+
+/**
  * The one way into the inbox. Writes received messages: one INCRBY reserves their receive sequence
  * numbers, then one addBulk (a single pipelined round trip) stores them with BeskedId-derived job
  * ids, so a message that arrives twice is stored once. Resolves with the job ids only when Redis
@@ -36,13 +44,7 @@ export class InboxWriter {
     const first = last - messages.length + 1;
     const jobs = messages.map((m, i) => ({
       name: INBOX_JOB_NAME,
-      data: {
-        body: encodeBody(m.body),
-        source: m.source,
-        receivedAt: m.receivedAt,
-        channel: m.channel,
-        seq: first + i,
-      } satisfies InboxJobData,
+      data: toInboxJobData(m, first + i),
       opts: { jobId: inboxJobId(m.body).jobId },
     }));
     const added = await this.inbox.addBulk(jobs);

@@ -17,7 +17,7 @@ export { inboxJobId } from './inbox-job-id';
 export { createProducerRedis, createWorkerRedis } from './redis-connections';
 export { checkRedis, type RedisCheckResult } from './check-redis';
 export { createInboxQueue, createDeadQueue, JOB_STATES, DEAD_LETTER_STATES } from './queues';
-export { InboxWriter, type ReceivedMessage } from './inbox-writer';
+export { InboxWriter, toInboxJobData, type ReceivedMessage } from './inbox-writer';
 export { encodeBody, inboxBytes } from './inbox-body';
 export { DISPATCH_LUA } from './dispatch-script';
 export { routeTargets, type RoutingKeys } from './route-targets';

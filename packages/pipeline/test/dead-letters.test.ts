@@ -6,9 +6,12 @@ import {
   createInboxQueue,
   DeadLetters,
   encodeBody,
+  inboxBytes,
+  inboxJobId,
   isDeadLetterCode,
   PipelineError,
   recordDeadLetter,
+  toInboxJobData,
   type Failure,
   type InboxJobData,
 } from '../src';
@@ -67,6 +70,47 @@ describe('dead letters', () => {
       expect(await dl.count()).toBe(0);
     } finally {
       await inbox.close();
+      await dead.close();
+      redis.disconnect();
+    }
+  });
+});
+
+describe('a message a source dead-letters itself (push receiver)', () => {
+  let t: PipelineTestEnv;
+  afterEach(async () => t.cleanup());
+
+  it('keeps its exact bytes and channel under the job id it would have had', async () => {
+    t = pipelineTestEnv();
+    const cfg = loadConfig(['pipeline'], t.env).pipeline;
+    const redis = new Redis(t.env.REDIS_URL ?? '', { maxRetriesPerRequest: 1 });
+    const dead = createDeadQueue(redis, cfg);
+    try {
+      const body = Buffer.from([0x3c, 0x78, 0xff, 0x3e]); // "<x", an invalid byte, ">"
+      const received = {
+        body,
+        source: 'urn:kombit:beskedfordeler:push',
+        receivedAt: 5,
+        channel: { kind: 'push' as const, certSubject: 'CN=bf', certFingerprint256: 'AB:CD' },
+      };
+      const id = inboxJobId(body).jobId;
+      await recordDeadLetter(dead, id, toInboxJobData(received, 0), {
+        code: 'BESKED_ENCODING_INVALID',
+        message: 'the message is not valid UTF-8',
+        attempts: 1,
+        firstFailedAt: 5,
+        lastFailedAt: 5,
+      });
+      const inbox = createInboxQueue(redis, cfg);
+      const letter = await new DeadLetters(dead, inbox).get(id);
+      await inbox.close();
+      expect(inboxBytes(letter.data)).toEqual(body);
+      expect(letter.data).toMatchObject({
+        channel: received.channel,
+        source: received.source,
+        originalJobId: id,
+      });
+    } finally {
       await dead.close();
       redis.disconnect();
     }
