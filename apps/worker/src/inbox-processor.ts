@@ -8,6 +8,7 @@ import {
   recordDeadLetter,
   type DeadLetterCode,
   type DeadLetterData,
+  type ErrorQueueMoveJob,
   type Failure,
   type EventDispatcher,
   type FaultInjector,
@@ -24,6 +25,8 @@ export interface InboxProcessorOptions {
   catalogue: EventCatalogue;
   maxBytes: number;
   log: Logger;
+  /** KOMBIT_MOVE_DEAD_TO_ERROR_QUEUE: where a pulled dead letter's move is requested. */
+  errorQueueMoves?: Queue<ErrorQueueMoveJob>;
 }
 
 /** Inbox job data plus when it first failed (kept across transient retries). */
@@ -46,7 +49,7 @@ export function createInboxProcessor(o: InboxProcessorOptions) {
       firstFailedAt: job.data.firstFailedAt ?? now,
       lastFailedAt: now,
     };
-    await recordDeadLetter(o.dead, job.id ?? '', job.data, failure, o.log);
+    await recordDeadLetter(o.dead, job.id ?? '', job.data, failure, o.log, o.errorQueueMoves);
   };
 
   return async function processInboxJob(job: Job<JobData>): Promise<InboxJobResult> {

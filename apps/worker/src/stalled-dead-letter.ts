@@ -2,6 +2,7 @@ import type { Job, Queue } from 'bullmq';
 import {
   recordDeadLetter,
   type DeadLetterData,
+  type ErrorQueueMoveJob,
   type Failure,
   type InboxJobData,
   type Logger,
@@ -22,6 +23,7 @@ export function deadLetterIfStalled(
   log: Logger,
   job: Job<InboxJobData> | undefined,
   err: Error,
+  errorQueueMoves?: Queue<ErrorQueueMoveJob>,
 ): void {
   if (job?.id === undefined || !STALLED.test(err.message)) return;
   const jobId = job.id;
@@ -33,7 +35,7 @@ export function deadLetterIfStalled(
     firstFailedAt: job.processedOn ?? now,
     lastFailedAt: job.finishedOn ?? now,
   };
-  recordDeadLetter(dead, jobId, job.data, failure, log).catch((e: unknown) =>
+  recordDeadLetter(dead, jobId, job.data, failure, log, errorQueueMoves).catch((e: unknown) =>
     log.error({ jobId, err: (e as Error).message }, 'could not dead-letter'),
   );
 }

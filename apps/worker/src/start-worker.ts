@@ -18,6 +18,7 @@ import type { WorkerConfig } from './worker-sections';
 import { loadCatalogue } from './load-catalogue';
 import { deadLetterIfStalled } from './stalled-dead-letter';
 import { observeWorker } from './worker-observability';
+import { startErrorQueueMoves } from './error-queue-mover';
 
 /** Bench only: `processor` replaces parse and dispatch (the plumbing limit of `pnpm bench`). */
 export interface WorkerOverrides {
@@ -49,6 +50,15 @@ export async function startWorker(
   inbox.on('error', (err) => log.debug({ err: err.message }, 'inbox queue error'));
   dead.on('error', (err) => log.debug({ err: err.message }, 'dead queue error'));
 
+  const errorQueue = await startErrorQueueMoves(config, { redis, workerRedis }, dead, log).catch(
+    async (err: unknown) => {
+      // A start-up failure (no certificate) must not leave connections open behind it.
+      await Promise.all([inbox.close(), dead.close()]).catch(() => undefined);
+      redis.disconnect();
+      workerRedis.disconnect();
+      throw err;
+    },
+  );
   const processor = createInboxProcessor({
     dispatcher: new EventDispatcher(redis, config.pipeline),
     dead,
@@ -56,6 +66,7 @@ export async function startWorker(
     catalogue,
     maxBytes: config.besked.maxBytes,
     log,
+    ...(errorQueue ? { errorQueueMoves: errorQueue.moves } : {}),
   });
   const run = overrides.processor ?? processor;
 
@@ -72,7 +83,7 @@ export async function startWorker(
     removeOnFail: { age: w.keepFailedSeconds },
   });
   worker.on('error', (err) => log.warn({ err: err.message }, 'worker error'));
-  worker.on('failed', (job, err) => deadLetterIfStalled(dead, log, job, err));
+  worker.on('failed', (job, err) => deadLetterIfStalled(dead, log, job, err, errorQueue?.moves));
   await worker.waitUntilReady();
   const unobserve = observeWorker(redis, config.pipeline, config.metrics.readyStallSeconds);
   log.info({ queue: config.pipeline.inboxQueue, concurrency: w.concurrency }, 'worker started');
@@ -82,6 +93,7 @@ export async function startWorker(
       // Waits for jobs in progress; no new ones are taken.
       unobserve();
       await worker.close();
+      await errorQueue?.stop();
       await inbox.close().catch(() => undefined);
       await dead.close().catch(() => undefined);
       redis.disconnect();

@@ -8,6 +8,10 @@ export const WORKER_SECTIONS = [
   'besked',
   'worker',
   'metrics',
+  // KOMBIT_MOVE_DEAD_TO_ERROR_QUEUE: BeskedfordelerService, its URL preset and the certificate.
+  'beskedfordelerService',
+  'amqp',
+  'clientCert',
 ] as const satisfies readonly SectionName[];
 
 export type WorkerConfig = ConfigOf<typeof WORKER_SECTIONS>;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineSection } from './define-section';
-import { positiveInt, urlWithScheme } from './common-types';
+import { boolFromEnv, positiveInt, urlWithScheme } from './common-types';
 import { KOMBIT_PRESETS, type KombitEnvironment } from './kombit-presets';
 
 const uuid = z
@@ -28,11 +28,22 @@ export const beskedfordelerServiceSettings = defineSection({
         'Interessefaellesskab',
       ])
       .default('ItSystem'),
+    /** After a pulled message is dead-lettered, ask Beskedfordeler to move it to its error queue. */
+    KOMBIT_MOVE_DEAD_TO_ERROR_QUEUE: boolFromEnv.default(false),
+    /** Tries of that call before it is recorded as failed on the dead letter. */
+    KOMBIT_ERROR_QUEUE_ATTEMPTS: positiveInt.max(100, 'must be <= 100').default(12),
+    /** First retry delay of that call, doubled on each retry (ms). */
+    KOMBIT_ERROR_QUEUE_BACKOFF_MS: positiveInt.default(30_000),
   },
   build: (e) => ({
     url: e.VAERDILISTE_URL,
     timeoutMs: e.VAERDILISTE_TIMEOUT_MS,
     aktoer: { uuid: e.VAERDILISTE_AKTOER_UUID.toLowerCase(), typeKode: e.VAERDILISTE_AKTOER_TYPE },
+    errorQueue: {
+      enabled: e.KOMBIT_MOVE_DEAD_TO_ERROR_QUEUE,
+      attempts: e.KOMBIT_ERROR_QUEUE_ATTEMPTS,
+      backoffMs: e.KOMBIT_ERROR_QUEUE_BACKOFF_MS,
+    },
   }),
 });
 

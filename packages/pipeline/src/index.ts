@@ -39,3 +39,12 @@ export {
 } from './readiness-checks';
 export { checkInboxMoving } from './inbox-stall-check';
 export { eventSources } from '@cprh/besked';
+export {
+  ERROR_QUEUE_MOVES,
+  createErrorQueueMoves,
+  requestErrorQueueMove,
+  recordErrorQueueState,
+  type ErrorQueueMoveJob,
+  type ErrorQueueRecord,
+  type DeadLetterWithMove,
+} from './error-queue-moves';

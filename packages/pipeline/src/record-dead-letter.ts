@@ -4,6 +4,7 @@ import { encodeBody, inboxBytes } from './inbox-body';
 import { DEAD_JOB_NAME, type DeadLetterData, type InboxJobData } from './job-types';
 import type { Logger } from './logger';
 import { metrics } from './process-metrics';
+import { requestErrorQueueMove, type ErrorQueueMoveJob } from './error-queue-moves';
 
 /** Why and when a message failed. */
 export interface Failure {
@@ -23,6 +24,9 @@ export interface Failure {
  * or for a message that never was in the inbox the id it would have had, `inboxJobId(body)`), so
  * recording the same failure twice (a worker died after recording and the job ran again) keeps
  * one dead letter. Resolves once Redis has it; throws when Redis refused (the caller retries).
+ * With `errorQueueMoves` (KOMBIT_MOVE_DEAD_TO_ERROR_QUEUE), a pulled message's move to KOMBIT's
+ * error queue is requested after the dead letter is stored: a crash between the two leaves the
+ * inbox job to run again, and both writes are idempotent.
  */
 export async function recordDeadLetter(
   dead: Queue<DeadLetterData>,
@@ -30,6 +34,7 @@ export async function recordDeadLetter(
   data: InboxJobData,
   failure: Failure,
   log?: Logger,
+  errorQueueMoves?: Queue<ErrorQueueMoveJob>,
 ): Promise<void> {
   const letter: DeadLetterData = {
     ...inboxFields(data),
@@ -38,6 +43,9 @@ export async function recordDeadLetter(
     originalJobId: data.replayOf ?? jobId,
   };
   await dead.add(DEAD_JOB_NAME, letter, { jobId });
+  if (errorQueueMoves !== undefined && data.channel.kind === 'amqp') {
+    await requestErrorQueueMove(errorQueueMoves, jobId);
+  }
   metrics.deadLetters.inc({ code: failure.code });
   log?.warn({ jobId, code: failure.code, attempts: failure.attempts }, 'message dead-lettered');
 }

@@ -56,14 +56,15 @@ export interface SimForVaerdilister {
 export async function startSimForVaerdilister(
   env: Record<string, string>,
   subscriptions: Subscription[] = [],
+  opts: { soapPort?: number; pki?: DevPki } = {},
 ): Promise<SimForVaerdilister> {
-  const pki = makeDevPki();
+  const pki = opts.pki ?? makeDevPki();
   const simEnv = { ...env, SIM_REDIS_PREFIX: `${env.QUEUE_PREFIX ?? 'x'}:sim:`, SIM_CERTS_DIR: pki.dir };
   const sim = await startSimulator(loadConfig(SIMULATOR_SECTIONS, simEnv), {
     demo: false,
     rate: 0,
     stsPort: 0,
-    soapPort: 0,
+    soapPort: opts.soapPort ?? 0,
     certs: loadCerts(pki.dir),
     subscriptions,
     logger: createLogger('sim', 'warn'),
