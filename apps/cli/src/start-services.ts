@@ -4,6 +4,7 @@ import { POLLER_SECTIONS, startPoller } from '@cprh/poller';
 import { createLogger, oneLine, type Logger, type RunningService } from '@cprh/pipeline';
 import { SIMULATOR_SECTIONS, startSimulatorService } from '@cprh/simulator';
 import { startWorker, WORKER_SECTIONS } from '@cprh/worker';
+import { demoUsesStsFront, viaSimulatorFront, withAmqpFront } from './demo-kombit-wiring';
 
 /**
  * The settings sections `cprh start` validates: the union of what its services read (and `log`, `metrics`).
@@ -65,9 +66,27 @@ export async function startServices(
       'SIM_DUESLAG differs from DUESLAG_QUEUE: the demo feed goes to a queue the poller does not read',
     );
   }
-  for (const s of services) {
+  let pollerConfig = config;
+  if (demoUsesStsFront(config)) {
+    // The STS and the AMQP front must be up before the poller logs in through them.
     try {
-      running.push({ name: s.name, service: await s.start(config, log.child({ service: s.name })) });
+      const simLog = log.child({ service: 'simulator' });
+      const simulator = await startSimulatorService(withAmqpFront(config), simLog);
+      running.push({ name: 'simulator', service: simulator });
+      if (simulator.kombit) pollerConfig = viaSimulatorFront(config, simulator.kombit);
+      log.info(
+        'demo: the poller reads the dueslag through the simulator STS, TLS and SASL EXTERNAL (KOMBIT_ENV=local: plain AMQP)',
+      );
+    } catch (err) {
+      await stopAll();
+      throw err;
+    }
+  }
+  for (const s of services) {
+    if (running.some((r) => r.name === s.name)) continue;
+    try {
+      const cfg = s.name === 'poller' ? pollerConfig : config;
+      running.push({ name: s.name, service: await s.start(cfg, log.child({ service: s.name })) });
     } catch (err) {
       await stopAll();
       throw err;

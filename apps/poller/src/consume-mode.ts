@@ -38,6 +38,13 @@ export class ConsumeMode {
       this.paused = false;
       void this.attach(ch);
     });
+    this.o.source.on('retiring', (ch) => {
+      // Token renewal: no new deliveries here; the batches in hand are still acked on it.
+      const c = this.consumer;
+      if (c?.channel !== ch) return;
+      this.consumer = undefined;
+      void ch.cancel(c.tag).catch(() => undefined);
+    });
     this.o.source.on('lost', (ch) => {
       // Deliveries of a dead channel are void: RabbitMQ requeues them, we drop our copies.
       this.pending = this.pending.filter((d) => d.channel !== ch);

@@ -21,8 +21,8 @@ export interface PersistThenAckOptions {
   faults: FaultInjector;
   retry: { minMs: number; maxMs: number };
   log: Logger;
-  /** The channel currently open; a batch from any other channel can no longer be acked. */
-  currentChannel: () => Channel | undefined;
+  /** Whether acks on a channel still count (the current one, or one retiring at token renewal). */
+  canAck: (channel: Channel) => boolean;
   /** Aborted when the poller must give up waiting for Redis (shutdown deadline). */
   signal: AbortSignal;
 }
@@ -46,7 +46,7 @@ export class PersistThenAck {
     if (redelivered > 0)
       this.o.log.info({ redelivered, size: batch.length }, 'batch holds redelivered messages');
     for (let attempt = 0; ; attempt++) {
-      if (this.o.currentChannel() !== last.channel) return 'abandoned';
+      if (!this.o.canAck(last.channel)) return 'abandoned';
       try {
         await this.o.writer.persist(messages);
         metrics.messagesStored.inc(PULL, batch.length);
@@ -69,7 +69,7 @@ export class PersistThenAck {
     // TEST-ONLY (FAULT_INJECT): die, or lose the channel, with the batch stored but not acked.
     this.o.faults.hit('crash-after-persist');
     if (this.o.faults.hit('close-channel-after-persist')) await last.channel.close().catch(() => undefined);
-    if (this.o.currentChannel() !== last.channel) return 'abandoned';
+    if (!this.o.canAck(last.channel)) return 'abandoned';
     try {
       // Tags are consecutive per channel and earlier batches are acked, so this acks exactly the batch.
       last.channel.ack(last.msg, true);

@@ -5,6 +5,7 @@ export const POLLER_SECTIONS = [
   'log',
   'redis',
   'amqp',
+  'clientCert',
   'pipeline',
   'poller',
 ] as const satisfies readonly SectionName[];

@@ -16,6 +16,7 @@ import type { PollerConfig } from './poller-sections';
 import { observePoller } from './poller-observability';
 import { PersistThenAck } from './persist-then-ack';
 import { PollMode } from './poll-mode';
+import { stsLogin } from './sts-login';
 
 /**
  * Starts the poller: checks Redis (reachable, noeviction) and RabbitMQ (reachable, dueslag there),
@@ -24,7 +25,12 @@ import { PollMode } from './poll-mode';
  */
 export async function startPoller(config: PollerConfig, log: Logger): Promise<RunningService> {
   const p = config.poller;
-  await checkRedis(config.redis.url, log);
+  // A certificate problem is a one-line error before anything is opened.
+  const login = config.amqp.auth === 'sts' ? stsLogin(config, log) : undefined;
+  await checkRedis(config.redis.url, log).catch(async (err: unknown) => {
+    await login?.sts.close();
+    throw err;
+  });
 
   const redis = createProducerRedis(config.redis.url, 'cprh-poller');
   logRedisErrors(redis, log, 'poller');
@@ -39,10 +45,12 @@ export async function startPoller(config: PollerConfig, log: Logger): Promise<Ru
     retry: p.retry,
     log,
     connectionName: `cprh-poller ${p.dueslagQueue}`,
+    ...(login ? { login } : {}),
   });
   try {
     await source.start();
   } catch (err) {
+    await login?.sts.close();
     await inbox.close().catch(() => undefined);
     redis.disconnect();
     throw err;
@@ -56,7 +64,7 @@ export async function startPoller(config: PollerConfig, log: Logger): Promise<Ru
     faults: new FaultInjector(config.pipeline.fault),
     retry: p.retry,
     log,
-    currentChannel: () => source.channel,
+    canAck: (ch) => source.canAck(ch),
     signal: abort.signal,
   });
 
@@ -107,6 +115,7 @@ export async function startPoller(config: PollerConfig, log: Logger): Promise<Ru
       unobserve();
       // Closing the channel returns anything still unacked to the queue.
       await source.close();
+      await login?.sts.close();
       await inbox.close().catch(() => undefined);
       redis.disconnect();
       workerRedis?.disconnect();

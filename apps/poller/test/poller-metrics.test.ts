@@ -30,7 +30,8 @@ describe('poller metrics and readiness (real RabbitMQ and Redis)', () => {
       received: await value('cprh_messages_received_total', { channel: 'pull' }),
       stored: await value('cprh_messages_stored_total', { channel: 'pull' }),
       acked: await value('cprh_messages_acked_upstream_total', { channel: 'pull' }),
-      reconnects: await value('cprh_amqp_reconnects_total', { reason: 'connection_closed' }),
+      // A broker-side close is 320 CONNECTION_FORCED, counted with that reason.
+      reconnects: await value('cprh_amqp_reconnects_total', { reason: 'connection_forced' }),
     };
     const config = loadConfig(POLLER_SECTIONS, t.env);
     const poller = await startPoller(config, quiet);
@@ -61,7 +62,7 @@ describe('poller metrics and readiness (real RabbitMQ and Redis)', () => {
       await waitFor(
         'a reconnect counted',
         async () =>
-          (await value('cprh_amqp_reconnects_total', { reason: 'connection_closed' })) - before.reconnects ===
+          (await value('cprh_amqp_reconnects_total', { reason: 'connection_forced' })) - before.reconnects ===
           1,
       );
       await waitFor('ready again', async () => (await evaluateReadiness(2000)).ready);

@@ -1,21 +1,30 @@
 import type { Logger } from 'pino';
 import { startSimulator, type SimulatorConfig } from './simulator';
+import { STS_ISSUE_PATH as STS_PATH } from './sts/sts-server';
+
+/** The running simulator as a service, with what `cprh start` needs to point the poller at it. */
+export interface SimulatorService {
+  stop(): Promise<void>;
+  /** STS issue URL, AMQP front URL and dev PKI dir; undefined when the simulator is off. */
+  readonly kombit?: { stsIssueUrl: string; amqpFrontUrl: string | undefined; certsDir: string };
+}
 
 /**
  * The simulator as one service of `cprh start` (same shape as the poller's and worker's
  * entries): runs when SIM_ENABLED (default true), otherwise does nothing.
  */
-export async function startSimulatorService(
-  config: SimulatorConfig,
-  log: Logger,
-): Promise<{ stop(): Promise<void> }> {
+export async function startSimulatorService(config: SimulatorConfig, log: Logger): Promise<SimulatorService> {
   if (!config.simulator.enabled) return { stop: async () => undefined };
   const sim = await startSimulator(config, { logger: log });
   const { dueslag, rate } = config.simulator;
   // The seed is in the message itself, so a run worth repeating can be started again with it.
   log.info(
-    { sts: sim.stsUrl, soap: sim.soapUrl, dueslag, rate, seed: sim.seed },
+    { sts: sim.stsUrl, soap: sim.soapUrl, amqpFront: sim.amqpFrontUrl, dueslag, rate, seed: sim.seed },
     `simulator: demo subscription fed (synthetic test data); seed ${sim.seed} (SIM_SEED=${sim.seed} repeats this run)`,
   );
-  return { stop: () => sim.stop() };
+  const kombit =
+    sim.stsUrl === undefined
+      ? undefined
+      : { stsIssueUrl: `${sim.stsUrl}${STS_PATH}`, amqpFrontUrl: sim.amqpFrontUrl, certsDir: sim.certsDir };
+  return { stop: () => sim.stop(), ...(kombit ? { kombit } : {}) };
 }

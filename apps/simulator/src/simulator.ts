@@ -1,7 +1,7 @@
 import type { Config } from '@cprh/config';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { loadCerts, type CertBundle } from './certificates';
+import { loadCerts, resolveCertsDir, type CertBundle } from './certificates';
 import { Chaos } from './chaos/chaos';
 import { CleanupStack } from './run/cleanup-stack';
 import { PublisherLink } from './dueslag/publisher-link';
@@ -15,6 +15,7 @@ import { runSeed } from './run/run-seed';
 import { SerialLane } from './run/serial-lane';
 import { SimError } from './sim-error';
 import { startStsServer, type StsServer } from './sts/sts-server';
+import { startAmqpFront, type BeskedfordelerFront } from './dueslag/start-amqp-front';
 import { demoSubscription } from './subscriptions/demo-subscription';
 import { Distributor, type DeliveryStats } from './subscriptions/distributor';
 import type { Subscription } from './subscriptions/subscription';
@@ -53,6 +54,10 @@ export interface Simulator {
   readonly stsUrl: string | undefined;
   /** BeskedfordelerService endpoint, when servers run. */
   readonly soapUrl: string | undefined;
+  /** amqps:// URL (vhost BF) of the Beskedfordeler AMQP front, when SIM_AMQP_FRONT is on. */
+  readonly amqpFrontUrl: string | undefined;
+  /** Where the dev PKI is (SIM_CERTS_DIR, absolute). */
+  readonly certsDir: string;
   readonly certs: CertBundle;
   /** This run's seed: starting again with it (SIM_SEED / --seed) repeats the same events and ids. */
   readonly seed: number;
@@ -101,7 +106,9 @@ export async function startSimulator(
   };
   try {
     const redis = await connectRedis(ctx);
-    const link = await PublisherLink.connect(config.amqp.url, ctx.logger);
+    // With the AMQP front, the dueslag queues live in KOMBIT's vhost BF, reached through the front.
+    const front = await startAmqpFront(ctx);
+    const link = await PublisherLink.connect(front?.publishUrl ?? config.amqp.url, ctx.logger);
     ctx.cleanups.push(() => link.close());
     const distributor = createDistributor(ctx, link, new VaerdilisteStore(redis, sim.redisPrefix));
     const servers = await startServers(ctx, redis);
@@ -113,13 +120,14 @@ export async function startSimulator(
       {
         sts: servers.sts?.url,
         soap: servers.soap?.url,
+        amqpFront: front?.front.url,
         rate,
         seed: ctx.seed,
         subscriptions: distributor.list().length,
       },
       'simulator started',
     );
-    return simulatorHandle(ctx, servers, book, feed, distributor);
+    return simulatorHandle(ctx, { ...servers, amqpFront: front?.front }, book, feed, distributor);
   } catch (err) {
     await ctx.cleanups.run();
     throw err;
@@ -161,6 +169,7 @@ function createDistributor(ctx: StartContext, link: PublisherLink, store: Vaerdi
 interface Servers {
   readonly sts?: StsServer;
   readonly soap?: SoapServer;
+  readonly amqpFront?: BeskedfordelerFront;
 }
 
 /** The STS and BeskedfordelerService, unless `servers: false`. */
@@ -284,6 +293,8 @@ function simulatorHandle(
   return {
     stsUrl: servers.sts?.url,
     soapUrl: servers.soap?.url,
+    amqpFrontUrl: servers.amqpFront?.url,
+    certsDir: resolveCertsDir(ctx.sim.certsDir),
     certs: ctx.certs,
     seed: ctx.seed,
     emit: feed.emit,

@@ -13,7 +13,7 @@ const cvr = z.string().regex(/^\d{8}$/, 'expected an 8-digit CVR number');
  */
 export const amqpSettings = defineSection({
   env: {
-    KOMBIT_ENV: z.enum(KOMBIT_ENVIRONMENTS).default('local'),
+    KOMBIT_ENV: z.enum(KOMBIT_ENVIRONMENTS).optional(),
     AMQP_URL: urlWithScheme('amqp', 'amqps').optional(),
     AMQP_AUTH: z.enum(['plain', 'sts']).optional(),
     STS_URL: urlWithScheme('https').optional(),
@@ -24,7 +24,8 @@ export const amqpSettings = defineSection({
     STS_REFRESH_MARGIN_SECONDS: positiveInt.max(3600, 'must be <= 3600').default(30),
   },
   build: (e) => {
-    const preset = KOMBIT_PRESETS[e.KOMBIT_ENV];
+    const kombitEnv = e.KOMBIT_ENV ?? 'local';
+    const preset = KOMBIT_PRESETS[kombitEnv];
     const url = e.AMQP_URL ?? preset.amqpUrl;
     const auth = e.AMQP_AUTH ?? preset.amqpAuth;
     if (auth === 'sts') {
@@ -32,7 +33,9 @@ export const amqpSettings = defineSection({
       if (e.STS_CVR === undefined) throw new ConfigError('STS_CVR', 'required when AMQP_AUTH=sts');
     }
     return {
-      kombitEnv: e.KOMBIT_ENV,
+      kombitEnv,
+      /** Neither KOMBIT_ENV nor AMQP_AUTH was set: `cprh start` may route the demo through the simulator's STS front. */
+      authChosen: e.KOMBIT_ENV !== undefined || e.AMQP_AUTH !== undefined,
       url,
       auth,
       sts: {

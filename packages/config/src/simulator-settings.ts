@@ -48,6 +48,10 @@ export const simulatorSettings = defineSection({
     SIM_SOAP_PORT: port.default(8444),
     /** Directory with ca.crt, ca.key, server.crt/key and client.crt/key (certs/make-dev-certs.sh). */
     SIM_CERTS_DIR: z.string().min(1).default('certs/dev'),
+    /** Run the Beskedfordeler AMQP front (TLS + SASL EXTERNAL, relayed to RabbitMQ's vhost BF). */
+    SIM_AMQP_FRONT: boolFromEnv.default(false),
+    /** Port of the AMQP front (amqps); 0 = any free port. */
+    SIM_AMQP_FRONT_PORT: port.default(5671),
     /** Lifetime of issued SAML assertions, in seconds. */
     SIM_TOKEN_LIFETIME_S: positiveInt.max(86_400, 'must be <= 86400').default(300),
     /** Demo subscription delivery: pull (RabbitMQ dueslag queue) or push (HTTPS POST). */
@@ -90,6 +94,7 @@ export const simulatorSettings = defineSection({
       soapPort: e.SIM_SOAP_PORT,
       certsDir: e.SIM_CERTS_DIR,
       tokenLifetimeSeconds: e.SIM_TOKEN_LIFETIME_S,
+      amqpFront: { enabled: e.SIM_AMQP_FRONT, port: e.SIM_AMQP_FRONT_PORT },
       demo: { mode: e.SIM_DEMO_MODE, pushUrl: e.SIM_PUSH_URL },
       push: { maxAttempts: e.SIM_PUSH_MAX_ATTEMPTS, backoffMs: e.SIM_PUSH_BACKOFF_MS },
       chaos: {

@@ -3,7 +3,12 @@ import { loadConfig, KOMBIT_PRESETS } from '../src';
 describe('KOMBIT connection settings (amqp section) and the function certificate (clientCert)', () => {
   it('KOMBIT_ENV=local (default) keeps the plain local RabbitMQ', () => {
     const a = loadConfig(['amqp', 'clientCert'], {}).amqp;
-    expect(a).toMatchObject({ kombitEnv: 'local', url: 'amqp://guest:guest@127.0.0.1:5672', auth: 'plain' });
+    expect(a).toMatchObject({
+      kombitEnv: 'local',
+      url: 'amqp://guest:guest@127.0.0.1:5672',
+      auth: 'plain',
+      authChosen: false,
+    });
     expect(a.sts).toEqual({
       url: 'https://127.0.0.1:8443/runtime/api/rest/wstrust/v1/issue',
       cvr: undefined,

@@ -4,6 +4,8 @@ import { defineErrorCodes, type CodeOf } from '@cprh/errors';
 export const KOMBIT_ERROR_CODES = defineErrorCodes({
   KOMBIT_AMQP_UNREACHABLE:
     'RabbitMQ did not accept a connection at start-up (wrong AMQP_URL or server not running)',
+  KOMBIT_AMQP_REFUSED:
+    'The broker refused the login (403 ACCESS_REFUSED): token expired, wrong CVR or audience, certificate not bound',
   KOMBIT_DUESLAG_UNAVAILABLE:
     'The dueslag queue does not exist or may not be declared with the requested properties',
   KOMBIT_PUBLISH_FAILED: 'RabbitMQ refused or dropped published messages (no publisher confirm)',

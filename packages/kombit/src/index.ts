@@ -36,3 +36,4 @@ export {
   serviceCertificate,
   BESKEDFORDELER_SERVICE_SECTIONS,
 } from './vaerdiliste/service-client-from-config';
+export { type StsLogin } from './amqp-login';

@@ -1,0 +1,57 @@
+import { join } from 'node:path';
+import { FunctionCertificate } from '@cprh/kombit';
+import type { StartConfig } from './start-services';
+
+/** What the running simulator offers in place of KOMBIT. */
+export interface SimulatorKombit {
+  readonly stsIssueUrl: string;
+  readonly amqpFrontUrl: string | undefined;
+  readonly certsDir: string;
+}
+
+/**
+ * `cprh start` runs the demo the way production runs: unless KOMBIT_ENV or AMQP_AUTH is set, the
+ * simulator opens its Beskedfordeler AMQP front and the poller reaches the dueslag through the
+ * simulator's STS, TLS with the dev function certificate and SASL EXTERNAL. KOMBIT_ENV=local (or
+ * AMQP_AUTH=plain) keeps plain AMQP straight to RabbitMQ.
+ */
+export function demoUsesStsFront(config: StartConfig): boolean {
+  return config.simulator.enabled && config.simulator.demo.mode === 'pull' && !config.amqp.authChosen;
+}
+
+/** The simulator's settings with its AMQP front on. */
+export function withAmqpFront(config: StartConfig): StartConfig {
+  return {
+    ...config,
+    simulator: { ...config.simulator, amqpFront: { ...config.simulator.amqpFront, enabled: true } },
+  };
+}
+
+/** The poller's settings pointed at the simulator: front URL, its STS, the dev certificate (unless one is set). */
+export function viaSimulatorFront(config: StartConfig, sim: SimulatorKombit): StartConfig {
+  if (sim.amqpFrontUrl === undefined) return config;
+  const dir = sim.certsDir;
+  const clientCert = config.clientCert.source
+    ? config.clientCert
+    : {
+        source: {
+          kind: 'pem' as const,
+          certFile: join(dir, 'client.crt'),
+          keyFile: join(dir, 'client.key'),
+          caFile: config.clientCert.caFile ?? join(dir, 'ca.crt'),
+        },
+        caFile: config.clientCert.caFile ?? join(dir, 'ca.crt'),
+      };
+  const source = clientCert.source;
+  const cvr = config.amqp.sts.cvr ?? (source ? FunctionCertificate.load(source).cvr : undefined);
+  return {
+    ...config,
+    clientCert,
+    amqp: {
+      ...config.amqp,
+      url: sim.amqpFrontUrl,
+      auth: 'sts',
+      sts: { ...config.amqp.sts, url: sim.stsIssueUrl, cvr },
+    },
+  };
+}

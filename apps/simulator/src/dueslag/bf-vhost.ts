@@ -1,0 +1,70 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { request } from 'undici';
+import type { Logger } from 'pino';
+import { SimError } from '../sim-error';
+
+const run = promisify(execFile);
+export const BF_VHOST = 'BF';
+
+/**
+ * Makes sure the local RabbitMQ has KOMBIT's virtual host `BF` and that the relay's user may use
+ * it. Idempotent. First the management HTTP API on port 15672 of the broker's host (what the
+ * docker-compose RabbitMQ image has), then `rabbitmqctl` (a broker on this machine).
+ */
+export async function ensureBfVhost(
+  upstreamUrl: string,
+  log?: Logger,
+): Promise<'management-api' | 'rabbitmqctl'> {
+  const u = new URL(upstreamUrl);
+  const user = decodeURIComponent(u.username || 'guest');
+  const password = decodeURIComponent(u.password || 'guest');
+  try {
+    await viaManagementApi(u.hostname, user, password);
+    return 'management-api';
+  } catch (apiErr) {
+    try {
+      await run('rabbitmqctl', ['-q', 'add_vhost', BF_VHOST], { timeout: 20_000 }).catch(alreadyThere);
+      await run('rabbitmqctl', ['-q', 'set_permissions', '-p', BF_VHOST, user, '.*', '.*', '.*'], {
+        timeout: 20_000,
+      });
+      return 'rabbitmqctl';
+    } catch (ctlErr) {
+      log?.debug({ api: (apiErr as Error).message }, 'management API not available');
+      throw new SimError(
+        'SIM_AMQP_FRONT_FAILED',
+        `cannot create RabbitMQ vhost ${BF_VHOST} (neither the management API on ${u.hostname}:15672 nor rabbitmqctl worked): ${(ctlErr as Error).message.split('\n')[0]}`,
+        { cause: ctlErr },
+      );
+    }
+  }
+}
+
+function alreadyThere(err: unknown): void {
+  const text = String((err as { stderr?: unknown }).stderr ?? (err as Error).message);
+  if (!/already exists|vhost_already_exists/i.test(text)) throw err;
+}
+
+async function viaManagementApi(host: string, user: string, password: string): Promise<void> {
+  const base = `http://${host.includes(':') ? `[${host}]` : host}:15672/api`;
+  const headers = {
+    authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`,
+    'content-type': 'application/json',
+  };
+  const put = async (path: string, body: unknown): Promise<void> => {
+    const res = await request(`${base}${path}`, {
+      method: 'PUT',
+      headers,
+      body: JSON.stringify(body),
+      headersTimeout: 3000,
+    });
+    await res.body.dump();
+    if (res.statusCode >= 300) throw new Error(`management API ${path}: HTTP ${res.statusCode}`);
+  };
+  await put(`/vhosts/${BF_VHOST}`, {});
+  await put(`/permissions/${BF_VHOST}/${encodeURIComponent(user)}`, {
+    configure: '.*',
+    write: '.*',
+    read: '.*',
+  });
+}
