@@ -11,6 +11,9 @@ export interface SteadyLoadResult extends LatencySummary {
   seconds: number;
   /** The rate the bench actually published at. */
   publishedPerSecond: number;
+  /** Most messages seen waiting at once on the dueslag (poller behind) and in the inbox (worker behind). */
+  peakDueslag: number;
+  peakInbox: number;
 }
 
 /**
@@ -30,11 +33,28 @@ export async function steadyLoad(envelopes: readonly Envelope[], rate: number): 
     const poller = spawnPoller(env);
     procs.push(poller);
     await poller.proc.waitForLine(/"msg":"consuming"/, 60000);
-    const sentAt = await publishAtRate(dueslag, envelopes, rate);
+    const peaks = { dueslag: 0, inbox: 0 };
+    const sampler = setInterval(() => {
+      void Promise.all([dueslag.depth(), redis.client.llen(`${names.prefix}:inbox:wait`)]).then(
+        ([d, i]) => {
+          peaks.dueslag = Math.max(peaks.dueslag, d);
+          peaks.inbox = Math.max(peaks.inbox, i);
+        },
+        () => undefined,
+      );
+    }, 250);
+    const sentAt = await publishAtRate(dueslag, envelopes, rate).finally(() => clearInterval(sampler));
     const published =
       envelopes.length / ((Math.max(...sentAt.values()) - Math.min(...sentAt.values())) / 1000);
     const latencies = await collectLatencies(redis.client, names.stream, sentAt);
-    return { ...summarize(latencies), rate, seconds: envelopes.length / rate, publishedPerSecond: published };
+    return {
+      ...summarize(latencies),
+      rate,
+      seconds: envelopes.length / rate,
+      publishedPerSecond: published,
+      peakDueslag: peaks.dueslag,
+      peakInbox: peaks.inbox,
+    };
   } finally {
     await Promise.all(procs.map((p) => p.proc.stop('SIGTERM').catch(() => undefined)));
     await dueslag.delete();
