@@ -20,7 +20,7 @@ import {
   SAMPLE,
   waitForStreamLength,
 } from './support/pipeline-harness';
-import { startSimForVaerdilister, type SimForVaerdilister } from './support/vaerdiliste-harness';
+import { runCli, startSimForVaerdilister, type SimForVaerdilister } from './support/vaerdiliste-harness';
 
 // KOMBIT_MOVE_DEAD_TO_ERROR_QUEUE: a pulled message that is dead-lettered here is sent to
 // flytbeskedtilfejlkoe (the simulator's, over mutual TLS); the outcome is written on the dead
@@ -122,5 +122,10 @@ describe('dead letters to the KOMBIT error queue', () => {
     expect(await redis.lrange(`${t.prefix}:sim:fejlkoe`, 0, -1)).toEqual([unparseableId]);
     expect(await redis.xlen(t.stream)).toBe(5);
     expect(lines.join('\n')).not.toContain(CPR); // the message's CPR number is in no log line
+    const listed = await runCli(['dlq', 'list'], t.env);
+    expect(listed.stdout).toMatch(
+      new RegExp(`^b-${unparseableId}  BESKED_FIELD_MISSING .* fejlkoe=moved `, 'm'),
+    );
+    expect(listed.stdout).toMatch(/^raw-\S+ {2}BESKED_XML_MALFORMED .* fejlkoe=skipped /m);
   });
 });

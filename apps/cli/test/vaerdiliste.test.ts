@@ -201,6 +201,17 @@ describe('cprh vaerdiliste', () => {
     );
   });
 
+  it('locally, without a configured certificate, uses the simulator dev certificate (SIM_CERTS_DIR)', async () => {
+    const certSettings = ['CLIENT_CERT_FILE', 'CLIENT_KEY_FILE', 'CA_FILE'];
+    const rest = Object.fromEntries(Object.entries(s.cliEnv).filter(([k]) => !certSettings.includes(k)));
+    const env = { ...rest, SIM_CERTS_DIR: s.pki.dir };
+    const r = await runCli(['vaerdiliste', 'soeg', '--navn', 'nobody by this name'], env);
+    expect(r).toMatchObject({ code: 0, stdout: 'no value lists found\n' });
+    const help = await runCli(['vaerdiliste', '--help'], env);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^usage: cprh vaerdiliste/);
+  });
+
   it('a client certificate from another CA is refused', async () => {
     const other = makeDevPki();
     try {

@@ -9,6 +9,7 @@ import {
   inboxBytes,
   PipelineError,
   type DeadLetterData,
+  type DeadLetterWithMove,
 } from '@cprh/pipeline';
 import type { Job } from 'bullmq';
 import type { Command } from '../command';
@@ -109,7 +110,9 @@ function writeStdout(bytes: Buffer): Promise<void> {
 }
 
 function summary(j: Job<DeadLetterData>): string {
-  const d = j.data;
+  const d = j.data as DeadLetterWithMove;
   const when = new Date(d.lastFailedAt).toISOString();
-  return `${j.id}  ${d.code}  attempts=${d.attempts}  last=${when}  ${d.message}`;
+  // With KOMBIT_MOVE_DEAD_TO_ERROR_QUEUE: where its move to KOMBIT's error queue stands.
+  const move = d.fejlkoe === undefined ? '' : `  fejlkoe=${d.fejlkoe.state}`;
+  return `${j.id}  ${d.code}  attempts=${d.attempts}  last=${when}${move}  ${d.message}`;
 }

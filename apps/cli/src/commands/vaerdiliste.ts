@@ -5,7 +5,7 @@ import {
   type VaerdilisteClient,
 } from '@cprh/kombit';
 import type { Command } from '../command';
-import { parseVaerdilisteArgs, type VaerdilisteArgs } from '../vaerdiliste/vaerdiliste-args';
+import { parseVaerdilisteArgs, USAGE, type VaerdilisteArgs } from '../vaerdiliste/vaerdiliste-args';
 import { diffAction, laesAction, listAction, soegAction } from '../vaerdiliste/read-actions';
 import * as change from '../vaerdiliste/change-actions';
 
@@ -46,6 +46,10 @@ async function connect(): Promise<VaerdilisteClient> {
  * with its code and, for a StandardRetur other than 20, the service's StatusKode and text.
  */
 export const vaerdiliste: Command = async (argv) => {
+  if (argv[0] === '-h' || argv[0] === '--help') {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
   const args = parseVaerdilisteArgs(argv);
   const client = await connect();
   try {
