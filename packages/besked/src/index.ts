@@ -47,3 +47,4 @@ export {
   streamEntryFields,
   type StreamEntryValues,
 } from './stream-entry';
+export { checkPushBody, type PushBodyCheck } from './check-push-body';

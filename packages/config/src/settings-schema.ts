@@ -10,6 +10,7 @@ import { simulatorSettings } from './simulator-settings';
 import { boardSettings } from './board-settings';
 import { metricsSettings } from './metrics-settings';
 import { beskedfordelerServiceSettings } from './beskedfordeler-service-settings';
+import { receiverSettings } from './receiver-settings';
 
 /**
  * Every section of the product's configuration. Add a section by writing `<name>-settings.ts`
@@ -28,4 +29,5 @@ export const sections = {
   board: boardSettings,
   metrics: metricsSettings,
   beskedfordelerService: beskedfordelerServiceSettings,
+  receiver: receiverSettings,
 } as const;

@@ -37,3 +37,4 @@ export {
   BESKEDFORDELER_SERVICE_SECTIONS,
 } from './vaerdiliste/service-client-from-config';
 export { type StsLogin } from './amqp-login';
+export { modtagBeskedOutput, PUSH_STATUS, type PushStatusKode } from './push-answer';

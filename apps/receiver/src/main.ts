@@ -1,0 +1,4 @@
+import { runAsProcess } from '@cprh/pipeline';
+import { startReceiver } from './start-receiver';
+
+runAsProcess('receiver', startReceiver);

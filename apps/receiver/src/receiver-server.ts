@@ -1,0 +1,172 @@
+import { once } from 'node:events';
+import { finished } from 'node:stream/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { TLSSocket } from 'node:tls';
+import type { AllowedSubject } from '@cprh/config';
+import { modtagBeskedOutput } from '@cprh/kombit';
+import { oneLine, type Logger } from '@cprh/pipeline';
+import { isAllowedClient, subjectLine } from './client-allowlist';
+import { answers, type PushAnswer } from './push-answer';
+import type { PushedMessage } from './pushed-message';
+import { readBody } from './read-body';
+import { ReceiverError } from './receiver-error';
+import type { ReceiverTlsMaterial } from './receiver-tls';
+
+export interface ReceiverServerOptions {
+  tls: ReceiverTlsMaterial;
+  host: string;
+  port: number;
+  path: string;
+  maxBytes: number;
+  maxInFlight: number;
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  allowedSubjects: readonly AllowedSubject[];
+  intake: { take(message: PushedMessage): Promise<PushAnswer> };
+  log: Logger;
+  /** Called once per answer sent, with the time from request to answer. */
+  onAnswer?: (answer: PushAnswer, seconds: number) => void;
+}
+
+const XML_TYPES = new Set(['application/xml', 'text/xml']);
+
+function mediaType(header: string | undefined): string {
+  return (header ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+}
+
+/**
+ * The HTTPS endpoint: mutual TLS (clients must present a certificate of RECEIVER_CLIENT_CA_FILE,
+ * else the handshake fails), one path, POST of XML only, bodies up to BESKED_MAX_BYTES, at most
+ * RECEIVER_MAX_IN_FLIGHT requests at once. Keep-alive; stop() lets requests in flight finish.
+ */
+export class ReceiverServer {
+  private readonly server: Server;
+  private inFlight = 0;
+  private stopping = false;
+  private drained: (() => void) | undefined;
+
+  constructor(private readonly o: ReceiverServerOptions) {
+    this.server = createServer(
+      {
+        cert: o.tls.cert,
+        key: o.tls.key,
+        ca: o.tls.clientCa,
+        requestCert: true,
+        rejectUnauthorized: true,
+        minVersion: 'TLSv1.2',
+        headersTimeout: o.headersTimeoutMs,
+        requestTimeout: o.requestTimeoutMs,
+        keepAliveTimeout: o.keepAliveTimeoutMs,
+      },
+      (req, res) => void this.handle(req, res),
+    );
+    this.server.on('secureConnection', (socket: TLSSocket) => {
+      if (isAllowedClient(socket.getPeerCertificate(), o.allowedSubjects)) return;
+      o.log.warn({ subject: subjectLine(socket.getPeerCertificate()) }, 'client certificate not in RECEIVER_ALLOWED_SUBJECTS');
+      socket.destroy();
+    });
+    // A refused client certificate ends here; the TLS alert already told the client.
+    this.server.on('tlsClientError', (err) => o.log.debug({ err: oneLine(err) }, 'TLS handshake failed'));
+  }
+
+  async listen(): Promise<void> {
+    this.server.listen(this.o.port, this.o.host);
+    try {
+      await Promise.race([once(this.server, 'listening'), once(this.server, 'error').then(([e]) => Promise.reject(e))]);
+    } catch (err) {
+      throw new ReceiverError(
+        'RECEIVER_LISTEN_FAILED',
+        `cannot listen on ${this.o.host}:${this.o.port}: ${(err as NodeJS.ErrnoException).code ?? oneLine(err)}`,
+        { cause: err },
+      );
+    }
+    this.server.on('error', (err) => this.o.log.error({ err: oneLine(err) }, 'receiver server error'));
+  }
+
+  get port(): number {
+    return (this.server.address() as AddressInfo).port;
+  }
+
+  /** The endpoint's URL (the address really bound, so port 0 works). */
+  get url(): string {
+    const host = this.o.host.includes(':') ? `[${this.o.host}]` : this.o.host;
+    return `https://${host === '0.0.0.0' ? '127.0.0.1' : host}:${this.port}${this.o.path}`;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = performance.now();
+    this.inFlight++;
+    let answer: PushAnswer;
+    try {
+      answer = await this.decide(req);
+    } catch (err) {
+      // The client went away mid-body, or a bug: nothing was stored, so 503 is the honest answer.
+      this.o.log.debug({ err: oneLine(err) }, 'request failed');
+      answer = answers.unavailable('the request could not be completed', true);
+    }
+    try {
+      this.send(res, answer);
+      // Counted until the answer is handed to the socket, so stop() never cuts one off.
+      await finished(res);
+    } catch {
+      // The client is gone; it sends again.
+    } finally {
+      this.inFlight--;
+      this.o.onAnswer?.(answer, (performance.now() - started) / 1000);
+      if (this.inFlight === 0) this.drained?.();
+    }
+  }
+
+  private async decide(req: IncomingMessage): Promise<PushAnswer> {
+    if (this.stopping) return answers.unavailable('the receiver is stopping', true);
+    if ((req.url ?? '').split('?')[0] !== this.o.path) return answers.notFound();
+    if (req.method !== 'POST') return answers.methodNotAllowed();
+    if (!XML_TYPES.has(mediaType(req.headers['content-type']))) return answers.unsupportedType();
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > this.o.maxBytes) return answers.tooLarge(this.o.maxBytes);
+    if (this.inFlight > this.o.maxInFlight) return answers.unavailable('too many requests in flight');
+    const body = await readBody(req, this.o.maxBytes);
+    if (body === 'too-large') return answers.tooLarge(this.o.maxBytes);
+    const cert = (req.socket as TLSSocket).getPeerCertificate();
+    return this.o.intake.take({
+      body,
+      receivedAt: Date.now(),
+      certSubject: subjectLine(cert),
+      certFingerprint256: cert.fingerprint256,
+    });
+  }
+
+  private send(res: ServerResponse, a: PushAnswer): void {
+    if (res.headersSent || res.destroyed) return;
+    const body = modtagBeskedOutput(a.statusKode, a.text);
+    res.statusCode = a.http;
+    res.setHeader('content-type', 'application/xml; charset=utf-8');
+    res.setHeader('content-length', Buffer.byteLength(body));
+    for (const [k, v] of Object.entries(a.headers ?? {})) res.setHeader(k, v);
+    if (a.close || this.stopping) res.setHeader('connection', 'close');
+    res.end(body);
+  }
+
+  /**
+   * Graceful stop: no new connections, idle keep-alive connections closed, requests in flight
+   * answered (then their connections close); after `graceMs` whatever is left is cut.
+   */
+  async stop(graceMs: number): Promise<void> {
+    this.stopping = true;
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.server.closeIdleConnections();
+    if (this.inFlight > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        new Promise<void>((resolve) => (this.drained = resolve)),
+        new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs))),
+      ]);
+      clearTimeout(timer);
+    }
+    this.server.closeAllConnections();
+    await closed;
+  }
+}

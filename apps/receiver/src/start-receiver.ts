@@ -1,0 +1,96 @@
+import type { Config } from '@cprh/config';
+import {
+  checkRedis,
+  createDeadQueue,
+  createInboxQueue,
+  createProducerRedis,
+  eventSources,
+  InboxWriter,
+  logRedisErrors,
+  type Logger,
+  type ReceivedMessage,
+  type RunningService,
+} from '@cprh/pipeline';
+import { PushIntake } from './push-intake';
+import type { PushedMessage, PushSinks } from './pushed-message';
+import { recordPushDeadLetter } from './push-dead-letter';
+import { loadReceiverTls } from './receiver-tls';
+import { ReceiverServer } from './receiver-server';
+
+/** The running receiver: its URL (the port really bound) and a graceful stop. */
+export interface RunningReceiver extends RunningService {
+  readonly url: string;
+  readonly port: number;
+}
+
+function received(m: PushedMessage): ReceivedMessage {
+  return {
+    body: m.body,
+    source: eventSources.push,
+    receivedAt: m.receivedAt,
+    channel: { kind: 'push', certSubject: m.certSubject, certFingerprint256: m.certFingerprint256 },
+  };
+}
+
+/**
+ * Starts the push receiver: reads its TLS files, checks Redis (reachable, noeviction), then serves
+ * ModtagBesked. Messages go into the inbox through the same InboxWriter the poller uses.
+ * Rejects with a one-line error when a file is wrong, Redis is unreachable or the port is taken.
+ */
+export async function startReceiver(config: Config, log: Logger): Promise<RunningReceiver> {
+  const r = config.receiver;
+  const tls = loadReceiverTls(r.tls);
+  await checkRedis(config.redis.url, log);
+
+  const redis = createProducerRedis(config.redis.url, 'cprh-receiver');
+  logRedisErrors(redis, log, 'receiver');
+  await redis.connect();
+  const inbox = createInboxQueue(redis, config.pipeline);
+  const dead = createDeadQueue(redis, config.pipeline);
+  inbox.on('error', (err) => log.debug({ err: err.message }, 'inbox queue error'));
+  dead.on('error', (err) => log.debug({ err: err.message }, 'dead queue error'));
+
+  const writer = new InboxWriter(redis, inbox, config.pipeline.seqKey);
+  const sinks: PushSinks = {
+    store: async (m) => {
+      await writer.persist([received(m)]);
+    },
+    deadLetter: (m, failure) => recordPushDeadLetter(redis, dead, config.pipeline.seqKey, received(m), failure),
+  };
+  const server = new ReceiverServer({
+    tls,
+    host: r.host,
+    port: r.port,
+    path: r.path,
+    maxBytes: config.besked.maxBytes,
+    maxInFlight: r.maxInFlight,
+    headersTimeoutMs: r.headersTimeoutMs,
+    requestTimeoutMs: r.requestTimeoutMs,
+    keepAliveTimeoutMs: r.keepAliveTimeoutMs,
+    allowedSubjects: r.allowedSubjects,
+    intake: new PushIntake({ sinks, maxBytes: config.besked.maxBytes, storeTimeoutMs: r.storeTimeoutMs, log }),
+    log,
+    // metrics: answers by HTTP status and StatusKode, and the time to answer, go here.
+  });
+  const close = async (): Promise<void> => {
+    await inbox.close().catch(() => undefined);
+    await dead.close().catch(() => undefined);
+    redis.disconnect();
+  };
+  try {
+    await server.listen();
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  log.info({ url: server.url, allowedSubjects: r.allowedSubjects.length }, 'receiver listening');
+
+  return {
+    url: server.url,
+    port: server.port,
+    async stop() {
+      await server.stop(r.stopGraceMs);
+      await close();
+    },
+  };
+}

@@ -1,0 +1,69 @@
+import { BeskedError } from './besked-error';
+import { decodeInput } from './decode-input';
+import { NS_KUVERT, NS_SAGDOK, NS_STS } from './namespaces';
+import { readXml } from './xml-reader';
+import type { XNode } from './xml-tree';
+
+/**
+ * What the push receiver needs to know about a body before it answers:
+ * - `ok`: well-formed, no DTD, a known root, a BeskedId: store it in the inbox (the worker parses the rest);
+ * - `unreadable`: not UTF-8, not well-formed, a DTD or entity, an unknown root, or too large or deep:
+ *   kept as a dead letter, answered with StatusKode 40;
+ * - `incomplete`: well-formed but without Haendelsesbesked or BeskedId: answered with HTTP 400.
+ */
+export type PushBodyCheck =
+  | { readonly kind: 'ok'; readonly beskedId: string }
+  | { readonly kind: 'unreadable' | 'incomplete'; readonly error: BeskedError };
+
+function child(node: XNode, ns: string, local: string): XNode | undefined {
+  for (const c of node.children) if (c.ns === ns && c.local === local) return c;
+  return undefined;
+}
+
+function idText(node: XNode): string | undefined {
+  for (const c of node.children) {
+    if (c.ns !== NS_SAGDOK) continue;
+    const value = c.text.trim();
+    if (value === '') continue;
+    if (c.local === 'UUIDIdentifikator') return value.toLowerCase();
+    if (c.local === 'URNIdentifikator') return value;
+  }
+  return undefined;
+}
+
+function incomplete(path: string, message: string): PushBodyCheck {
+  return { kind: 'incomplete', error: new BeskedError('BESKED_FIELD_MISSING', message, { path }) };
+}
+
+/**
+ * Reads the whole body with the parser's strict reader (so a body cut after its BeskedId is not
+ * taken for a good one) and finds the BeskedId, written as the CloudEvent writes it. Pure; never throws.
+ */
+export function checkPushBody(input: Uint8Array, maxBytes: number): PushBodyCheck {
+  let root: XNode;
+  try {
+    root = readXml(decodeInput(input, maxBytes), true).root;
+  } catch (err) {
+    if (err instanceof BeskedError) return { kind: 'unreadable', error: err };
+    return {
+      kind: 'unreadable',
+      error: new BeskedError('BESKED_XML_MALFORMED', 'the body could not be read', { cause: err }),
+    };
+  }
+  let besked = root;
+  let path = 'Haendelsesbesked';
+  if (root.ns === NS_STS) {
+    const inner = child(root, NS_KUVERT, 'Haendelsesbesked');
+    path = 'ModtagBeskedInput/Haendelsesbesked';
+    if (inner === undefined) return incomplete(path, `required element ${path} is missing`);
+    besked = inner;
+  }
+  const idNode = child(besked, NS_KUVERT, 'BeskedId');
+  if (idNode === undefined)
+    return incomplete(`${path}/BeskedId`, `required element ${path}/BeskedId is missing`);
+  const beskedId = idText(idNode);
+  if (beskedId === undefined) {
+    return incomplete(`${path}/BeskedId`, `${path}/BeskedId has no UUIDIdentifikator or URNIdentifikator`);
+  }
+  return { kind: 'ok', beskedId };
+}

@@ -1,0 +1,40 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { validateXML, type XMLFileInfo } from 'xmllint-wasm';
+import { repoRoot } from './fixtures';
+
+export const WSDL_DIR = join(repoRoot, 'wsdl');
+const XSD_DIR = join(WSDL_DIR, 'xsd');
+
+function listFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? listFiles(path) : [path];
+  });
+}
+
+let schemaFiles: XMLFileInfo[] | undefined;
+
+/** Every XSD under wsdl/xsd, named by its path relative to that folder so imports resolve. */
+function schemas(): XMLFileInfo[] {
+  schemaFiles ??= listFiles(XSD_DIR)
+    .filter((p) => p.endsWith('.xsd'))
+    .map((p) => ({ fileName: relative(XSD_DIR, p), contents: readFileSync(p, 'utf8') }));
+  return schemaFiles;
+}
+
+/**
+ * Validates documents against one of the XSDs under wsdl/xsd (libxml2 via xmllint-wasm), e.g.
+ * `AnvendersystemOperationer.xsd`; returns libxml2's error texts (empty when all are valid).
+ */
+export async function validateAgainstXsd(schema: string, docs: readonly string[]): Promise<string[]> {
+  const all = schemas();
+  const main = all.find((f) => f.fileName === schema);
+  if (!main) throw new Error(`no schema ${schema} under wsdl/xsd`);
+  const result = await validateXML({
+    xml: docs.map((contents, i) => ({ fileName: `doc${i}.xml`, contents })),
+    schema: main,
+    preload: all.filter((f) => f !== main),
+  });
+  return result.errors.map((e) => e.rawMessage);
+}
