@@ -5,7 +5,10 @@ import type { AllowedSubject } from '@cprh/config';
  * RECEIVER_ALLOWED_SUBJECTS: when the list is empty every certificate of RECEIVER_CLIENT_CA_FILE may
  * call; otherwise the leaf's subject CN or SHA-256 fingerprint must be listed.
  */
-export function isAllowedClient(cert: PeerCertificate | undefined, allowed: readonly AllowedSubject[]): boolean {
+export function isAllowedClient(
+  cert: PeerCertificate | undefined,
+  allowed: readonly AllowedSubject[],
+): boolean {
   if (allowed.length === 0) return true;
   if (cert === undefined || cert.fingerprint256 === undefined) return false;
   const fingerprint = cert.fingerprint256.replace(/:/g, '').toUpperCase();

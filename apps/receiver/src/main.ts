@@ -1,4 +1,5 @@
 import { runAsProcess } from '@cprh/pipeline';
+import { RECEIVER_SECTIONS } from './receiver-sections';
 import { startReceiver } from './start-receiver';
 
-runAsProcess('receiver', startReceiver);
+runAsProcess('receiver', RECEIVER_SECTIONS, startReceiver);

@@ -1,5 +1,5 @@
 import { checkPushBody } from '@cprh/besked';
-import { oneLine, type Logger } from '@cprh/pipeline';
+import { metrics, oneLine, type Logger } from '@cprh/pipeline';
 import { answers, type PushAnswer } from './push-answer';
 import type { PushedMessage, PushSinks } from './pushed-message';
 import { withDeadline } from './with-deadline';
@@ -26,24 +26,31 @@ export class PushIntake {
   constructor(private readonly o: PushIntakeOptions) {}
 
   async take(message: PushedMessage): Promise<PushAnswer> {
+    metrics.messagesReceived.inc({ channel: 'push' });
     const check = checkPushBody(message.body, this.o.maxBytes);
     try {
       if (check.kind === 'ok') {
         await withDeadline(this.o.sinks.store(message), this.o.storeTimeoutMs, 'inbox write');
         this.writable();
+        metrics.messagesStored.inc({ channel: 'push' });
+        metrics.messagesAcked.inc({ channel: 'push' });
         this.o.log.debug({ beskedId: check.beskedId }, 'push stored');
         return answers.stored();
       }
       const failure = { code: check.error.code, message: check.error.message };
       await withDeadline(this.o.sinks.deadLetter(message, failure), this.o.storeTimeoutMs, 'dead letter');
       this.writable();
+      metrics.deadLetters.inc({ code: failure.code });
       this.o.log.warn({ code: failure.code, kind: check.kind }, 'push refused and dead-lettered');
       const text = `${failure.code}: ${failure.message}`;
       return check.kind === 'unreadable' ? answers.unreadable(text) : answers.incomplete(text);
     } catch (err) {
       if (!this.redisDown) {
         this.redisDown = true;
-        this.o.log.warn({ err: oneLine(err) }, 'inbox write failed; answering 503 until Redis confirms again');
+        this.o.log.warn(
+          { err: oneLine(err) },
+          'inbox write failed; answering 503 until Redis confirms again',
+        );
       }
       return answers.unavailable(UNAVAILABLE);
     }

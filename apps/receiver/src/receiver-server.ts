@@ -65,7 +65,10 @@ export class ReceiverServer {
     );
     this.server.on('secureConnection', (socket: TLSSocket) => {
       if (isAllowedClient(socket.getPeerCertificate(), o.allowedSubjects)) return;
-      o.log.warn({ subject: subjectLine(socket.getPeerCertificate()) }, 'client certificate not in RECEIVER_ALLOWED_SUBJECTS');
+      o.log.warn(
+        { subject: subjectLine(socket.getPeerCertificate()) },
+        'client certificate not in RECEIVER_ALLOWED_SUBJECTS',
+      );
       socket.destroy();
     });
     // A refused client certificate ends here; the TLS alert already told the client.
@@ -75,7 +78,10 @@ export class ReceiverServer {
   async listen(): Promise<void> {
     this.server.listen(this.o.port, this.o.host);
     try {
-      await Promise.race([once(this.server, 'listening'), once(this.server, 'error').then(([e]) => Promise.reject(e))]);
+      await Promise.race([
+        once(this.server, 'listening'),
+        once(this.server, 'error').then(([e]) => Promise.reject(e)),
+      ]);
     } catch (err) {
       throw new ReceiverError(
         'RECEIVER_LISTEN_FAILED',

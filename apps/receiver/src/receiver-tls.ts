@@ -1,5 +1,6 @@
-import { createPrivateKey, X509Certificate } from 'node:crypto';
+import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { FunctionCertificate, KombitError } from '@cprh/kombit';
 import { ReceiverError } from './receiver-error';
 
 /** Server certificate (with chain), key and the CAs client certificates must chain to, as PEM. */
@@ -18,36 +19,33 @@ export interface ReceiverTlsFiles {
 
 const PEM_CERT = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
 
-function read(file: string, setting: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? 'unreadable';
-    throw new ReceiverError('RECEIVER_TLS_FILE_INVALID', `${setting} ${file} cannot be read: ${code}`, {
-      cause: err,
-    });
-  }
+function invalid(problem: string, cause?: unknown): ReceiverError {
+  return new ReceiverError('RECEIVER_TLS_FILE_INVALID', problem, cause === undefined ? undefined : { cause });
 }
 
-function certificates(file: string, setting: string): X509Certificate[] {
-  const pems = read(file, setting).match(PEM_CERT) ?? [];
-  if (pems.length === 0) {
-    throw new ReceiverError('RECEIVER_TLS_FILE_INVALID', `${setting} ${file} holds no PEM certificate`);
+function readClientCa(file: string): string[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'unreadable';
+    throw invalid(`RECEIVER_CLIENT_CA_FILE ${file} cannot be read: ${code}`, err);
   }
+  const pems = text.match(PEM_CERT) ?? [];
+  if (pems.length === 0) throw invalid(`RECEIVER_CLIENT_CA_FILE ${file} holds no PEM certificate`);
   return pems.map((pem) => {
     try {
-      return new X509Certificate(pem);
+      return new X509Certificate(pem).toString();
     } catch (err) {
-      throw new ReceiverError('RECEIVER_TLS_FILE_INVALID', `${setting} ${file} holds a certificate that cannot be parsed`, {
-        cause: err,
-      });
+      throw invalid(`RECEIVER_CLIENT_CA_FILE ${file} holds a certificate that cannot be parsed`, err);
     }
   });
 }
 
 /**
- * Reads and checks the receiver's PEM files once at start: certificates parse, the key is a
- * private key matching the server certificate. Errors name the setting and file, never key material.
+ * Reads and checks the receiver's PEM files once at start. The server certificate and key go
+ * through kombit's certificate loader (parses, key matches, currently valid); the client CAs are
+ * read here, alone. Errors name the setting and the file, never key material.
  */
 export function loadReceiverTls(files: ReceiverTlsFiles | undefined): ReceiverTlsMaterial {
   if (files === undefined) {
@@ -56,23 +54,13 @@ export function loadReceiverTls(files: ReceiverTlsFiles | undefined): ReceiverTl
       'the push receiver needs mutual TLS: set RECEIVER_TLS_CERT_FILE, RECEIVER_TLS_KEY_FILE and RECEIVER_CLIENT_CA_FILE',
     );
   }
-  const chain = certificates(files.certFile, 'RECEIVER_TLS_CERT_FILE');
-  const keyPem = read(files.keyFile, 'RECEIVER_TLS_KEY_FILE');
-  let matches: boolean;
+  let server: FunctionCertificate;
   try {
-    matches = chain[0]!.checkPrivateKey(createPrivateKey(keyPem));
+    server = FunctionCertificate.load({ kind: 'pem', certFile: files.certFile, keyFile: files.keyFile });
   } catch (err) {
-    // Node's message may quote the input; say only what is wrong.
-    throw new ReceiverError('RECEIVER_TLS_FILE_INVALID', `RECEIVER_TLS_KEY_FILE ${files.keyFile} is not an unencrypted PEM private key`, {
-      cause: err,
-    });
+    if (!(err instanceof KombitError)) throw err;
+    throw invalid(`RECEIVER_TLS_CERT_FILE/RECEIVER_TLS_KEY_FILE: ${err.message}`, err);
   }
-  if (!matches) {
-    throw new ReceiverError(
-      'RECEIVER_TLS_FILE_INVALID',
-      `RECEIVER_TLS_KEY_FILE ${files.keyFile} does not match the certificate in ${files.certFile}`,
-    );
-  }
-  const clientCa = certificates(files.clientCaFile, 'RECEIVER_CLIENT_CA_FILE').map((c) => c.toString());
-  return { cert: chain.map((c) => c.toString()).join(''), key: keyPem, clientCa };
+  const { cert, key } = server.tls();
+  return { cert, key, clientCa: readClientCa(files.clientCaFile) };
 }

@@ -1,4 +1,3 @@
-import type { Config } from '@cprh/config';
 import {
   checkRedis,
   createDeadQueue,
@@ -7,6 +6,7 @@ import {
   eventSources,
   InboxWriter,
   logRedisErrors,
+  metrics,
   type Logger,
   type ReceivedMessage,
   type RunningService,
@@ -14,6 +14,7 @@ import {
 import { PushIntake } from './push-intake';
 import type { PushedMessage, PushSinks } from './pushed-message';
 import { recordPushDeadLetter } from './push-dead-letter';
+import type { ReceiverConfig } from './receiver-sections';
 import { loadReceiverTls } from './receiver-tls';
 import { ReceiverServer } from './receiver-server';
 
@@ -37,7 +38,7 @@ function received(m: PushedMessage): ReceivedMessage {
  * ModtagBesked. Messages go into the inbox through the same InboxWriter the poller uses.
  * Rejects with a one-line error when a file is wrong, Redis is unreachable or the port is taken.
  */
-export async function startReceiver(config: Config, log: Logger): Promise<RunningReceiver> {
+export async function startReceiver(config: ReceiverConfig, log: Logger): Promise<RunningReceiver> {
   const r = config.receiver;
   const tls = loadReceiverTls(r.tls);
   await checkRedis(config.redis.url, log);
@@ -55,7 +56,8 @@ export async function startReceiver(config: Config, log: Logger): Promise<Runnin
     store: async (m) => {
       await writer.persist([received(m)]);
     },
-    deadLetter: (m, failure) => recordPushDeadLetter(redis, dead, config.pipeline.seqKey, received(m), failure),
+    deadLetter: (m, failure) =>
+      recordPushDeadLetter(redis, dead, config.pipeline.seqKey, received(m), failure),
   };
   const server = new ReceiverServer({
     tls,
@@ -68,9 +70,17 @@ export async function startReceiver(config: Config, log: Logger): Promise<Runnin
     requestTimeoutMs: r.requestTimeoutMs,
     keepAliveTimeoutMs: r.keepAliveTimeoutMs,
     allowedSubjects: r.allowedSubjects,
-    intake: new PushIntake({ sinks, maxBytes: config.besked.maxBytes, storeTimeoutMs: r.storeTimeoutMs, log }),
+    intake: new PushIntake({
+      sinks,
+      maxBytes: config.besked.maxBytes,
+      storeTimeoutMs: r.storeTimeoutMs,
+      log,
+    }),
     log,
-    // metrics: answers by HTTP status and StatusKode, and the time to answer, go here.
+    onAnswer: (a, seconds) => {
+      metrics.receiverAnswers.inc({ http_status: String(a.http), status_kode: String(a.statusKode) });
+      metrics.receiverAnswerTime.observe({ http_status: String(a.http) }, seconds);
+    },
   });
   const close = async (): Promise<void> => {
     await inbox.close().catch(() => undefined);
@@ -83,6 +93,7 @@ export async function startReceiver(config: Config, log: Logger): Promise<Runnin
     await close();
     throw err;
   }
+  metrics.upstreamUp.set({ channel: 'push' }, 1);
   log.info({ url: server.url, allowedSubjects: r.allowedSubjects.length }, 'receiver listening');
 
   return {
@@ -90,6 +101,7 @@ export async function startReceiver(config: Config, log: Logger): Promise<Runnin
     port: server.port,
     async stop() {
       await server.stop(r.stopGraceMs);
+      metrics.upstreamUp.set({ channel: 'push' }, 0);
       await close();
     },
   };
