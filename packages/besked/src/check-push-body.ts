@@ -7,7 +7,7 @@ import type { XNode } from './xml-tree';
 /**
  * What the push receiver needs to know about a body before it answers:
  * - `ok`: well-formed, no DTD, a known root, a BeskedId: store it in the inbox (the worker parses the rest);
- * - `unreadable`: not UTF-8, not well-formed, a DTD or entity, an unknown root, or too large or deep:
+ * - `unreadable`: bytes not valid in their encoding, not well-formed, a DTD or entity, an unknown root, or too large or deep:
  *   kept as a dead letter, answered with StatusKode 40;
  * - `incomplete`: well-formed but without Haendelsesbesked or BeskedId: answered with HTTP 400.
  */
@@ -42,7 +42,8 @@ function incomplete(path: string, message: string): PushBodyCheck {
 export function checkPushBody(input: Uint8Array, maxBytes: number): PushBodyCheck {
   let root: XNode;
   try {
-    root = readXml(decodeInput(input, maxBytes), true).root;
+    const { text, encoding } = decodeInput(input, maxBytes);
+    root = readXml(text, encoding).root;
   } catch (err) {
     if (err instanceof BeskedError) return { kind: 'unreadable', error: err };
     return {

@@ -45,7 +45,7 @@ describe('checkPushBody', () => {
 
   it('bytes that are not UTF-8 are unreadable', () => {
     const r = checkPushBody(Buffer.from([0x3c, 0x61, 0xff, 0x3e]), LIMIT);
-    expect(r.kind === 'unreadable' && r.error.code).toBe('BESKED_XML_MALFORMED');
+    expect(r.kind === 'unreadable' && r.error.code).toBe('BESKED_ENCODING_INVALID');
   });
 
   it.each([

@@ -9,6 +9,7 @@ const docs = [
   'packages/pipeline/README.md',
   'packages/besked/README.md',
   'apps/simulator/README.md',
+  'apps/receiver/README.md',
 ]
   .map((f) => readFileSync(join(root, f), 'utf8'))
   .join('\n');
