@@ -1,4 +1,4 @@
 export { startReceiver, type RunningReceiver } from './start-receiver';
 export { RECEIVER_SECTIONS, type ReceiverConfig } from './receiver-sections';
-export { receiverErrorCodes, type ReceiverErrorCode } from './error-codes';
+export { RECEIVER_ERROR_CODES, type ReceiverErrorCode } from './error-codes';
 export { ReceiverError } from './receiver-error';

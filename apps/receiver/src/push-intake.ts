@@ -40,7 +40,6 @@ export class PushIntake {
       const failure = { code: check.error.code, message: check.error.message };
       await withDeadline(this.o.sinks.deadLetter(message, failure), this.o.storeTimeoutMs, 'dead letter');
       this.writable();
-      metrics.deadLetters.inc({ code: failure.code });
       this.o.log.warn({ code: failure.code, kind: check.kind }, 'push refused and dead-lettered');
       const text = `${failure.code}: ${failure.message}`;
       return check.kind === 'unreadable' ? answers.unreadable(text) : answers.incomplete(text);

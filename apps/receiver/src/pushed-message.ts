@@ -1,3 +1,5 @@
+import type { BeskedErrorCode } from '@cprh/besked';
+
 /** One request body as the endpoint received it, with who sent it (from the TLS session). */
 export interface PushedMessage {
   /** The exact bytes of the body. */
@@ -11,7 +13,7 @@ export interface PushedMessage {
 
 /** Why a message could not be taken into the inbox (recorded with its dead letter). */
 export interface PushFailure {
-  readonly code: string;
+  readonly code: BeskedErrorCode;
   readonly message: string;
 }
 
