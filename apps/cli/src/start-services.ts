@@ -4,6 +4,8 @@ import { POLLER_SECTIONS, startPoller } from '@cprh/poller';
 import { createLogger, oneLine, type Logger, type RunningService } from '@cprh/pipeline';
 import { SIMULATOR_SECTIONS, startSimulatorService } from '@cprh/simulator';
 import { startWorker, WORKER_SECTIONS } from '@cprh/worker';
+import { RECEIVER_SECTIONS } from '@cprh/receiver';
+import { startReceiverService, withDemoPushUrl, type ReceiverService } from './demo-push-wiring';
 import { demoUsesStsFront, viaSimulatorFront, withAmqpFront } from './demo-kombit-wiring';
 
 /**
@@ -16,6 +18,7 @@ export const START_SECTIONS = [
     ...POLLER_SECTIONS,
     ...BOARD_SECTIONS,
     ...SIMULATOR_SECTIONS,
+    ...RECEIVER_SECTIONS,
     'log',
     'metrics',
   ] as const),
@@ -31,10 +34,12 @@ interface ServiceEntry {
 /**
  * Services `cprh start` runs in one process, in start order. Stop runs in reverse: the simulator
  * stops emitting first, then the poller stops taking messages before the worker finishes the jobs
- * in hand. The simulator does nothing when SIM_ENABLED=false (a real KOMBIT feed).
+ * in hand. The simulator does nothing when SIM_ENABLED=false (a real KOMBIT feed); the push receiver
+ * runs with RECEIVER_ENABLED=true or SIM_DEMO_MODE=push, and then the demo pushes to it.
  */
 export const services: ServiceEntry[] = [
   { name: 'worker', start: startWorker },
+  { name: 'receiver', start: startReceiverService },
   { name: 'poller', start: startPoller },
   { name: 'board', start: startBoardService },
   { name: 'simulator', start: startSimulatorService },
@@ -67,6 +72,7 @@ export async function startServices(
     );
   }
   let pollerConfig = config;
+  let simulatorConfig = config;
   if (demoUsesStsFront(config)) {
     // The STS and the AMQP front must be up before the poller logs in through them.
     try {
@@ -85,8 +91,10 @@ export async function startServices(
   for (const s of services) {
     if (running.some((r) => r.name === s.name)) continue;
     try {
-      const cfg = s.name === 'poller' ? pollerConfig : config;
-      running.push({ name: s.name, service: await s.start(cfg, log.child({ service: s.name })) });
+      const cfg = s.name === 'poller' ? pollerConfig : s.name === 'simulator' ? simulatorConfig : config;
+      const service = await s.start(cfg, log.child({ service: s.name }));
+      running.push({ name: s.name, service });
+      if (s.name === 'receiver') simulatorConfig = withDemoPushUrl(config, (service as ReceiverService).url);
     } catch (err) {
       await stopAll();
       throw err;

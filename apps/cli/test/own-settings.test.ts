@@ -1,8 +1,8 @@
 import { pipelineTestEnv, spawnTs, type PipelineTestEnv, type SpawnedProcess } from '@cprh/testkit';
 import { CLI_MAIN, POLLER_MAIN, WORKER_MAIN } from './support/pipeline-harness';
 
-// A simulator setting that is wrong on its own: push mode without a push URL.
-const BAD_SIMULATOR_SETTING = { SIM_DEMO_MODE: 'push', SIM_PUSH_URL: '' };
+// A simulator setting that is wrong on its own: a push URL that is not https.
+const BAD_SIMULATOR_SETTING = { SIM_PUSH_URL: 'http://x' };
 
 describe('each process validates only its own settings', () => {
   let t: PipelineTestEnv;
@@ -32,7 +32,7 @@ describe('each process validates only its own settings', () => {
     procs.push(p);
     expect(await p.waitForExit()).toBe(1);
     expect(p.stderrLines).toEqual([
-      'cprh start: CONFIG_INVALID: Invalid setting SIM_PUSH_URL: required when SIM_DEMO_MODE=push',
+      'cprh start: CONFIG_INVALID: Invalid setting SIM_PUSH_URL: expected a URL with scheme https',
     ]);
   });
 });

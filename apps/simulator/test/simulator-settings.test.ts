@@ -7,7 +7,7 @@ describe('simulator settings', () => {
     expect(s.beskedtype).toBe('248ce14c-a863-4fb5-9e6f-7df9ea850809');
     expect(s.redisPrefix).toBe('cprh-sim:');
     expect(s.tokenLifetimeSeconds).toBe(300);
-    expect(s.demo).toEqual({ mode: 'pull', pushUrl: undefined });
+    expect(s.demo).toEqual({ mode: 'pull', pushUrl: 'https://127.0.0.1:9443/sts/beskedfordeler/ModtagBesked' });
     expect(s.chaos.duplicate).toBe(0);
     // No fixed seed: each run picks its own (see run-seed.test.ts).
     expect(s.seed).toBeUndefined();
@@ -22,6 +22,10 @@ describe('simulator settings', () => {
     }).simulator;
     expect(s.chaos.duplicate).toBe(0.25);
     expect(s.demo).toEqual({ mode: 'push', pushUrl: 'https://127.0.0.1:9443/ModtagBesked' });
+    // Without SIM_PUSH_URL the demo pushes to the local receiver's default endpoint.
+    expect(loadConfig(['simulator'], { SIM_DEMO_MODE: 'push' }).simulator.demo.pushUrl).toBe(
+      'https://127.0.0.1:9443/sts/beskedfordeler/ModtagBesked',
+    );
     expect(s.seed).toBe(42);
   });
 
@@ -29,7 +33,6 @@ describe('simulator settings', () => {
     [{ SIM_CHAOS_MALFORMED: '2' }, /^Invalid setting SIM_CHAOS_MALFORMED: must be between 0 and 1/],
     [{ SIM_DUESLAG: 'not-a-uuid' }, /^Invalid setting SIM_DUESLAG: expected a UUID/],
     [{ SIM_STS_PORT: '70000' }, /^Invalid setting SIM_STS_PORT: /],
-    [{ SIM_DEMO_MODE: 'push' }, /^Invalid setting SIM_PUSH_URL: required when SIM_DEMO_MODE=push/],
     [{ SIM_PUSH_URL: 'http://x' }, /^Invalid setting SIM_PUSH_URL: expected a URL with scheme https/],
     [{ SIM_RATE: 'fast' }, /^Invalid setting SIM_RATE: /],
     [{ SIM_SEED: '-1' }, /^Invalid setting SIM_SEED: /],

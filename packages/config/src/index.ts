@@ -19,4 +19,4 @@ export {
   type KombitPreset,
 } from './kombit-presets';
 export { beskedfordelerServiceUrl } from './beskedfordeler-service-settings';
-export { DEFAULT_RECEIVER_PATH, type AllowedSubject } from './receiver-settings';
+export { DEFAULT_RECEIVER_PATH, LOCAL_RECEIVER_URL, type AllowedSubject } from './receiver-settings';

@@ -6,6 +6,9 @@ import { ConfigError } from './config-error';
 /** The WADL's resource (`…/sts/beskedfordeler/` + `ModtagBesked`). */
 export const DEFAULT_RECEIVER_PATH = '/sts/beskedfordeler/ModtagBesked';
 
+/** The receiver's endpoint with the default host and port: where the push demo's simulator pushes. */
+export const LOCAL_RECEIVER_URL = `https://127.0.0.1:9443${DEFAULT_RECEIVER_PATH}`;
+
 const SHA256_FINGERPRINT = /^(?:[0-9a-f]{2}:?){31}[0-9a-f]{2}$/i;
 
 /** One entry of RECEIVER_ALLOWED_SUBJECTS: a SHA-256 fingerprint (hex, colons optional) or a CN. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineSection } from './define-section';
-import { ConfigError } from './config-error';
+import { LOCAL_RECEIVER_URL } from './receiver-settings';
 import { boolFromEnv, nonNegativeInt, positiveInt, urlWithScheme } from './common-types';
 
 const uuid = z
@@ -56,8 +56,8 @@ export const simulatorSettings = defineSection({
     SIM_TOKEN_LIFETIME_S: positiveInt.max(86_400, 'must be <= 86400').default(300),
     /** Demo subscription delivery: pull (RabbitMQ dueslag queue) or push (HTTPS POST). */
     SIM_DEMO_MODE: z.enum(['pull', 'push']).default('pull'),
-    /** Push endpoint of the demo subscription (needed when SIM_DEMO_MODE=push). */
-    SIM_PUSH_URL: urlWithScheme('https').optional(),
+    /** Push endpoint of the demo subscription (SIM_DEMO_MODE=push): by default the local receiver's. */
+    SIM_PUSH_URL: urlWithScheme('https').default(LOCAL_RECEIVER_URL),
     /** Push attempts before a delivery is given up. */
     SIM_PUSH_MAX_ATTEMPTS: positiveInt.max(100, 'must be <= 100').default(5),
     /** First retry delay of a failed push, doubled on each retry (ms). */
@@ -78,9 +78,6 @@ export const simulatorSettings = defineSection({
     SIM_CHAOS_SLOW_MS: nonNegativeInt.default(2000),
   },
   build: (e) => {
-    if (e.SIM_DEMO_MODE === 'push' && e.SIM_PUSH_URL === undefined) {
-      throw new ConfigError('SIM_PUSH_URL', 'required when SIM_DEMO_MODE=push');
-    }
     return {
       enabled: e.SIM_ENABLED,
       seed: e.SIM_SEED,
