@@ -3,7 +3,7 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import type { Queue } from 'bullmq';
 import { Router as expressRouter, type Router } from 'express';
-import { jobDataView } from './job-data-view';
+import { jobDataView, jobTitle } from './job-data-view';
 
 /**
  * The Bull Board UI and its JSON API for the given queues, mounted at `basePath`.
@@ -23,6 +23,7 @@ export function bullBoardRouter(
     const adapter = new BullMQAdapter(q, { readOnlyMode: opts.readOnly });
     adapter.setFormatter('data', (data: unknown) => jobDataView(data, mask));
     adapter.setFormatter('returnValue', (value: unknown) => jobDataView(value, mask));
+    adapter.setFormatter('name', (job: { name?: unknown; data?: unknown }) => jobTitle(job, mask));
     return adapter;
   });
   createBullBoard({

@@ -69,5 +69,24 @@ export function jobDataView(data: unknown, mask: boolean): unknown {
     const extra = { ...(body !== undefined ? { body } : {}), ...(raw !== undefined ? { raw } : {}) };
     return { ...shown, ...(mask ? (maskDeep(extra) as object) : extra) };
   }
-  return { besked: message, ...(bytes !== undefined ? { bytes } : {}), ...shown };
+  // A dead letter's reason first: it is what an operator opens the job for.
+  const { code, message: reason, attempts } = shown;
+  const lead = {
+    ...(code !== undefined ? { code } : {}),
+    ...(reason !== undefined ? { message: reason } : {}),
+    ...(attempts !== undefined ? { attempts } : {}),
+  };
+  return { ...lead, ...shown, ...(bytes !== undefined ? { bytes } : {}), besked: message };
+}
+
+/**
+ * The title Bull Board shows for a job: a dead letter's `CODE: reason` (masked), else its name,
+ * so the list of dead letters reads as a list of reasons.
+ */
+export function jobTitle(job: { name?: unknown; data?: unknown }, mask: boolean): string {
+  const name = typeof job.name === 'string' ? job.name : '';
+  const d = job.data as { code?: unknown; message?: unknown } | undefined;
+  if (typeof d?.code !== 'string') return name;
+  const title = typeof d.message === 'string' ? `${d.code}: ${d.message}` : d.code;
+  return mask ? maskCprNumbers(title) : title;
 }
