@@ -1,3 +1,4 @@
+import { oneLine } from '@cprh/errors';
 import type { Command } from './command';
 import { UsageError } from './command';
 
@@ -60,10 +61,8 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`cprh ${name}: ${err.message}\n`);
       return 2;
     }
-    const code = (err as { code?: unknown }).code;
-    process.stderr.write(
-      `cprh ${name}: ${typeof code === 'string' ? code + ': ' : ''}${(err as Error).message}\n`,
-    );
+    // One line, `cprh <command>: <CODE>: <message>` (README "Error codes").
+    process.stderr.write(`cprh ${name}: ${oneLine(err)}\n`);
     return 1;
   }
 }
@@ -73,7 +72,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    process.stderr.write(`cprh: ${(err as Error).message}\n`);
+    process.stderr.write(`cprh: ${oneLine(err)}\n`);
     process.exitCode = 1;
   },
 );

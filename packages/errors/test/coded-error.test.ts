@@ -1,4 +1,4 @@
-import { CodedError, defineErrorCodes, isCodedError, type CodeOf } from '../src';
+import { CodedError, defineErrorCodes, isCodedError, oneLine, type CodeOf } from '../src';
 
 const DEMO_ERROR_CODES = defineErrorCodes({
   DEMO_BROKEN: 'the demo is broken',
@@ -30,5 +30,21 @@ describe('CodedError', () => {
     expect(Object.isFrozen(DEMO_ERROR_CODES)).toBe(true);
     const codes: DemoErrorCode[] = ['DEMO_BROKEN', 'DEMO_GONE'];
     expect(Object.keys(DEMO_ERROR_CODES)).toEqual(codes);
+  });
+});
+
+describe('oneLine', () => {
+  it('is CODE: message on one line', () => {
+    expect(oneLine(new DemoError('DEMO_BROKEN', 'it broke\n  at the second line'))).toBe(
+      'DEMO_BROKEN: it broke at the second line',
+    );
+  });
+  it('takes errors without a code, and things that are not errors', () => {
+    expect(oneLine(new Error('plain'))).toBe('plain');
+    expect(oneLine(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }))).toBe(
+      'ECONNREFUSED: connect ECONNREFUSED',
+    );
+    expect(oneLine('text')).toBe('text');
+    expect(oneLine(undefined)).toBe('undefined');
   });
 });

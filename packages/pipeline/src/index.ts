@@ -26,7 +26,10 @@ export { DeadLetters } from './dead-letters';
 export { recordDeadLetter, type Failure } from './record-dead-letter';
 export { isDeadLetterCode, WORKER_DEAD_LETTER_CODES, type DeadLetterCode } from './dead-letter-codes';
 export { logRedisErrors } from './redis-error-log';
-export { runAsProcess, oneLine, type RunningService } from './run-as-process';
+export { runAsProcess, type RunningService } from './run-as-process';
+export { HeldLogOutput } from './held-log-output';
+// The one-line form of an error lives in @cprh/errors; re-exported for the services' callers.
+export { oneLine } from '@cprh/errors';
 export { metrics, metricsRegistry, type Channel } from './process-metrics';
 export { CountdownGauge } from './countdown-gauge';
 export { startMetricsServer, type MetricsServer } from './metrics-server';

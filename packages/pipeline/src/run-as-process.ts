@@ -1,4 +1,6 @@
 import { loadConfig, type Config, type SectionName } from '@cprh/config';
+import { oneLine } from '@cprh/errors';
+import { HeldLogOutput } from './held-log-output';
 import { createLogger, type Logger } from './logger';
 import { serveProcessMetrics } from './serve-process-metrics';
 
@@ -7,18 +9,12 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
-/** Prints an error as the one line an operator needs (code and message, no stack, no payload). */
-export function oneLine(err: unknown): string {
-  const code = (err as { code?: unknown }).code;
-  const msg = err instanceof Error ? err.message : String(err);
-  return `${typeof code === 'string' ? code + ': ' : ''}${msg}`.replace(/\s*\n\s*/g, ' ');
-}
-
 /**
  * Entry point of a service process: loads only the settings sections it names (plus `log` and
  * `metrics`, which every process has), starts, logs `<name> ready`, and on SIGTERM or SIGINT stops
- * cleanly and exits 0. A bad setting or an unreachable server at start-up prints one
- * line and exits 1. A second signal exits at once.
+ * cleanly and exits 0. A bad setting or an unreachable server at start-up prints one line on
+ * stderr, `<name>: <CODE>: <message>`, and nothing else (the start's log lines are dropped), and
+ * exits 1. A second signal exits at once.
  */
 export function runAsProcess<const K extends SectionName>(
   name: string,
@@ -32,7 +28,8 @@ export function runAsProcess<const K extends SectionName>(
     process.stderr.write(`${name}: ${oneLine(err)}\n`);
     process.exit(1);
   }
-  const log = createLogger(name, config.log.level);
+  const output = new HeldLogOutput();
+  const log = createLogger(name, config.log.level, output);
   let stopping = false;
   const startAll = async (): Promise<RunningService> => {
     const endpoint = await serveProcessMetrics(config.metrics, log);
@@ -44,6 +41,7 @@ export function runAsProcess<const K extends SectionName>(
   };
   startAll().then(
     (service) => {
+      output.release();
       log.info(`${name} ready`);
       const onSignal = (signal: NodeJS.Signals): void => {
         if (stopping) {
@@ -67,6 +65,7 @@ export function runAsProcess<const K extends SectionName>(
       process.on('SIGINT', onSignal);
     },
     (err: unknown) => {
+      output.discard();
       process.stderr.write(`${name}: ${oneLine(err)}\n`);
       process.exit(1);
     },

@@ -1,22 +1,29 @@
 import { loadConfig } from '@cprh/config';
-import { createLogger, serveProcessMetrics } from '@cprh/pipeline';
+import { createLogger, HeldLogOutput, serveProcessMetrics } from '@cprh/pipeline';
 import type { Command } from '../command';
 import { UsageError } from '../command';
 import { START_SECTIONS, startServices } from '../start-services';
 
 /**
  * `cprh start`: runs the services in this process until SIGTERM or SIGINT, then stops taking
- * messages, lets work in progress finish, closes connections and exits 0.
+ * messages, lets work in progress finish, closes connections and exits 0. A start that fails
+ * prints nothing but main's one line: the log lines written while starting are dropped.
  */
 export const start: Command = async (argv) => {
   if (argv.length > 0) throw new UsageError('takes no arguments (settings come from the environment)');
   const config = loadConfig(START_SECTIONS);
-  const log = createLogger('cprh', config.log.level);
-  const endpoint = await serveProcessMetrics(config.metrics, log);
-  const running = await startServices(config, log).catch(async (err: unknown) => {
-    await endpoint.stop();
+  const output = new HeldLogOutput();
+  const log = createLogger('cprh', config.log.level, output);
+  const endpoint = await serveProcessMetrics(config.metrics, log).catch((err: unknown) => {
+    output.discard();
     throw err;
   });
+  const running = await startServices(config, log).catch(async (err: unknown) => {
+    await endpoint.stop();
+    output.discard();
+    throw err;
+  });
+  output.release();
   log.info('cprh ready');
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGTERM', resolve);

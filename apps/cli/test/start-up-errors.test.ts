@@ -1,0 +1,70 @@
+import { freePort, pipelineTestEnv, spawnTs, type PipelineTestEnv, type SpawnedProcess } from '@cprh/testkit';
+import { CLI_MAIN, POLLER_MAIN } from './support/pipeline-harness';
+
+// The README ("Configuration", "Error codes") promises that a failed start prints exactly one line
+// on stderr, `<process>: <CODE>: <message>`, and nothing on stdout, and exits 1.
+describe('a failed start prints one line', () => {
+  let t: PipelineTestEnv;
+  const procs: SpawnedProcess[] = [];
+
+  beforeEach(() => {
+    t = pipelineTestEnv({ LOG_LEVEL: 'info' });
+  });
+  afterEach(async () => {
+    for (const p of procs.splice(0)) await p.stop('SIGKILL').catch(() => undefined);
+    await t.cleanup();
+  });
+
+  async function run(
+    main: string,
+    env: Record<string, string>,
+    args: string[] = [],
+  ): Promise<SpawnedProcess> {
+    const p = spawnTs(main, { ...t.env, ...env }, args);
+    procs.push(p);
+    expect(await p.waitForExit(30_000)).toBe(1);
+    // Everything the process wrote, stdout included, is the one error line.
+    expect(p.lines).toEqual(p.stderrLines);
+    return p;
+  }
+
+  it('for a bad setting', async () => {
+    const p = await run(CLI_MAIN, { REDIS_URL: 'http://127.0.0.1:6379' }, ['start']);
+    expect(p.stderrLines).toEqual([
+      'cprh start: CONFIG_INVALID: Invalid setting REDIS_URL: expected a URL with scheme redis or rediss',
+    ]);
+  });
+
+  it('for an unreachable RabbitMQ (after the worker had started), without its password', async () => {
+    const port = await freePort();
+    const p = await run(CLI_MAIN, { AMQP_URL: `amqp://guest:s3cret@127.0.0.1:${port}` }, ['start']);
+    expect(p.stderrLines).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^cprh start: KOMBIT_AMQP_UNREACHABLE: RabbitMQ is not reachable at amqp://guest:\\*\\*\\*@127\\.0\\.0\\.1:${port}; `,
+        ),
+      ),
+    ]);
+    expect(p.stderrLines.join('\n')).not.toContain('s3cret');
+  });
+
+  it('for an unreachable Redis', async () => {
+    const port = await freePort();
+    const p = await run(CLI_MAIN, { REDIS_URL: `redis://127.0.0.1:${port}` }, ['start']);
+    expect(p.stderrLines).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^cprh start: PIPELINE_REDIS_UNREACHABLE: Redis is not reachable at redis://127\\.0\\.0\\.1:${port}; `,
+        ),
+      ),
+    ]);
+  });
+
+  it('for a service started alone (the poller, RabbitMQ unreachable after Redis was checked)', async () => {
+    const port = await freePort();
+    const p = await run(POLLER_MAIN, { AMQP_URL: `amqp://guest:guest@127.0.0.1:${port}` });
+    expect(p.stderrLines).toEqual([
+      expect.stringMatching(/^poller: KOMBIT_AMQP_UNREACHABLE: RabbitMQ is not reachable at /),
+    ]);
+  });
+});
