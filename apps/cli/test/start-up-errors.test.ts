@@ -41,7 +41,7 @@ describe('a failed start prints one line', () => {
     expect(p.stderrLines).toEqual([
       expect.stringMatching(
         new RegExp(
-          `^cprh start: KOMBIT_AMQP_UNREACHABLE: RabbitMQ is not reachable at amqp://guest:\\*\\*\\*@127\\.0\\.0\\.1:${port}; `,
+          `^cprh start: KOMBIT_AMQP_UNREACHABLE: .* not reachable at amqp://guest:\\*\\*\\*@127\\.0\\.0\\.1:${port}\\b`,
         ),
       ),
     ]);
@@ -64,7 +64,7 @@ describe('a failed start prints one line', () => {
     const port = await freePort();
     const p = await run(POLLER_MAIN, { AMQP_URL: `amqp://guest:guest@127.0.0.1:${port}` });
     expect(p.stderrLines).toEqual([
-      expect.stringMatching(/^poller: KOMBIT_AMQP_UNREACHABLE: RabbitMQ is not reachable at /),
+      expect.stringMatching(/^poller: KOMBIT_AMQP_UNREACHABLE: .* not reachable at amqp:/),
     ]);
   });
 });
