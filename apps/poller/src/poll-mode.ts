@@ -67,10 +67,17 @@ export class PollMode {
       const ch: Channel | undefined = this.o.source.channel;
       if (!ch) throw new Error('no AMQP channel (reconnecting)');
       const batch: Delivery[] = [];
-      while (batch.length < this.o.batchSize) {
-        const m = await ch.get(this.o.queue, { noAck: false });
-        if (m === false) break;
-        batch.push({ channel: ch, msg: m, receivedAt: Date.now() });
+      try {
+        while (batch.length < this.o.batchSize) {
+          const m = await ch.get(this.o.queue, { noAck: false });
+          if (m === false) break;
+          batch.push({ channel: ch, msg: m, receivedAt: Date.now() });
+        }
+      } catch (err) {
+        // The channel was replaced (token renewal) or lost under us: its gets are requeued; go on
+        // with the current channel, or fail the tick when there is none.
+        if (this.o.source.channel === ch || this.o.source.channel === undefined) throw err;
+        continue;
       }
       if (batch.length === 0) break;
       const outcome = await this.o.persister.run(batch);

@@ -191,6 +191,9 @@ async function relay(
 ): Promise<Socket> {
   const u = new URL(opts.upstreamUrl);
   const up = tcpConnect({ host: u.hostname, port: Number(u.port || 5672) });
+  // AMQP is request/response over small frames: no Nagle delay on either leg.
+  up.setNoDelay(true);
+  client.setNoDelay(true);
   up.on('error', () => client.destroy());
   await new Promise<void>((resolve, reject) => {
     up.once('connect', resolve);
