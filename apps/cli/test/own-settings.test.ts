@@ -1,4 +1,6 @@
-import { pipelineTestEnv, spawnTs, type PipelineTestEnv, type SpawnedProcess } from '@cprh/testkit';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pipelineTestEnv, repoRoot, spawnTs, type PipelineTestEnv, type SpawnedProcess } from '@cprh/testkit';
 import { CLI_MAIN, POLLER_MAIN, WORKER_MAIN } from './support/pipeline-harness';
 
 // A simulator setting that is wrong on its own: a push URL that is not https.
@@ -31,8 +33,9 @@ describe('each process validates only its own settings', () => {
     const p = spawnTs(CLI_MAIN, t.env, ['start']);
     procs.push(p);
     expect(await p.waitForExit()).toBe(1);
-    expect(p.stderrLines).toEqual([
-      'cprh start: CONFIG_INVALID: Invalid setting SIM_PUSH_URL: expected a URL with scheme https',
-    ]);
+    const line = 'cprh start: CONFIG_INVALID: Invalid setting SIM_PUSH_URL: expected a URL with scheme https';
+    expect(p.stderrLines).toEqual([line]);
+    // The README's "Configuration" shows this very line.
+    expect(readFileSync(join(repoRoot, 'README.md'), 'utf8')).toContain(`\`${line}\``);
   });
 });

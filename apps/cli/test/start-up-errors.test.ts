@@ -1,4 +1,13 @@
-import { freePort, pipelineTestEnv, spawnTs, type PipelineTestEnv, type SpawnedProcess } from '@cprh/testkit';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  freePort,
+  pipelineTestEnv,
+  repoRoot,
+  spawnTs,
+  type PipelineTestEnv,
+  type SpawnedProcess,
+} from '@cprh/testkit';
 import { CLI_MAIN, POLLER_MAIN } from './support/pipeline-harness';
 
 // The README ("Configuration", "Error codes") promises that a failed start prints exactly one line
@@ -58,6 +67,10 @@ describe('a failed start prints one line', () => {
         ),
       ),
     ]);
+    // The README's "Error codes" shows this line for the default REDIS_URL.
+    const shown = `cprh start: PIPELINE_REDIS_UNREACHABLE: Redis is not reachable at redis://127.0.0.1:6379; start it with`;
+    expect(readFileSync(join(repoRoot, 'README.md'), 'utf8')).toContain(shown);
+    expect(p.stderrLines[0]?.replace(`:${port}`, ':6379').startsWith(shown)).toBe(true);
   });
 
   it('for a service started alone (the poller, RabbitMQ unreachable after Redis was checked)', async () => {
