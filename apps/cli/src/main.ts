@@ -27,6 +27,10 @@ const commands: Record<string, { summary: string; load: () => Command }> = {
       'vaerdiliste list|laes|soeg|opret|import|diff|ret|passiver|slet|tilfoej|fjern   value lists (CPR numbers followed)',
     load: () => (require('./commands/vaerdiliste') as typeof import('./commands/vaerdiliste.js')).vaerdiliste,
   },
+  kombit: {
+    summary: 'kombit check          step by step: certificate, STS token, broker TLS + login, dueslag',
+    load: () => (require('./commands/kombit') as typeof import('./commands/kombit.js')).kombit,
+  },
   sim: {
     summary: 'sim start|emit N|subscriptions   the local Beskedfordeler',
     load: () => (require('./commands/sim') as typeof import('./commands/sim.js')).sim,

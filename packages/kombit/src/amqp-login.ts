@@ -1,4 +1,5 @@
-import type { Options } from 'amqplib';
+import amqp, { type ChannelModel, type Options } from 'amqplib';
+import { redactUrl } from '@cprh/config';
 import type { TlsClientMaterial } from './function-certificate';
 import { KombitError } from './kombit-error';
 import type { SamlToken } from './saml-token';
@@ -49,4 +50,18 @@ export function loginError(err: unknown, url: string): KombitError | undefined {
   return new KombitError('KOMBIT_AMQP_REFUSED', `the broker at ${url} refused the login: ${said}`, {
     cause: err,
   });
+}
+
+/** One AMQP connection, logged in as `socketOptions` says; a refused login is KOMBIT_AMQP_REFUSED. */
+export async function connectBroker(
+  url: string,
+  connectionName: string,
+  login?: StsLogin,
+  token?: SamlToken,
+): Promise<ChannelModel> {
+  try {
+    return await amqp.connect(url, socketOptions(connectionName, login, token));
+  } catch (err) {
+    throw loginError(err, redactUrl(url)) ?? err;
+  }
 }

@@ -1,8 +1,8 @@
 import { EventEmitter } from 'node:events';
-import amqp, { type Channel, type ChannelModel } from 'amqplib';
+import type { Channel, ChannelModel } from 'amqplib';
 import type { Logger } from 'pino';
 import { redactUrl } from '@cprh/config';
-import { closeReason, loginError, socketOptions, type StsLogin } from './amqp-login';
+import { closeReason, connectBroker, type StsLogin } from './amqp-login';
 import { KombitError } from './kombit-error';
 
 export interface DueslagConnectionOptions {
@@ -95,12 +95,7 @@ export class DueslagConnection extends EventEmitter<DueslagConnectionEvents> {
     const { login } = this.opts;
     const token = login ? await login.sts.fresh() : undefined;
     const name = this.opts.connectionName ?? 'cprh-poller';
-    let conn: ChannelModel;
-    try {
-      conn = await amqp.connect(this.opts.url, socketOptions(name, login, token));
-    } catch (err) {
-      throw loginError(err, redactUrl(this.opts.url)) ?? err;
-    }
+    const conn = await connectBroker(this.opts.url, name, login, token);
     try {
       const ch = await conn.createChannel();
       await this.checkQueue(ch);

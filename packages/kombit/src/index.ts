@@ -36,5 +36,5 @@ export {
   serviceCertificate,
   BESKEDFORDELER_SERVICE_SECTIONS,
 } from './vaerdiliste/service-client-from-config';
-export { type StsLogin } from './amqp-login';
+export { type StsLogin, socketOptions, loginError, connectBroker } from './amqp-login';
 export { modtagBeskedOutput, PUSH_STATUS, type PushStatusKode } from './push-answer';

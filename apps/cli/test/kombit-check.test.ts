@@ -1,0 +1,100 @@
+import { randomUUID } from 'node:crypto';
+import { loadConfig } from '@cprh/config';
+import { SIMULATOR_SECTIONS, startSimulator, type Simulator } from '@cprh/simulator';
+import {
+  deleteAmqpQueue,
+  makeDevPki,
+  TEST_AMQP_URL,
+  TEST_REDIS_URL,
+  uniqueName,
+  type DevPki,
+} from '@cprh/testkit';
+import { runCli } from './support/pipeline-harness';
+
+// `cprh kombit check` against the simulator's STS and AMQP front (real mutual TLS, real RabbitMQ).
+describe('cprh kombit check', () => {
+  let pki: DevPki;
+  let sim: Simulator;
+  let base: Record<string, string>;
+  const dueslag = randomUUID();
+
+  beforeAll(async () => {
+    pki = makeDevPki('12345678');
+    const env = {
+      REDIS_URL: TEST_REDIS_URL,
+      AMQP_URL: TEST_AMQP_URL,
+      LOG_LEVEL: 'silent',
+      SIM_CERTS_DIR: pki.dir,
+      SIM_STS_PORT: '0',
+      SIM_SOAP_PORT: '0',
+      SIM_AMQP_FRONT: 'true',
+      SIM_AMQP_FRONT_PORT: '0',
+      SIM_DUESLAG: dueslag,
+      SIM_REDIS_PREFIX: `${uniqueName('t-check')}:`,
+      SIM_RATE: '0',
+    };
+    sim = await startSimulator(loadConfig(SIMULATOR_SECTIONS, env));
+    base = {
+      AMQP_AUTH: 'sts',
+      AMQP_URL: sim.amqpFrontUrl ?? '',
+      STS_URL: `${sim.stsUrl ?? ''}/runtime/api/rest/wstrust/v1/issue`,
+      STS_CVR: '12345678',
+      CLIENT_CERT_FILE: pki.path('client.crt'),
+      CLIENT_KEY_FILE: pki.path('client.key'),
+      CA_FILE: pki.path('ca.crt'),
+      DUESLAG_QUEUE: dueslag,
+    };
+  });
+  afterAll(async () => {
+    await sim.stop();
+    await deleteAmqpQueue(dueslag, `${TEST_AMQP_URL}/BF`);
+    pki.remove();
+  });
+
+  const lines = (out: Buffer): string[] => out.toString('utf8').trim().split('\n');
+
+  it('passes every step, one line each, exit 0', async () => {
+    const { code, stdout } = await runCli(base, ['kombit', 'check']);
+    const out = lines(stdout);
+    expect(out.map((l) => l.slice(0, 16).trim())).toEqual([
+      'ok   certificate',
+      'ok   sts token',
+      'ok   broker',
+      'ok   dueslag',
+    ]);
+    expect(out[0]).toMatch(/CVR 12345678; valid until \d{4}-.* \(\d+ days\); key matches$/);
+    expect(out[1]).toMatch(
+      /token for http:\/\/entityid\.kombit\.dk\/service\/bfo_modtag\/2, subject .*CVR:12345678.*, valid \d+ s/,
+    );
+    expect(out[2]).toMatch(
+      /connected and logged in \(TLS with the certificate, SASL EXTERNAL with the token\)$/,
+    );
+    expect(out[3]).toBe(`ok   dueslag      ${dueslag} exists: 0 message(s) waiting, 0 consumer(s)`);
+    expect(code).toBe(0);
+  });
+
+  it('stops at the certificate when the key does not match, exit 1', async () => {
+    const other = pki.makeClientCert('other', { startDays: -1, endDays: 30 });
+    const { code, stdout } = await runCli({ ...base, CLIENT_KEY_FILE: other.key }, ['kombit', 'check']);
+    expect(lines(stdout)).toEqual([
+      `FAIL certificate  KOMBIT_CERT_KEY_MISMATCH: ${other.key} does not match the certificate in ${pki.path('client.crt')}`,
+    ]);
+    expect(code).toBe(1);
+  });
+
+  it('stops at the STS with its reason', async () => {
+    const { code, stdout } = await runCli({ ...base, STS_CVR: '87654321' }, ['kombit', 'check']);
+    expect(lines(stdout)[1]).toMatch(
+      /^FAIL sts token    KOMBIT_STS_REFUSED: the STS answered HTTP 401: AnvenderKontekst/,
+    );
+    expect(lines(stdout)).toHaveLength(2);
+    expect(code).toBe(1);
+  });
+
+  it('stops at the dueslag when it does not exist', async () => {
+    const missing = randomUUID();
+    const { code, stdout } = await runCli({ ...base, DUESLAG_QUEUE: missing }, ['kombit', 'check']);
+    expect(lines(stdout)[3]).toMatch(new RegExp(`^FAIL dueslag      ${missing} is not there`));
+    expect(code).toBe(1);
+  });
+});
