@@ -85,7 +85,7 @@ describe('cprh kombit check', () => {
   it('stops at the STS with its reason', async () => {
     const { code, stdout } = await runCli({ ...base, STS_CVR: '87654321' }, ['kombit', 'check']);
     expect(lines(stdout)[1]).toMatch(
-      /^FAIL sts token    KOMBIT_STS_REFUSED: the STS answered HTTP 401: AnvenderKontekst/,
+      /^FAIL sts token {4}KOMBIT_STS_REFUSED: the STS answered HTTP 401: AnvenderKontekst/,
     );
     expect(lines(stdout)).toHaveLength(2);
     expect(code).toBe(1);
