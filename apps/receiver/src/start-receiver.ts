@@ -11,6 +11,7 @@ import {
   type ReceivedMessage,
   type RunningService,
 } from '@cprh/pipeline';
+import { InboxBatcher } from './inbox-batcher';
 import { PushIntake } from './push-intake';
 import type { PushedMessage, PushSinks } from './pushed-message';
 import { recordPushDeadLetter } from './push-dead-letter';
@@ -51,11 +52,9 @@ export async function startReceiver(config: ReceiverConfig, log: Logger): Promis
   inbox.on('error', (err) => log.debug({ err: err.message }, 'inbox queue error'));
   dead.on('error', (err) => log.debug({ err: err.message }, 'dead queue error'));
 
-  const writer = new InboxWriter(redis, inbox, config.pipeline.seqKey);
+  const batcher = new InboxBatcher(new InboxWriter(redis, inbox, config.pipeline.seqKey));
   const sinks: PushSinks = {
-    store: async (m) => {
-      await writer.persist([received(m)]);
-    },
+    store: (m) => batcher.store(received(m)),
     deadLetter: (m, failure) =>
       recordPushDeadLetter(redis, dead, config.pipeline.seqKey, received(m), failure),
   };

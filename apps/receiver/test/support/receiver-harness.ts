@@ -8,7 +8,6 @@ import { loadConfig } from '@cprh/config';
 import { rewriteBeskedId } from '@cprh/kombit';
 import { createLogger, inboxBytes, type DeadLetterData, type InboxJobData } from '@cprh/pipeline';
 import {
-  makeDevPki,
   pipelineTestEnv,
   readFixture,
   validateAgainstXsd,
