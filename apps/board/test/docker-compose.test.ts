@@ -109,8 +109,12 @@ describe('docker-compose.yml', () => {
     for (const name of APPS) {
       const env = envOf(service(name));
       expect([name, env.REDIS_URL]).toEqual([name, 'redis://redis:6379']);
-      expect([name, env.AMQP_URL]).toEqual([name, 'amqp://guest:guest@rabbitmq:5672']);
+      // The poller reaches the dueslag as at KOMBIT: through the simulator's STS + AMQP front.
+      const amqpUrl = name === 'poller' ? 'amqps://simulator:5671/BF' : 'amqp://guest:guest@rabbitmq:5672';
+      expect([name, env.AMQP_URL]).toEqual([name, amqpUrl]);
     }
+    expect(envOf(service('poller')).AMQP_AUTH).toBe('sts');
+    expect(envOf(service('simulator')).SIM_AMQP_FRONT).toBe('true');
     // `guest` may log in from localhost only unless the broker lifts that; the apps are other containers.
     expect(envOf(service('rabbitmq')).RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS).toBe('-rabbit loopback_users []');
   });

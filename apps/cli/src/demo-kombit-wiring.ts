@@ -15,7 +15,7 @@ export interface SimulatorKombit {
  * simulator's STS, TLS with the dev function certificate and SASL EXTERNAL. KOMBIT_ENV=local (or
  * AMQP_AUTH=plain) keeps plain AMQP straight to RabbitMQ.
  */
-export function demoUsesStsFront(config: StartConfig): boolean {
+export function demoUsesStsFront(config: Pick<StartConfig, 'simulator' | 'amqp'>): boolean {
   return config.simulator.enabled && config.simulator.demo.mode === 'pull' && !config.amqp.authChosen;
 }
 
@@ -54,4 +54,11 @@ export function viaSimulatorFront(config: StartConfig, sim: SimulatorKombit): St
       sts: { ...config.amqp.sts, url: sim.stsIssueUrl, cvr },
     },
   };
+}
+
+/** The local RabbitMQ URL with KOMBIT's vhost BF, where the demo's dueslag is. */
+export function withVhostBf(url: string): string {
+  const u = new URL(url);
+  u.pathname = '/BF';
+  return u.toString();
 }

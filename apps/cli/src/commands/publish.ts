@@ -5,6 +5,7 @@ import { loadConfig } from '@cprh/config';
 import { publishToDueslag, rewriteBeskedId } from '@cprh/kombit';
 import type { Command } from '../command';
 import { UsageError } from '../command';
+import { demoUsesStsFront, withVhostBf } from '../demo-kombit-wiring';
 
 const USAGE = 'usage: cprh publish FILE... [--count N] [--queue DUESLAG]';
 
@@ -31,7 +32,7 @@ export const publish: Command = async (argv) => {
   if (count !== undefined && (!Number.isInteger(count) || count < 1)) {
     throw new UsageError(`--count must be a positive integer, got "${countText}"`);
   }
-  const config = loadConfig(['amqp', 'poller']);
+  const config = loadConfig(['amqp', 'poller', 'simulator']);
   const queue = parsed.values.queue ?? config.poller.dueslagQueue;
 
   const texts = files.map((f) => {
@@ -52,7 +53,9 @@ export const publish: Command = async (argv) => {
       else for (let i = 0; i < count; i++) yield Buffer.from(rewriteBeskedIdOf(t.file, t.xml), 'utf8');
     }
   }
-  const n = await publishToDueslag(bodies(), { url: config.amqp.url, queue, declareQueue: true });
+  // The demo's dueslag lives in vhost BF behind the simulator's AMQP front (see `cprh start`).
+  const url = demoUsesStsFront(config) ? withVhostBf(config.amqp.url) : config.amqp.url;
+  const n = await publishToDueslag(bodies(), { url, queue, declareQueue: true });
   process.stdout.write(`published ${n} message${n === 1 ? '' : 's'} to ${queue}\n`);
   return 0;
 };
