@@ -37,14 +37,14 @@ openssl req -x509 -newkey rsa:2048 -nodes -sha256 -days "$days" \
   -addext "basicConstraints=critical,CA:TRUE" \
   -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
 
-# Server: localhost, 127.0.0.1 and `simulator` (its docker-compose service name)
+# Server: localhost, 127.0.0.1, and `simulator` and `receiver` (their docker-compose service names)
 openssl req -newkey rsa:2048 -nodes -sha256 -keyout server.key -out server.csr \
   -subj "/C=DK/O=cpr-haendelser dev/CN=localhost" 2>/dev/null
 cat > server.ext <<EXT
 basicConstraints=CA:FALSE
 keyUsage=critical,digitalSignature,keyEncipherment
 extendedKeyUsage=serverAuth
-subjectAltName=DNS:localhost,DNS:simulator,IP:127.0.0.1
+subjectAltName=DNS:localhost,DNS:simulator,DNS:receiver,IP:127.0.0.1
 EXT
 openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -sha256 -days "$days" \
   -extfile server.ext -out server.crt 2>/dev/null

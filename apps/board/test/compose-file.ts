@@ -40,6 +40,7 @@ export const APP_ENTRIES: Record<string, string> = {
   worker: 'apps/worker/src/main.ts',
   board: 'apps/board/src/main.ts',
   simulator: 'apps/simulator/src/main.ts',
+  receiver: 'apps/receiver/src/main.ts',
 };
 export const APPS = Object.keys(APP_ENTRIES);
 /** Services of the optional `monitoring` profile. */

@@ -1,4 +1,5 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -121,6 +122,59 @@ describe('the compose services, run as compose would run them', () => {
     await waitFor('a simulator event in the stream', async () => (await redis.xlen(stream)) > before, {
       timeoutMs: 45_000,
     });
+  });
+
+  it('adds the push receiver: a push over mutual TLS is answered 20 and reaches the stream', async () => {
+    // The simulator made the dev PKI in certsDir; the compose defaults point into its volume instead.
+    const tlsEnv = {
+      RECEIVER_PORT: '0',
+      RECEIVER_TLS_CERT_FILE: join(certsDir, 'server.crt'),
+      RECEIVER_TLS_KEY_FILE: join(certsDir, 'server.key'),
+      RECEIVER_CLIENT_CA_FILE: join(certsDir, 'ca.crt'),
+    };
+    const cmd = argv(service('receiver').command);
+    const p = spawnTs(join(__dirname, '..', '..', '..', cmd[3] ?? ''), {
+      ...composeEnv('receiver'),
+      ...tlsEnv,
+    });
+    running.set('receiver', p);
+    await p.waitForLine(/"msg":"receiver ready"/, 30_000);
+    const line = await p.waitForLine(/"msg":"receiver listening"/);
+    const url = new URL((JSON.parse(line) as { url: string }).url);
+    const pushedId = randomUUID();
+    const body = readFixture('beskeder/exttest-sf1601-push.success.xml').replace(
+      /(<ns2:BeskedId>\s*<UUIDIdentifikator>)[^<]+/,
+      `$1${pushedId}`,
+    );
+    const answer = await new Promise<{ status: number; text: string }>((resolvePush, reject) => {
+      const req = httpsRequest(
+        {
+          host: '127.0.0.1',
+          port: url.port,
+          path: url.pathname,
+          method: 'POST',
+          headers: { 'content-type': 'application/xml' },
+          ca: readFileSync(join(certsDir, 'ca.crt')),
+          cert: readFileSync(join(certsDir, 'client.crt')),
+          key: readFileSync(join(certsDir, 'client.key')),
+        },
+        (res) => {
+          let text = '';
+          res.on('data', (c: Buffer) => (text += c.toString('utf8')));
+          res.on('end', () => resolvePush({ status: res.statusCode ?? 0, text }));
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+    expect(answer.status).toBe(200);
+    expect(answer.text).toContain('<sd:StatusKode>20</sd:StatusKode>');
+    // The simulator's pull feed fills the stream too: look for this very BeskedId.
+    await waitFor(
+      'the pushed event in the stream',
+      async () => (await redis.xrange(stream, '-', '+')).some(([, f]) => f[f.indexOf('id') + 1] === pushedId),
+      { timeoutMs: 30_000 },
+    );
   });
 
   it('stops every service with exit code 0 on SIGTERM', async () => {

@@ -1,6 +1,8 @@
+import { X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig, settingNames, SECTION_NAMES } from '@cprh/config';
+import { makeDevPki } from '@cprh/testkit';
 import {
   APP_ENTRIES,
   APPS,
@@ -28,6 +30,7 @@ describe('docker-compose.yml', () => {
       'poller',
       'prometheus',
       'rabbitmq',
+      'receiver',
       'redis',
       'simulator',
       'worker',
@@ -178,6 +181,39 @@ describe('docker-compose.yml', () => {
     for (const [name, s] of Object.entries(services)) {
       for (const p of (s.ports ?? []).map(published)) expect([name, p.hostIp]).toEqual([name, '127.0.0.1']);
     }
+  });
+
+  it('runs the push receiver on 127.0.0.1:9443 with the dev PKI by default, where the simulator pushes', () => {
+    const receiver = service('receiver');
+    expect((receiver.ports ?? []).map(published)).toEqual([
+      { hostIp: '127.0.0.1', host: '9443', target: '9443' },
+    ]);
+    const env = Object.fromEntries(Object.entries(envOf(receiver)).map(([k, v]) => [k, resolve(v, {})]));
+    const cfg = loadConfig(['receiver'], env).receiver;
+    expect([cfg.host, cfg.port]).toEqual(['0.0.0.0', 9443]);
+    // The TLS files default to the simulator's volume, mounted read-only.
+    const certs = (receiver.volumes ?? []).map(String).find((v) => v.startsWith('simulator-certs:'));
+    expect(certs).toBe('simulator-certs:/app/certs/dev:ro');
+    expect(cfg.tls).toEqual({
+      certFile: '/app/certs/dev/server.crt',
+      keyFile: '/app/certs/dev/server.key',
+      clientCaFile: '/app/certs/dev/ca.crt',
+    });
+    expect((service('simulator').volumes ?? []).map(String)).toContain('simulator-certs:/app/certs/dev');
+    // SIM_DEMO_MODE=push sends the demo to the receiver service, whose dev certificate names it.
+    const simEnv = Object.fromEntries(
+      Object.entries(envOf(service('simulator'))).map(([k, v]) => [k, resolve(v, {})]),
+    );
+    const demo = loadConfig(['simulator'], { ...simEnv, SIM_DEMO_MODE: 'push' }).simulator.demo;
+    expect(demo.pushUrl).toBe(`https://receiver:${cfg.port}${cfg.path}`);
+    const pki = makeDevPki();
+    try {
+      const san = new X509Certificate(readFileSync(pki.path('server.crt'))).subjectAltName ?? '';
+      expect(san.split(', ')).toContain('DNS:receiver');
+    } finally {
+      pki.remove();
+    }
+    expect(seconds(receiver.stop_grace_period)).toBeGreaterThanOrEqual(10);
   });
 
   it('lets the worker scale and gives in-flight work time to finish', () => {
