@@ -5,6 +5,7 @@ import {
   createProducerRedis,
   eventSources,
   InboxWriter,
+  addReadinessCheck,
   logRedisErrors,
   metrics,
   type Logger,
@@ -93,12 +94,17 @@ export async function startReceiver(config: ReceiverConfig, log: Logger): Promis
     throw err;
   }
   metrics.upstreamUp.set({ channel: 'push' }, 1);
+  // /readyz: the listener is up (else we would not be here) and the inbox's Redis is connected.
+  const removeCheck = addReadinessCheck('receiver', async () =>
+    redis.status === 'ready' ? { ready: true } : { ready: false, reason: `redis connection ${redis.status}` },
+  );
   log.info({ url: server.url, allowedSubjects: r.allowedSubjects.length }, 'receiver listening');
 
   return {
     url: server.url,
     port: server.port,
     async stop() {
+      removeCheck();
       await server.stop(r.stopGraceMs);
       metrics.upstreamUp.set({ channel: 'push' }, 0);
       await close();

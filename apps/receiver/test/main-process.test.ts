@@ -12,6 +12,7 @@ describe('node --require tsx/cjs apps/receiver/src/main.ts', () => {
     const t = pipelineTestEnv({
       LOG_LEVEL: 'info',
       RECEIVER_PORT: '0',
+      METRICS_PORT: '0',
       RECEIVER_TLS_CERT_FILE: pki.path('server.crt'),
       RECEIVER_TLS_KEY_FILE: pki.path('server.key'),
       RECEIVER_CLIENT_CA_FILE: pki.path('ca.crt'),
@@ -23,6 +24,15 @@ describe('node --require tsx/cjs apps/receiver/src/main.ts', () => {
       const line = await p.waitForLine(/"msg":"receiver listening"/);
       const url = (JSON.parse(line) as { url: string }).url;
       expect((await client.send(url, pushBody())).statusKode).toBe(20);
+      // Its own /readyz (METRICS_PORT) says ready while the listener and Redis are up.
+      const metricsLine = await p.waitForLine(/"metricsUrl":"http|metrics at http/);
+      const metricsUrl = /(http:\/\/[^"\s]+?)(metrics)?"/.exec(metricsLine)?.[1] ?? '';
+      const ready = await fetch(new URL('readyz', metricsUrl));
+      expect(ready.status).toBe(200);
+      const text = await (await fetch(new URL('metrics', metricsUrl))).text();
+      expect(text).toMatch(/^cprh_receiver_answers_total\{http_status="200",status_kode="20"\} 1$/m);
+      expect(text).toMatch(/^cprh_receiver_answer_seconds_count\{http_status="200"\} 1$/m);
+      expect(text).toMatch(/^cprh_upstream_up\{channel="push"\} 1$/m);
       expect(await p.stop('SIGTERM')).toBe(0);
       expect(p.stderrLines).toEqual([]);
     } finally {
