@@ -60,6 +60,8 @@ export class ReceiverServer {
         headersTimeout: o.headersTimeoutMs,
         requestTimeout: o.requestTimeoutMs,
         keepAliveTimeout: o.keepAliveTimeoutMs,
+        // How often the two timeouts above are enforced (Node's default is every 30 s).
+        connectionsCheckingInterval: Math.min(1000, o.headersTimeoutMs),
       },
       (req, res) => void this.handle(req, res),
     );
