@@ -2,7 +2,7 @@ import { EventGenerator, dayOfDeltas, dailyDeltaCounts } from '../src/population
 import { haendelsesbeskedXml, modtagBeskedInputXml } from '../src/besked/besked-xml';
 import { EVENT_KINDS } from '../src/population/event-kinds';
 import { Prng } from '../src/population/prng';
-import { validateAgainst } from './xsd-validate';
+import { validateAgainstXsd } from '@cprh/testkit';
 
 const start = new Date('2026-03-02T08:00:00.000Z');
 
@@ -18,20 +18,20 @@ describe('Haendelsesbesked XML', () => {
         deliveredAt: new Date(),
       }),
     );
-    const errors = await validateAgainst('Beskedkuvert.xsd', docs);
+    const errors = await validateAgainstXsd('Beskedkuvert.xsd', docs);
     expect(errors).toEqual([]);
   });
 
   it('the push body validates against AnvendersystemOperationer.xsd', async () => {
     const gen = new EventGenerator({ seed: 8, populationSize: 100, start });
     const docs = gen.take(5).map((e) => modtagBeskedInputXml(e, { attempt: 2 }));
-    expect(await validateAgainst('AnvendersystemOperationer.xsd', docs)).toEqual([]);
+    expect(await validateAgainstXsd('AnvendersystemOperationer.xsd', docs)).toEqual([]);
   });
 
   it('the validator does reject a broken envelope', async () => {
     const gen = new EventGenerator({ seed: 9, populationSize: 100, start });
     const xml = haendelsesbeskedXml(gen.next()).replace(/<ns2:BeskedVersion>1.0<\/ns2:BeskedVersion>/, '');
-    const errors = await validateAgainst('Beskedkuvert.xsd', [xml]);
+    const errors = await validateAgainstXsd('Beskedkuvert.xsd', [xml]);
     expect(errors.join('\n')).toMatch(/BeskedVersion/);
   });
 

@@ -3,8 +3,7 @@ import { Chaos, NO_CHAOS } from '../src/chaos/chaos';
 import { Distributor, type DistributorOptions } from '../src/subscriptions/distributor';
 import { EventGenerator } from '../src/population/event-generator';
 import { isPushAccepted } from '../src/push/push-sender';
-import { PUSH_OK as OK, makeTestPki, startPushReceiver } from '@cprh/testkit';
-import { validateAgainst } from './xsd-validate';
+import { PUSH_OK as OK, makeTestPki, startPushReceiver, validateAgainstXsd } from '@cprh/testkit';
 
 const ERROR =
   '<?xml version="1.0" encoding="UTF-8"?><ns4:ModtagBeskedOutput xmlns="urn:oio:sagdok:3.0.0" xmlns:ns4="urn:oio:sts:1.0.0"><StandardRetur><StatusKode>40</StatusKode><FejlbeskedTekst>nej</FejlbeskedTekst></StandardRetur></ns4:ModtagBeskedOutput>';
@@ -67,7 +66,7 @@ describe('push delivery (HTTPS, mutual TLS)', () => {
       expect(results).toEqual([{ beskedId: event!.beskedId, ok: true, attempts: 3 }]);
       expect(d.stats(subId)).toMatchObject({ matched: 1, pushed: 1, pushFailed: 0 });
       // What was pushed is a valid ModtagBeskedInput.
-      expect(await validateAgainst('AnvendersystemOperationer.xsd', [rx.received[2]!.body])).toEqual([]);
+      expect(await validateAgainstXsd('AnvendersystemOperationer.xsd', [rx.received[2]!.body])).toEqual([]);
     } finally {
       await d.close();
       await rx.close();

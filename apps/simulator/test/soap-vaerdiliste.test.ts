@@ -6,8 +6,8 @@ import { EventGenerator } from '../src/population/event-generator';
 import { PullPublisher } from '../src/dueslag/pull-publisher';
 import { startSoapServer, WSDL_PATH, type SoapServer } from '../src/vaerdiliste/soap-server';
 import { VaerdilisteStore } from '../src/vaerdiliste/vaerdiliste-store';
-import { validateAgainst } from './xsd-validate';
 import {
+  validateAgainstXsd,
   TEST_AMQP_URL,
   TEST_REDIS_URL,
   beskedIdOf,
@@ -140,7 +140,7 @@ describe('BeskedfordelerService (SOAP over mutual TLS, value lists in Redis)', (
     ).toBe(40);
     // Every answer is valid against KOMBIT's schema (sagdok elements in their own namespace).
     expect(answers.length).toBeGreaterThanOrEqual(13);
-    expect(await validateAgainst('VaerdilisteOperationer.xsd', answers)).toEqual([]);
+    expect(await validateAgainstXsd('VaerdilisteOperationer.xsd', answers)).toEqual([]);
   });
 
   it('value lists set through SOAP change which events a CPR-filtered subscription gets', async () => {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { readFixture } from '@cprh/testkit';
+import { readFixture, bodyDocument, validateAgainstXsd } from '@cprh/testkit';
 import { VaerdilisteClient } from '../src';
 import { makeDevPki, type DevPki } from './support/dev-pki';
 import {
@@ -9,7 +9,6 @@ import {
   startFakeBeskedfordeler,
   type FakeBeskedfordeler,
 } from './support/fake-beskedfordeler';
-import { bodyDocument, validateAgainst } from './support/xsd-validate';
 
 const OK = standardRetur(20, 'OK');
 const ACTION = 'http://kombit.dk/sts/beskedfordeler/vaerdiliste/';
@@ -134,11 +133,11 @@ describe('VaerdilisteClient requests (the soap client from KOMBIT WSDL, over mut
       'http://kombit.dk/sts/beskedfordeler/flytbeskedtilfejlkoe',
     ]);
     const docs = fake.seen.map((r) => bodyDocument(r.body));
-    expect(await validateAgainst('VaerdilisteOperationer.xsd', docs.slice(0, -1))).toEqual([]);
-    expect(await validateAgainst('BeskedfordelerOperationer.xsd', docs.slice(-1))).toEqual([]);
+    expect(await validateAgainstXsd('VaerdilisteOperationer.xsd', docs.slice(0, -1))).toEqual([]);
+    expect(await validateAgainstXsd('BeskedfordelerOperationer.xsd', docs.slice(-1))).toEqual([]);
     // What `soap` writes by itself (vl:UUIDIdentifikator) is refused: the check can fail.
     const wrongNs = (docs[3] ?? '').replace(/sd:UUIDIdentifikator/g, 'vl:UUIDIdentifikator');
-    expect(await validateAgainst('VaerdilisteOperationer.xsd', [wrongNs])).not.toEqual([]);
+    expect(await validateAgainstXsd('VaerdilisteOperationer.xsd', [wrongNs])).not.toEqual([]);
     expect(docs[0]).toContain('<sd:AktoerTypeKode>OrganisationFunktion</sd:AktoerTypeKode>');
     expect(docs[0]).toContain('<vl:Vaerdi>0101901234</vl:Vaerdi><vl:Vaerdi>0202802345</vl:Vaerdi>');
     expect(docs.at(-1)).toMatch(/<bf:FlytBeskedTilFejlkoeInput[^>]*><\w*:?Haendelsesbesked/);

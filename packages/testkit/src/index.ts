@@ -20,4 +20,4 @@ export { drainQueues, drainQueue, type QueuedMessage } from './amqp-drain';
 export { beskedIdOf } from './besked-id';
 export { startPushReceiver, PUSH_OK, type PushReceiver, type ReceivedPush } from './push-receiver';
 export { simTestEnv, type SimTestEnv } from './sim-test-env';
-export { validateAgainstXsd, WSDL_DIR } from './xsd-validate';
+export { bodyDocument, validateAgainstXsd, WSDL_DIR } from './xsd-validate';

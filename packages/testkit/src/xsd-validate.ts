@@ -38,3 +38,20 @@ export async function validateAgainstXsd(schema: string, docs: readonly string[]
   });
   return result.errors.map((e) => e.rawMessage);
 }
+
+/**
+ * The SOAP Body's element as a document of its own: the namespace declarations of the envelope
+ * it relies on are copied onto it.
+ */
+export function bodyDocument(envelope: string): string {
+  const envAttrs = /<(\w+):Envelope\b([^>]*)>/.exec(envelope)?.[2] ?? '';
+  const body = /<\w+:Body[^>]*>([\s\S]*)<\/\w+:Body>/.exec(envelope)?.[1]?.trim() ?? '';
+  const open = /^<[^\s>]+([^>]*)>/.exec(body);
+  if (!open) throw new Error('no body element');
+  const own = new Set([...(open[1] ?? '').matchAll(/(xmlns(?::\w+)?)=/g)].map((m) => m[1]));
+  const inherited = [...envAttrs.matchAll(/(xmlns(?::\w+)?)="([^"]*)"/g)]
+    .filter((m) => !own.has(m[1]) && m[1] !== 'xmlns')
+    .map((m) => ` ${m[1]}="${m[2]}"`)
+    .join('');
+  return body.replace(/^(<[^\s>/]+)/, `$1${inherited}`);
+}
