@@ -1,4 +1,4 @@
-import { DueslagConnection } from '@cprh/kombit';
+import { DueslagConnection } from '@cprh/kombit/dueslag';
 import {
   checkRedis,
   createInboxQueue,
@@ -16,7 +16,6 @@ import type { PollerConfig } from './poller-sections';
 import { observePoller } from './poller-observability';
 import { PersistThenAck } from './persist-then-ack';
 import { PollMode } from './poll-mode';
-import { stsLogin } from './sts-login';
 
 /**
  * Starts the poller: checks Redis (reachable, noeviction) and RabbitMQ (reachable, dueslag there),
@@ -25,8 +24,10 @@ import { stsLogin } from './sts-login';
  */
 export async function startPoller(config: PollerConfig, log: Logger): Promise<RunningService> {
   const p = config.poller;
-  // A certificate problem is a one-line error before anything is opened.
-  const login = config.amqp.auth === 'sts' ? stsLogin(config, log) : undefined;
+  // A certificate problem is a one-line error before anything is opened. Loaded only in sts mode:
+  // the certificate and STS code bring node-forge and undici, which plain mode does not need.
+  const login =
+    config.amqp.auth === 'sts' ? (await import('./sts-login.js')).stsLogin(config, log) : undefined;
   await checkRedis(config.redis.url, log).catch(async (err: unknown) => {
     await login?.sts.close();
     throw err;

@@ -18,7 +18,7 @@ import type { WorkerConfig } from './worker-sections';
 import { loadCatalogue } from './load-catalogue';
 import { deadLetterIfStalled } from './stalled-dead-letter';
 import { observeWorker } from './worker-observability';
-import { startErrorQueueMoves } from './error-queue-mover';
+import type { ErrorQueueMoves } from './error-queue-mover';
 
 /** Bench only: `processor` replaces parse and dispatch (the plumbing limit of `pnpm bench`). */
 export interface WorkerOverrides {
@@ -50,7 +50,7 @@ export async function startWorker(
   inbox.on('error', (err) => log.debug({ err: err.message }, 'inbox queue error'));
   dead.on('error', (err) => log.debug({ err: err.message }, 'dead queue error'));
 
-  const errorQueue = await startErrorQueueMoves(config, { redis, workerRedis }, dead, log).catch(
+  const errorQueue = await errorQueueMoves(config, { redis, workerRedis }, dead, log).catch(
     async (err: unknown) => {
       // A start-up failure (no certificate) must not leave connections open behind it.
       await Promise.all([inbox.close(), dead.close()]).catch(() => undefined);
@@ -100,4 +100,16 @@ export async function startWorker(
       workerRedis.disconnect();
     },
   };
+}
+
+/**
+ * KOMBIT_MOVE_DEAD_TO_ERROR_QUEUE: the mover (and with it soap and the KOMBIT client) is loaded
+ * only when the option is on, so a worker without it stays small.
+ */
+async function errorQueueMoves(
+  ...args: Parameters<typeof import('./error-queue-mover.js').startErrorQueueMoves>
+): Promise<ErrorQueueMoves | undefined> {
+  if (!args[0].beskedfordelerService.errorQueue.enabled) return undefined;
+  const { startErrorQueueMoves } = await import('./error-queue-mover.js');
+  return startErrorQueueMoves(...args);
 }
