@@ -26,8 +26,7 @@ export async function startPoller(config: PollerConfig, log: Logger): Promise<Ru
   const p = config.poller;
   // A certificate problem is a one-line error before anything is opened. Loaded only in sts mode:
   // the certificate and STS code bring node-forge and undici, which plain mode does not need.
-  const login =
-    config.amqp.auth === 'sts' ? (await import('./sts-login.js')).stsLogin(config, log) : undefined;
+  const login = config.amqp.auth === 'sts' ? loadStsLogin().stsLogin(config, log) : undefined;
   await checkRedis(config.redis.url, log).catch(async (err: unknown) => {
     await login?.sts.close();
     throw err;
@@ -122,4 +121,13 @@ export async function startPoller(config: PollerConfig, log: Logger): Promise<Ru
       workerRedis?.disconnect();
     },
   };
+}
+
+/**
+ * require, not import(): the processes run TypeScript through tsx's CommonJS hook, and a native
+ * import() would go to Node's ESM loader, which cannot resolve the .ts source.
+ */
+function loadStsLogin(): typeof import('./sts-login.js') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('./sts-login') as typeof import('./sts-login.js');
 }

@@ -110,6 +110,8 @@ async function errorQueueMoves(
   ...args: Parameters<typeof import('./error-queue-mover.js').startErrorQueueMoves>
 ): Promise<ErrorQueueMoves | undefined> {
   if (!args[0].beskedfordelerService.errorQueue.enabled) return undefined;
-  const { startErrorQueueMoves } = await import('./error-queue-mover.js');
+  // require, not import(): tsx's CommonJS hook compiles it; Node's ESM loader could not.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { startErrorQueueMoves } = require('./error-queue-mover') as typeof import('./error-queue-mover.js');
   return startErrorQueueMoves(...args);
 }
