@@ -90,7 +90,10 @@ export interface ReceiverUnderTest {
   /** Ids and exact bytes of every inbox job. */
   inboxJobs(): Promise<{ id: string; body: Buffer; data: InboxJobData }[]>;
   deadLetters(): Promise<{ id: string; body: Buffer; data: DeadLetterData }[]>;
+  /** Stops the receiver, then release(). */
   stop(): Promise<void>;
+  /** Closes the harness's own Redis client and queues and removes the test's keys and queue. */
+  release(): Promise<void>;
 }
 
 export async function startTestReceiver(
@@ -124,6 +127,12 @@ export async function startTestReceiver(
       body: inboxBytes(j.data) ?? Buffer.alloc(0),
       data: j.data as T,
     }));
+  const release = async (): Promise<void> => {
+    await inbox.close();
+    await dead.close();
+    redis.disconnect();
+    await env.cleanup();
+  };
   return {
     env,
     receiver,
@@ -134,11 +143,9 @@ export async function startTestReceiver(
     deadLetters: () => jobsOf(dead),
     async stop() {
       await receiver.stop();
-      await inbox.close();
-      await dead.close();
-      redis.disconnect();
-      await env.cleanup();
+      await release();
     },
+    release,
   };
 }
 
