@@ -3,7 +3,7 @@ export { waitFor, sleep, WaitTimeoutError } from './wait-for';
 export { freePort } from './free-port';
 export { startRedisServer, type OwnRedisServer } from './redis-server';
 export { spawnTs, type SpawnedProcess } from './spawned-process';
-export { deleteKeysWithPrefix } from './redis-cleanup';
+export { deleteKeysAt, deleteKeysWithPrefix } from './redis-cleanup';
 export {
   withAmqpChannel,
   queueDepth,

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import Redis from 'ioredis';
 import { deleteAmqpQueue, TEST_AMQP_URL } from './amqp-helpers';
-import { deleteKeysWithPrefix } from './redis-cleanup';
+import { deleteKeysAt } from './redis-cleanup';
 import { uniqueName } from './unique-name';
 
 export const TEST_REDIS_URL = 'redis://127.0.0.1:6379';
@@ -53,21 +52,7 @@ export function pipelineTestEnv(overrides: Record<string, string> = {}): Pipelin
     dueslag,
     env,
     async cleanup() {
-      const redis = new Redis(env.REDIS_URL ?? TEST_REDIS_URL, {
-        maxRetriesPerRequest: 1,
-        lazyConnect: true,
-        // A refused connect would otherwise leave ioredis's 2 s disconnect timer behind.
-        disconnectTimeout: 0,
-      });
-      redis.on('error', () => undefined);
-      try {
-        await redis.connect();
-        await deleteKeysWithPrefix(redis, prefix);
-      } catch {
-        // A private Redis may already be gone; nothing to clean there.
-      } finally {
-        redis.disconnect();
-      }
+      await deleteKeysAt(env.REDIS_URL ?? TEST_REDIS_URL, prefix);
       await deleteAmqpQueue(dueslag, env.AMQP_URL);
       await deleteAmqpQueue(simDueslag, env.AMQP_URL);
     },

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import Redis from 'ioredis';
 import { deleteAmqpQueue, TEST_AMQP_URL } from './amqp-helpers';
 import { makeTestPki, type PemBundle } from './test-pki';
 import { TEST_REDIS_URL } from './pipeline-test-env';
-import { deleteKeysWithPrefix } from './redis-cleanup';
+import { deleteKeysAt } from './redis-cleanup';
 import { uniqueName } from './unique-name';
 
 export interface SimTestEnv {
@@ -56,19 +55,7 @@ export function simTestEnv(overrides: Record<string, string> = {}): SimTestEnv {
     },
     async cleanup() {
       for (const q of queues) await deleteAmqpQueue(q, env.AMQP_URL);
-      const redis = new Redis(env.REDIS_URL ?? TEST_REDIS_URL, {
-        maxRetriesPerRequest: 1,
-        lazyConnect: true,
-      });
-      redis.on('error', () => undefined);
-      try {
-        await redis.connect();
-        await deleteKeysWithPrefix(redis, prefix);
-      } catch {
-        // A private Redis may already be gone; nothing to clean there.
-      } finally {
-        redis.disconnect();
-      }
+      await deleteKeysAt(env.REDIS_URL ?? TEST_REDIS_URL, prefix);
       pki.cleanup();
     },
   };
