@@ -21,7 +21,12 @@ export { InboxWriter, toInboxJobData, type ReceivedMessage } from './inbox-write
 export { encodeBody, inboxBytes } from './inbox-body';
 export { DISPATCH_LUA } from './dispatch-script';
 export { routeTargets, type RoutingKeys } from './route-targets';
-export { EventDispatcher, type DispatchableEvent, type DispatchResult } from './event-dispatcher';
+export {
+  EventDispatcher,
+  MAX_DISPATCH_BATCH,
+  type DispatchableEvent,
+  type DispatchResult,
+} from './event-dispatcher';
 export { DeadLetters } from './dead-letters';
 export { recordDeadLetter, type Failure } from './record-dead-letter';
 export { isDeadLetterCode, WORKER_DEAD_LETTER_CODES, type DeadLetterCode } from './dead-letter-codes';

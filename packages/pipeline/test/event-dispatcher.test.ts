@@ -2,8 +2,14 @@ import Redis from 'ioredis';
 import { loadConfig } from '@cprh/config';
 import { pipelineTestEnv, TEST_REDIS_URL, type PipelineTestEnv } from '@cprh/testkit';
 import { DEFAULT_EVENTS_STREAM, STREAM_FIELDS } from '@cprh/besked';
-import { EventDispatcher, PipelineError } from '../src';
+import { EventDispatcher, MAX_DISPATCH_BATCH, PipelineError } from '../src';
 
+/** Counts the script calls the dispatcher sends on this client (they still run on the real Redis). */
+function countScriptCalls(redis: Redis): () => number {
+  const sha = jest.spyOn(redis, 'evalsha');
+  const lua = jest.spyOn(redis, 'eval');
+  return () => sha.mock.calls.length + lua.mock.calls.length;
+}
 describe('EventDispatcher (real Redis)', () => {
   let t: PipelineTestEnv;
   let redis: Redis;
@@ -82,6 +88,51 @@ describe('EventDispatcher (real Redis)', () => {
     ).rejects.toThrow(PipelineError);
     expect(await redis.exists(t.stream)).toBe(0);
     expect(await redis.exists(`${cfg.dispatchedKeyPrefix}e3`)).toBe(0);
+  });
+
+  it('sends the events of one turn in one script call, each with its own result', async () => {
+    t = pipelineTestEnv();
+    const bad = `${t.prefix}:bad`;
+    await redis.set(bad, 'x');
+    const cfg = loadConfig(['pipeline'], { ...t.env, ROUTES: `foedsel=${bad}` }).pipeline;
+    const d = new EventDispatcher(redis, cfg);
+    const calls = countScriptCalls(redis);
+    const plain = { eventNames: [], beskedtype: undefined };
+    const results = await Promise.allSettled([
+      d.dispatch(event('b1'), 1, plain),
+      d.dispatch(event('b2'), 2, { eventNames: ['foedsel'], beskedtype: undefined }),
+      d.dispatch(event('b3'), 3, plain),
+      d.dispatch(event('b1'), 4, plain),
+    ]);
+    expect(calls()).toBe(1);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+    const [b1, b2, b3, b1again] = results;
+    expect(b2?.status === 'rejected' && (b2.reason as PipelineError).code).toBe('PIPELINE_STREAM_WRONGTYPE');
+    expect(b1?.status === 'fulfilled' && b1.value.written).toBe(true);
+    expect(b3?.status === 'fulfilled' && b3.value.written).toBe(true);
+    // The repeat later in the same batch sees the marker the first one wrote.
+    expect(b1again?.status === 'fulfilled' && b1again.value).toEqual({
+      written: false,
+      entryId: b1?.status === 'fulfilled' ? b1.value.entryId : 'none',
+      streams: [t.stream],
+    });
+    const ids = (await redis.xrange(t.stream, '-', '+')).map(([, f]) => f[f.indexOf('id') + 1]);
+    expect(ids).toEqual(['b1', 'b3']);
+    expect(await redis.exists(`${cfg.dispatchedKeyPrefix}b2`)).toBe(0);
+  });
+
+  it('splits a turn with more events than one call takes, and loses none', async () => {
+    t = pipelineTestEnv();
+    const cfg = loadConfig(['pipeline'], t.env).pipeline;
+    const d = new EventDispatcher(redis, cfg);
+    const n = MAX_DISPATCH_BATCH * 2 + 3;
+    const calls = countScriptCalls(redis);
+    const results = await Promise.all(
+      Array.from({ length: n }, (_, i) => d.dispatch(event(`s${i}`), i, { eventNames: [], beskedtype: undefined })),
+    );
+    expect(calls()).toBe(3);
+    expect(results.every((r) => r.written)).toBe(true);
+    expect(await redis.xlen(t.stream)).toBe(n);
   });
 
   it('uses the stream name besked defines as the default of EVENTS_STREAM', () => {
