@@ -28,6 +28,15 @@ describe('Haendelsesbesked XML', () => {
     expect(await validateAgainstXsd('AnvendersystemOperationer.xsd', docs)).toEqual([]);
   });
 
+  it('weighs 4-6 KB like a real delivery, for every event kind', () => {
+    const gen = new EventGenerator({ seed: 10, populationSize: 2000, start });
+    const sizes = EVENT_KINDS.flatMap((kind) => gen.take(50, { kind })).map(
+      (e) => Buffer.byteLength(haendelsesbeskedXml(e), 'utf8'),
+    );
+    expect(Math.min(...sizes)).toBeGreaterThanOrEqual(4000);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(6000);
+  });
+
   it('the validator does reject a broken envelope', async () => {
     const gen = new EventGenerator({ seed: 9, populationSize: 100, start });
     const xml = haendelsesbeskedXml(gen.next()).replace(/<ns2:BeskedVersion>1.0<\/ns2:BeskedVersion>/, '');
