@@ -10,6 +10,8 @@ export interface BenchSettings {
   /** Steady load: messages per second and seconds. */
   rate: number;
   seconds: number;
+  /** Steady load: seconds sent at the same rate before the measured ones (warm-up, not counted). */
+  warmupSeconds: number;
   /** Worker process counts of the scale runs (the first is the end-to-end run). */
   scale: number[];
   /** Give up on a run when nothing moved for this long. */
@@ -40,6 +42,7 @@ export function benchSettings(): BenchSettings {
     waiting: num('BENCH_WAITING', smoke ? 1000 : 10000),
     rate: num('BENCH_RATE', smoke ? 200 : 1000),
     seconds: num('BENCH_SECONDS', smoke ? 5 : 30),
+    warmupSeconds: num('BENCH_WARMUP_SECONDS', smoke ? 1 : 3),
     scale: scaleList(process.env.BENCH_SCALE ?? '1,2,4'),
     stallMs: 60000,
     smoke,

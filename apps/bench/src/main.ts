@@ -29,7 +29,8 @@ async function main(): Promise<void> {
   const t0 = Date.now();
   const loadBefore = loadavg()[0] ?? 0;
   step(`generating ${s.backlog} envelopes`);
-  const envelopes = makeEnvelopes(Math.max(s.backlog, s.rate * s.seconds, s.waiting), 1);
+  const warmup = s.rate * s.warmupSeconds;
+  const envelopes = makeEnvelopes(Math.max(s.backlog, warmup + s.rate * s.seconds, s.waiting), 1);
   const backlog = envelopes.slice(0, s.backlog);
   const base = { envelopes: backlog, stallMs: s.stallMs, worker: 'real' as const, aof: 'everysec' as const };
 
@@ -54,7 +55,7 @@ async function main(): Promise<void> {
     scale.push(await runPipeline({ ...base, label: `end to end, ${workers} workers`, workers }));
   }
   step(`steady load ${s.rate}/s for ${s.seconds} s`);
-  const steady = await steadyLoad(envelopes.slice(0, s.rate * s.seconds), s.rate);
+  const steady = await steadyLoad(envelopes.slice(0, warmup + s.rate * s.seconds), s.rate, warmup);
   step(`footprint, ${s.waiting} waiting`);
   const waiting = await waitingFootprint(envelopes.slice(0, s.waiting));
 

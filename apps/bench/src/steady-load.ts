@@ -11,6 +11,9 @@ export interface SteadyLoadResult extends LatencySummary {
   seconds: number;
   /** The rate the bench actually published at. */
   publishedPerSecond: number;
+  /** Messages sent at the same rate before the measured ones (not counted), and their worst latency. */
+  warmup: number;
+  warmupMax: number;
   /** Most messages seen waiting at once on the dueslag (poller behind) and in the inbox (worker behind). */
   peakDueslag: number;
   peakInbox: number;
@@ -20,8 +23,15 @@ export interface SteadyLoadResult extends LatencySummary {
  * Latency under steady load: the pipeline (one poller, one worker, AOF everysec) runs idle, then
  * this process publishes `rate` messages a second for `seconds`, each timed as it is sent. The
  * latency of a message is its stream entry's id time (Redis's clock, same machine) minus that.
+ * The first `warmup` envelopes go at the same rate before the measured ones and are reported
+ * apart: a freshly started process compiles its hot path in its first second (p50 ~100 ms there,
+ * ~25 ms after), which says nothing about the steady state the target is about.
  */
-export async function steadyLoad(envelopes: readonly Envelope[], rate: number): Promise<SteadyLoadResult> {
+export async function steadyLoad(
+  envelopes: readonly Envelope[],
+  rate: number,
+  warmup: number,
+): Promise<SteadyLoadResult> {
   const names = runNames();
   const redis = await startBenchRedis('everysec');
   const dueslag = await Dueslag.open(TEST_AMQP_URL, names.dueslag);
@@ -33,6 +43,10 @@ export async function steadyLoad(envelopes: readonly Envelope[], rate: number): 
     const poller = spawnPoller(env);
     procs.push(poller);
     await poller.proc.waitForLine(/"msg":"consuming"/, 60000);
+    const warm = envelopes.slice(0, warmup);
+    const warmSent = await publishAtRate(dueslag, warm, rate);
+    const warmLatencies = await collectLatencies(redis.client, names.stream, warmSent, warmSent.size);
+    const measured = envelopes.slice(warmup);
     const peaks = { dueslag: 0, inbox: 0 };
     const sampler = setInterval(() => {
       void Promise.all([dueslag.depth(), redis.client.llen(`${names.prefix}:inbox:wait`)]).then(
@@ -43,14 +57,16 @@ export async function steadyLoad(envelopes: readonly Envelope[], rate: number): 
         () => undefined,
       );
     }, 250);
-    const sentAt = await publishAtRate(dueslag, envelopes, rate).finally(() => clearInterval(sampler));
+    const sentAt = await publishAtRate(dueslag, measured, rate).finally(() => clearInterval(sampler));
     const published =
-      envelopes.length / ((Math.max(...sentAt.values()) - Math.min(...sentAt.values())) / 1000);
-    const latencies = await collectLatencies(redis.client, names.stream, sentAt);
+      measured.length / ((Math.max(...sentAt.values()) - Math.min(...sentAt.values())) / 1000);
+    const latencies = await collectLatencies(redis.client, names.stream, sentAt, warm.length + sentAt.size);
     return {
       ...summarize(latencies),
       rate,
-      seconds: envelopes.length / rate,
+      seconds: measured.length / rate,
+      warmup: warm.length,
+      warmupMax: Math.max(0, ...warmLatencies),
       publishedPerSecond: published,
       peakDueslag: peaks.dueslag,
       peakInbox: peaks.inbox,
@@ -88,9 +104,10 @@ async function collectLatencies(
   redis: Redis,
   stream: string,
   sentAt: Map<string, number>,
+  total: number,
 ): Promise<number[]> {
   const deadline = Date.now() + 120000;
-  while ((await redis.xlen(stream)) < sentAt.size) {
+  while ((await redis.xlen(stream)) < total) {
     if (Date.now() > deadline) throw new Error('steady load: not every message reached the stream');
     await sleep(100);
   }
