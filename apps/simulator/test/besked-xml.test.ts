@@ -30,8 +30,8 @@ describe('Haendelsesbesked XML', () => {
 
   it('weighs 4-6 KB like a real delivery, for every event kind', () => {
     const gen = new EventGenerator({ seed: 10, populationSize: 2000, start });
-    const sizes = EVENT_KINDS.flatMap((kind) => gen.take(50, { kind })).map(
-      (e) => Buffer.byteLength(haendelsesbeskedXml(e), 'utf8'),
+    const sizes = EVENT_KINDS.flatMap((kind) => gen.take(50, { kind })).map((e) =>
+      Buffer.byteLength(haendelsesbeskedXml(e), 'utf8'),
     );
     expect(Math.min(...sizes)).toBeGreaterThanOrEqual(4000);
     expect(Math.max(...sizes)).toBeLessThanOrEqual(6000);

@@ -117,7 +117,9 @@ export class EventDispatcher {
 /** One event's part of the script's reply: {1|0, entry id} or {-1, reason}. */
 function settle(p: Pending, part: unknown): void {
   if (!Array.isArray(part) || part.length !== 2 || typeof part[1] !== 'string') {
-    p.reject(new PipelineError('PIPELINE_DISPATCH_REPLY', `unexpected dispatch reply for event ${p.eventId}`));
+    p.reject(
+      new PipelineError('PIPELINE_DISPATCH_REPLY', `unexpected dispatch reply for event ${p.eventId}`),
+    );
   } else if (part[0] === -1) {
     p.reject(new PipelineError('PIPELINE_STREAM_WRONGTYPE', part[1].replace(/^WRONGTYPE /, '')));
   } else {

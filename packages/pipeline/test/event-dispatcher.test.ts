@@ -128,7 +128,9 @@ describe('EventDispatcher (real Redis)', () => {
     const n = MAX_DISPATCH_BATCH * 2 + 3;
     const calls = countScriptCalls(redis);
     const results = await Promise.all(
-      Array.from({ length: n }, (_, i) => d.dispatch(event(`s${i}`), i, { eventNames: [], beskedtype: undefined })),
+      Array.from({ length: n }, (_, i) =>
+        d.dispatch(event(`s${i}`), i, { eventNames: [], beskedtype: undefined }),
+      ),
     );
     expect(calls()).toBe(3);
     expect(results.every((r) => r.written)).toBe(true);
