@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { connect } from 'node:tls';
-import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { makeDevPki } from '@cprh/testkit';
 import {
   expectValidAnswers,
   pushBody,
   pushClient,
+  rawTlsExchange,
   startTestReceiver,
   type PushReply,
   type ReceiverUnderTest,
@@ -121,27 +120,12 @@ describe('ModtagBesked answers (real HTTPS with mutual TLS, real Redis)', () => 
 
   it('does not read the body past the limit: the answer comes while the client is still sending', async () => {
     // A raw TLS client announces a huge body and sends only a little of it.
-    const socket = connect({
-      host: '127.0.0.1',
-      port: rx.receiver.port,
-      ca: readFileSync(pki.path('ca.crt')),
-      cert: readFileSync(pki.path('client.crt')),
-      key: readFileSync(pki.path('client.key')),
-      servername: 'localhost',
-    });
     const path = new URL(rx.url).pathname;
-    const text = await new Promise<string>((resolve, reject) => {
-      let got = '';
-      socket.on('secureConnect', () => {
-        socket.write(
-          `POST ${path} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/xml\r\nContent-Length: 100000000\r\n\r\n<a>`,
-        );
-      });
-      socket.on('data', (d: Buffer) => (got += d.toString('latin1')));
-      socket.on('end', () => resolve(got));
-      socket.on('close', () => resolve(got));
-      socket.on('error', reject);
-    });
+    const text = await rawTlsExchange(
+      pki,
+      rx.receiver.port,
+      `POST ${path} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/xml\r\nContent-Length: 100000000\r\n\r\n<a>`,
+    );
     expect(text).toMatch(/^HTTP\/1.1 413 /);
   });
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { connect } from 'node:tls';
 import type { Readable } from 'node:stream';
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
@@ -65,6 +66,30 @@ export function pushClient(pki: DevPki, opts: { connections?: number; cert?: str
     };
   };
   return { send, close: () => agent.close() };
+}
+
+/**
+ * A raw request over mutual TLS (the dev client certificate): `request` is written as is once the
+ * handshake is done, and the promise gives everything the receiver sent until it closed. For
+ * requests no HTTP client would send (half a request line, a body shorter than announced).
+ */
+export function rawTlsExchange(pki: DevPki, port: number, request: string): Promise<string> {
+  const socket = connect({
+    host: '127.0.0.1',
+    port,
+    ca: readFileSync(pki.path('ca.crt')),
+    cert: readFileSync(pki.path('client.crt')),
+    key: readFileSync(pki.path('client.key')),
+    servername: 'localhost',
+  });
+  return new Promise<string>((resolve, reject) => {
+    let got = '';
+    socket.on('secureConnect', () => socket.write(request));
+    socket.on('data', (d: Buffer) => (got += d.toString('latin1')));
+    socket.on('end', () => resolve(got));
+    socket.on('close', () => resolve(got));
+    socket.on('error', reject);
+  });
 }
 
 /** Fails the test unless every answer body is a valid ModtagBeskedOutput. */
