@@ -61,12 +61,7 @@ describe('Beskedfordeler AMQP front', () => {
       lifetimeSeconds: 300,
       now: () => new Date(Date.now() - 3600_000),
     });
-    cert = FunctionCertificate.load({
-      kind: 'pem',
-      certFile: pki.path('client.crt'),
-      keyFile: pki.path('client.key'),
-      caFile: pki.path('ca.crt'),
-    });
+    cert = FunctionCertificate.load(pki.clientPem());
   });
 
   afterAll(async () => {

@@ -7,7 +7,10 @@ describe('simulator settings', () => {
     expect(s.beskedtype).toBe('248ce14c-a863-4fb5-9e6f-7df9ea850809');
     expect(s.redisPrefix).toBe('cprh-sim:');
     expect(s.tokenLifetimeSeconds).toBe(300);
-    expect(s.demo).toEqual({ mode: 'pull', pushUrl: 'https://127.0.0.1:9443/sts/beskedfordeler/ModtagBesked' });
+    expect(s.demo).toEqual({
+      mode: 'pull',
+      pushUrl: 'https://127.0.0.1:9443/sts/beskedfordeler/ModtagBesked',
+    });
     expect(s.chaos.duplicate).toBe(0);
     // No fixed seed: each run picks its own (see run-seed.test.ts).
     expect(s.seed).toBeUndefined();

@@ -65,12 +65,7 @@ describe('StsClient against the simulator STS', () => {
       certs: loadCerts(pki.dir),
       lifetimeSeconds: LIFETIME_S,
     });
-    cert = FunctionCertificate.load({
-      kind: 'pem',
-      certFile: pki.path('client.crt'),
-      keyFile: pki.path('client.key'),
-      caFile: pki.path('ca.crt'),
-    });
+    cert = FunctionCertificate.load(pki.clientPem());
   });
   afterAll(async () => {
     await Promise.all(clients.map((c) => c.close()));

@@ -9,6 +9,8 @@ export interface DevPki {
   readonly dir: string;
   /** Absolute path of a file in the PKI dir (`ca.crt`, `client.key`, …). */
   path(name: string): string;
+  /** The dev client certificate as a function-certificate PEM source, trusting the dev CA. */
+  clientPem(): { kind: 'pem'; certFile: string; keyFile: string; caFile: string };
   /** Runs openssl in the PKI dir (quiet); for tests' own variants. */
   openssl(...args: string[]): void;
   /** client.p12 with `password` (OpenSSL 3 defaults: AES-256-CBC, PBKDF2, SHA-256 MAC) and the CA. */
@@ -34,6 +36,12 @@ export function makeDevPki(cvr = '12345678'): DevPki {
     dir,
     path,
     openssl,
+    clientPem: () => ({
+      kind: 'pem',
+      certFile: path('client.crt'),
+      keyFile: path('client.key'),
+      caFile: path('ca.crt'),
+    }),
     makeP12(name, password, legacy = false) {
       const extra = legacy ? ['-legacy'] : [];
       openssl(
