@@ -23,10 +23,10 @@ export interface DispatchResult {
 
 /** One event waiting for the next batch. */
 interface Pending {
-  keys: string[];
-  fields: string[];
-  streams: string[];
   eventId: string;
+  /** Target streams, the main one first. */
+  streams: string[];
+  fields: string[];
   resolve: (r: DispatchResult) => void;
   reject: (err: unknown) => void;
 }
@@ -58,14 +58,7 @@ export class EventDispatcher {
     const streams = [this.cfg.eventsStream, ...routeTargets(this.cfg.routes, routing, this.cfg.eventsStream)];
     const fields = streamEntryFields({ event: JSON.stringify(event), id: event.id, type: event.type, seq });
     return new Promise<DispatchResult>((resolve, reject) => {
-      this.pending.push({
-        keys: [`${this.cfg.dispatchedKeyPrefix}${event.id}`, ...streams],
-        fields,
-        streams,
-        eventId: event.id,
-        resolve,
-        reject,
-      });
+      this.pending.push({ eventId: event.id, streams, fields, resolve, reject });
       if (!this.scheduled) {
         this.scheduled = true;
         // After the current I/O callbacks and microtasks: every job that got this far is in.
@@ -91,7 +84,7 @@ export class EventDispatcher {
       String(width),
     ];
     for (const p of batch) {
-      keys.push(...p.keys);
+      keys.push(`${this.cfg.dispatchedKeyPrefix}${p.eventId}`, ...p.streams);
       args.push(String(p.streams.length), ...p.fields);
     }
     let reply: unknown;
