@@ -20,3 +20,10 @@ export {
 } from './kombit-presets';
 export { beskedfordelerServiceUrl } from './beskedfordeler-service-settings';
 export { DEFAULT_RECEIVER_PATH, LOCAL_RECEIVER_URL, type AllowedSubject } from './receiver-settings';
+export {
+  parseWebhooksFile,
+  webhookSecretBytes,
+  WebhooksFileError,
+  type WebhookEndpoint,
+  type WebhookMode,
+} from './webhooks-settings';

@@ -11,6 +11,7 @@ import { boardSettings } from './board-settings';
 import { metricsSettings } from './metrics-settings';
 import { beskedfordelerServiceSettings } from './beskedfordeler-service-settings';
 import { receiverSettings } from './receiver-settings';
+import { webhooksSettings } from './webhooks-settings';
 
 /**
  * Every section of the product's configuration. Add a section by writing `<name>-settings.ts`
@@ -30,4 +31,5 @@ export const sections = {
   metrics: metricsSettings,
   beskedfordelerService: beskedfordelerServiceSettings,
   receiver: receiverSettings,
+  webhooks: webhooksSettings,
 } as const;
