@@ -101,7 +101,9 @@ const endpointSchema = z
   })
   .strict();
 
-const fileSchema = z.object({ endpoints: z.array(z.unknown()) }).strict();
+const fileSchema = z
+  .object({ endpoints: z.array(z.unknown(), { message: 'must be a list of endpoints' }) })
+  .strict();
 
 function issuePath(path: readonly PropertyKey[]): string {
   return path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
@@ -137,7 +139,12 @@ export function parseWebhooksFile(text: string, file: string): WebhookEndpoint[]
   if (!top.success) {
     throw new WebhooksFileError(
       file,
-      top.error.issues.map((i) => `${issuePath(i.path).replace(/^\./, '') || '(top)'}: ${i.message}`),
+      top.error.issues.map(
+        (i) =>
+          `${issuePath(i.path).replace(/^\./, '') || '(top)'}: ${
+            i.code === 'unrecognized_keys' ? `unknown field(s) ${i.keys.join(', ')}` : i.message
+          }`,
+      ),
     );
   }
   const problems: string[] = [];
@@ -146,6 +153,10 @@ export function parseWebhooksFile(text: string, file: string): WebhookEndpoint[]
   top.data.endpoints.forEach((raw, n) => {
     const rawId = (raw as { id?: unknown } | null)?.id;
     const where = `endpoints[${n}]${typeof rawId === 'string' ? ` (${rawId})` : ''}`;
+    if (typeof rawId === 'string') {
+      if (seen.has(rawId)) problems.push(`${where}.id: "${rawId}" is used by an earlier endpoint`);
+      seen.add(rawId);
+    }
     const parsed = endpointSchema.safeParse(raw);
     if (!parsed.success) {
       for (const i of parsed.error.issues) {
@@ -171,8 +182,6 @@ export function parseWebhooksFile(text: string, file: string): WebhookEndpoint[]
     } else {
       secrets = e.secrets ?? (e.secret === undefined ? [] : [e.secret]);
     }
-    if (seen.has(e.id)) problems.push(`${where}.id: "${e.id}" is used by an earlier endpoint`);
-    seen.add(e.id);
     if (e.maxBackoffMs < e.backoffMs) problems.push(`${where}.maxBackoffMs: must be >= backoffMs`);
     if (e.clientCertP12Password !== undefined && e.clientCertP12File === undefined) {
       problems.push(`${where}.clientCertP12Password: only with clientCertP12File`);
