@@ -31,13 +31,14 @@ function readTlsFile(endpoint: string, setting: string, file: string): Buffer {
 /** What went wrong, in a few words that hold no payload (undici's codes, Node's errno). */
 function reason(err: unknown, timedOut: boolean, timeoutMs: number): string {
   if (timedOut) return `timeout after ${timeoutMs} ms`;
-  let e: unknown = err;
-  for (let i = 0; i < 4 && e instanceof Error; i++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && code !== 'UND_ERR_SOCKET') return code;
-    e = e.cause;
+  // Duck-typed: errors from Node's internals need not be instances of this realm's Error.
+  let e = err as { code?: unknown; cause?: unknown; message?: unknown } | null;
+  for (let i = 0; i < 4 && typeof e === 'object' && e !== null; i++) {
+    if (typeof e.code === 'string' && e.code !== 'UND_ERR_SOCKET') return e.code;
+    e = e.cause as typeof e;
   }
-  return err instanceof Error ? err.message.slice(0, 120) : 'request failed';
+  const message = (err as { message?: unknown } | null)?.message;
+  return typeof message === 'string' && message !== '' ? message.slice(0, 120) : 'request failed';
 }
 
 /**

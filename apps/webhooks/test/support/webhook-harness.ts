@@ -39,7 +39,7 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(tls?: { cert: string; key: string }): Promise<TestServer> {
+export async function startTestServer(tls?: { cert: string; key: string; ca?: string }): Promise<TestServer> {
   const hits: Hit[] = [];
   const counts = new Map<string, number>();
   const ok: Hit[] = [];
@@ -80,7 +80,17 @@ export async function startTestServer(tls?: { cert: string; key: string }): Prom
       else send();
     });
   };
-  const http = tls ? createHttpsServer({ cert: tls.cert, key: tls.key }, handler) : createHttpServer(handler);
+  const http = tls
+    ? createHttpsServer(
+        // With `ca`, only clients holding a certificate of that CA get through (mutual TLS).
+        {
+          cert: tls.cert,
+          key: tls.key,
+          ...(tls.ca ? { ca: tls.ca, requestCert: true, rejectUnauthorized: true } : {}),
+        },
+        handler,
+      )
+    : createHttpServer(handler);
   http.keepAliveTimeout = 60_000;
   http.listen(0, '127.0.0.1');
   await once(http, 'listening');
