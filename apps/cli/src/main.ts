@@ -31,6 +31,11 @@ const commands: Record<string, { summary: string; load: () => Command }> = {
     summary: 'kombit check          step by step: certificate, STS token, broker TLS + login, dueslag',
     load: () => (require('./commands/kombit') as typeof import('./commands/kombit.js')).kombit,
   },
+  webhooks: {
+    summary:
+      'webhooks list|dead ID|replay ID|enable ID|disable ID|test ID|listen   webhook endpoints (state, dead letters, replay)',
+    load: () => (require('./commands/webhooks') as typeof import('./commands/webhooks.js')).webhooks,
+  },
   sim: {
     summary: 'sim start|emit N|subscriptions   the local Beskedfordeler',
     load: () => (require('./commands/sim') as typeof import('./commands/sim.js')).sim,

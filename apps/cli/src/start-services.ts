@@ -5,6 +5,7 @@ import { createLogger, oneLine, type Logger, type RunningService } from '@cprh/p
 import { SIMULATOR_SECTIONS, startSimulatorService } from '@cprh/simulator';
 import { startWorker, WORKER_SECTIONS } from '@cprh/worker';
 import { RECEIVER_SECTIONS } from '@cprh/receiver';
+import { startWebhooksService, WEBHOOKS_SECTIONS } from '@cprh/webhooks';
 import { startReceiverService, withDemoPushUrl, type ReceiverService } from './demo-push-wiring';
 import { demoUsesStsFront, viaSimulatorFront, withAmqpFront } from './demo-kombit-wiring';
 
@@ -19,6 +20,7 @@ export const START_SECTIONS = [
     ...BOARD_SECTIONS,
     ...SIMULATOR_SECTIONS,
     ...RECEIVER_SECTIONS,
+    ...WEBHOOKS_SECTIONS,
     'log',
     'metrics',
   ] as const),
@@ -39,6 +41,8 @@ interface ServiceEntry {
  */
 export const services: ServiceEntry[] = [
   { name: 'worker', start: startWorker },
+  // Only with WEBHOOKS_FILE set.
+  { name: 'webhooks', start: startWebhooksService },
   { name: 'receiver', start: startReceiverService },
   { name: 'poller', start: startPoller },
   { name: 'board', start: startBoardService },

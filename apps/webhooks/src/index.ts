@@ -1,4 +1,5 @@
 export { startWebhooks } from './start-webhooks';
+export { startWebhooksService } from './webhooks-service';
 export { WEBHOOKS_SECTIONS, type WebhooksConfig } from './webhooks-sections';
 export { WEBHOOKS_ERROR_CODES, type WebhooksErrorCode } from './error-codes';
 export { WebhooksError } from './webhooks-error';
