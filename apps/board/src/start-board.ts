@@ -11,6 +11,7 @@ import { BoardError } from './board-error';
 import { bullBoardRouter } from './bull-board-router';
 import { createQueueMetrics } from './queue-metrics';
 import { boardReadiness } from './board-readiness';
+import { webhooksView } from './webhooks-view';
 
 export interface RunningBoard {
   /** Base URL of the board, e.g. `http://127.0.0.1:3000/`. */
@@ -85,6 +86,7 @@ export async function startBoard(config: BoardConfig, opts: BoardOptions = {}): 
     await metrics.refresh();
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
+  app.get('/webhooks', webhooksView(redis, pipeline.queuePrefix));
   app.use(
     '/',
     bullBoardRouter([inbox, dead], { basePath: '/', readOnly: !board.readWrite, showCpr: board.showCpr }),

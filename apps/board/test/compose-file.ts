@@ -41,6 +41,7 @@ export const APP_ENTRIES: Record<string, string> = {
   board: 'apps/board/src/main.ts',
   simulator: 'apps/simulator/src/main.ts',
   receiver: 'apps/receiver/src/main.ts',
+  webhooks: 'apps/webhooks/src/main.ts',
 };
 export const APPS = Object.keys(APP_ENTRIES);
 /** Services of the optional `monitoring` profile. */

@@ -33,6 +33,7 @@ describe('docker-compose.yml', () => {
       'receiver',
       'redis',
       'simulator',
+      'webhooks',
       'worker',
     ]);
   });

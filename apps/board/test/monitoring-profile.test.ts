@@ -4,6 +4,8 @@ import { parse } from 'yaml';
 import { loadConfig } from '@cprh/config';
 import { metricsRegistry } from '@cprh/pipeline';
 import { createQueueMetrics } from '../src/queue-metrics';
+// Registers the webhook delivery metrics in the process registry (the delivery process exports them).
+import '@cprh/webhooks';
 import { ROOT, envOf, resolve, service } from './compose-file';
 
 interface ScrapeConfig {

@@ -6,7 +6,6 @@ export const WEBHOOKS_ERROR_CODES = defineErrorCodes({
     'No webhook endpoints: set WEBHOOKS_FILE to a JSON file with at least one endpoint',
   WEBHOOKS_ENDPOINT_UNKNOWN: 'No endpoint with this id in WEBHOOKS_FILE or in Redis',
   WEBHOOKS_TLS_FILE_INVALID: "An endpoint's caFile or clientCertP12File cannot be read or used",
-  WEBHOOKS_HTTP_FAILED: 'A delivery attempt got no 2xx answer (status, connection error or timeout)',
   WEBHOOKS_EVENT_GONE: 'The stream entry of a queued event was trimmed before it could be delivered',
   WEBHOOKS_INTAKE_LOST:
     "Another delivery process took over an endpoint's stream intake; this one stopped reading it",

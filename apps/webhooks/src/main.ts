@@ -1,7 +1,7 @@
 import { loadConfig, WebhooksFileError } from '@cprh/config';
 import { runAsProcess } from '@cprh/pipeline';
 import { WEBHOOKS_SECTIONS } from './webhooks-sections';
-import { startWebhooks } from './start-webhooks';
+import { startWebhooksService } from './webhooks-service';
 
 // WEBHOOKS_FILE first, so each mistake in it gets a line of its own (runAsProcess prints one line).
 try {
@@ -12,4 +12,10 @@ try {
     process.exit(1);
   }
 }
-runAsProcess('webhooks', WEBHOOKS_SECTIONS, startWebhooks);
+// Without WEBHOOKS_FILE the process idles (a compose service that nobody configured yet), saying so.
+runAsProcess('webhooks', WEBHOOKS_SECTIONS, async (config, log) => {
+  if (config.webhooks.file === undefined) {
+    log.warn('WEBHOOKS_FILE is not set: no endpoints, nothing to deliver');
+  }
+  return startWebhooksService(config, log);
+});
