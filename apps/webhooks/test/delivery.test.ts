@@ -1,4 +1,5 @@
 import { Webhook } from 'standardwebhooks';
+import { startMetricsServer } from '@cprh/pipeline';
 import { waitFor } from '@cprh/testkit';
 import { DeliveryStore, endpointStatuses } from '../src';
 import {
@@ -52,6 +53,23 @@ describe('webhook delivery', () => {
       deadLetters: 0,
       oldestUndeliveredSeconds: null,
     });
+    // The process's /metrics: per endpoint, labelled with the endpoint id only.
+    const metrics = await startMetricsServer({ port: 0, host: '127.0.0.1', readyStallSeconds: 120 });
+    try {
+      const text = await waitFor('gauges refreshed', async () => {
+        const t = await (await fetch(`${metrics.url}metrics`)).text();
+        return t.includes('cprh_webhook_backlog{endpoint="sag"} 0') ? t : undefined;
+      });
+      expect(text).toContain('cprh_webhook_delivered_total{endpoint="sag"} 3');
+      expect(text).toContain('cprh_webhook_attempts_total{endpoint="sag"} 3');
+      expect(text).toContain('cprh_webhook_request_seconds_count{endpoint="sag"} 3');
+      expect(text).toContain('cprh_webhook_stream_to_delivered_seconds_count{endpoint="sag"} 3');
+      expect(text).toContain('cprh_webhook_backlog_age_seconds{endpoint="sag"} 0');
+      expect(text).toContain('cprh_webhook_endpoint_enabled{endpoint="sag"} 1');
+      expect(text).not.toContain('0101801234');
+    } finally {
+      await metrics.close();
+    }
   });
 
   it('sends only the types asked for, and binary mode puts the attributes in ce- headers', async () => {

@@ -120,4 +120,11 @@ describe('WEBHOOKS_FILE', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('without WEBHOOKS_FILE the process idles and says so, and stops on SIGTERM', async () => {
+    const p = spawnTs(MAIN, { REDIS_URL: 'redis://127.0.0.1:6379', LOG_LEVEL: 'info' });
+    await p.waitForLine(/WEBHOOKS_FILE is not set: no endpoints, nothing to deliver/);
+    await p.waitForLine(/webhooks ready/);
+    expect(await p.stop('SIGTERM')).toBe(0);
+  });
 });
