@@ -1,4 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import ts from 'typescript';
 import { Webhook } from 'standardwebhooks';
 import { waitFor } from '@cprh/testkit';
 import { buildRequest, signOne, verifySignature } from '../src';
@@ -82,5 +85,30 @@ describe('Standard Webhooks signature', () => {
       await env.cleanup();
       await server.close();
     }
+  });
+
+  it("the README's ten-line verification example accepts our requests and refuses changed ones", () => {
+    const readme = readFileSync(join(__dirname, '..', '..', '..', 'README.md'), 'utf8');
+    const code = /```ts\n(import \{ createHmac[\s\S]*?export function verifyWebhook[\s\S]*?)```/.exec(
+      readme,
+    )?.[1];
+    expect(code).toBeDefined();
+    const js = ts.transpileModule(code ?? '', {
+      compilerOptions: { module: ts.ModuleKind.CommonJS },
+    }).outputText;
+    const mod = { exports: {} as Record<string, unknown> };
+    new Function('require', 'module', 'exports', js)(require, mod, mod.exports);
+    const verifyWebhook = mod.exports.verifyWebhook as (s: string, h: Headers, b: string) => boolean;
+    const secret = newSecret();
+    const event = personEvent('0101801234');
+    const req = buildRequest(
+      JSON.stringify(event),
+      'structured',
+      [newSecret(), secret],
+      Math.floor(Date.now() / 1000),
+    );
+    expect(verifyWebhook(secret, new Headers(req.headers), req.body)).toBe(true);
+    expect(verifyWebhook(secret, new Headers(req.headers), req.body + ' ')).toBe(false);
+    expect(verifyWebhook(newSecret(), new Headers(req.headers), req.body)).toBe(false);
   });
 });
