@@ -39,6 +39,12 @@ export class EndpointIntake {
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
   private tick: Promise<void> = Promise.resolve();
+  /**
+   * Set when an event could not be queued: every later entry is refused too, and the next lease
+   * tick starts the consumer afresh, which re-reads the unacknowledged entries in stream order, so
+   * a failure never lets a person's later event overtake an earlier one.
+   */
+  private broken = false;
 
   constructor(private readonly o: IntakeOptions) {}
 
@@ -61,7 +67,13 @@ export class EndpointIntake {
       this.o.log.warn({ err: oneLine(err) }, 'webhook intake lease not renewed');
       return;
     }
+    if (held && this.broken && this.consumer !== null) {
+      const c = this.consumer;
+      this.consumer = null;
+      await c.stop();
+    }
     if (held && this.consumer === null && !this.stopped) {
+      this.broken = false;
       this.o.log.info({ stream: this.o.stream }, 'webhook intake reading');
       this.consumer = this.createConsumer();
       await this.consumer.start().catch((err: unknown) => {
@@ -88,10 +100,20 @@ export class EndpointIntake {
       blockMs: 1000,
       claimIdleMs: Math.max(2000, this.o.leaseMs),
       handler: async (event, { entryId }) => {
+        if (this.broken) {
+          throw new WebhooksError('WEBHOOKS_INTAKE_HELD', `entry ${entryId} waits for an earlier entry`);
+        }
         if (!wantsEvent(endpoint, event)) return;
         const slot = personSlot(personKeyOf(event));
-        const r = await store.accept(this.token, event.id, entryId, slot, this.o.acceptedTtlMs);
+        let r: number;
+        try {
+          r = await store.accept(this.token, event.id, entryId, slot, this.o.acceptedTtlMs);
+        } catch (err) {
+          this.broken = true;
+          throw err;
+        }
         if (r < 0) {
+          this.broken = true;
           throw new WebhooksError(
             'WEBHOOKS_INTAKE_LOST',
             `endpoint ${endpoint.id}: intake taken over, entry ${entryId} left to the new holder`,

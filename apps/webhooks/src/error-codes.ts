@@ -9,6 +9,8 @@ export const WEBHOOKS_ERROR_CODES = defineErrorCodes({
   WEBHOOKS_EVENT_GONE: 'The stream entry of a queued event was trimmed before it could be delivered',
   WEBHOOKS_INTAKE_LOST:
     "Another delivery process took over an endpoint's stream intake; this one stopped reading it",
+  WEBHOOKS_INTAKE_HELD:
+    'An entry was not queued because an earlier one failed; it is read again, in order, when the intake restarts',
   WEBHOOKS_DEAD_LETTER_UNKNOWN: 'No dead letter and no stream entry with this event id for the endpoint',
 });
 
