@@ -218,7 +218,7 @@ export const webhooksSettings = defineSection({
     /** How long one process holds an endpoint's stream intake before another may take over. */
     WEBHOOKS_INTAKE_LEASE_MS: positiveInt.min(500, 'must be >= 500').default(10_000),
     /** How long "this event was taken from the stream" is remembered, against double intake. */
-    WEBHOOKS_ACCEPTED_TTL_SECONDS: positiveInt.default(7 * 24 * 3600),
+    WEBHOOKS_ACCEPTED_TTL_SECONDS: positiveInt.default(24 * 3600),
   },
   build: (e) => {
     let endpoints: WebhookEndpoint[] = [];
