@@ -11,9 +11,10 @@ export interface WebhookRequest {
 const NOT_HEADERS = new Set(['data', 'data_base64', 'datacontenttype']);
 
 function headerValue(v: unknown): string {
-  // Binary mode carries attribute values as strings; percent-encode what a header cannot hold.
+  // The HTTP binding: string values, with space, '"', '%' and anything outside printable ASCII
+  // percent-encoded (UTF-8).
   const s = typeof v === 'string' ? v : JSON.stringify(v);
-  return s.replace(/[^\x20-\x24\x26-\x7e]/gu, (c) => encodeURIComponent(c));
+  return s.replace(/[^\x21\x23\x24\x26-\x7e]/gu, (c) => encodeURIComponent(c));
 }
 
 /**
