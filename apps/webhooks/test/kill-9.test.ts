@@ -80,6 +80,6 @@ describe('kill -9 of the delivery process', () => {
       .filter((h) => h.at > killedAt)
       .map((h) => h.id);
     expect(afterKill.length).toBe(new Set(afterKill).size);
-    await second.stop();
+    expect(await second.stop()).toBe(0);
   });
 });
