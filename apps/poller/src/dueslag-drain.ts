@@ -20,7 +20,7 @@ export interface DrainOptions {
   stopping: () => boolean;
 }
 
-export type DrainEnd = 'empty' | 'cap' | 'stopped' | 'channel-lost';
+export type DrainEnd = 'empty' | 'cap' | 'stopped' | 'channel-lost' | 'stalled';
 
 export interface DrainResult {
   /** Messages stored in the inbox and acked upstream. */
@@ -33,6 +33,9 @@ export interface DrainResult {
  * us, which a queue check then confirms (a slow broker or a busy event loop only means one more check).
  */
 const IDLE_MS = 100;
+
+/** Messages ready but none delivered for this long: something is wrong with the channel; end the drain. */
+const STALL_MS = 15_000;
 
 /**
  * One bounded drain of the dueslag (a poll tick): a consumer with a prefetch window for the length
@@ -125,7 +128,11 @@ export class DueslagDrain {
           await this.stopTaking('empty');
           continue;
         }
-        this.lastDeliveryAt = Date.now();
+        if (Date.now() - this.lastDeliveryAt >= STALL_MS) {
+          this.o.log.warn({ acked: this.acked }, 'drain ended: messages are ready but none arrive');
+          await this.stopTaking('stalled');
+          continue;
+        }
       }
       await this.sleep(this.pending.length > 0 ? this.o.lingerMs : IDLE_MS);
     }

@@ -114,6 +114,22 @@ describe('poll mode: one tick is a bounded drain', () => {
     expect(await inbox.getWaitingCount()).toBe(500);
   });
 
+  it('stopped mid-drain, it stores and acks what it holds and leaves the rest in the dueslag', async () => {
+    await setUp();
+    await publish(3000);
+    const mode = pollMode();
+    const drain = mode.drain();
+    while ((await inbox.getWaitingCount()) < 300) await new Promise((r) => setTimeout(r, 5));
+    await mode.stop();
+    const result = await drain;
+    expect(result).toMatchObject({ end: 'stopped' });
+    await source.close();
+    const stored = await inbox.getWaitingCount();
+    expect('acked' in result && result.acked).toBe(stored);
+    expect(stored).toBeLessThan(3000);
+    expect(stored + (await ready(t.dueslag))).toBe(3000);
+  });
+
   it('no tick starts while one runs: a second poller of the same dueslag skips its tick', async () => {
     await setUp();
     await publish(2000);
