@@ -22,6 +22,10 @@ import { CLI_MAIN, expectExactlyOnce, freshMessages, streamEventIds } from './su
 const BF_URL = `${TEST_AMQP_URL}/BF`;
 const RENEWED = /AMQP connection renewed with a fresh token/g;
 
+function lineFacts(line: string): { time: number; ms: number; end?: string } {
+  return JSON.parse(line) as { time: number; ms: number; end?: string };
+}
+
 describe.each(['poll', 'consume'] as const)('a backlog across token renewals, %s mode', (mode) => {
   let t: PipelineTestEnv;
   let pki: DevPki;
@@ -43,7 +47,7 @@ describe.each(['poll', 'consume'] as const)('a backlog across token renewals, %s
     pki.remove();
   });
 
-  function env(): Record<string, string> {
+  function env(extra: Record<string, string> = {}): Record<string, string> {
     t = pipelineTestEnv({
       SIM_ENABLED: 'true',
       SIM_RATE: '0',
@@ -56,13 +60,17 @@ describe.each(['poll', 'consume'] as const)('a backlog across token renewals, %s
       STS_REFRESH_MARGIN_SECONDS: '30',
       POLLER_MODE: mode,
       POLLER_POLL_INTERVAL_SECONDS: '2',
+      // Small batches: the backlog takes longer than a token's life, so drains span renewals.
+      POLLER_BATCH_SIZE: '20',
+      POLLER_PREFETCH: '40',
       LOG_LEVEL: 'info',
+      ...extra,
     });
     return t.env;
   }
 
-  function start(): SpawnedProcess {
-    const p = spawnTs(CLI_MAIN, env(), ['start']);
+  function start(extra: Record<string, string> = {}): SpawnedProcess {
+    const p = spawnTs(CLI_MAIN, env(extra), ['start']);
     procs.push(p);
     return p;
   }
@@ -93,10 +101,21 @@ describe.each(['poll', 'consume'] as const)('a backlog across token renewals, %s
     const out = proc.lines.join('\n');
     expect(out).toMatch(/sts: token request failed; retrying/);
     expect((out.match(/STS_REFRESH_MARGIN_SECONDS \(30 s\) is not shorter than half/g) ?? []).length).toBe(1);
+    if (mode === 'poll') {
+      // Every drain ended because the dueslag was empty, and at least one ran across a renewal.
+      const drains = proc.lines.filter((l) => l.includes('"msg":"drain done"')).map(lineFacts);
+      expect(drains.filter((d) => d.end !== 'empty')).toEqual([]);
+      const renewals = proc.lines
+        .filter((l) => l.includes('AMQP connection renewed with a fresh token'))
+        .map((l) => lineFacts(l).time);
+      const spanned = drains.filter((d) => renewals.some((r) => r > d.time - d.ms && r < d.time));
+      expect(spanned.length).toBeGreaterThanOrEqual(1);
+    }
   }, 180_000);
 
   it('kill -9 mid-drain loses nothing: after a restart every event is there once', async () => {
-    const first = start();
+    // A dead poller's inbox jobs are taken over once their lock lapses: short, for the test's sake.
+    const first = start({ WORKER_LOCK_DURATION_MS: '3000', WORKER_STALLED_INTERVAL_MS: '2000' });
     await first.waitForLine(/cprh ready/, 60_000);
     const { ids, bodies } = freshMessages(3000);
     await publishBf(bodies);

@@ -89,8 +89,8 @@ export class PollMode {
       return { skipped: true };
     }
     const facts = { ...result, ms: Date.now() - started };
-    // A drain that stopped short (cap, lost connection) is worth a line; an ordinary one is debug.
-    if (result.end === 'empty') this.o.log.debug(facts, 'drain done');
+    // One line per drain that moved something or stopped short; an empty tick is debug.
+    if (result.acked === 0 && result.end === 'empty') this.o.log.debug(facts, 'drain done');
     else this.o.log.info(facts, 'drain done');
     return result;
   }
