@@ -1,5 +1,6 @@
 import type { BareBullmqResult } from './bare-bullmq';
 import type { PipelineRunResult } from './pipeline-run';
+import { renderPollVsConsume, type PollVsConsumeResult } from './poll-vs-consume';
 import type { SteadyLoadResult } from './steady-load';
 import type { WaitingFootprint } from './waiting-footprint';
 import { fmt, renderTable } from './report-table';
@@ -22,6 +23,8 @@ export interface BenchReport {
   scale: PipelineRunResult[];
   steady: SteadyLoadResult;
   waiting: WaitingFootprint;
+  /** The poller's drain rate in poll and in consume mode (absent from reports before it existed). */
+  pollVsConsume?: PollVsConsumeResult;
   totalSeconds: number;
 }
 
@@ -141,6 +144,7 @@ export function renderReport(b: BenchReport): string {
     '',
     renderTable(['target', 'this run', ''], targets),
     '',
+    ...(b.pollVsConsume ? [renderPollVsConsume(b.pollVsConsume), ''] : []),
     `total ${fmt.s(b.totalSeconds)}`,
   ].join('\n');
 }

@@ -15,6 +15,7 @@ import { benchSettings } from './bench-settings';
 import { renderReport, type BenchReport } from './bench-report';
 import { averageBytes, makeEnvelopes } from './envelopes';
 import { runPipeline, type PipelineRunResult } from './pipeline-run';
+import { pollVsConsume } from './poll-vs-consume';
 import { steadyLoad } from './steady-load';
 import { waitingFootprint } from './waiting-footprint';
 
@@ -58,6 +59,10 @@ async function main(): Promise<void> {
   const steady = await steadyLoad(envelopes.slice(0, warmup + s.rate * s.seconds), s.rate, warmup);
   step(`footprint, ${s.waiting} waiting`);
   const waiting = await waitingFootprint(envelopes.slice(0, s.waiting));
+  // The poller alone in each POLLER_MODE: a smaller backlog is enough (no worker, so it is quick).
+  const pollCount = Math.min(s.backlog, 10_000);
+  step(`poller drain, poll vs consume, ${pollCount} preloaded`);
+  const pollVsConsumeRun = await pollVsConsume(backlog.slice(0, pollCount));
 
   const report: BenchReport = {
     startedAt: new Date(t0).toISOString(),
@@ -75,6 +80,7 @@ async function main(): Promise<void> {
     scale,
     steady,
     waiting,
+    pollVsConsume: pollVsConsumeRun,
     totalSeconds: (Date.now() - t0) / 1000,
   };
   mkdirSync(RESULTS, { recursive: true });

@@ -1,15 +1,19 @@
-import type { Channel } from 'amqplib';
 import { Queue, Worker } from 'bullmq';
 import type Redis from 'ioredis';
 import type { DueslagConnection } from '@cprh/kombit';
 import type { Logger } from '@cprh/pipeline';
-import type { Delivery } from './delivery';
+import { DrainLock } from './drain-lock';
+import { DueslagDrain, type DrainResult } from './dueslag-drain';
 import type { PersistThenAck } from './persist-then-ack';
 
 export interface PollModeOptions {
   source: DueslagConnection;
   queue: string;
+  prefetch: number;
   batchSize: number;
+  lingerMs: number;
+  /** Messages one tick takes at most; 0 = until the dueslag is empty. */
+  maxMessages: number;
   intervalSeconds: number;
   schedulerQueue: string;
   prefix: string;
@@ -23,15 +27,18 @@ export interface PollModeOptions {
 
 /**
  * Mode `poll` (the design card's scheduler): a BullMQ job scheduler fires a tick every N seconds;
- * the tick drains the dueslag with basic.get in batches through the same PersistThenAck path.
- * Several pollers share one scheduler id, so one tick runs at a time across them.
+ * the tick is one bounded drain of the dueslag (DueslagDrain) through the same PersistThenAck path.
+ * Several pollers share one scheduler id and a drain lock, so one drain runs at a time across them.
  */
 export class PollMode {
   private queue: Queue | undefined;
   private worker: Worker | undefined;
   private stopping = false;
+  private readonly lock: DrainLock;
 
-  constructor(private readonly o: PollModeOptions) {}
+  constructor(private readonly o: PollModeOptions) {
+    this.lock = new DrainLock(o.redis, `${o.prefix}:${this.tickQueue}:drain-lock`);
+  }
 
   private get schedulerId(): string {
     return `drain-${this.o.queue}`;
@@ -60,35 +67,35 @@ export class PollMode {
     this.o.log.info({ queue: this.o.queue, everySeconds: this.o.intervalSeconds }, 'polling');
   }
 
-  /** One tick: get up to a batch, store and ack it, repeat until the dueslag is empty. */
-  async drain(): Promise<{ drained: number }> {
-    let drained = 0;
-    while (!this.stopping) {
-      const ch: Channel | undefined = this.o.source.channel;
-      if (!ch) throw new Error('no AMQP channel (reconnecting)');
-      const batch: Delivery[] = [];
-      try {
-        while (batch.length < this.o.batchSize) {
-          const m = await ch.get(this.o.queue, { noAck: false });
-          if (m === false) break;
-          batch.push({ channel: ch, msg: m, receivedAt: Date.now() });
-        }
-      } catch (err) {
-        // The channel was replaced (token renewal) or lost under us: its gets are requeued; go on
-        // with the current channel, or fail the tick when there is none.
-        if (this.o.source.channel === ch || this.o.source.channel === undefined) throw err;
-        continue;
-      }
-      if (batch.length === 0) break;
-      const outcome = await this.o.persister.run(batch);
-      if (outcome !== 'acked') break;
-      drained += batch.length;
+  /** One tick: drain until the dueslag is empty (or the cap); skipped while another poller drains. */
+  async drain(): Promise<DrainResult | { skipped: true }> {
+    if (this.stopping) return { skipped: true };
+    const started = Date.now();
+    const result = await this.lock.withLock(() =>
+      new DueslagDrain({
+        source: this.o.source,
+        queue: this.o.queue,
+        prefetch: this.o.prefetch,
+        batchSize: this.o.batchSize,
+        lingerMs: this.o.lingerMs,
+        maxMessages: this.o.maxMessages,
+        persister: this.o.persister,
+        log: this.o.log,
+        stopping: () => this.stopping,
+      }).run(),
+    );
+    if (result === undefined) {
+      this.o.log.debug('a drain runs in another poller; tick skipped');
+      return { skipped: true };
     }
-    if (drained > 0) this.o.log.debug({ drained }, 'drain tick done');
-    return { drained };
+    const facts = { ...result, ms: Date.now() - started };
+    // One line per drain that moved something or stopped short; an empty tick is debug.
+    if (result.acked === 0 && result.end === 'empty') this.o.log.debug(facts, 'drain done');
+    else this.o.log.info(facts, 'drain done');
+    return result;
   }
 
-  /** Stops ticking; a tick in progress finishes its batch. The scheduler stays for the next start. */
+  /** Stops ticking; a drain in progress stores and acks what it holds, then ends. The scheduler stays for the next start. */
   async stop(): Promise<void> {
     this.stopping = true;
     await this.worker?.close();

@@ -88,7 +88,10 @@ export async function startPoller(config: PollerConfig, log: Logger): Promise<Ru
     const poll = new PollMode({
       source,
       queue: p.dueslagQueue,
+      prefetch: p.prefetch,
       batchSize: p.batchSize,
+      lingerMs: p.lingerMs,
+      maxMessages: p.pollMaxMessages,
       intervalSeconds: p.pollIntervalSeconds,
       schedulerQueue: p.schedulerQueue,
       prefix: config.pipeline.queuePrefix,

@@ -183,6 +183,7 @@ async function startServers(ctx: StartContext, redis: Redis): Promise<Servers> {
     lifetimeSeconds: sim.tokenLifetimeSeconds,
     logger,
   });
+  if (sim.chaos.stsFailFirst > 0) sts.failNext(sim.chaos.stsFailFirst);
   ctx.cleanups.push(() => sts.close());
   const soap = await startSoapServer({
     host: sim.host,

@@ -109,6 +109,25 @@ describe('StsClient against the simulator STS', () => {
     expect((await c.fresh()).assertionXml()).not.toBe(second.assertionXml());
   });
 
+  it('a margin not shorter than half the token lifetime is clamped to half of it, and logged once', async () => {
+    const c = client({ refreshMarginSeconds: 3600 });
+    const token = await c.fresh();
+    const lifetimeMs = token.notOnOrAfter.getTime() - (token.notBefore ?? new Date()).getTime();
+    expect(token.notOnOrAfter.getTime() - c.renewAt(token).getTime()).toBe(lifetimeMs / 2);
+    c.renewAt(token);
+    c.renewAt(await c.fresh());
+    const clamped = lines.filter((l) =>
+      l.includes('STS_REFRESH_MARGIN_SECONDS (3600 s) is not shorter than half'),
+    );
+    expect(clamped).toHaveLength(1);
+    expect(clamped[0]).toContain(`"tokenLifetimeSeconds":${LIFETIME_S}`);
+    // A margin shorter than half the lifetime is used as it is, without a word.
+    const d = client({ refreshMarginSeconds: 10 });
+    const t2 = await d.fresh();
+    expect(t2.notOnOrAfter.getTime() - d.renewAt(t2).getTime()).toBe(10_000);
+    expect(lines.filter((l) => l.includes('(10 s) is not shorter'))).toHaveLength(0);
+  });
+
   it('retries a 500 and succeeds; gives up with KOMBIT_STS_FAILED when it keeps failing', async () => {
     sts.failNext(1);
     const token = await client().fresh();

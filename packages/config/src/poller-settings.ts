@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineSection } from './define-section';
-import { boolFromEnv, positiveInt } from './common-types';
+import { boolFromEnv, nonNegativeInt, positiveInt } from './common-types';
 import { ConfigError } from './config-error';
 
 /** A fixed demo dueslag so `pnpm start` and `cprh publish` meet on the same queue out of the box. */
@@ -11,9 +11,9 @@ export const pollerSettings = defineSection({
   env: {
     /** The subscription's dueslag (queue name), a UUID at KOMBIT. */
     DUESLAG_QUEUE: z.string().min(1).max(255).regex(/^\S+$/, 'may not contain spaces').default(DEMO_DUESLAG),
-    /** `consume`: long-lived consumer; `poll`: a BullMQ job scheduler drains with basic.get every N s. */
+    /** `consume`: long-lived consumer; `poll`: a BullMQ job scheduler drains the dueslag every N s. */
     POLLER_MODE: z.enum(['consume', 'poll']).default('consume'),
-    /** Unacked messages RabbitMQ may hand us at once (consume mode). */
+    /** Unacked messages RabbitMQ may hand us at once (the consumer of either mode). */
     POLLER_PREFETCH: positiveInt.max(65535, 'must be <= 65535').default(200),
     /** Messages persisted per Redis round trip and acked with one `multiple` ack. */
     POLLER_BATCH_SIZE: positiveInt.max(10000, 'must be <= 10000').default(100),
@@ -21,6 +21,8 @@ export const pollerSettings = defineSection({
     POLLER_LINGER_MS: positiveInt.max(10000, 'must be <= 10000').default(5),
     /** Poll mode: seconds between drains. */
     POLLER_POLL_INTERVAL_SECONDS: positiveInt.default(5),
+    /** Poll mode: messages one drain takes at most (the rest waits for the next tick); 0 = until empty. */
+    POLLER_POLL_MAX_MESSAGES: nonNegativeInt.default(0),
     /** Poll mode: name of the BullMQ queue holding the scheduler's tick jobs (`-<dueslag>` is appended). */
     POLLER_SCHEDULER_QUEUE: z
       .string()
@@ -49,6 +51,7 @@ export const pollerSettings = defineSection({
       batchSize: e.POLLER_BATCH_SIZE,
       lingerMs: e.POLLER_LINGER_MS,
       pollIntervalSeconds: e.POLLER_POLL_INTERVAL_SECONDS,
+      pollMaxMessages: e.POLLER_POLL_MAX_MESSAGES,
       schedulerQueue: e.POLLER_SCHEDULER_QUEUE,
       declareQueue: e.POLLER_DECLARE_QUEUE,
       retry: { minMs: e.POLLER_RETRY_MIN_MS, maxMs: e.POLLER_RETRY_MAX_MS },

@@ -76,6 +76,8 @@ export const simulatorSettings = defineSection({
     SIM_CHAOS_PUSH_FAIL: rate.default(0),
     /** Chaos: delay of a slow push (ms). */
     SIM_CHAOS_SLOW_MS: nonNegativeInt.default(2000),
+    /** Chaos: the first N STS issue requests are answered HTTP 500 (a flaky STS at start-up). */
+    SIM_STS_FAIL_FIRST: nonNegativeInt.max(100, 'must be <= 100').default(0),
   },
   build: (e) => {
     return {
@@ -102,6 +104,7 @@ export const simulatorSettings = defineSection({
         pushSlow: e.SIM_CHAOS_PUSH_SLOW,
         pushFail: e.SIM_CHAOS_PUSH_FAIL,
         slowMs: e.SIM_CHAOS_SLOW_MS,
+        stsFailFirst: e.SIM_STS_FAIL_FIRST,
       },
     };
   },

@@ -10,6 +10,7 @@ describe('pipeline, poller and worker settings', () => {
     expect(c.pipeline.routes).toEqual([]);
     expect(c.pipeline.fault).toEqual({ point: 'off', at: 1 });
     expect(c.poller.mode).toBe('consume');
+    expect(c.poller.pollMaxMessages).toBe(0);
     expect(c.poller.dueslagQueue).toBe('11111111-2222-4333-8444-555555555555');
     expect(c.worker.concurrency).toBeGreaterThan(0);
   });
@@ -27,6 +28,7 @@ describe('pipeline, poller and worker settings', () => {
     [{ ROUTES: 'Fødsel=x' }, /^Invalid setting ROUTES: /],
     [{ INBOX_QUEUE: 'a:b' }, /^Invalid setting INBOX_QUEUE: /],
     [{ POLLER_MODE: 'push' }, /^Invalid setting POLLER_MODE: /],
+    [{ POLLER_POLL_MAX_MESSAGES: '-1' }, /^Invalid setting POLLER_POLL_MAX_MESSAGES: /],
     [{ POLLER_PREFETCH: '10', POLLER_BATCH_SIZE: '20' }, /^Invalid setting POLLER_BATCH_SIZE: /],
     [{ FAULT_INJECT: 'boom' }, /^Invalid setting FAULT_INJECT: /],
     [{ WORKER_CONCURRENCY: '0' }, /^Invalid setting WORKER_CONCURRENCY: /],

@@ -56,6 +56,9 @@ export class StsClient {
   private cached: SamlToken | undefined;
   private inflight: Promise<SamlToken> | undefined;
   private readonly now: () => Date;
+  /** When each token arrived: its lifetime when the assertion has no NotBefore. */
+  private readonly issuedAt = new WeakMap<SamlToken, Date>();
+  private clampLogged = false;
 
   constructor(private readonly opts: StsClientOptions) {
     const tls = opts.certificate.tls();
@@ -78,11 +81,26 @@ export class StsClient {
     return this.inflight;
   }
 
-  /** When a token should be replaced: the margin before expiry, at most half its lifetime. */
+  /**
+   * When a token should be replaced: the margin before expiry, at most half its lifetime. A margin
+   * that long would renew a short-lived token at every check; the clamp is logged once.
+   */
   renewAt(t: SamlToken): Date {
-    const start = t.notBefore ?? this.now();
+    const start = t.notBefore ?? this.issuedAt.get(t) ?? this.now();
     const lifetimeMs = t.notOnOrAfter.getTime() - start.getTime();
-    const marginMs = Math.min(this.opts.refreshMarginSeconds * 1000, lifetimeMs / 2);
+    const wantedMs = this.opts.refreshMarginSeconds * 1000;
+    const marginMs = Math.min(wantedMs, lifetimeMs / 2);
+    if (marginMs < wantedMs && !this.clampLogged) {
+      this.clampLogged = true;
+      this.opts.log?.warn(
+        {
+          refreshMarginSeconds: this.opts.refreshMarginSeconds,
+          tokenLifetimeSeconds: Math.round(lifetimeMs / 1000),
+          renewBeforeExpirySeconds: Math.round(marginMs / 1000),
+        },
+        `sts: STS_REFRESH_MARGIN_SECONDS (${this.opts.refreshMarginSeconds} s) is not shorter than half the token's lifetime (${Math.round(lifetimeMs / 1000)} s); tokens are renewed at half their lifetime`,
+      );
+    }
     return new Date(t.notOnOrAfter.getTime() - marginMs);
   }
 
@@ -95,6 +113,7 @@ export class StsClient {
     for (let attempt = 1; ; attempt += 1) {
       try {
         const token = await this.fetchOnce();
+        this.issuedAt.set(token, this.now());
         this.cached = token;
         this.opts.observer?.issued?.(token);
         this.opts.log?.info({ ...token.describe(), attempt }, 'sts: token issued');
