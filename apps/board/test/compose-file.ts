@@ -9,6 +9,8 @@ export const composeText = readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8'
 
 export interface Healthcheck {
   test?: string | string[];
+  interval?: string;
+  start_period?: string;
 }
 export interface Service {
   image?: string;
@@ -35,6 +37,7 @@ export interface Compose {
 export const compose = parse(composeText, { merge: true }) as Compose;
 export const services = compose.services;
 
+/** Each app service's TypeScript entry (what tests run through tsx). */
 export const APP_ENTRIES: Record<string, string> = {
   poller: 'apps/poller/src/main.ts',
   worker: 'apps/worker/src/main.ts',
@@ -43,6 +46,12 @@ export const APP_ENTRIES: Record<string, string> = {
   receiver: 'apps/receiver/src/main.ts',
 };
 export const APPS = Object.keys(APP_ENTRIES);
+/** The compiled bundle a service's command runs (`pnpm run build` writes it) -> its TypeScript entry. */
+export function sourceOfBundle(bundle: string): string {
+  const m = /^apps\/([a-z]+)\/dist\/main\.js$/.exec(bundle);
+  if (!m) throw new Error(`${bundle} is not an app bundle (apps/<app>/dist/main.js)`);
+  return `apps/${m[1]}/src/main.ts`;
+}
 /** Services of the optional `monitoring` profile. */
 export const MONITORING = ['prometheus', 'grafana'];
 
