@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 
@@ -109,4 +109,32 @@ export function published(p: NonNullable<Service['ports']>[number]): {
   const parts = String(p).split(':');
   if (parts.length === 3) return { hostIp: parts[0], host: parts[1] ?? '', target: parts[2] ?? '' };
   return { hostIp: undefined, host: parts[0] ?? '', target: parts[parts.length - 1] ?? '' };
+}
+
+/**
+ * The environment compose gives service `name`, as its process sees it: interpolated with the
+ * `required` variables, and each Docker secret it names (`/run/secrets/<secret>`) written into
+ * `secretsDir` with the value of the variable the secret comes from.
+ */
+export function serviceEnv(
+  name: string,
+  required: Record<string, string>,
+  secretsDir: string,
+): Record<string, string> {
+  const s = service(name);
+  return Object.fromEntries(
+    Object.entries(envOf(s)).map(([k, v]) => {
+      const value = resolve(v, required);
+      const secret = /^\/run\/secrets\/([a-z_]+)$/.exec(value)?.[1];
+      if (secret === undefined) return [k, value];
+      if (!(s.secrets ?? []).includes(secret))
+        throw new Error(`${name} reads secret ${secret} it does not list`);
+      const from = compose.secrets?.[secret]?.environment;
+      const content = from === undefined ? undefined : required[from];
+      if (content === undefined) throw new Error(`test has no value for secret ${secret}`);
+      mkdirSync(secretsDir, { recursive: true });
+      writeFileSync(`${secretsDir}/${secret}`, `${content}\n`, { mode: 0o600 });
+      return [k, `${secretsDir}/${secret}`];
+    }),
+  );
 }

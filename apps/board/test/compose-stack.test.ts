@@ -15,7 +15,7 @@ import {
   withAmqpChannel,
   type SpawnedProcess,
 } from '@cprh/testkit';
-import { APP_ENTRIES, argv, envOf, resolve, service, sourceOfBundle } from './compose-file';
+import { APP_ENTRIES, argv, service, serviceEnv, sourceOfBundle } from './compose-file';
 
 /**
  * The next best thing to `docker compose up` without a Docker engine: each app service's own
@@ -68,9 +68,7 @@ function onThisMachine(value: string): string {
 
 /** The environment compose gives `name`, with the service hosts pointed at this machine. */
 function composeEnv(name: string): Record<string, string> {
-  const env = Object.fromEntries(
-    Object.entries(envOf(service(name))).map(([k, v]) => [k, resolve(v, { BOARD_PASSWORD })]),
-  );
+  const env = serviceEnv(name, { BOARD_PASSWORD }, join(certsDir, 'secrets'));
   expect(env.REDIS_URL).toBe('redis://redis:6379');
   const local = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, onThisMachine(v)]));
   // Nothing may still name a compose host: it would not resolve here.

@@ -1,5 +1,6 @@
 import { X509Certificate } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, settingNames, SECTION_NAMES } from '@cprh/config';
 import { makeDevPki } from '@cprh/testkit';
@@ -17,11 +18,16 @@ import {
   service,
   services,
   MONITORING,
+  composeText,
+  serviceEnv,
   sourceOfBundle,
 } from './compose-file';
 
 // There is no Docker engine here: the compose file must be right by construction, so this test
 // reads it the way `docker compose` would and checks what the product relies on.
+
+const secretsDir = mkdtempSync(join(tmpdir(), 'cprh-compose-secrets-'));
+afterAll(() => rmSync(secretsDir, { recursive: true, force: true }));
 
 describe('docker-compose.yml', () => {
   it('has exactly the product services', () => {
@@ -150,9 +156,7 @@ describe('docker-compose.yml', () => {
       for (const value of Object.values(env)) {
         for (const v of interpolatedNames(value)) expect([name, v, known.has(v)]).toEqual([name, v, true]);
       }
-      const resolved = Object.fromEntries(
-        Object.entries(env).map(([k, v]) => [k, resolve(v, { BOARD_PASSWORD: 'from-the-environment' })]),
-      );
+      const resolved = serviceEnv(name, { BOARD_PASSWORD: 'from-the-environment' }, secretsDir);
       expect(() => loadConfig(SECTION_NAMES, resolved)).not.toThrow();
     }
   });
@@ -162,9 +166,9 @@ describe('docker-compose.yml', () => {
     for (const [name, s] of Object.entries(services)) {
       for (const [key, value] of Object.entries(envOf(s))) {
         if (!secretName.test(key)) continue;
-        // `<NAME>__FILE`: read from a compose secret that itself comes from the environment.
+        // `<NAME>_FILE` (Grafana: `__FILE`): read from a compose secret that itself comes from the environment.
         const secretFile = /^\/run\/secrets\/([a-z_]+)$/.exec(value)?.[1];
-        if (key.endsWith('__FILE') && secretFile !== undefined) {
+        if (key.endsWith('_FILE') && secretFile !== undefined) {
           expect([name, key, s.secrets]).toEqual([name, key, expect.arrayContaining([secretFile])]);
           expect(compose.secrets?.[secretFile]).toEqual({ environment: expect.stringMatching(/^[A-Z_]+$/) });
           continue;
@@ -181,7 +185,10 @@ describe('docker-compose.yml', () => {
         if (userinfo !== undefined) expect([name, userinfo]).toEqual([name, 'guest:guest']);
       }
     }
-    expect(envOf(service('board')).BOARD_PASSWORD).toMatch(/^\$\{BOARD_PASSWORD:\?/);
+    // The board's password reaches it as a file; compose refuses to start without BOARD_PASSWORD.
+    expect(envOf(service('board')).BOARD_PASSWORD).toBeUndefined();
+    expect(envOf(service('board')).BOARD_PASSWORD_FILE).toBe('/run/secrets/board_password');
+    expect(composeText).toMatch(/^ {2}board-password: \$\{BOARD_PASSWORD:\?[^}]+\}$/m);
   });
 
   it('publishes the board on 127.0.0.1:3000 only, with credentials since it binds 0.0.0.0 inside', () => {
@@ -189,12 +196,9 @@ describe('docker-compose.yml', () => {
     expect((board.ports ?? []).map(published)).toEqual([
       { hostIp: '127.0.0.1', host: '3000', target: '3000' },
     ]);
-    const env = envOf(board);
-    const cfg = loadConfig(
-      SECTION_NAMES,
-      Object.fromEntries(Object.entries(env).map(([k, v]) => [k, resolve(v, { BOARD_PASSWORD: 'x' })])),
-    );
+    const cfg = loadConfig(SECTION_NAMES, serviceEnv('board', { BOARD_PASSWORD: 'x' }, secretsDir));
     expect(cfg.board.port).toBe(3000);
+    expect(cfg.board.credentials).toEqual({ user: 'ops', password: 'x' });
     if (!['127.0.0.1', 'localhost', '::1'].includes(cfg.board.host))
       expect(cfg.board.credentials).toBeDefined();
     // Nothing else is reachable from outside this machine either.
