@@ -69,9 +69,9 @@ apt_install() {
   { as_root apt-get update -qq && DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "$@"; } \
     >>"$LOGS/apt.log" 2>&1
 }
-if [ -z "$DOCKER" ] || ! command -v dockerd >/dev/null || ! command -v debootstrap >/dev/null; then
+if [ -z "$DOCKER" ] || ! command -v dockerd >/dev/null || ! command -v debootstrap >/dev/null || ! command -v curl >/dev/null; then
   if [ "$(id -u)" -eq 0 ] || sudo -n true 2>/dev/null; then
-    apt_install docker.io debootstrap || skip "could not install docker.io and debootstrap (see $LOGS/apt.log)"
+    apt_install docker.io debootstrap curl || skip "could not install docker.io, debootstrap and curl (see $LOGS/apt.log)"
     DOCKER=/usr/bin/docker
   fi
 fi
