@@ -9,7 +9,8 @@ import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 
 const appDir = process.cwd();
-const outDir = join(appDir, 'dist');
+// BUNDLE_OUT_DIR: elsewhere than dist/ (apps/cli/test/bundle.test.ts bundles into a temp directory).
+const outDir = resolve(process.env.BUNDLE_OUT_DIR ?? join(appDir, 'dist'));
 const repoRoot = resolve(import.meta.dirname, '..');
 
 // Workspace code finds its files (WSDL, the simulator's data, certs/make-dev-certs.sh) relative to
