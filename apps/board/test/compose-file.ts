@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 
@@ -9,6 +9,8 @@ export const composeText = readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8'
 
 export interface Healthcheck {
   test?: string | string[];
+  interval?: string;
+  start_period?: string;
 }
 export interface Service {
   image?: string;
@@ -35,6 +37,7 @@ export interface Compose {
 export const compose = parse(composeText, { merge: true }) as Compose;
 export const services = compose.services;
 
+/** Each app service's TypeScript entry (what tests run through tsx). */
 export const APP_ENTRIES: Record<string, string> = {
   poller: 'apps/poller/src/main.ts',
   worker: 'apps/worker/src/main.ts',
@@ -44,6 +47,12 @@ export const APP_ENTRIES: Record<string, string> = {
   webhooks: 'apps/webhooks/src/main.ts',
 };
 export const APPS = Object.keys(APP_ENTRIES);
+/** The compiled bundle a service's command runs (`pnpm run build` writes it) -> its TypeScript entry. */
+export function sourceOfBundle(bundle: string): string {
+  const m = /^apps\/([a-z]+)\/dist\/main\.js$/.exec(bundle);
+  if (!m) throw new Error(`${bundle} is not an app bundle (apps/<app>/dist/main.js)`);
+  return `apps/${m[1]}/src/main.ts`;
+}
 /** Services of the optional `monitoring` profile. */
 export const MONITORING = ['prometheus', 'grafana'];
 
@@ -101,4 +110,32 @@ export function published(p: NonNullable<Service['ports']>[number]): {
   const parts = String(p).split(':');
   if (parts.length === 3) return { hostIp: parts[0], host: parts[1] ?? '', target: parts[2] ?? '' };
   return { hostIp: undefined, host: parts[0] ?? '', target: parts[parts.length - 1] ?? '' };
+}
+
+/**
+ * The environment compose gives service `name`, as its process sees it: interpolated with the
+ * `required` variables, and each Docker secret it names (`/run/secrets/<secret>`) written into
+ * `secretsDir` with the value of the variable the secret comes from.
+ */
+export function serviceEnv(
+  name: string,
+  required: Record<string, string>,
+  secretsDir: string,
+): Record<string, string> {
+  const s = service(name);
+  return Object.fromEntries(
+    Object.entries(envOf(s)).map(([k, v]) => {
+      const value = resolve(v, required);
+      const secret = /^\/run\/secrets\/([a-z_]+)$/.exec(value)?.[1];
+      if (secret === undefined) return [k, value];
+      if (!(s.secrets ?? []).includes(secret))
+        throw new Error(`${name} reads secret ${secret} it does not list`);
+      const from = compose.secrets?.[secret]?.environment;
+      const content = from === undefined ? undefined : required[from];
+      if (content === undefined) throw new Error(`test has no value for secret ${secret}`);
+      mkdirSync(secretsDir, { recursive: true });
+      writeFileSync(`${secretsDir}/${secret}`, `${content}\n`, { mode: 0o600 });
+      return [k, `${secretsDir}/${secret}`];
+    }),
+  );
 }

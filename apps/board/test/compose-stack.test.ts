@@ -15,7 +15,7 @@ import {
   withAmqpChannel,
   type SpawnedProcess,
 } from '@cprh/testkit';
-import { APP_ENTRIES, argv, envOf, resolve, service } from './compose-file';
+import { APP_ENTRIES, argv, service, serviceEnv, sourceOfBundle } from './compose-file';
 
 /**
  * The next best thing to `docker compose up` without a Docker engine: each app service's own
@@ -68,9 +68,7 @@ function onThisMachine(value: string): string {
 
 /** The environment compose gives `name`, with the service hosts pointed at this machine. */
 function composeEnv(name: string): Record<string, string> {
-  const env = Object.fromEntries(
-    Object.entries(envOf(service(name))).map(([k, v]) => [k, resolve(v, { BOARD_PASSWORD })]),
-  );
+  const env = serviceEnv(name, { BOARD_PASSWORD }, join(certsDir, 'secrets'));
   expect(env.REDIS_URL).toBe('redis://redis:6379');
   const local = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, onThisMachine(v)]));
   // Nothing may still name a compose host: it would not resolve here.
@@ -80,9 +78,10 @@ function composeEnv(name: string): Record<string, string> {
 
 function startService(name: string): SpawnedProcess {
   const cmd = argv(service(name).command);
-  // `node --require tsx/cjs <entry>`: spawnTs runs exactly that with this node.
-  expect(cmd.slice(0, 3)).toEqual(['node', '--require', 'tsx/cjs']);
-  return spawnTs(join(__dirname, '..', '..', '..', cmd[3] ?? ''), composeEnv(name));
+  // `node --enable-source-maps apps/<app>/dist/main.js`: here its TypeScript entry, through tsx
+  // (deploy/compose-test.sh runs the compiled bundles in the image).
+  expect(cmd.slice(0, 2)).toEqual(['node', '--enable-source-maps']);
+  return spawnTs(join(__dirname, '..', '..', '..', sourceOfBundle(cmd[2] ?? '')), composeEnv(name));
 }
 
 /** BeskedIds of the stream's entries (the `id` field), in stream order. */
@@ -189,7 +188,7 @@ describe('the compose services, run as compose would run them', () => {
       RECEIVER_CLIENT_CA_FILE: join(certsDir, 'ca.crt'),
     };
     const cmd = argv(service('receiver').command);
-    const p = spawnTs(join(__dirname, '..', '..', '..', cmd[3] ?? ''), {
+    const p = spawnTs(join(__dirname, '..', '..', '..', sourceOfBundle(cmd[2] ?? '')), {
       ...composeEnv('receiver'),
       ...tlsEnv,
     });

@@ -1,5 +1,6 @@
 import { X509Certificate } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, settingNames, SECTION_NAMES } from '@cprh/config';
 import { makeDevPki } from '@cprh/testkit';
@@ -17,10 +18,16 @@ import {
   service,
   services,
   MONITORING,
+  composeText,
+  serviceEnv,
+  sourceOfBundle,
 } from './compose-file';
 
 // There is no Docker engine here: the compose file must be right by construction, so this test
 // reads it the way `docker compose` would and checks what the product relies on.
+
+const secretsDir = mkdtempSync(join(tmpdir(), 'cprh-compose-secrets-'));
+afterAll(() => rmSync(secretsDir, { recursive: true, force: true }));
 
 describe('docker-compose.yml', () => {
   it('has exactly the product services', () => {
@@ -70,16 +77,35 @@ describe('docker-compose.yml', () => {
       expect(build?.context).toBe('.');
       expect(build?.dockerfile ?? 'Dockerfile').toBe('Dockerfile');
       images.add(s.image ?? `(none for ${name})`);
-      expect(argv(s.command)).toEqual(['node', '--require', 'tsx/cjs', APP_ENTRIES[name]]);
+      // The compiled bundle with plain node (source maps on, so stack traces name the .ts lines).
+      expect(argv(s.command)).toEqual(['node', '--enable-source-maps', `apps/${name}/dist/main.js`]);
       const entry = APP_ENTRIES[name] ?? '';
+      expect(sourceOfBundle(argv(s.command)[2] ?? '')).toBe(entry);
       expect([name, entry, existsSync(join(ROOT, entry)) ? 'exists' : 'missing']).toEqual([
         name,
         entry,
         'exists',
       ]);
+      // `pnpm run build` writes that bundle: the app's build script is the bundler.
+      const pkg = JSON.parse(readFileSync(join(ROOT, 'apps', name, 'package.json'), 'utf8')) as {
+        scripts?: Record<string, string>;
+      };
+      expect([name, pkg.scripts?.build]).toEqual([name, 'node ../../scripts/bundle-app.mjs']);
     }
     expect(images.size).toBe(1);
     expect(existsSync(join(ROOT, 'Dockerfile'))).toBe(true);
+  });
+
+  it("checks every app service's health on its /readyz, which its METRICS_PORT serves", () => {
+    for (const name of APPS) {
+      const s = service(name);
+      expect([name, argv(s.healthcheck?.test)]).toEqual([
+        name,
+        ['CMD', 'node', '/app/deploy/readyz-check.cjs'],
+      ]);
+      expect([name, envOf(s).METRICS_PORT]).toEqual([name, '9464']);
+    }
+    expect(existsSync(join(ROOT, 'deploy', 'readyz-check.cjs'))).toBe(true);
   });
 
   it('gives every service an image or a build and restarts it unless stopped; only monitoring is a profile', () => {
@@ -131,9 +157,7 @@ describe('docker-compose.yml', () => {
       for (const value of Object.values(env)) {
         for (const v of interpolatedNames(value)) expect([name, v, known.has(v)]).toEqual([name, v, true]);
       }
-      const resolved = Object.fromEntries(
-        Object.entries(env).map(([k, v]) => [k, resolve(v, { BOARD_PASSWORD: 'from-the-environment' })]),
-      );
+      const resolved = serviceEnv(name, { BOARD_PASSWORD: 'from-the-environment' }, secretsDir);
       expect(() => loadConfig(SECTION_NAMES, resolved)).not.toThrow();
     }
   });
@@ -143,9 +167,9 @@ describe('docker-compose.yml', () => {
     for (const [name, s] of Object.entries(services)) {
       for (const [key, value] of Object.entries(envOf(s))) {
         if (!secretName.test(key)) continue;
-        // `<NAME>__FILE`: read from a compose secret that itself comes from the environment.
+        // `<NAME>_FILE` (Grafana: `__FILE`): read from a compose secret that itself comes from the environment.
         const secretFile = /^\/run\/secrets\/([a-z_]+)$/.exec(value)?.[1];
-        if (key.endsWith('__FILE') && secretFile !== undefined) {
+        if (key.endsWith('_FILE') && secretFile !== undefined) {
           expect([name, key, s.secrets]).toEqual([name, key, expect.arrayContaining([secretFile])]);
           expect(compose.secrets?.[secretFile]).toEqual({ environment: expect.stringMatching(/^[A-Z_]+$/) });
           continue;
@@ -162,7 +186,10 @@ describe('docker-compose.yml', () => {
         if (userinfo !== undefined) expect([name, userinfo]).toEqual([name, 'guest:guest']);
       }
     }
-    expect(envOf(service('board')).BOARD_PASSWORD).toMatch(/^\$\{BOARD_PASSWORD:\?/);
+    // The board's password reaches it as a file; compose refuses to start without BOARD_PASSWORD.
+    expect(envOf(service('board')).BOARD_PASSWORD).toBeUndefined();
+    expect(envOf(service('board')).BOARD_PASSWORD_FILE).toBe('/run/secrets/board_password');
+    expect(composeText).toMatch(/^ {2}board-password: \$\{BOARD_PASSWORD:\?[^}]+\}$/m);
   });
 
   it('publishes the board on 127.0.0.1:3000 only, with credentials since it binds 0.0.0.0 inside', () => {
@@ -170,12 +197,9 @@ describe('docker-compose.yml', () => {
     expect((board.ports ?? []).map(published)).toEqual([
       { hostIp: '127.0.0.1', host: '3000', target: '3000' },
     ]);
-    const env = envOf(board);
-    const cfg = loadConfig(
-      SECTION_NAMES,
-      Object.fromEntries(Object.entries(env).map(([k, v]) => [k, resolve(v, { BOARD_PASSWORD: 'x' })])),
-    );
+    const cfg = loadConfig(SECTION_NAMES, serviceEnv('board', { BOARD_PASSWORD: 'x' }, secretsDir));
     expect(cfg.board.port).toBe(3000);
+    expect(cfg.board.credentials).toEqual({ user: 'ops', password: 'x' });
     if (!['127.0.0.1', 'localhost', '::1'].includes(cfg.board.host))
       expect(cfg.board.credentials).toBeDefined();
     // Nothing else is reachable from outside this machine either.
@@ -234,25 +258,37 @@ describe('Dockerfile', () => {
     .split('\n')
     .map((l) => l.trim())
     .filter((l) => l !== '' && !l.startsWith('#'));
+  const finalFrom = instructions.findLastIndex((l) => /^FROM\s/i.test(l));
+  const finalStage = instructions.slice(finalFrom);
 
-  it('builds on Node 20 (bookworm-slim)', () => {
-    const froms = instructions.filter((l) => /^FROM\s/i.test(l));
-    expect(froms).toEqual(['FROM node:20-bookworm-slim']);
+  it('builds in a Node 20 stage and runs on Debian bookworm-slim, both base images ARGs', () => {
+    expect(instructions.filter((l) => /^(ARG|FROM)\s/i.test(l)).slice(0, 4)).toEqual([
+      'ARG NODE_IMAGE=node:20-bookworm-slim',
+      'ARG RUNTIME_IMAGE=debian:bookworm-slim',
+      'FROM ${NODE_IMAGE} AS build',
+      'FROM ${RUNTIME_IMAGE}',
+    ]);
   });
 
-  it('pins pnpm 12.4.2, the same as package.json, and installs from the lockfile', () => {
+  it('pins pnpm 12.4.2, the same as package.json, installs from the lockfile and builds', () => {
     expect(dockerfile).toContain('npm i -g -E pnpm@12.4.2');
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { packageManager?: string };
     expect(pkg.packageManager).toBe('pnpm@12.4.2');
     expect(instructions.some((l) => /^RUN .*pnpm install --frozen-lockfile/.test(l))).toBe(true);
+    expect(instructions.some((l) => /^RUN pnpm run build/.test(l))).toBe(true);
   });
 
-  it('runs as the non-root user node', () => {
-    const users = instructions.filter((l) => /^USER\s/i.test(l));
-    expect(users[users.length - 1]).toBe('USER node');
-    // Everything after the switch (install, CMD) runs as node.
-    const switchAt = instructions.lastIndexOf('USER node');
-    expect(instructions.findIndex((l) => /pnpm install/.test(l))).toBeGreaterThan(switchAt);
+  it('final stage: node and the build output only, no package manager, checked; runs as a non-root user', () => {
+    const copies = finalStage.filter((l) => /^COPY\s/i.test(l));
+    expect(copies).toEqual([
+      'COPY --from=build /usr/local/bin/node /usr/local/bin/node',
+      'COPY --from=build /out/ /app/',
+    ]);
+    expect(finalStage.filter((l) => /\b(pnpm|npm|npx|yarn|corepack)\b/.test(l))).toEqual([]);
+    expect(finalStage.some((l) => l.includes('sh /app/deploy/image-contents-check.sh'))).toBe(true);
+    const users = finalStage.filter((l) => /^USER\s/i.test(l));
+    expect(users).toEqual(['USER cprh']);
+    expect(finalStage.find((l) => /^HEALTHCHECK\s/i.test(l))).toMatch(/readyz-check\.cjs/);
   });
 
   it('keeps node_modules, git, local secrets and the dev PKI out of the build context', () => {

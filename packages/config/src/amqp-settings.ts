@@ -23,6 +23,8 @@ export const amqpSettings = defineSection({
     /** A cached token is renewed this long before it expires. */
     STS_REFRESH_MARGIN_SECONDS: positiveInt.max(3600, 'must be <= 3600').default(30),
   },
+  // The URL may carry user and password (amqp://user:password@host:5672).
+  secrets: ['AMQP_URL'],
   build: (e) => {
     const kombitEnv = e.KOMBIT_ENV ?? 'local';
     const preset = KOMBIT_PRESETS[kombitEnv];

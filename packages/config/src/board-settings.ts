@@ -18,6 +18,7 @@ export const boardSettings = defineSection({
     /** Show CPR numbers in job data; off = every CPR number is masked (the default). */
     BOARD_SHOW_CPR: boolFromEnv.default(false),
   },
+  secrets: ['BOARD_PASSWORD'],
   build: (e) => {
     if (e.BOARD_USER !== undefined && e.BOARD_PASSWORD === undefined) {
       throw new ConfigError('BOARD_PASSWORD', 'required when BOARD_USER is set');

@@ -29,6 +29,7 @@ export const clientCertSettings = defineSection({
     /** Extra trusted CAs (PEM), added to the system's. */
     CA_FILE: file.optional(),
   },
+  secrets: ['CLIENT_CERT_P12_PASSWORD', 'CLIENT_KEY_PASSPHRASE'],
   build: (e): { source: ClientCertSource | undefined; caFile: string | undefined } => {
     const caFile = e.CA_FILE;
     const extra = caFile === undefined ? {} : { caFile };

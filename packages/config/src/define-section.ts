@@ -6,6 +6,11 @@ import type { z } from 'zod';
  */
 export interface Section<Shape extends z.ZodRawShape, Out> {
   readonly env: Shape;
+  /**
+   * The settings that carry a secret (a password, or a URL that may hold one). Each also reads
+   * from a file named by `<NAME>_FILE` (Docker secrets); setting both is an error.
+   */
+  readonly secrets?: readonly (keyof Shape & string)[];
   readonly build: (env: z.infer<z.ZodObject<Shape>>) => Out;
 }
 

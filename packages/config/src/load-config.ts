@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ConfigError } from './config-error';
 import { sections } from './settings-schema';
+import { secretFileSetting, secretFromFile } from './secret-file';
 
 type Sections = typeof sections;
 
@@ -23,13 +24,17 @@ export type ConfigOf<L extends readonly SectionName[]> = Config<L[number]>;
 
 /** Names of every environment variable the product reads, for docs and checks. */
 export function settingNames(): string[] {
-  return Object.values(sections).flatMap((s) => Object.keys(s.env));
+  return Object.values(sections).flatMap((s) => [
+    ...Object.keys(s.env),
+    ...(s.secrets ?? []).map(secretFileSetting),
+  ]);
 }
 
 /**
  * Parses the named sections of the environment once at start-up; settings of other sections are
  * neither read nor checked, so a process is never stopped by a setting it does not use. Empty
- * strings count as unset so that `FOO=` in a compose file falls back to the default.
+ * strings count as unset so that `FOO=` in a compose file falls back to the default. A secret
+ * setting may come from the file its `<NAME>_FILE` names instead (see secret-file.ts).
  * Throws ConfigError naming the first bad setting.
  */
 export function loadConfig<const K extends SectionName>(
@@ -52,6 +57,7 @@ function loadSection(name: string, section: Sections[SectionName], env: NodeJS.P
     const v = env[key];
     raw[key] = v === undefined || v === '' ? undefined : v;
   }
+  for (const key of section.secrets ?? []) raw[key] = secretFromFile(key, raw[key], env);
   const parsed = z.object(section.env).safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

@@ -52,6 +52,8 @@ export const simulatorSettings = defineSection({
     SIM_AMQP_FRONT: boolFromEnv.default(false),
     /** Port of the AMQP front (amqps); 0 = any free port. */
     SIM_AMQP_FRONT_PORT: port.default(5671),
+    /** Port of RabbitMQ's management API on AMQP_URL's host (the front creates vhost BF through it). */
+    SIM_MANAGEMENT_PORT: port.default(15672),
     /** Lifetime of issued SAML assertions, in seconds. */
     SIM_TOKEN_LIFETIME_S: positiveInt.max(86_400, 'must be <= 86400').default(300),
     /** Demo subscription delivery: pull (RabbitMQ dueslag queue) or push (HTTPS POST). */
@@ -93,7 +95,11 @@ export const simulatorSettings = defineSection({
       soapPort: e.SIM_SOAP_PORT,
       certsDir: e.SIM_CERTS_DIR,
       tokenLifetimeSeconds: e.SIM_TOKEN_LIFETIME_S,
-      amqpFront: { enabled: e.SIM_AMQP_FRONT, port: e.SIM_AMQP_FRONT_PORT },
+      amqpFront: {
+        enabled: e.SIM_AMQP_FRONT,
+        port: e.SIM_AMQP_FRONT_PORT,
+        managementPort: e.SIM_MANAGEMENT_PORT,
+      },
       demo: { mode: e.SIM_DEMO_MODE, pushUrl: e.SIM_PUSH_URL },
       push: { maxAttempts: e.SIM_PUSH_MAX_ATTEMPTS, backoffMs: e.SIM_PUSH_BACKOFF_MS },
       chaos: {

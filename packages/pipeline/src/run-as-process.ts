@@ -2,6 +2,7 @@ import { loadConfig, type Config, type SectionName } from '@cprh/config';
 import { oneLine } from '@cprh/errors';
 import { HeldLogOutput } from './held-log-output';
 import { createLogger, type Logger } from './logger';
+import { addReadinessCheck } from './readiness-checks';
 import { serveProcessMetrics } from './serve-process-metrics';
 
 export interface RunningService {
@@ -32,11 +33,15 @@ export function runAsProcess<const K extends SectionName>(
   const log = createLogger(name, config.log.level, output);
   let stopping = false;
   const startAll = async (): Promise<RunningService> => {
+    // /readyz answers 503 until the service has started: a container healthcheck (and so compose's
+    // depends_on: service_healthy) must not pass while its servers are still coming up.
+    const starting = addReadinessCheck(name, async () => ({ ready: false, reason: 'starting' }));
     const endpoint = await serveProcessMetrics(config.metrics, log);
     const service = await start(config, log).catch(async (err: unknown) => {
       await endpoint.stop();
       throw err;
     });
+    starting();
     return { stop: () => service.stop().finally(() => endpoint.stop()) };
   };
   startAll().then(

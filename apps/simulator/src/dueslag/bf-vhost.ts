@@ -9,18 +9,19 @@ export const BF_VHOST = 'BF';
 
 /**
  * Makes sure the local RabbitMQ has KOMBIT's virtual host `BF` and that the relay's user may use
- * it. Idempotent. First the management HTTP API on port 15672 of the broker's host (what the
- * docker-compose RabbitMQ image has), then `rabbitmqctl` (a broker on this machine).
+ * it. Idempotent. First the management HTTP API on the broker's host (port 15672 by default:
+ * what the docker-compose RabbitMQ image has), then `rabbitmqctl` (a broker on this machine).
  */
 export async function ensureBfVhost(
   upstreamUrl: string,
   log?: Logger,
+  managementPort = 15672,
 ): Promise<'management-api' | 'rabbitmqctl'> {
   const u = new URL(upstreamUrl);
   const user = decodeURIComponent(u.username || 'guest');
   const password = decodeURIComponent(u.password || 'guest');
   try {
-    await viaManagementApi(u.hostname, user, password);
+    await viaManagementApi(u.hostname, managementPort, user, password);
     return 'management-api';
   } catch (apiErr) {
     try {
@@ -33,7 +34,7 @@ export async function ensureBfVhost(
       log?.debug({ api: (apiErr as Error).message }, 'management API not available');
       throw new SimError(
         'SIM_AMQP_FRONT_FAILED',
-        `cannot create RabbitMQ vhost ${BF_VHOST} (neither the management API on ${u.hostname}:15672 nor rabbitmqctl worked): ${(ctlErr as Error).message.split('\n')[0]}`,
+        `cannot create RabbitMQ vhost ${BF_VHOST} (neither the management API on ${u.hostname}:${managementPort} nor rabbitmqctl worked): ${(ctlErr as Error).message.split('\n')[0]}`,
         { cause: ctlErr },
       );
     }
@@ -45,8 +46,8 @@ function alreadyThere(err: unknown): void {
   if (!/already exists|vhost_already_exists/i.test(text)) throw err;
 }
 
-async function viaManagementApi(host: string, user: string, password: string): Promise<void> {
-  const base = `http://${host.includes(':') ? `[${host}]` : host}:15672/api`;
+async function viaManagementApi(host: string, port: number, user: string, password: string): Promise<void> {
+  const base = `http://${host.includes(':') ? `[${host}]` : host}:${port}/api`;
   const headers = {
     authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`,
     'content-type': 'application/json',

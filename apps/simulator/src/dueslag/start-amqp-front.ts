@@ -9,7 +9,7 @@ export type { BeskedfordelerFront };
 
 interface FrontContext {
   readonly config: { amqp: { url: string } };
-  readonly sim: { host: string; amqpFront: { enabled: boolean; port: number } };
+  readonly sim: { host: string; amqpFront: { enabled: boolean; port: number; managementPort: number } };
   readonly logger: Logger;
   readonly certs: CertBundle;
   readonly cleanups: CleanupStack;
@@ -23,7 +23,7 @@ export async function startAmqpFront(
   ctx: FrontContext,
 ): Promise<{ front: BeskedfordelerFront; publishUrl: string } | undefined> {
   if (!ctx.sim.amqpFront.enabled) return undefined;
-  const via = await ensureBfVhost(ctx.config.amqp.url, ctx.logger);
+  const via = await ensureBfVhost(ctx.config.amqp.url, ctx.logger, ctx.sim.amqpFront.managementPort);
   ctx.logger.info({ via }, 'simulator: vhost BF ready');
   const front = await startBeskedfordelerFront({
     host: ctx.sim.host,
