@@ -23,6 +23,7 @@ COPY apps/cli/package.json apps/cli/
 COPY apps/poller/package.json apps/poller/
 COPY apps/receiver/package.json apps/receiver/
 COPY apps/simulator/package.json apps/simulator/
+COPY apps/webhooks/package.json apps/webhooks/
 COPY apps/worker/package.json apps/worker/
 COPY packages/besked/package.json packages/besked/
 COPY packages/config/package.json packages/config/
@@ -35,7 +36,7 @@ RUN pnpm install --frozen-lockfile --offline
 COPY . .
 RUN pnpm run build \
   && mkdir -p /out/apps /out/certs /out/deploy \
-  && for app in board cli poller receiver simulator worker; do \
+  && for app in board cli poller receiver simulator webhooks worker; do \
        mkdir -p /out/apps/$app && cp -r apps/$app/dist /out/apps/$app/; \
      done \
   && cp -r apps/simulator/data /out/apps/simulator/ \
