@@ -8,6 +8,7 @@ import type { AllowedSubject } from '@cprh/config';
 import { modtagBeskedOutput } from '@cprh/kombit';
 import { oneLine, type Logger } from '@cprh/pipeline';
 import { isAllowedClient, subjectLine } from './client-allowlist';
+import { HandshakeGuard, type RefusedReason } from './handshake-guard';
 import { answers, type PushAnswer } from './push-answer';
 import type { PushedMessage } from './pushed-message';
 import { readBody } from './read-body';
@@ -24,11 +25,19 @@ export interface ReceiverServerOptions {
   headersTimeoutMs: number;
   requestTimeoutMs: number;
   keepAliveTimeoutMs: number;
+  /** From TCP accept to a finished TLS handshake. */
+  handshakeTimeoutMs: number;
+  /** Open connections at once (net.Server maxConnections: beyond it closed on accept). */
+  maxConnections: number;
+  /** TLS handshakes in progress at once. */
+  maxHandshakes: number;
   allowedSubjects: readonly AllowedSubject[];
   intake: { take(message: PushedMessage): Promise<PushAnswer> };
   log: Logger;
   /** Called once per answer sent, with the time from request to answer. */
   onAnswer?: (answer: PushAnswer, seconds: number) => void;
+  /** Called for each connection closed before it had a TLS session. */
+  onRefused?: (reason: RefusedReason) => void;
 }
 
 const XML_TYPES = new Set(['application/xml', 'text/xml']);
@@ -47,6 +56,8 @@ export class ReceiverServer {
   private inFlight = 0;
   private stopping = false;
   private drained: (() => void) | undefined;
+  private readonly guard: HandshakeGuard;
+  private readonly refusedLogged = new Set<RefusedReason>();
 
   constructor(private readonly o: ReceiverServerOptions) {
     this.server = createServer(
@@ -60,11 +71,20 @@ export class ReceiverServer {
         headersTimeout: o.headersTimeoutMs,
         requestTimeout: o.requestTimeoutMs,
         keepAliveTimeout: o.keepAliveTimeoutMs,
+        // Node's idle timer (restarted by every byte); HandshakeGuard adds the absolute deadline.
+        handshakeTimeout: o.handshakeTimeoutMs,
         // How often the two timeouts above are enforced (Node's default is every 30 s).
         connectionsCheckingInterval: Math.min(1000, o.headersTimeoutMs),
       },
       (req, res) => void this.handle(req, res),
     );
+    this.server.maxConnections = o.maxConnections;
+    this.server.on('drop', () => this.refused('max_connections'));
+    this.guard = new HandshakeGuard(this.server, {
+      timeoutMs: o.handshakeTimeoutMs,
+      maxHandshakes: o.maxHandshakes,
+      onRefused: (reason) => this.refused(reason),
+    });
     this.server.on('secureConnection', (socket: TLSSocket) => {
       if (isAllowedClient(socket.getPeerCertificate(), o.allowedSubjects)) return;
       o.log.warn(
@@ -92,6 +112,27 @@ export class ReceiverServer {
       );
     }
     this.server.on('error', (err) => this.o.log.error({ err: oneLine(err) }, 'receiver server error'));
+  }
+
+  /** Once per reason and process a warning (a flood would otherwise flood the log), always the metric. */
+  private refused(reason: RefusedReason): void {
+    this.o.onRefused?.(reason);
+    if (this.refusedLogged.has(reason)) return;
+    this.refusedLogged.add(reason);
+    const why = {
+      max_connections: `RECEIVER_MAX_CONNECTIONS (${this.o.maxConnections}) connections are open`,
+      max_handshakes: `RECEIVER_MAX_HANDSHAKES (${this.o.maxHandshakes}) TLS handshakes are in progress`,
+      handshake_timeout: `its TLS handshake took longer than RECEIVER_HANDSHAKE_TIMEOUT_MS (${this.o.handshakeTimeoutMs} ms)`,
+    }[reason];
+    this.o.log.warn(
+      { reason },
+      `closed a new connection: ${why} (logged once; see cprh_receiver_connections_refused_total)`,
+    );
+  }
+
+  /** TLS handshakes in progress now. */
+  get handshakesInProgress(): number {
+    return this.guard.inProgress;
   }
 
   get port(): number {

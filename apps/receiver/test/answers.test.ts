@@ -100,6 +100,26 @@ describe('ModtagBesked answers (real HTTPS with mutual TLS, real Redis)', () => 
     },
   );
 
+  it('refuses a ModtagBeskedInput holding two Haendelsesbesked as a whole: 400 / 40, kept as a dead letter, neither stored', async () => {
+    const [first, second] = [randomUUID(), randomUUID()];
+    const inner = (id: string): string =>
+      /<ns2:Haendelsesbesked>[\s\S]*<\/ns2:Haendelsesbesked>/.exec(pushBody(id))?.[0] ?? '';
+    const body = Buffer.from(pushBody(first).replace(inner(first), inner(first) + inner(second)), 'utf8');
+    expect(body.toString()).toContain(second);
+    const r = await send(rx.url, body);
+    expect([r.status, r.statusKode]).toEqual([400, 40]);
+    expect(r.fejl).toBe(
+      'BESKED_ELEMENT_UNEXPECTED: ModtagBeskedInput holds 2 Haendelsesbesked; the schema allows exactly one',
+    );
+    const letter = (await rx.deadLetters()).find((d) => d.body.equals(body));
+    expect(letter?.data).toMatchObject({ code: 'BESKED_ELEMENT_UNEXPECTED' });
+    // Kept under the hash of its bytes (the body is not read again to find a BeskedId).
+    expect(letter?.id).toMatch(/^raw-[0-9a-f]{64}$/);
+    const ids = (await rx.inboxJobs()).map((j) => j.id);
+    expect(ids).not.toContain(`b-${first}`);
+    expect(ids).not.toContain(`b-${second}`);
+  });
+
   it('never echoes a CPR number in FejlbeskedTekst', async () => {
     const r = await send(rx.url, '<?xml version="1.0"?><x0101901234 xmlns="urn:x"/>');
     expect(r.statusKode).toBe(40);

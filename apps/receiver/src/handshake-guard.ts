@@ -1,0 +1,71 @@
+import type { Socket } from 'node:net';
+import type { Server, TLSSocket } from 'node:tls';
+
+/** Why a connection was closed before it had a TLS session (the metric's `reason` label). */
+export type RefusedReason = 'max_connections' | 'max_handshakes' | 'handshake_timeout';
+
+export interface HandshakeGuardOptions {
+  /** From TCP accept to the end of the TLS handshake; a slower connection is closed. */
+  timeoutMs: number;
+  /** Handshakes in progress at once; a connection beyond it is closed before any TLS work. */
+  maxHandshakes: number;
+  onRefused: (reason: RefusedReason) => void;
+}
+
+/**
+ * Bounds what a client costs before mutual TLS has said who it is. Node's own handshakeTimeout is
+ * an idle timer that every byte restarts, so a ClientHello trickled one byte a second held a
+ * connection open for minutes: this deadline is absolute, from the TCP accept. And each handshake
+ * costs a signature on the event loop: with more than `maxHandshakes` under way, a new connection
+ * is closed at once (the sender connects again later), so a burst of thousands of connections
+ * cannot queue seconds of handshakes ahead of the requests of connections already established.
+ */
+export class HandshakeGuard {
+  private readonly pending = new Map<Socket, NodeJS.Timeout>();
+
+  constructor(
+    server: Server,
+    private readonly o: HandshakeGuardOptions,
+  ) {
+    // Runs after tls.Server's own listener has wrapped the socket; nothing has been read yet.
+    server.on('connection', (raw: Socket) => this.accepted(raw));
+    server.on('secureConnection', (socket: TLSSocket) => this.finished(socket));
+    server.on('tlsClientError', (_err: Error, socket: TLSSocket) => this.finished(socket));
+  }
+
+  /** Handshakes in progress now. */
+  get inProgress(): number {
+    return this.pending.size;
+  }
+
+  private accepted(raw: Socket): void {
+    if (this.pending.size >= this.o.maxHandshakes) {
+      raw.destroy();
+      this.o.onRefused('max_handshakes');
+      return;
+    }
+    const timer = setTimeout(() => {
+      if (this.pending.get(raw) !== timer) return;
+      this.pending.delete(raw);
+      raw.destroy(); // closes the TLS socket wrapped around it too
+      this.o.onRefused('handshake_timeout');
+    }, this.o.timeoutMs);
+    timer.unref();
+    this.pending.set(raw, timer);
+    raw.once('close', () => this.release(raw));
+  }
+
+  private finished(socket: TLSSocket): void {
+    // Node keeps the accepted TCP socket as the TLS socket's `_parent` (server side, Node 20). Were
+    // it missing, the deadline's timer still releases the slot.
+    const raw = (socket as TLSSocket & { _parent?: Socket })._parent;
+    if (raw !== undefined) this.release(raw);
+  }
+
+  private release(raw: Socket): void {
+    const timer = this.pending.get(raw);
+    if (timer === undefined) return;
+    clearTimeout(timer);
+    this.pending.delete(raw);
+  }
+}
