@@ -13,12 +13,13 @@ export interface HandshakeGuardOptions {
 }
 
 /**
- * Bounds what a client costs before mutual TLS has said who it is. Node's own handshakeTimeout is
- * an idle timer that every byte restarts, so a ClientHello trickled one byte a second held a
- * connection open for minutes: this deadline is absolute, from the TCP accept. And each handshake
- * costs a signature on the event loop: with more than `maxHandshakes` under way, a new connection
- * is closed at once (the sender connects again later), so a burst of thousands of connections
- * cannot queue seconds of handshakes ahead of the requests of connections already established.
+ * Bounds what a client costs before mutual TLS has said who it is. A deadline from the TCP accept
+ * (Node's own handshakeTimeout, 120 s unless set, is given the same value; whichever fires first
+ * closes the connection, so the bound does not depend on how Node counts activity). And each
+ * handshake costs a signature on the event loop: with more than `maxHandshakes` under way, a new
+ * connection is closed at once (the sender connects again later), so a burst of thousands of
+ * connections cannot queue seconds of handshakes ahead of the requests of connections already
+ * established.
  */
 export class HandshakeGuard {
   private readonly pending = new Map<Socket, NodeJS.Timeout>();
@@ -30,7 +31,11 @@ export class HandshakeGuard {
     // Runs after tls.Server's own listener has wrapped the socket; nothing has been read yet.
     server.on('connection', (raw: Socket) => this.accepted(raw));
     server.on('secureConnection', (socket: TLSSocket) => this.finished(socket));
-    server.on('tlsClientError', (_err: Error, socket: TLSSocket) => this.finished(socket));
+    server.on('tlsClientError', (err: NodeJS.ErrnoException, socket: TLSSocket) => {
+      if (this.finished(socket) && err.code === 'ERR_TLS_HANDSHAKE_TIMEOUT') {
+        this.o.onRefused('handshake_timeout'); // Node's timer was first
+      }
+    });
   }
 
   /** Handshakes in progress now. */
@@ -55,17 +60,19 @@ export class HandshakeGuard {
     raw.once('close', () => this.release(raw));
   }
 
-  private finished(socket: TLSSocket): void {
+  /** Whether the connection was still counted as handshaking. */
+  private finished(socket: TLSSocket): boolean {
     // Node keeps the accepted TCP socket as the TLS socket's `_parent` (server side, Node 20). Were
     // it missing, the deadline's timer still releases the slot.
     const raw = (socket as TLSSocket & { _parent?: Socket })._parent;
-    if (raw !== undefined) this.release(raw);
+    return raw !== undefined && this.release(raw);
   }
 
-  private release(raw: Socket): void {
+  private release(raw: Socket): boolean {
     const timer = this.pending.get(raw);
-    if (timer === undefined) return;
+    if (timer === undefined) return false;
     clearTimeout(timer);
     this.pending.delete(raw);
+    return true;
   }
 }

@@ -71,7 +71,7 @@ export class ReceiverServer {
         headersTimeout: o.headersTimeoutMs,
         requestTimeout: o.requestTimeoutMs,
         keepAliveTimeout: o.keepAliveTimeoutMs,
-        // Node's idle timer (restarted by every byte); HandshakeGuard adds the absolute deadline.
+        // Node's own handshake timer; HandshakeGuard keeps the same deadline and the caps.
         handshakeTimeout: o.handshakeTimeoutMs,
         // How often the two timeouts above are enforced (Node's default is every 30 s).
         connectionsCheckingInterval: Math.min(1000, o.headersTimeoutMs),
