@@ -7,7 +7,13 @@ import { checkPushBody, type BeskedErrorCode } from '@cprh/besked';
  */
 export type BodyVerdict =
   | { readonly kind: 'ok'; readonly beskedId: string }
-  | { readonly kind: 'unreadable' | 'incomplete'; readonly code: BeskedErrorCode; readonly message: string };
+  | {
+      readonly kind: 'unreadable' | 'incomplete';
+      readonly code: BeskedErrorCode;
+      readonly message: string;
+      /** SHA-256 of the bytes (hex) when the check thread computed it: a large body's dead-letter id. */
+      readonly bodySha256?: string;
+    };
 
 /** Reads the body once (checkPushBody). Pure: runs on the event loop or in the check thread. */
 export function judgeBody(body: Uint8Array, maxBytes: number): BodyVerdict {

@@ -16,7 +16,10 @@ export async function recordPushDeadLetter(
   m: ReceivedMessage,
   failure: PushFailure,
   jobId: string,
-): Promise<void> {
+): Promise<'recorded' | 'repeat'> {
+  // The same refused bytes again: already kept. Checked first so a repeat of a large body is not
+  // serialized and sent to Redis again only for BullMQ to find the id taken.
+  if ((await redis.exists(dead.toKey(jobId))) === 1) return 'repeat';
   const seq = await redis.incr(seqKey);
   const now = Date.now();
   const data = {
@@ -33,4 +36,5 @@ export async function recordPushDeadLetter(
     firstFailedAt: now,
     lastFailedAt: now,
   });
+  return 'recorded';
 }

@@ -38,7 +38,10 @@ export class PushIntake {
     }
     if (verdict === 'busy') return answers.unavailable(BUSY);
     // The job id comes from what the check read: the body is never parsed a second time.
-    const { jobId } = inboxJobIdOf(verdict.kind === 'ok' ? verdict.beskedId : null, message.body);
+    const { jobId } =
+      verdict.kind === 'ok'
+        ? inboxJobIdOf(verdict.beskedId, message.body)
+        : inboxJobIdOf(null, message.body, verdict.bodySha256);
     try {
       if (verdict.kind === 'ok') {
         await withDeadline(this.o.sinks.store(message, jobId), this.o.storeTimeoutMs, 'inbox write');
@@ -49,13 +52,18 @@ export class PushIntake {
         return answers.stored();
       }
       const failure = { code: verdict.code, message: verdict.message };
-      await withDeadline(
+      const kept = await withDeadline(
         this.o.sinks.deadLetter(message, failure, jobId),
         this.o.storeTimeoutMs,
         'dead letter',
       );
       this.writable();
-      this.o.log.warn({ code: failure.code, kind: verdict.kind, jobId }, 'push refused and dead-lettered');
+      this.o.log.warn(
+        { code: failure.code, kind: verdict.kind, jobId },
+        kept === 'repeat'
+          ? 'push refused; the same bytes already are a dead letter'
+          : 'push refused and dead-lettered',
+      );
       const text = `${failure.code}: ${failure.message}`;
       return verdict.kind === 'unreadable' ? answers.unreadable(text) : answers.incomplete(text);
     } catch (err) {

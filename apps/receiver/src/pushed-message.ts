@@ -24,6 +24,6 @@ export interface PushFailure {
 export interface PushSinks {
   /** Resolves only when Redis confirmed the inbox write (a repeat of a stored BeskedId included). */
   store(message: PushedMessage, jobId: string): Promise<void>;
-  /** Resolves only when Redis confirmed the dead letter. */
-  deadLetter(message: PushedMessage, failure: PushFailure, jobId: string): Promise<void>;
+  /** Resolves only when Redis confirmed the dead letter, or that these bytes already are one. */
+  deadLetter(message: PushedMessage, failure: PushFailure, jobId: string): Promise<'recorded' | 'repeat'>;
 }

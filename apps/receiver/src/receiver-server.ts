@@ -8,7 +8,9 @@ import type { AllowedSubject } from '@cprh/config';
 import { modtagBeskedOutput } from '@cprh/kombit';
 import { oneLine, type Logger } from '@cprh/pipeline';
 import { isAllowedClient, subjectLine } from './client-allowlist';
+import { INLINE_CHECK_MAX_BYTES } from './body-checker';
 import { HandshakeGuard, type RefusedReason } from './handshake-guard';
+import { LargeBodyGate } from './large-body-gate';
 import { answers, type PushAnswer } from './push-answer';
 import type { PushedMessage } from './pushed-message';
 import { readBody } from './read-body';
@@ -42,6 +44,10 @@ export interface ReceiverServerOptions {
 
 const XML_TYPES = new Set(['application/xml', 'text/xml']);
 
+/** Requests with a large body (over INLINE_CHECK_MAX_BYTES, or chunked) read at once / waiting. */
+export const LARGE_BODY_SLOTS = 1;
+export const LARGE_BODY_MAX_WAITING = 16;
+
 function mediaType(header: string | undefined): string {
   return (header ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
 }
@@ -57,6 +63,7 @@ export class ReceiverServer {
   private stopping = false;
   private drained: (() => void) | undefined;
   private readonly guard: HandshakeGuard;
+  private readonly largeBodies = new LargeBodyGate(LARGE_BODY_SLOTS, LARGE_BODY_MAX_WAITING);
   private readonly refusedLogged = new Set<RefusedReason>();
 
   constructor(private readonly o: ReceiverServerOptions) {
@@ -174,18 +181,32 @@ export class ReceiverServer {
     if ((req.url ?? '').split('?')[0] !== this.o.path) return answers.notFound();
     if (req.method !== 'POST') return answers.methodNotAllowed();
     if (!XML_TYPES.has(mediaType(req.headers['content-type']))) return answers.unsupportedType();
-    const declared = Number(req.headers['content-length'] ?? 0);
+    const length = req.headers['content-length'];
+    const declared = Number(length ?? 0);
     if (declared > this.o.maxBytes) return answers.tooLarge(this.o.maxBytes);
     if (this.inFlight > this.o.maxInFlight) return answers.unavailable('too many requests in flight');
-    const body = await readBody(req, this.o.maxBytes);
-    if (body === 'too-large') return answers.tooLarge(this.o.maxBytes);
-    const cert = (req.socket as TLSSocket).getPeerCertificate();
-    return this.o.intake.take({
-      body,
-      receivedAt: Date.now(),
-      certSubject: subjectLine(cert),
-      certFingerprint256: cert.fingerprint256,
-    });
+    let release: (() => void) | undefined;
+    if (length === undefined || declared > INLINE_CHECK_MAX_BYTES) {
+      const slot = await this.largeBodies.enter(req);
+      if (slot === 'gone') throw new Error('the client left while its large body waited');
+      if (slot === 'full') {
+        return answers.unavailable('too many large messages at once; send the message again later', true);
+      }
+      release = slot;
+    }
+    try {
+      const body = await readBody(req, this.o.maxBytes);
+      if (body === 'too-large') return answers.tooLarge(this.o.maxBytes);
+      const cert = (req.socket as TLSSocket).getPeerCertificate();
+      return await this.o.intake.take({
+        body,
+        receivedAt: Date.now(),
+        certSubject: subjectLine(cert),
+        certFingerprint256: cert.fingerprint256,
+      });
+    } finally {
+      release?.();
+    }
   }
 
   private send(res: ServerResponse, a: PushAnswer): void {
