@@ -24,7 +24,7 @@ describe('the receiver under hostile load (receiver, good client and abuse in se
     run = await runHostileLoad({
       pki,
       rate: 20,
-      phaseMs: 4000,
+      phaseMs: 3000,
       receiverEnv: { RECEIVER_HANDSHAKE_TIMEOUT_MS: '2000' },
       phases: [
         { name: 'none', start: () => undefined },
@@ -49,7 +49,7 @@ describe('the receiver under hostile load (receiver, good client and abuse in se
     'two Haendelsesbesked',
   ])('during %s the good pushes are answered 20 within 2 s at p99', (name) => {
     const p = phase(name);
-    expect(p.pushes).toBeGreaterThanOrEqual(60);
+    expect(p.pushes).toBeGreaterThanOrEqual(45); // 3 s at 20/s
     expect(p.unanswered).toBe(0);
     expect(p.p99).toBeLessThan(2000);
   });

@@ -63,14 +63,14 @@ interface SaxesPending {
  * start tag, or (for `pending`) while saxes is still collecting its attributes.
  */
 export function checkAttributeCounts(attributes: number, declarations: number): void {
-  if (attributes > MAX_ATTRIBUTES) {
-    throw new BeskedError('BESKED_TOO_LARGE', `an element has more than ${MAX_ATTRIBUTES} attributes`);
-  }
   if (declarations > MAX_NAMESPACE_DECLARATIONS) {
     throw new BeskedError(
       'BESKED_TOO_LARGE',
       `an element declares more than ${MAX_NAMESPACE_DECLARATIONS} namespaces`,
     );
+  }
+  if (attributes > MAX_ATTRIBUTES) {
+    throw new BeskedError('BESKED_TOO_LARGE', `an element has more than ${MAX_ATTRIBUTES} attributes`);
   }
 }
 

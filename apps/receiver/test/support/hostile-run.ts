@@ -138,7 +138,7 @@ export async function runHostileLoad(o: {
         if (v - (before.refused[k] ?? 0) > 0) refused[k] = v - (before.refused[k] ?? 0);
       windows.push({ name: phase.name, from, to, lagMaxMs: after.lagMaxMs, refused, abuse: tallied });
       before = after;
-      await sleep(1000); // abuse's leftovers drain before the next phase
+      await sleep(500); // abuse's leftovers drain before the next phase
     }
 
     await steady.stop('SIGTERM', 30_000);
