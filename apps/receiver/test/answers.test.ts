@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { makeDevPki } from '@cprh/testkit';
 import {
@@ -170,5 +172,19 @@ describe('ModtagBesked answers (real HTTPS with mutual TLS, real Redis)', () => 
   it('every answer above is a valid ModtagBeskedOutput (AnvendersystemOperationer.xsd)', async () => {
     expect(replies.length).toBeGreaterThan(12);
     await expectValidAnswers(replies);
+  });
+
+  it("the README's table of FejlbeskedTekst has every text these answers gave", () => {
+    const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
+    // Rows `| 400  | \`text\` / \`text\` |`; `…` stands for a position, number or path.
+    const documented = [...readme.matchAll(/^\| \d{3}\s+\| (`.*)\|$/gm)].flatMap((m) =>
+      [...m[1]!.matchAll(/`([^`]+)`/g)].map(
+        (t) => new RegExp(`^${t[1]!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/…/g, '.*')}$`),
+      ),
+    );
+    expect(documented.length).toBeGreaterThan(15);
+    const texts = [...new Set(replies.map((r) => r.fejl).filter((f): f is string => f !== undefined))];
+    expect(texts.length).toBeGreaterThan(8);
+    expect(texts.filter((t) => !documented.some((re) => re.test(t)))).toEqual([]);
   });
 });
