@@ -74,6 +74,7 @@ export function connectionBursts(target: AbuseTarget, n: number, periodMs = 1000
   const ca = readFileSync(target.pki.path('ca.crt'));
   const sockets = new Set<TLSSocket>();
   const burst = (): void => {
+    add('bursts');
     for (let i = 0; i < n; i++) {
       const s = tlsConnect({ host: '127.0.0.1', port: target.port, ca, servername: 'localhost' });
       sockets.add(s);

@@ -25,6 +25,8 @@ export interface AbusePhase {
 
 export interface PhaseResult {
   name: string;
+  /** How long the phase really lasted (an abuser short of CPU stops late), s. */
+  seconds: number;
   /** Good pushes first sent during the phase. */
   pushes: number;
   /** ms to the answer 20: p50, p99, max; pushes never answered 20 are counted in `unanswered`. */
@@ -159,6 +161,7 @@ export async function runHostileLoad(o: {
         .sort((a, b) => a - b);
       return {
         name: w.name,
+        seconds: (w.to - w.from) / 1000,
         pushes: mine.length,
         p50: pct(ms, 50),
         p99: pct(ms, 99),
