@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { connect as netConnect, type Socket } from 'node:net';
-import { connect as tlsConnect, type TLSSocket } from 'node:tls';
+import { connect as tlsConnect, createSecureContext, type TLSSocket } from 'node:tls';
 import { Agent, request } from 'undici';
 import type { DevPki } from '@cprh/testkit';
 import { pushBody } from './push-body';
@@ -71,12 +71,13 @@ export function slowHandshakes(target: AbuseTarget, n: number, everyMs = 1000): 
  */
 export function connectionBursts(target: AbuseTarget, n: number, periodMs = 1000): RunningAbuse {
   const { t, add } = tally();
-  const ca = readFileSync(target.pki.path('ca.crt'));
+  // One context for all: the abuser's own cost per connection stays that of the handshake.
+  const secureContext = createSecureContext({ ca: readFileSync(target.pki.path('ca.crt')) });
   const sockets = new Set<TLSSocket>();
   const burst = (): void => {
     add('bursts');
     for (let i = 0; i < n; i++) {
-      const s = tlsConnect({ host: '127.0.0.1', port: target.port, ca, servername: 'localhost' });
+      const s = tlsConnect({ host: '127.0.0.1', port: target.port, secureContext, servername: 'localhost' });
       sockets.add(s);
       s.setTimeout(10_000, () => s.destroy());
       s.on('secureConnect', () => add('handshake done'));
@@ -96,15 +97,8 @@ export function connectionBursts(target: AbuseTarget, n: number, periodMs = 1000
 }
 
 /** An authenticated client that can speak raw bytes (for what no HTTP client would send). */
-function rawMutualTls(target: AbuseTarget): TLSSocket {
-  return tlsConnect({
-    host: '127.0.0.1',
-    port: target.port,
-    ca: readFileSync(target.pki.path('ca.crt')),
-    cert: readFileSync(target.pki.path('client.crt')),
-    key: readFileSync(target.pki.path('client.key')),
-    servername: 'localhost',
-  });
+function rawMutualTls(target: AbuseTarget, secureContext: ReturnType<typeof createSecureContext>): TLSSocket {
+  return tlsConnect({ host: '127.0.0.1', port: target.port, secureContext, servername: 'localhost' });
 }
 
 /**
@@ -118,10 +112,15 @@ export function headerFlood(target: AbuseTarget, lanes: number): RunningAbuse {
   let headers = '';
   for (let i = 0; headers.length < 64 * 1024; i++) headers += `X-Flood-${i}: ${'a'.repeat(100)}\r\n`;
   const request = `POST ${path} HTTP/1.1\r\nHost: localhost\r\n${headers}\r\n`;
+  const context = createSecureContext({
+    ca: readFileSync(target.pki.path('ca.crt')),
+    cert: readFileSync(target.pki.path('client.crt')),
+    key: readFileSync(target.pki.path('client.key')),
+  });
   const lane = async (): Promise<void> => {
     while (!stopped) {
       const status = await new Promise<string>((resolve) => {
-        const s = rawMutualTls(target);
+        const s = rawMutualTls(target, context);
         let got = '';
         s.on('secureConnect', () => s.write(request));
         s.on('data', (d: Buffer) => (got += d.toString('latin1')));
