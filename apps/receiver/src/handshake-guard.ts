@@ -19,10 +19,14 @@ export interface HandshakeGuardOptions {
  * handshake costs a signature on the event loop: with more than `maxHandshakes` under way, a new
  * connection is closed at once (the sender connects again later), so a burst of thousands of
  * connections cannot queue seconds of handshakes ahead of the requests of connections already
- * established.
+ * established. Fair to senders: when every slot is taken and the new connection's address holds
+ * fewer of them than the address holding most, that address's oldest handshake is closed instead,
+ * so one host trickling handshakes cannot keep Beskedfordeler from connecting.
  */
 export class HandshakeGuard {
-  private readonly pending = new Map<Socket, NodeJS.Timeout>();
+  /** Handshakes in progress, oldest first, with their deadline and the client's address. */
+  private readonly pending = new Map<Socket, { timer: NodeJS.Timeout; address: string }>();
+  private readonly perAddress = new Map<string, number>();
 
   constructor(
     server: Server,
@@ -44,20 +48,40 @@ export class HandshakeGuard {
   }
 
   private accepted(raw: Socket): void {
-    if (this.pending.size >= this.o.maxHandshakes) {
+    const address = raw.remoteAddress ?? '';
+    if (this.pending.size >= this.o.maxHandshakes && !this.evictForNewcomer(address)) {
       raw.destroy();
       this.o.onRefused('max_handshakes');
       return;
     }
     const timer = setTimeout(() => {
-      if (this.pending.get(raw) !== timer) return;
-      this.pending.delete(raw);
+      if (this.pending.get(raw)?.timer !== timer) return;
+      this.release(raw);
       raw.destroy(); // closes the TLS socket wrapped around it too
       this.o.onRefused('handshake_timeout');
     }, this.o.timeoutMs);
     timer.unref();
-    this.pending.set(raw, timer);
+    this.pending.set(raw, { timer, address });
+    this.perAddress.set(address, (this.perAddress.get(address) ?? 0) + 1);
     raw.once('close', () => this.release(raw));
+  }
+
+  /** Closes the oldest handshake of the address holding most slots, if it holds more than `address` would. */
+  private evictForNewcomer(address: string): boolean {
+    let top = '';
+    let most = 0;
+    for (const [a, n] of this.perAddress) {
+      if (n > most) [top, most] = [a, n];
+    }
+    if ((this.perAddress.get(address) ?? 0) + 1 >= most) return false;
+    for (const [socket, p] of this.pending) {
+      if (p.address !== top) continue;
+      this.release(socket);
+      socket.destroy();
+      this.o.onRefused('max_handshakes');
+      return true;
+    }
+    return false;
   }
 
   /** Whether the connection was still counted as handshaking. */
@@ -69,10 +93,13 @@ export class HandshakeGuard {
   }
 
   private release(raw: Socket): boolean {
-    const timer = this.pending.get(raw);
-    if (timer === undefined) return false;
-    clearTimeout(timer);
+    const p = this.pending.get(raw);
+    if (p === undefined) return false;
+    clearTimeout(p.timer);
     this.pending.delete(raw);
+    const left = (this.perAddress.get(p.address) ?? 1) - 1;
+    if (left > 0) this.perAddress.set(p.address, left);
+    else this.perAddress.delete(p.address);
     return true;
   }
 }
