@@ -47,7 +47,7 @@ export class BodyChecker {
     if (this.worker !== undefined) return this.worker;
     const file = join(__dirname, `body-check-thread${__filename.endsWith('.ts') ? '.ts' : '.js'}`);
     // Under tsx the thread loads TypeScript the same way (jest's transform does not reach threads).
-    const execArgv = file.endsWith('.ts') ? ['--require', 'tsx/cjs'] : undefined;
+    const execArgv = file.endsWith('.ts') ? ['--require', require.resolve('tsx/cjs')] : undefined;
     const worker = new Worker(file, { workerData: { maxBytes: this.maxBytes }, execArgv });
     worker.unref();
     worker.on('message', (m: { id: number; verdict: BodyVerdict }) => {

@@ -42,6 +42,14 @@ export class HandshakeGuard {
     });
   }
 
+  /** On stop: handshakes in progress are closed (the HTTP server does not know them yet). */
+  closeAll(): void {
+    for (const socket of [...this.pending.keys()]) {
+      this.release(socket);
+      socket.destroy();
+    }
+  }
+
   /** Handshakes in progress now. */
   get inProgress(): number {
     return this.pending.size;

@@ -43,9 +43,7 @@ function handshakes(
   return new Promise((resolve) => {
     const s = tlsConnect(
       {
-        host: '127.0.0.1',
-        port,
-        localAddress,
+        socket: netConnect({ host: '127.0.0.1', port, localAddress }),
         ca: readFileSync(pki.path('ca.crt')),
         cert: readFileSync(pki.path('client.crt')),
         key: readFileSync(pki.path('client.key')),
