@@ -35,8 +35,19 @@ describe('the receiver under hostile load (receiver, good client and abuse in se
         { name: 'two Haendelsesbesked', start: (t) => twoBeskedBodies(t, 4) },
       ],
     });
-    // What was measured, for the log of a failing run.
-    console.log(JSON.stringify({ ...run, phases: run.phases }, null, 1));
+    // What was measured, one line per phase, for the log of a failing run.
+    console.log(
+      [
+        ...run.phases.map(
+          (p) =>
+            `${p.name}: ${p.pushes} pushes, p50 ${p.p50.toFixed(0)} ms, p99 ${p.p99.toFixed(0)} ms, ` +
+            `unanswered ${p.unanswered}, loop lag ${p.loopLagMaxMs.toFixed(0)} ms, ` +
+            `refused ${JSON.stringify(p.refused)}, abuser saw ${JSON.stringify(p.abuse)}`,
+        ),
+        `peak RSS ${run.rssPeakMb.toFixed(0)} MB, answered ${run.answered}, missing ${run.missing.length}, ` +
+          `extra ${run.extra}, client errors ${run.clientErrors.length}, receiver stderr ${run.receiverStderr.length}`,
+      ].join('\n'),
+    );
   }, 180_000);
   afterAll(() => pki.remove());
 
