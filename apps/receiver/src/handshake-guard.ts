@@ -50,11 +50,6 @@ export class HandshakeGuard {
     }
   }
 
-  /** Handshakes in progress now. */
-  get inProgress(): number {
-    return this.pending.size;
-  }
-
   private accepted(raw: Socket): void {
     const address = raw.remoteAddress ?? '';
     if (this.pending.size >= this.o.maxHandshakes && !this.evictForNewcomer(address)) {

@@ -55,7 +55,9 @@ function mediaType(header: string | undefined): string {
 /**
  * The HTTPS endpoint: mutual TLS (clients must present a certificate of RECEIVER_CLIENT_CA_FILE,
  * else the handshake fails), one path, POST of XML only, bodies up to BESKED_MAX_BYTES, at most
- * RECEIVER_MAX_IN_FLIGHT requests at once. Keep-alive; stop() lets requests in flight finish.
+ * RECEIVER_MAX_IN_FLIGHT requests at once, large bodies one at a time (LargeBodyGate). Before
+ * TLS: a handshake deadline and caps on handshakes and connections (HandshakeGuard, maxConnections).
+ * Keep-alive; stop() lets requests in flight finish.
  */
 export class ReceiverServer {
   private readonly server: Server;
@@ -135,11 +137,6 @@ export class ReceiverServer {
       { reason },
       `closed a new connection: ${why} (logged once; see cprh_receiver_connections_refused_total)`,
     );
-  }
-
-  /** TLS handshakes in progress now. */
-  get handshakesInProgress(): number {
-    return this.guard.inProgress;
   }
 
   get port(): number {
