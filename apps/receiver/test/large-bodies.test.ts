@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { metrics } from '@cprh/pipeline';
 import { makeDevPki } from '@cprh/testkit';
 import { namespaceBombBody } from './support/abuse';
 import { pushBody, pushClient, startTestReceiver, type ReceiverUnderTest } from './support/receiver-harness';
@@ -33,6 +34,9 @@ describe('large bodies', () => {
 
   it('refuses a 5.8 MB namespace bomb fast without blocking the event loop; the same bytes again stay one dead letter', async () => {
     const bomb = namespaceBombBody(5_800_000);
+    const tooLarge = async (): Promise<number> =>
+      (await metrics.deadLetters.get()).values.find((v) => v.labels.code === 'BESKED_TOO_LARGE')?.value ?? 0;
+    const lettersBefore = await tooLarge();
     const delay = monitorEventLoopDelay({ resolution: 5 });
     delay.enable();
     try {
@@ -54,5 +58,7 @@ describe('large bodies', () => {
     expect(letters.map((l) => [l.data.code, /^raw-[0-9a-f]{64}$/.test(l.id)])).toEqual([
       ['BESKED_TOO_LARGE', true],
     ]);
+    // The repeat was found kept and not sent to Redis again: one dead letter recorded, not two.
+    expect((await tooLarge()) - lettersBefore).toBe(1);
   });
 });
