@@ -51,13 +51,13 @@ async function abuseRun(): Promise<boolean> {
     const ms = (n: number): string => `${n.toFixed(0)} ms`.padStart(8);
     console.log(
       `\nreceiver under abuse (${ABUSE_PHASE_MS / 1000} s each; good client 20 pushes/s in its own process):\n` +
-        `${'phase'.padEnd(48)} ${'s'.padStart(4)} ${'pushes'.padStart(6)} ${'p50'.padStart(8)} ${'p99'.padStart(8)} ${'max'.padStart(8)} ${'loop lag'.padStart(8)}  refused / abuser saw`,
+        `${'phase'.padEnd(48)} ${'s'.padStart(4)} ${'pushes'.padStart(6)} ${'p50'.padStart(8)} ${'p99'.padStart(8)} ${'max'.padStart(8)} ${'loop lag'.padStart(8)} ${'retried'.padStart(7)}  refused / abuser saw`,
     );
     let ok = true;
     for (const p of run.phases) {
       if (p.p99 >= 2000 || p.unanswered > 0) ok = false;
       console.log(
-        `${p.name.padEnd(48)} ${p.seconds.toFixed(0).padStart(4)} ${String(p.pushes).padStart(6)} ${ms(p.p50)} ${ms(p.p99)} ${ms(p.max)} ${ms(p.loopLagMaxMs)}  ` +
+        `${p.name.padEnd(48)} ${p.seconds.toFixed(0).padStart(4)} ${String(p.pushes).padStart(6)} ${ms(p.p50)} ${ms(p.p99)} ${ms(p.max)} ${ms(p.loopLagMaxMs)} ${String(p.retried).padStart(7)}  ` +
           `${JSON.stringify(p.refused)} ${JSON.stringify(p.abuse)}${p.unanswered > 0 ? ` UNANSWERED ${p.unanswered}` : ''}`,
       );
     }

@@ -41,7 +41,7 @@ describe('the receiver under hostile load (receiver, good client and abuse in se
         ...run.phases.map(
           (p) =>
             `${p.name}: ${p.pushes} pushes, p50 ${p.p50.toFixed(0)} ms, p99 ${p.p99.toFixed(0)} ms, ` +
-            `unanswered ${p.unanswered}, loop lag ${p.loopLagMaxMs.toFixed(0)} ms, ` +
+            `unanswered ${p.unanswered}, retried ${p.retried}, loop lag ${p.loopLagMaxMs.toFixed(0)} ms, ` +
             `refused ${JSON.stringify(p.refused)}, abuser saw ${JSON.stringify(p.abuse)}`,
         ),
         `peak RSS ${run.rssPeakMb.toFixed(0)} MB, answered ${run.answered}, missing ${run.missing.length}, ` +
