@@ -1,19 +1,13 @@
 import type { Queue } from 'bullmq';
 import type Redis from 'ioredis';
-import {
-  encodeBody,
-  inboxJobId,
-  recordDeadLetter,
-  type DeadLetterData,
-  type ReceivedMessage,
-} from '@cprh/pipeline';
+import { encodeBody, recordDeadLetter, type DeadLetterData, type ReceivedMessage } from '@cprh/pipeline';
 import type { PushFailure } from './pushed-message';
 
 /**
  * Keeps a pushed message that cannot go into the inbox as a dead letter, with its exact bytes,
  * through the pipeline's one dead-letter path. It takes a receive sequence number like an inbox
- * job; its id is the inbox job id the bytes would have had, so the same bad bytes pushed again
- * stay one dead letter (and a good copy of the message still goes into the inbox).
+ * job; its id is what the body check derived (`raw-<sha256 of the bytes>` for a refused body), so
+ * the same bad bytes pushed again stay one dead letter, and the body is not parsed a second time.
  */
 export async function recordPushDeadLetter(
   redis: Redis,
@@ -21,7 +15,11 @@ export async function recordPushDeadLetter(
   seqKey: string,
   m: ReceivedMessage,
   failure: PushFailure,
-): Promise<void> {
+  jobId: string,
+): Promise<'recorded' | 'repeat'> {
+  // The same refused bytes again: already kept. Checked first so a repeat of a large body is not
+  // serialized and sent to Redis again only for BullMQ to find the id taken.
+  if ((await redis.exists(dead.toKey(jobId))) === 1) return 'repeat';
   const seq = await redis.incr(seqKey);
   const now = Date.now();
   const data = {
@@ -31,11 +29,12 @@ export async function recordPushDeadLetter(
     channel: m.channel,
     seq,
   };
-  await recordDeadLetter(dead, inboxJobId(m.body).jobId, data, {
+  await recordDeadLetter(dead, jobId, data, {
     code: failure.code,
     message: failure.message,
     attempts: 1,
     firstFailedAt: now,
     lastFailedAt: now,
   });
+  return 'recorded';
 }

@@ -1,24 +1,26 @@
-import { checkPushBody } from '@cprh/besked';
-import { metrics, oneLine, type Logger } from '@cprh/pipeline';
+import { inboxJobIdOf, metrics, oneLine, type Logger } from '@cprh/pipeline';
+import type { BodyVerdict } from './body-verdict';
 import { answers, type PushAnswer } from './push-answer';
 import type { PushedMessage, PushSinks } from './pushed-message';
 import { withDeadline } from './with-deadline';
 
 export interface PushIntakeOptions {
   sinks: PushSinks;
-  maxBytes: number;
+  /** Reads a body once: on the event loop when small, else in the check thread ('busy' when full). */
+  checker: { check(body: Uint8Array): Promise<BodyVerdict | 'busy'> };
   /** How long Redis may take to confirm a write before the answer is 503. */
   storeTimeoutMs: number;
   log: Logger;
 }
 
 const UNAVAILABLE = 'the inbox is not available; send the message again later';
+const BUSY = 'too many large messages being checked; send the message again later';
 
 /**
  * Decides the answer to a body: a message with a BeskedId goes into the inbox and is answered 20
  * once Redis confirmed it; what cannot be read is kept as a dead letter first and answered 40 (or
- * HTTP 400 when only the Haendelsesbesked or BeskedId is missing). Whenever Redis did not confirm
- * in time the answer is 503, so Beskedfordeler sends the message again.
+ * HTTP 400 when well-formed but not the one Haendelsesbesked with a BeskedId the contract asks
+ * for). Whenever Redis did not confirm in time the answer is 503, so Beskedfordeler sends again.
  */
 export class PushIntake {
   private redisDown = false;
@@ -27,22 +29,43 @@ export class PushIntake {
 
   async take(message: PushedMessage): Promise<PushAnswer> {
     metrics.messagesReceived.inc({ channel: 'push' });
-    const check = checkPushBody(message.body, this.o.maxBytes);
+    let verdict: BodyVerdict | 'busy';
     try {
-      if (check.kind === 'ok') {
-        await withDeadline(this.o.sinks.store(message), this.o.storeTimeoutMs, 'inbox write');
+      verdict = await this.o.checker.check(message.body);
+    } catch (err) {
+      this.o.log.warn({ err: oneLine(err) }, 'body check failed');
+      return answers.unavailable('the message could not be checked; send it again later');
+    }
+    if (verdict === 'busy') return answers.unavailable(BUSY);
+    // The job id comes from what the check read: the body is never parsed a second time.
+    const { jobId } =
+      verdict.kind === 'ok'
+        ? inboxJobIdOf(verdict.beskedId, message.body)
+        : inboxJobIdOf(null, message.body, verdict.bodySha256);
+    try {
+      if (verdict.kind === 'ok') {
+        await withDeadline(this.o.sinks.store(message, jobId), this.o.storeTimeoutMs, 'inbox write');
         this.writable();
         metrics.messagesStored.inc({ channel: 'push' });
         metrics.messagesAcked.inc({ channel: 'push' });
-        this.o.log.debug({ beskedId: check.beskedId }, 'push stored');
+        this.o.log.debug({ beskedId: verdict.beskedId }, 'push stored');
         return answers.stored();
       }
-      const failure = { code: check.error.code, message: check.error.message };
-      await withDeadline(this.o.sinks.deadLetter(message, failure), this.o.storeTimeoutMs, 'dead letter');
+      const failure = { code: verdict.code, message: verdict.message };
+      const kept = await withDeadline(
+        this.o.sinks.deadLetter(message, failure, jobId),
+        this.o.storeTimeoutMs,
+        'dead letter',
+      );
       this.writable();
-      this.o.log.warn({ code: failure.code, kind: check.kind }, 'push refused and dead-lettered');
+      this.o.log.warn(
+        { code: failure.code, kind: verdict.kind, jobId },
+        kept === 'repeat'
+          ? 'push refused; the same bytes already are a dead letter'
+          : 'push refused and dead-lettered',
+      );
       const text = `${failure.code}: ${failure.message}`;
-      return check.kind === 'unreadable' ? answers.unreadable(text) : answers.incomplete(text);
+      return verdict.kind === 'unreadable' ? answers.unreadable(text) : answers.incomplete(text);
     } catch (err) {
       if (!this.redisDown) {
         this.redisDown = true;

@@ -17,10 +17,13 @@ export interface PushFailure {
   readonly message: string;
 }
 
-/** Where pushed messages go: the inbox (the poller's way in), or the dead letters. */
+/**
+ * Where pushed messages go: the inbox (the poller's way in), or the dead letters; `jobId` is the
+ * inbox job id the body check derived (the body is not parsed again).
+ */
 export interface PushSinks {
   /** Resolves only when Redis confirmed the inbox write (a repeat of a stored BeskedId included). */
-  store(message: PushedMessage): Promise<void>;
-  /** Resolves only when Redis confirmed the dead letter. */
-  deadLetter(message: PushedMessage, failure: PushFailure): Promise<void>;
+  store(message: PushedMessage, jobId: string): Promise<void>;
+  /** Resolves only when Redis confirmed the dead letter, or that these bytes already are one. */
+  deadLetter(message: PushedMessage, failure: PushFailure, jobId: string): Promise<'recorded' | 'repeat'>;
 }

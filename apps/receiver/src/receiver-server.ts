@@ -8,6 +8,9 @@ import type { AllowedSubject } from '@cprh/config';
 import { modtagBeskedOutput } from '@cprh/kombit';
 import { oneLine, type Logger } from '@cprh/pipeline';
 import { isAllowedClient, subjectLine } from './client-allowlist';
+import { INLINE_CHECK_MAX_BYTES } from './body-checker';
+import { HandshakeGuard, type RefusedReason } from './handshake-guard';
+import { LargeBodyGate } from './large-body-gate';
 import { answers, type PushAnswer } from './push-answer';
 import type { PushedMessage } from './pushed-message';
 import { readBody } from './read-body';
@@ -24,14 +27,26 @@ export interface ReceiverServerOptions {
   headersTimeoutMs: number;
   requestTimeoutMs: number;
   keepAliveTimeoutMs: number;
+  /** From TCP accept to a finished TLS handshake. */
+  handshakeTimeoutMs: number;
+  /** Open connections at once (net.Server maxConnections: beyond it closed on accept). */
+  maxConnections: number;
+  /** TLS handshakes in progress at once. */
+  maxHandshakes: number;
   allowedSubjects: readonly AllowedSubject[];
   intake: { take(message: PushedMessage): Promise<PushAnswer> };
   log: Logger;
   /** Called once per answer sent, with the time from request to answer. */
   onAnswer?: (answer: PushAnswer, seconds: number) => void;
+  /** Called for each connection closed before it had a TLS session. */
+  onRefused?: (reason: RefusedReason) => void;
 }
 
 const XML_TYPES = new Set(['application/xml', 'text/xml']);
+
+/** Requests with a large body (over INLINE_CHECK_MAX_BYTES, or chunked) read at once / waiting. */
+export const LARGE_BODY_SLOTS = 1;
+export const LARGE_BODY_MAX_WAITING = 16;
 
 function mediaType(header: string | undefined): string {
   return (header ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
@@ -40,13 +55,18 @@ function mediaType(header: string | undefined): string {
 /**
  * The HTTPS endpoint: mutual TLS (clients must present a certificate of RECEIVER_CLIENT_CA_FILE,
  * else the handshake fails), one path, POST of XML only, bodies up to BESKED_MAX_BYTES, at most
- * RECEIVER_MAX_IN_FLIGHT requests at once. Keep-alive; stop() lets requests in flight finish.
+ * RECEIVER_MAX_IN_FLIGHT requests at once, large bodies one at a time (LargeBodyGate). Before
+ * TLS: a handshake deadline and caps on handshakes and connections (HandshakeGuard, maxConnections).
+ * Keep-alive; stop() lets requests in flight finish.
  */
 export class ReceiverServer {
   private readonly server: Server;
   private inFlight = 0;
   private stopping = false;
   private drained: (() => void) | undefined;
+  private readonly guard: HandshakeGuard;
+  private readonly largeBodies = new LargeBodyGate(LARGE_BODY_SLOTS, LARGE_BODY_MAX_WAITING);
+  private readonly refusedLogged = new Set<RefusedReason>();
 
   constructor(private readonly o: ReceiverServerOptions) {
     this.server = createServer(
@@ -60,11 +80,20 @@ export class ReceiverServer {
         headersTimeout: o.headersTimeoutMs,
         requestTimeout: o.requestTimeoutMs,
         keepAliveTimeout: o.keepAliveTimeoutMs,
+        // Node's own handshake timer; HandshakeGuard keeps the same deadline and the caps.
+        handshakeTimeout: o.handshakeTimeoutMs,
         // How often the two timeouts above are enforced (Node's default is every 30 s).
         connectionsCheckingInterval: Math.min(1000, o.headersTimeoutMs),
       },
       (req, res) => void this.handle(req, res),
     );
+    this.server.maxConnections = o.maxConnections;
+    this.server.on('drop', () => this.refused('max_connections'));
+    this.guard = new HandshakeGuard(this.server, {
+      timeoutMs: o.handshakeTimeoutMs,
+      maxHandshakes: o.maxHandshakes,
+      onRefused: (reason) => this.refused(reason),
+    });
     this.server.on('secureConnection', (socket: TLSSocket) => {
       if (isAllowedClient(socket.getPeerCertificate(), o.allowedSubjects)) return;
       o.log.warn(
@@ -92,6 +121,22 @@ export class ReceiverServer {
       );
     }
     this.server.on('error', (err) => this.o.log.error({ err: oneLine(err) }, 'receiver server error'));
+  }
+
+  /** Once per reason and process a warning (a flood would otherwise flood the log), always the metric. */
+  private refused(reason: RefusedReason): void {
+    this.o.onRefused?.(reason);
+    if (this.refusedLogged.has(reason)) return;
+    this.refusedLogged.add(reason);
+    const why = {
+      max_connections: `RECEIVER_MAX_CONNECTIONS (${this.o.maxConnections}) connections are open`,
+      max_handshakes: `RECEIVER_MAX_HANDSHAKES (${this.o.maxHandshakes}) TLS handshakes are in progress`,
+      handshake_timeout: `its TLS handshake took longer than RECEIVER_HANDSHAKE_TIMEOUT_MS (${this.o.handshakeTimeoutMs} ms)`,
+    }[reason];
+    this.o.log.warn(
+      { reason },
+      `closed a new connection: ${why} (logged once; see cprh_receiver_connections_refused_total)`,
+    );
   }
 
   get port(): number {
@@ -133,18 +178,32 @@ export class ReceiverServer {
     if ((req.url ?? '').split('?')[0] !== this.o.path) return answers.notFound();
     if (req.method !== 'POST') return answers.methodNotAllowed();
     if (!XML_TYPES.has(mediaType(req.headers['content-type']))) return answers.unsupportedType();
-    const declared = Number(req.headers['content-length'] ?? 0);
+    const length = req.headers['content-length'];
+    const declared = Number(length ?? 0);
     if (declared > this.o.maxBytes) return answers.tooLarge(this.o.maxBytes);
     if (this.inFlight > this.o.maxInFlight) return answers.unavailable('too many requests in flight');
-    const body = await readBody(req, this.o.maxBytes);
-    if (body === 'too-large') return answers.tooLarge(this.o.maxBytes);
-    const cert = (req.socket as TLSSocket).getPeerCertificate();
-    return this.o.intake.take({
-      body,
-      receivedAt: Date.now(),
-      certSubject: subjectLine(cert),
-      certFingerprint256: cert.fingerprint256,
-    });
+    let release: (() => void) | undefined;
+    if (length === undefined || declared > INLINE_CHECK_MAX_BYTES) {
+      const slot = await this.largeBodies.enter(req);
+      if (slot === 'gone') throw new Error('the client left while its large body waited');
+      if (slot === 'full') {
+        return answers.unavailable('too many large messages at once; send the message again later', true);
+      }
+      release = slot;
+    }
+    try {
+      const body = await readBody(req, this.o.maxBytes);
+      if (body === 'too-large') return answers.tooLarge(this.o.maxBytes);
+      const cert = (req.socket as TLSSocket).getPeerCertificate();
+      return await this.o.intake.take({
+        body,
+        receivedAt: Date.now(),
+        certSubject: subjectLine(cert),
+        certFingerprint256: cert.fingerprint256,
+      });
+    } finally {
+      release?.();
+    }
   }
 
   private send(res: ServerResponse, a: PushAnswer): void {
@@ -166,6 +225,7 @@ export class ReceiverServer {
     this.stopping = true;
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.server.closeIdleConnections();
+    this.guard.closeAll();
     if (this.inFlight > 0) {
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([

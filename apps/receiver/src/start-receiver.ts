@@ -12,6 +12,7 @@ import {
   type ReceivedMessage,
   type RunningService,
 } from '@cprh/pipeline';
+import { BodyChecker } from './body-checker';
 import { InboxBatcher } from './inbox-batcher';
 import { PushIntake } from './push-intake';
 import type { PushedMessage, PushSinks } from './pushed-message';
@@ -26,12 +27,13 @@ export interface RunningReceiver extends RunningService {
   readonly port: number;
 }
 
-function received(m: PushedMessage): ReceivedMessage {
+function received(m: PushedMessage, jobId: string): ReceivedMessage {
   return {
     body: m.body,
     source: eventSources.push,
     receivedAt: m.receivedAt,
     channel: { kind: 'push', certSubject: m.certSubject, certFingerprint256: m.certFingerprint256 },
+    jobId,
   };
 }
 
@@ -55,10 +57,11 @@ export async function startReceiver(config: ReceiverConfig, log: Logger): Promis
 
   const batcher = new InboxBatcher(new InboxWriter(redis, inbox, config.pipeline.seqKey));
   const sinks: PushSinks = {
-    store: (m) => batcher.store(received(m)),
-    deadLetter: (m, failure) =>
-      recordPushDeadLetter(redis, dead, config.pipeline.seqKey, received(m), failure),
+    store: (m, jobId) => batcher.store(received(m, jobId)),
+    deadLetter: (m, failure, jobId) =>
+      recordPushDeadLetter(redis, dead, config.pipeline.seqKey, received(m, jobId), failure, jobId),
   };
+  const checker = new BodyChecker(config.besked.maxBytes, log);
   const server = new ReceiverServer({
     tls,
     host: r.host,
@@ -69,10 +72,13 @@ export async function startReceiver(config: ReceiverConfig, log: Logger): Promis
     headersTimeoutMs: r.headersTimeoutMs,
     requestTimeoutMs: r.requestTimeoutMs,
     keepAliveTimeoutMs: r.keepAliveTimeoutMs,
+    handshakeTimeoutMs: r.handshakeTimeoutMs,
+    maxConnections: r.maxConnections,
+    maxHandshakes: r.maxHandshakes,
     allowedSubjects: r.allowedSubjects,
     intake: new PushIntake({
       sinks,
-      maxBytes: config.besked.maxBytes,
+      checker,
       storeTimeoutMs: r.storeTimeoutMs,
       log,
     }),
@@ -81,8 +87,10 @@ export async function startReceiver(config: ReceiverConfig, log: Logger): Promis
       metrics.receiverAnswers.inc({ http_status: String(a.http), status_kode: String(a.statusKode) });
       metrics.receiverAnswerTime.observe({ http_status: String(a.http) }, seconds);
     },
+    onRefused: (reason) => metrics.receiverConnectionsRefused.inc({ reason }),
   });
   const close = async (): Promise<void> => {
+    await checker.close();
     await inbox.close().catch(() => undefined);
     await dead.close().catch(() => undefined);
     redis.disconnect();

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { makeDevPki } from '@cprh/testkit';
 import {
@@ -100,6 +102,26 @@ describe('ModtagBesked answers (real HTTPS with mutual TLS, real Redis)', () => 
     },
   );
 
+  it('refuses a ModtagBeskedInput holding two Haendelsesbesked as a whole: 400 / 40, kept as a dead letter, neither stored', async () => {
+    const [first, second] = [randomUUID(), randomUUID()];
+    const inner = (id: string): string =>
+      /<ns2:Haendelsesbesked>[\s\S]*<\/ns2:Haendelsesbesked>/.exec(pushBody(id))?.[0] ?? '';
+    const body = Buffer.from(pushBody(first).replace(inner(first), inner(first) + inner(second)), 'utf8');
+    expect(body.toString()).toContain(second);
+    const r = await send(rx.url, body);
+    expect([r.status, r.statusKode]).toEqual([400, 40]);
+    expect(r.fejl).toBe(
+      'BESKED_ELEMENT_UNEXPECTED: ModtagBeskedInput holds 2 Haendelsesbesked; the schema allows exactly one',
+    );
+    const letter = (await rx.deadLetters()).find((d) => d.body.equals(body));
+    expect(letter?.data).toMatchObject({ code: 'BESKED_ELEMENT_UNEXPECTED' });
+    // Kept under the hash of its bytes (the body is not read again to find a BeskedId).
+    expect(letter?.id).toMatch(/^raw-[0-9a-f]{64}$/);
+    const ids = (await rx.inboxJobs()).map((j) => j.id);
+    expect(ids).not.toContain(`b-${first}`);
+    expect(ids).not.toContain(`b-${second}`);
+  });
+
   it('never echoes a CPR number in FejlbeskedTekst', async () => {
     const r = await send(rx.url, '<?xml version="1.0"?><x0101901234 xmlns="urn:x"/>');
     expect(r.statusKode).toBe(40);
@@ -150,5 +172,19 @@ describe('ModtagBesked answers (real HTTPS with mutual TLS, real Redis)', () => 
   it('every answer above is a valid ModtagBeskedOutput (AnvendersystemOperationer.xsd)', async () => {
     expect(replies.length).toBeGreaterThan(12);
     await expectValidAnswers(replies);
+  });
+
+  it("the README's table of FejlbeskedTekst has every text these answers gave", () => {
+    const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
+    // Rows `| 400  | \`text\` / \`text\` |`; `…` stands for a position, number or path.
+    const documented = [...readme.matchAll(/^\| \d{3}\s+\| (`.*)\|$/gm)].flatMap((m) =>
+      [...m[1]!.matchAll(/`([^`]+)`/g)].map(
+        (t) => new RegExp(`^${t[1]!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/…/g, '.*')}$`),
+      ),
+    );
+    expect(documented.length).toBeGreaterThan(15);
+    const texts = [...new Set(replies.map((r) => r.fejl).filter((f): f is string => f !== undefined))];
+    expect(texts.length).toBeGreaterThan(8);
+    expect(texts.filter((t) => !documented.some((re) => re.test(t)))).toEqual([]);
   });
 });

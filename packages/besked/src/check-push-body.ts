@@ -1,5 +1,6 @@
 import { BeskedError } from './besked-error';
 import { decodeInput } from './decode-input';
+import { modtagBeskedInputContent } from './modtag-besked-input';
 import { NS_KUVERT, NS_SAGDOK, NS_STS } from './namespaces';
 import { readXml } from './xml-reader';
 import type { XNode } from './xml-tree';
@@ -9,7 +10,8 @@ import type { XNode } from './xml-tree';
  * - `ok`: well-formed, no DTD, a known root, a BeskedId: store it in the inbox (the worker parses the rest);
  * - `unreadable`: bytes not valid in their encoding, not well-formed, a DTD or entity, an unknown root, or too large or deep:
  *   kept as a dead letter, answered with StatusKode 40;
- * - `incomplete`: well-formed but without Haendelsesbesked or BeskedId: answered with HTTP 400.
+ * - `incomplete`: well-formed but without Haendelsesbesked or BeskedId, or not the one Haendelsesbesked
+ *   the schema allows in a ModtagBeskedInput (two of them, another element): answered with HTTP 400.
  */
 export type PushBodyCheck =
   | { readonly kind: 'ok'; readonly beskedId: string }
@@ -54,10 +56,12 @@ export function checkPushBody(input: Uint8Array, maxBytes: number): PushBodyChec
   let besked = root;
   let path = 'Haendelsesbesked';
   if (root.ns === NS_STS) {
-    const inner = child(root, NS_KUVERT, 'Haendelsesbesked');
     path = 'ModtagBeskedInput/Haendelsesbesked';
-    if (inner === undefined) return incomplete(path, `required element ${path} is missing`);
-    besked = inner;
+    try {
+      besked = modtagBeskedInputContent(root);
+    } catch (err) {
+      return { kind: 'incomplete', error: err as BeskedError };
+    }
   }
   const idNode = child(besked, NS_KUVERT, 'BeskedId');
   if (idNode === undefined)

@@ -1,3 +1,4 @@
+import { modtagBeskedInputContent } from './modtag-besked-input';
 import { BeskedError } from './besked-error';
 import type {
   Beskeddata,
@@ -390,9 +391,7 @@ export function readEnvelope(xml: string, root: XNode): Haendelsesbesked {
   const form: Haendelsesbesked['root'] = root.ns === NS_STS ? 'ModtagBeskedInput' : 'Haendelsesbesked';
   if (form === 'ModtagBeskedInput') {
     path = 'ModtagBeskedInput/Haendelsesbesked';
-    const inner = child(root, NS_KUVERT, 'Haendelsesbesked');
-    if (inner === undefined) throw missing(path);
-    besked = inner;
+    besked = modtagBeskedInputContent(root);
   }
   let idNode: XNode | undefined;
   let version: string | undefined;

@@ -12,7 +12,9 @@ export const BESKED_ERROR_CODES = defineErrorCodes({
   BESKED_FIELD_MISSING:
     'A required element (BeskedId, Beskedkuvert, Filtreringsdata, Beskedtype, ...) is absent; `path` names it',
   BESKED_TOO_LARGE:
-    'Over the byte limit (checked before parsing), or deeper than 100 / more than 100,000 elements',
+    'Over the byte limit, deeper than 100 / over 100,000 elements, or an element with over 256 attributes or 64 xmlns',
+  BESKED_ELEMENT_UNEXPECTED:
+    'An element or text the schema does not allow there (a second Haendelsesbesked in ModtagBeskedInput); `path` names it',
   BESKED_VALUE_INVALID:
     'An element is present but its value is unusable (bad timestamp, integer, Base64, payload encoding)',
   BESKED_CATALOGUE_INVALID: "A user's event catalogue file is not valid catalogue JSON",

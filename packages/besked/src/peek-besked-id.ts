@@ -3,7 +3,7 @@ import { NS_KUVERT, NS_SAGDOK, NS_STS } from './namespaces';
 import { isUtf8 } from 'node:buffer';
 import { decodeSingleByte, firstInvalidUtf8 } from './decode-input';
 import { detectEncoding, type TextEncoding } from './text-encoding';
-import { MAX_DEPTH, MAX_ELEMENTS } from './xml-reader';
+import { checkPendingAttributes, checkTagAttributes, MAX_DEPTH, MAX_ELEMENTS } from './xml-reader';
 
 const CHUNK = 16 * 1024;
 
@@ -51,6 +51,7 @@ export function peekBeskedId(input: Uint8Array | string): string | null {
   parser.on('opentag', (tag) => {
     path.push(`${tag.uri} ${tag.local}`);
     if (path.length > MAX_DEPTH || ++elements > MAX_ELEMENTS) throw new Stop(); // bounded work, as in xml-reader
+    checkTagAttributes(tag); // throws BESKED_TOO_LARGE: caught below like Stop
     if (path.length === 1 && path[0] !== HB && path[0] !== MBI) throw new Stop();
     const base = path[0] === MBI ? 1 : 0;
     if (
@@ -87,8 +88,10 @@ export function peekBeskedId(input: Uint8Array | string): string | null {
     const { encoding, start } = detectEncoding(bytes); // the parser's own decision, see decode-input
     const end = encoding === 'UTF-8' ? validUtf8End(bytes) : bytes.byteLength;
     const decode = chunkDecoder(encoding);
-    for (let i = start; i < end; i += CHUNK)
+    for (let i = start; i < end; i += CHUNK) {
       parser.write(decode(bytes.subarray(i, Math.min(i + CHUNK, end))));
+      checkPendingAttributes(parser);
+    }
     parser.close();
   } catch {
     return result;

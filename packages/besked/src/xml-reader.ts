@@ -40,6 +40,63 @@ export const MAX_DEPTH = 100;
  */
 export const MAX_ELEMENTS = 100_000;
 
+/**
+ * Most attributes on one element (namespace declarations included) and most namespace declarations
+ * on one element. A real envelope has a handful; saxes spends ~2-5 µs on each attribute (40x a byte
+ * of text), so 5.8 MB of declarations took seconds. Checked while a start tag is still being read
+ * (see feed()), so a start tag of a million attributes costs no more than one chunk past the limit.
+ */
+export const MAX_ATTRIBUTES = 256;
+export const MAX_NAMESPACE_DECLARATIONS = 64;
+
+/** How much text saxes gets at a time, so a runaway start tag is seen between writes. */
+const FEED_CHUNK = 64 * 1024;
+
+/** saxes' attributes of the start tag being read (pinned saxes 6.0.0; these fields are private). */
+interface SaxesPending {
+  attribList: readonly unknown[];
+  topNS: Record<string, string> | null;
+}
+
+/**
+ * BESKED_TOO_LARGE when an element carries too many attributes or namespace declarations: at the
+ * start tag, or (for `pending`) while saxes is still collecting its attributes.
+ */
+export function checkAttributeCounts(attributes: number, declarations: number): void {
+  if (declarations > MAX_NAMESPACE_DECLARATIONS) {
+    throw new BeskedError(
+      'BESKED_TOO_LARGE',
+      `an element declares more than ${MAX_NAMESPACE_DECLARATIONS} namespaces`,
+    );
+  }
+  if (attributes > MAX_ATTRIBUTES) {
+    throw new BeskedError('BESKED_TOO_LARGE', `an element has more than ${MAX_ATTRIBUTES} attributes`);
+  }
+}
+
+/** Own keys of a saxes record, counted without allocating (this runs for every element). */
+function countKeys(o: object): number {
+  let n = 0;
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- only counted
+  for (const _key in o) n++;
+  return n;
+}
+
+/** The limits above for the start tag saxes is in the middle of (between two writes). */
+export function checkPendingAttributes(parser: SaxesParser): void {
+  const pending = parser as unknown as SaxesPending;
+  const n = pending.attribList.length;
+  if (n <= MAX_NAMESPACE_DECLARATIONS) return;
+  checkAttributeCounts(n, countKeys(pending.topNS ?? {}));
+}
+
+/** The limits above for a complete start tag. */
+export function checkTagAttributes(tag: SaxesTagNS): void {
+  const attributes = countKeys(tag.attributes);
+  if (attributes <= MAX_NAMESPACE_DECLARATIONS) return;
+  checkAttributeCounts(attributes, countKeys(tag.ns));
+}
+
 /** How an element's children are read. */
 const MODE_TREE = 0; // envelope elements become nodes, others are skipped
 const MODE_BESKEDDATA = 1; // Base64 becomes a node, anything else is captured as payload XML
@@ -170,6 +227,20 @@ class EnvelopeSax {
     return this.parser.position + this.skipped;
   }
 
+  /** Writes `text` to saxes in chunks, checking the start tag being read between them. */
+  private feed(text: string): void {
+    const parser = this.parser;
+    if (text.length <= FEED_CHUNK) {
+      parser.write(text);
+      checkPendingAttributes(parser);
+      return;
+    }
+    for (let i = 0; i < text.length; i += FEED_CHUNK) {
+      parser.write(text.slice(i, i + FEED_CHUNK));
+      checkPendingAttributes(parser);
+    }
+  }
+
   read(xml: string, encoding: TextEncoding): XNode {
     this.xml = xml;
     this.encoding = encoding;
@@ -195,7 +266,7 @@ class EnvelopeSax {
       for (let c = xml.indexOf('Base64'); c >= 0; c = xml.indexOf('Base64', Math.max(from, c + 6))) {
         const gt = xml.indexOf('>', c);
         if (gt < 0) break;
-        parser.write(xml.slice(from, gt + 1));
+        this.feed(xml.slice(from, gt + 1));
         from = gt + 1;
         const node = this.base64Node as XNode | undefined; // set by open() during write()
         if (this.base64Open === from && node !== undefined) {
@@ -212,7 +283,8 @@ class EnvelopeSax {
         }
         this.base64Open = -1;
       }
-      parser.write(from === 0 ? xml : xml.slice(from)).close();
+      this.feed(from === 0 ? xml : xml.slice(from));
+      parser.close();
     } catch (err) {
       if (err instanceof BeskedError) throw err;
       throw malformed(xml, this.pos(), err);
@@ -298,6 +370,7 @@ class EnvelopeSax {
     if (++this.elements > MAX_ELEMENTS) {
       throw new BeskedError('BESKED_TOO_LARGE', `the message has more than ${MAX_ELEMENTS} elements`);
     }
+    checkTagAttributes(tag);
     const cap = this.cap;
     if (cap !== undefined) {
       cap.depth++;
@@ -334,6 +407,7 @@ class EnvelopeSax {
       switch (parent.mode) {
         case MODE_TREE:
           if (uri !== NS_KUVERT && uri !== NS_SAGDOK && uri !== NS_STS) {
+            parent.foreign++;
             this.skipDepth = 1; // an unknown element inside the envelope: ignored with its content
             return;
           }

@@ -18,6 +18,8 @@ export interface XNode {
   contentEnd: number;
   /** For Base64: its text already passed BASE64_TEXT. */
   base64Checked: boolean;
+  /** Child elements in other namespaces that were skipped (not built as nodes). */
+  foreign: number;
 }
 
 /** A captured element: source range and its self-contained serialization. */
@@ -40,5 +42,6 @@ export function newNode(ns: string, local: string, mode: number): XNode {
     contentStart: 0,
     contentEnd: 0,
     base64Checked: false,
+    foreign: 0,
   };
 }

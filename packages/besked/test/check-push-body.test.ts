@@ -1,5 +1,5 @@
 import { readFixture } from '@cprh/testkit';
-import { checkPushBody } from '../src';
+import { checkPushBody, peekBeskedId } from '../src';
 
 const bytes = (s: string) => Buffer.from(s, 'utf8');
 const push = readFixture('beskeder/push-ModtagBeskedInput.minimal.xml');
@@ -73,5 +73,73 @@ describe('checkPushBody', () => {
   it('over the byte limit is unreadable (BESKED_TOO_LARGE)', () => {
     const r = checkPushBody(bytes(push), 100);
     expect(r.kind === 'unreadable' && r.error.code).toBe('BESKED_TOO_LARGE');
+  });
+
+  describe('ModtagBeskedInput holds exactly one Haendelsesbesked (AnvendersystemOperationer.xsd)', () => {
+    const inner = /<ns2:Haendelsesbesked>[\s\S]*<\/ns2:Haendelsesbesked>/.exec(push)?.[0] ?? '';
+    const second = inner.replace(
+      '248ce14c-a863-4fb5-9e6f-7df9ea850809',
+      '00000000-a863-4fb5-9e6f-7df9ea850809',
+    );
+
+    it.each([
+      ['a second Haendelsesbesked', push.replace(inner, inner + second), /holds 2 Haendelsesbesked/],
+      ['three of them', push.replace(inner, inner + second + second), /holds 3 Haendelsesbesked/],
+      [
+        'another element in a foreign namespace',
+        push.replace(inner, inner + '<x:Extra xmlns:x="urn:x"/>'),
+        /besides/,
+      ],
+      ['another kuvert element', push.replace(inner, '<ns2:BeskedId/>' + inner), /besides/],
+      ['text beside it', push.replace(inner, inner + 'stray text'), /besides/],
+    ])('%s is refused as a whole (incomplete, BESKED_ELEMENT_UNEXPECTED)', (_name, body, text) => {
+      expect(inner).not.toBe('');
+      const r = checkPushBody(bytes(body), LIMIT);
+      expect(r.kind).toBe('incomplete');
+      expect(r.kind !== 'ok' && r.error.code).toBe('BESKED_ELEMENT_UNEXPECTED');
+      expect(r.kind !== 'ok' && r.error.message).toMatch(text);
+    });
+  });
+
+  describe('attributes and namespace declarations per element', () => {
+    const head = '<?xml version="1.0"?><sts:ModtagBeskedInput xmlns:sts="urn:oio:sts:1.0.0"';
+    /** One start tag of `n` attributes made by `attr`. */
+    const tag = (n: number, attr: (i: number) => string): Buffer =>
+      bytes(head + Array.from({ length: n }, (_v, i) => attr(i)).join('') + '/>');
+
+    it.each([
+      ['257 attributes', tag(257, (i) => ` a${i}="v"`), /more than 256 attributes/],
+      ['65 namespace declarations', tag(65, (i) => ` xmlns:p${i}="urn:p"`), /more than 64 namespaces/],
+    ])('%s on one element are BESKED_TOO_LARGE', (_name, body, text) => {
+      const r = checkPushBody(body, LIMIT);
+      expect(r.kind === 'unreadable' && [r.error.code, r.error.message]).toEqual([
+        'BESKED_TOO_LARGE',
+        expect.stringMatching(text),
+      ]);
+    });
+
+    it('256 attributes and 64 declarations are fine', () => {
+      const body =
+        tag(192, (i) => ` a${i}="v"`)
+          .toString()
+          .replace('/>', '') +
+        Array.from({ length: 63 }, (_v, i) => ` xmlns:p${i}="urn:p"`).join('') +
+        '/>';
+      expect(checkPushBody(bytes(body), LIMIT).kind).toBe('incomplete'); // no Haendelsesbesked, but read
+    });
+
+    it('a 5.8 MB start tag of namespace declarations is refused within a chunk, not read to its end', () => {
+      const body = tag(400_000, (i) => ` xmlns:a${i}="u"`);
+      expect(body.length).toBeGreaterThan(5_500_000);
+      const t0 = performance.now();
+      const r = checkPushBody(body, 10 * 1024 * 1024);
+      const peeked = peekBeskedId(body);
+      const ms = performance.now() - t0;
+      expect(r.kind === 'unreadable' && r.error.code).toBe('BESKED_TOO_LARGE');
+      expect(peeked).toBeNull();
+      // Unbounded, this took 1.5-2.6 s for each of the two (saxes reads every attribute); bounded
+      // ~50 ms here, the margin is for a loaded machine.
+      expect(ms).toBeLessThan(1000);
+    });
   });
 });

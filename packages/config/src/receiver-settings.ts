@@ -57,6 +57,12 @@ export const receiverSettings = defineSection({
     RECEIVER_REQUEST_TIMEOUT_MS: positiveInt.default(30_000),
     /** How long an idle keep-alive connection stays open. */
     RECEIVER_KEEP_ALIVE_TIMEOUT_MS: positiveInt.default(65_000),
+    /** Time from a TCP connection to a finished TLS handshake; slower ones are closed. */
+    RECEIVER_HANDSHAKE_TIMEOUT_MS: positiveInt.default(5000),
+    /** Open connections at once (handshaking or established); beyond it new ones are closed at once. */
+    RECEIVER_MAX_CONNECTIONS: positiveInt.max(1_000_000, 'must be <= 1000000').default(1000),
+    /** TLS handshakes in progress at once (each costs a signature); beyond it new connections are closed. */
+    RECEIVER_MAX_HANDSHAKES: positiveInt.max(100_000, 'must be <= 100000').default(64),
     /** On SIGTERM, how long requests in flight may take before their connections are closed. */
     RECEIVER_STOP_GRACE_MS: positiveInt.default(10_000),
   },
@@ -73,6 +79,9 @@ export const receiverSettings = defineSection({
         absent,
         'required when any of RECEIVER_TLS_CERT_FILE, RECEIVER_TLS_KEY_FILE, RECEIVER_CLIENT_CA_FILE is set',
       );
+    }
+    if (e.RECEIVER_MAX_HANDSHAKES > e.RECEIVER_MAX_CONNECTIONS) {
+      throw new ConfigError('RECEIVER_MAX_HANDSHAKES', 'must be <= RECEIVER_MAX_CONNECTIONS');
     }
     if (e.RECEIVER_HEADERS_TIMEOUT_MS > e.RECEIVER_REQUEST_TIMEOUT_MS) {
       throw new ConfigError('RECEIVER_HEADERS_TIMEOUT_MS', 'must be <= RECEIVER_REQUEST_TIMEOUT_MS');
@@ -99,6 +108,9 @@ export const receiverSettings = defineSection({
       headersTimeoutMs: e.RECEIVER_HEADERS_TIMEOUT_MS,
       requestTimeoutMs: e.RECEIVER_REQUEST_TIMEOUT_MS,
       keepAliveTimeoutMs: e.RECEIVER_KEEP_ALIVE_TIMEOUT_MS,
+      handshakeTimeoutMs: e.RECEIVER_HANDSHAKE_TIMEOUT_MS,
+      maxConnections: e.RECEIVER_MAX_CONNECTIONS,
+      maxHandshakes: e.RECEIVER_MAX_HANDSHAKES,
       stopGraceMs: e.RECEIVER_STOP_GRACE_MS,
     };
   },

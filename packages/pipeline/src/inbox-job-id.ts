@@ -8,9 +8,21 @@ import { peekBeskedId } from '@cprh/besked';
  * read gets `raw-<sha256 of the body>`: it is still persisted, and the worker dead-letters it.
  */
 export function inboxJobId(body: Uint8Array): { jobId: string; beskedId: string | null } {
-  const beskedId = peekBeskedId(body);
+  return inboxJobIdOf(peekBeskedId(body), body);
+}
+
+/**
+ * The same id for a BeskedId the caller already read (the push receiver's body check), so the
+ * body is not parsed a second time; null gives `raw-<sha256 of the body>` (`bodySha256`, hex, when
+ * the caller already has it, e.g. from a worker thread).
+ */
+export function inboxJobIdOf(
+  beskedId: string | null,
+  body: Uint8Array,
+  bodySha256?: string,
+): { jobId: string; beskedId: string | null } {
   if (beskedId === null || beskedId === '') {
-    return { jobId: `raw-${sha256(body)}`, beskedId: null };
+    return { jobId: `raw-${bodySha256 ?? sha256(body)}`, beskedId: null };
   }
   if (/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(beskedId)) {
     return { jobId: `b-${beskedId.toLowerCase()}`, beskedId };

@@ -15,6 +15,8 @@ export interface ReceivedMessage {
   /** Epoch ms when the source received it. */
   receivedAt: number;
   channel: ChannelMeta;
+  /** The inbox job id when the source already read the BeskedId (`inboxJobIdOf`); else derived here. */
+  jobId?: string;
 }
 
 /**
@@ -45,7 +47,7 @@ export class InboxWriter {
     const jobs = messages.map((m, i) => ({
       name: INBOX_JOB_NAME,
       data: toInboxJobData(m, first + i),
-      opts: { jobId: inboxJobId(m.body).jobId },
+      opts: { jobId: m.jobId ?? inboxJobId(m.body).jobId },
     }));
     const added = await this.inbox.addBulk(jobs);
     return added.map((j) => j.id ?? '');

@@ -13,7 +13,7 @@ export {
   type InboxJobResult,
   type DeadLetterData,
 } from './job-types';
-export { inboxJobId } from './inbox-job-id';
+export { inboxJobId, inboxJobIdOf } from './inbox-job-id';
 export { createProducerRedis, createWorkerRedis } from './redis-connections';
 export { checkRedis, type RedisCheckResult } from './check-redis';
 export { createInboxQueue, createDeadQueue, JOB_STATES, DEAD_LETTER_STATES } from './queues';

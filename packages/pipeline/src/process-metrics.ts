@@ -119,6 +119,16 @@ export const metrics = {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers,
   }),
+  /**
+   * TCP connections the receiver closed before or during the TLS handshake: `max_connections`,
+   * `max_handshakes` (caps reached), `handshake_timeout` (not done within the deadline).
+   */
+  receiverConnectionsRefused: new Counter({
+    name: 'cprh_receiver_connections_refused_total',
+    help: 'Connections the receiver closed before a TLS session: over a cap, or handshake too slow.',
+    labelNames: ['reason'] as const,
+    registers,
+  }),
   /** 1 when this process's /readyz last answered ready, else 0 (evaluated at each scrape). */
   ready: new Gauge({
     name: 'cprh_ready',

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFixture } from '@cprh/testkit';
-import { inboxJobId } from '../src';
+import { inboxJobId, inboxJobIdOf } from '../src';
 
 describe('inboxJobId', () => {
   it('uses a UUID BeskedId as it is, prefixed', () => {
@@ -28,5 +28,19 @@ describe('inboxJobId', () => {
       jobId: `raw-${createHash('sha256').update(body).digest('hex')}`,
       beskedId: null,
     });
+  });
+
+  it('inboxJobIdOf gives the same ids for a BeskedId already read, without parsing the body', () => {
+    const xml = Buffer.from(readFixture('beskeder/testbesked01.xml'));
+    expect(inboxJobIdOf('01157488-c45c-4fd2-b076-1de12effbf66', Buffer.from('not even XML'))).toEqual({
+      jobId: 'b-01157488-c45c-4fd2-b076-1de12effbf66',
+      beskedId: '01157488-c45c-4fd2-b076-1de12effbf66',
+    });
+    expect(inboxJobIdOf('urn:test:besked:1', xml).jobId).toBe(
+      `h-${createHash('sha256').update('urn:test:besked:1').digest('hex')}`,
+    );
+    const raw = `raw-${createHash('sha256').update(xml).digest('hex')}`;
+    expect(inboxJobIdOf(null, xml).jobId).toBe(raw);
+    expect(inboxJobIdOf(null, xml, 'ab'.repeat(32)).jobId).toBe(`raw-${'ab'.repeat(32)}`);
   });
 });

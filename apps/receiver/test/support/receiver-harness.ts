@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { connect } from 'node:tls';
 import type { Readable } from 'node:stream';
@@ -6,23 +5,13 @@ import { Queue } from 'bullmq';
 import Redis from 'ioredis';
 import { Agent, request } from 'undici';
 import { loadConfig } from '@cprh/config';
-import { rewriteBeskedId } from '@cprh/kombit';
 import { createLogger, inboxBytes, type DeadLetterData, type InboxJobData } from '@cprh/pipeline';
-import {
-  pipelineTestEnv,
-  readFixture,
-  validateAgainstXsd,
-  type DevPki,
-  type PipelineTestEnv,
-} from '@cprh/testkit';
+import { pipelineTestEnv, validateAgainstXsd, type DevPki, type PipelineTestEnv } from '@cprh/testkit';
 import { RECEIVER_SECTIONS, startReceiver, type RunningReceiver } from '../../src';
 
-export const SAMPLE = readFixture('beskeder/exttest-sf1601-push.success.xml');
+import { pushBody } from './push-body';
 
-/** The sample push body with a fresh (or the given) BeskedId. */
-export function pushBody(id: string = randomUUID()): string {
-  return rewriteBeskedId(SAMPLE, id);
-}
+export { SAMPLE, pushBody } from './push-body';
 
 export interface PushReply {
   status: number;

@@ -1,0 +1,23 @@
+import { checkPushBody, type BeskedErrorCode } from '@cprh/besked';
+
+/**
+ * What the one read of a push body learned, as plain data (it may come from the check thread).
+ * Nothing after this parses the body again: the inbox job id is derived from `beskedId`, and a
+ * refused body is kept under the hash of its bytes.
+ */
+export type BodyVerdict =
+  | { readonly kind: 'ok'; readonly beskedId: string }
+  | {
+      readonly kind: 'unreadable' | 'incomplete';
+      readonly code: BeskedErrorCode;
+      readonly message: string;
+      /** SHA-256 of the bytes (hex) when the check thread computed it: a large body's dead-letter id. */
+      readonly bodySha256?: string;
+    };
+
+/** Reads the body once (checkPushBody). Pure: runs on the event loop or in the check thread. */
+export function judgeBody(body: Uint8Array, maxBytes: number): BodyVerdict {
+  const check = checkPushBody(body, maxBytes);
+  if (check.kind === 'ok') return { kind: 'ok', beskedId: check.beskedId };
+  return { kind: check.kind, code: check.error.code, message: check.error.message };
+}
