@@ -4,9 +4,9 @@
 // TypeScript. Type checking stays with `pnpm typecheck`; tests and development keep running the .ts
 // sources through tsx.
 import { build } from 'esbuild';
-import { cpSync, existsSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 
 const appDir = process.cwd();
 // BUNDLE_OUT_DIR: elsewhere than dist/ (apps/cli/test/bundle.test.ts bundles into a temp directory).
@@ -45,11 +45,35 @@ const result = await build({
   // Stack traces name the .ts files; the sources themselves stay out of the map (smaller image).
   sourcesContent: false,
   // msgpackr's optional native speed-up: not bundled (a .node file); msgpackr falls back to JS.
-  external: ['msgpackr-extract'],
+  external: ['msgpackr-extract', 'tsx/cjs'],
   plugins: [sourceDirname],
   metafile: true,
   logLevel: 'warning',
 });
+
+// Worker threads: a workspace file that starts one names its entry `<name>-thread.ts` beside itself
+// and loads `<name>-thread.js` beside the bundle; each such entry is bundled into dist/ too.
+const inputs0 = Object.keys(result.metafile.inputs).filter((p) => !p.includes('node_modules'));
+const threadEntries = new Set();
+for (const input of inputs0) {
+  const dir = dirname(resolve(appDir, input)); // metafile paths are relative to the working directory
+  for (const f of readdirSync(dir)) if (f.endsWith('-thread.ts')) threadEntries.add(join(dir, f));
+}
+for (const entry of threadEntries) {
+  await build({
+    entryPoints: [entry],
+    outfile: join(outDir, basename(entry).replace(/\.ts$/, '.js')),
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    sourcemap: true,
+    sourcesContent: false,
+    external: ['msgpackr-extract', 'tsx/cjs'],
+    plugins: [sourceDirname],
+    logLevel: 'warning',
+  });
+}
 
 // Bull Board serves its UI (static files and a template) from the @bull-board/ui package directory,
 // found with require.resolve at run time: ship those files beside the bundle where it looks.

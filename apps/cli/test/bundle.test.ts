@@ -47,6 +47,19 @@ describe('the cli bundle', () => {
     expect(existsSync(join(ROOT, 'wsdl', 'wsdl', 'Beskedfordeler.wsdl'))).toBe(true);
   });
 
+  it("bundles the receiver's body-check thread beside the bundle, and it judges a large body", () => {
+    const thread = join(out, 'body-check-thread.js');
+    expect(existsSync(thread)).toBe(true);
+    const script = `
+      const { Worker } = require('node:worker_threads');
+      const w = new Worker(${JSON.stringify(thread)}, { workerData: { maxBytes: 1e7 } });
+      w.on('message', (m) => { process.stdout.write(m.verdict.code); process.exit(0); });
+      w.on('error', (e) => { process.stdout.write('error ' + e.message); process.exit(1); });
+      w.postMessage({ id: 1, body: Buffer.from('<x>' + 'a'.repeat(100000) + '</x>') });`;
+    const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 30_000 });
+    expect([r.status, r.stdout]).toEqual([0, 'BESKED_ROOT_UNKNOWN']);
+  });
+
   it("ships Bull Board's UI files beside the bundle, where @bull-board/express looks", () => {
     const ui = join(out, 'node_modules', '@bull-board', 'ui');
     expect(existsSync(join(ui, 'package.json'))).toBe(true);

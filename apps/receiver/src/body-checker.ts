@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { judgeBody, type BodyVerdict } from './body-verdict';
 import type { Logger } from '@cprh/pipeline';
 
@@ -45,7 +45,11 @@ export class BodyChecker {
 
   private thread(): Worker {
     if (this.worker !== undefined) return this.worker;
-    const file = join(__dirname, `body-check-thread${__filename.endsWith('.ts') ? '.ts' : '.js'}`);
+    // From source (tsx) the thread is the .ts beside this file; in a bundle (scripts/bundle-app.mjs)
+    // it is dist/body-check-thread.js beside the bundle, which __filename names (__dirname is rewritten).
+    const file = __filename.endsWith('.ts')
+      ? join(__dirname, 'body-check-thread.ts')
+      : join(dirname(__filename), 'body-check-thread.js');
     // Under tsx the thread loads TypeScript the same way (jest's transform does not reach threads).
     const execArgv = file.endsWith('.ts') ? ['--require', require.resolve('tsx/cjs')] : undefined;
     const worker = new Worker(file, { workerData: { maxBytes: this.maxBytes }, execArgv });
