@@ -1,6 +1,6 @@
 import type { Channel } from 'amqplib';
 import { Queue, Worker } from 'bullmq';
-import type Redis from 'ioredis';
+import type { RedisConnection as Redis } from '@cprh/pipeline';
 import type { DueslagConnection } from '@cprh/kombit';
 import type { Logger } from '@cprh/pipeline';
 import type { Delivery } from './delivery';

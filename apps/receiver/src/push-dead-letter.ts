@@ -1,5 +1,5 @@
 import type { Queue } from 'bullmq';
-import type Redis from 'ioredis';
+import type { RedisConnection as Redis } from '@cprh/pipeline';
 import {
   encodeBody,
   inboxJobId,

@@ -43,9 +43,9 @@ function received(m: PushedMessage): ReceivedMessage {
 export async function startReceiver(config: ReceiverConfig, log: Logger): Promise<RunningReceiver> {
   const r = config.receiver;
   const tls = loadReceiverTls(r.tls);
-  await checkRedis(config.redis.url, log);
+  await checkRedis(config.redis, log, config.pipeline);
 
-  const redis = createProducerRedis(config.redis.url, 'cprh-receiver');
+  const redis = createProducerRedis(config.redis, 'cprh-receiver');
   logRedisErrors(redis, log, 'receiver');
   await redis.connect();
   const inbox = createInboxQueue(redis, config.pipeline);
@@ -53,7 +53,7 @@ export async function startReceiver(config: ReceiverConfig, log: Logger): Promis
   inbox.on('error', (err) => log.debug({ err: err.message }, 'inbox queue error'));
   dead.on('error', (err) => log.debug({ err: err.message }, 'dead queue error'));
 
-  const batcher = new InboxBatcher(new InboxWriter(redis, inbox, config.pipeline.seqKey));
+  const batcher = new InboxBatcher(new InboxWriter(redis, inbox, config.pipeline.seqKey, config.redis));
   const sinks: PushSinks = {
     store: (m) => batcher.store(received(m)),
     deadLetter: (m, failure) =>
