@@ -4,6 +4,8 @@
 #
 #   deploy/redis-cluster.sh start DIR PORTBASE   nodes on PORTBASE..PORTBASE+5, data and logs in DIR;
 #                                                prints the seed list (REDIS_CLUSTER_NODES) when ok
+#   deploy/redis-cluster.sh restart DIR PORT     starts a node of DIR again (after a crash it rejoins,
+#                                                as a replica when its master role was taken over)
 #   deploy/redis-cluster.sh stop DIR             stops the nodes started in DIR and deletes DIR
 #
 # Never touches any other redis-server: it stops only the pids it wrote into DIR.
@@ -11,7 +13,7 @@ set -euo pipefail
 
 cmd=${1:-}
 dir=${2:-}
-usage() { echo "usage: $0 start DIR PORTBASE | stop DIR" >&2; exit 2; }
+usage() { echo "usage: $0 start DIR PORTBASE | restart DIR PORT | stop DIR" >&2; exit 2; }
 [ -n "$cmd" ] && [ -n "$dir" ] || usage
 NODE_TIMEOUT_MS=${REDIS_CLUSTER_NODE_TIMEOUT_MS:-2000}
 
@@ -22,8 +24,7 @@ stop() {
     pid=$(cat "$pidfile")
     kill -9 "$pid" 2>/dev/null || true
   done
-  # SIGKILL is immediate, but the pid file of a node killed by a test may name a reused pid no
-  # more: wait briefly for ours to go, then remove the directory.
+  # Wait until they are gone (their files are open until then), then remove the directory.
   for pidfile in "$dir"/*/redis.pid; do
     [ -f "$pidfile" ] || continue
     pid=$(cat "$pidfile")
@@ -32,32 +33,39 @@ stop() {
   rm -rf "$dir"
 }
 
+# Starts the node on port $1 with its data in DIR/$1 and records its pid there.
+start_node() {
+  local port=$1
+  local nd="$dir/$port"
+  mkdir -p "$nd"
+  # Not --daemonize: the pid is ours to record and the node dies with a kill -9 of that pid.
+  (cd "$nd" && exec redis-server --port "$port" --bind 127.0.0.1 --protected-mode no \
+    --cluster-enabled yes --cluster-config-file nodes.conf --cluster-node-timeout "$NODE_TIMEOUT_MS" \
+    --appendonly yes --appendfsync everysec --save "" --dir "$nd" --logfile "$nd/redis.log" \
+    --maxmemory-policy noeviction --cluster-replica-validity-factor 0 \
+    >/dev/null 2>&1) &
+  echo $! >"$nd/redis.pid"
+}
+
+wait_ping() {
+  for _ in $(seq 1 100); do
+    redis-cli -p "$1" ping >/dev/null 2>&1 && return 0
+    sleep 0.1
+  done
+  echo "node 127.0.0.1:$1 did not start (see $dir/$1/redis.log)" >&2
+  exit 1
+}
+
 start() {
   local base=$1
   [[ "$base" =~ ^[0-9]+$ ]] || usage
   mkdir -p "$dir"
   local seeds=()
   for i in 0 1 2 3 4 5; do
-    local port=$((base + i))
-    local nd="$dir/$port"
-    mkdir -p "$nd"
-    # Not --daemonize: the pid is ours to record and the node dies with a kill -9 of that pid.
-    (cd "$nd" && exec redis-server --port "$port" --bind 127.0.0.1 --protected-mode no \
-      --cluster-enabled yes --cluster-config-file nodes.conf --cluster-node-timeout "$NODE_TIMEOUT_MS" \
-      --appendonly yes --appendfsync everysec --save "" --dir "$nd" --logfile "$nd/redis.log" \
-      --maxmemory-policy noeviction --cluster-replica-validity-factor 0 \
-      >/dev/null 2>&1) &
-    echo $! >"$nd/redis.pid"
-    seeds+=("127.0.0.1:$port")
+    start_node $((base + i))
+    seeds+=("127.0.0.1:$((base + i))")
   done
-  for s in "${seeds[@]}"; do
-    local p=${s##*:}
-    for _ in $(seq 1 100); do
-      redis-cli -p "$p" ping >/dev/null 2>&1 && break
-      sleep 0.1
-    done
-    redis-cli -p "$p" ping >/dev/null 2>&1 || { echo "node $s did not start (see $dir/$p/redis.log)" >&2; exit 1; }
-  done
+  for s in "${seeds[@]}"; do wait_ping "${s##*:}"; done
   redis-cli --cluster create "${seeds[@]}" --cluster-replicas 1 --cluster-yes >"$dir/create.log" 2>&1 ||
     { echo "cluster create failed (see $dir/create.log)" >&2; exit 1; }
   # Every node must see the whole cluster as ok, and every master a replica, before tests start.
@@ -83,6 +91,7 @@ start() {
 
 case "$cmd" in
   start) [ -n "${3:-}" ] || usage; start "$3" ;;
+  restart) [[ "${3:-}" =~ ^[0-9]+$ ]] && [ -d "$dir/$3" ] || usage; start_node "$3"; wait_ping "$3" ;;
   stop) stop ;;
   *) usage ;;
 esac

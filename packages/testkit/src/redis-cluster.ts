@@ -28,6 +28,8 @@ export interface OwnRedisCluster {
   replicasOf(port: number): Promise<number[]>;
   /** SIGKILL one node (a crash). */
   kill(port: number): Promise<void>;
+  /** Starts a killed node again with its data: it rejoins (as a replica if its slots moved). */
+  restart(port: number): Promise<void>;
   /** SIGSTOP one node (a hung machine: it neither answers nor replicates); `resume` continues it. */
   pause(port: number): void;
   resume(port: number): void;
@@ -156,6 +158,9 @@ export async function startRedisCluster(): Promise<OwnRedisCluster> {
         return;
       }
       await waitFor(`redis node ${port} gone`, () => !isAlive(pid), { timeoutMs: 5000 });
+    },
+    async restart(port) {
+      await run('bash', [SCRIPT, 'restart', dir, String(port)], { timeout: 30000 });
     },
     pause(port) {
       const pid = pidOf(dir, port);
