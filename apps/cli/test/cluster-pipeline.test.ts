@@ -37,7 +37,9 @@ describe('the pipeline on a Redis Cluster', () => {
     await cluster?.stop();
   });
 
-  async function start(env: Record<string, string>): Promise<{ poller: SpawnedProcess; worker: SpawnedProcess }> {
+  async function start(
+    env: Record<string, string>,
+  ): Promise<{ poller: SpawnedProcess; worker: SpawnedProcess }> {
     redis = createProducerRedis(loadConfig(['redis'], env).redis, 'cluster-e2e');
     await redis.connect();
     const poller = spawnTs(POLLER_MAIN, { ...env, LOG_LEVEL: 'info' });
@@ -92,7 +94,11 @@ describe('the pipeline on a Redis Cluster', () => {
   }, 240000);
 
   it('while no replica confirms the inbox write, the poller acks nothing; afterwards it delivers', async () => {
-    t = clusterTestEnv(cluster, { REDIS_WAIT_TIMEOUT_MS: '200', POLLER_BATCH_SIZE: '10', POLLER_PREFETCH: '20' });
+    t = clusterTestEnv(cluster, {
+      REDIS_WAIT_TIMEOUT_MS: '200',
+      POLLER_BATCH_SIZE: '10',
+      POLLER_PREFETCH: '20',
+    });
     const inboxKey = loadConfig(['pipeline'], t.env).pipeline.seqKey;
     const master = await cluster.masterOf(inboxKey);
     const replicas = await cluster.replicasOf(master);

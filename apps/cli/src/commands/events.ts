@@ -32,7 +32,8 @@ export const events: Command = async (argv) => {
   }
   if (parsed.positionals.length !== 1 || parsed.positionals[0] !== 'tail') throw new UsageError(USAGE);
   const v = parsed.values;
-  if (v.stream !== undefined && v.stream.trim() === '') throw new UsageError(`--stream needs a name\n${USAGE}`);
+  if (v.stream !== undefined && v.stream.trim() === '')
+    throw new UsageError(`--stream needs a name\n${USAGE}`);
 
   const config = loadConfig(['redis', 'pipeline']);
   const stream = v.stream ?? config.pipeline.eventsStream;
@@ -72,6 +73,8 @@ export const events: Command = async (argv) => {
       exitAtEnd: v['exit-at-end'] === true,
       blockMs: 5000,
       signal: stop.signal,
+      // On stderr, so stdout holds events only (`> file`, `| jq`).
+      onFollowing: () => process.stderr.write(`cprh events tail: following ${stream}; Ctrl-C stops\n`),
     })) {
       const text = page.map((e) => (v.json ? jsonLine(e, showCpr) : textLine(e, showCpr))).join('\n');
       if (!process.stdout.write(text + '\n')) {

@@ -10,6 +10,8 @@ export interface TailOptions {
   blockMs: number;
   /** Ends the follow loop (Ctrl-C); the caller also disconnects to cut a blocked read short. */
   signal: AbortSignal;
+  /** Called once the start position is fixed and the tail follows new entries. */
+  onFollowing?: () => void;
 }
 
 const PAGE = 500;
@@ -36,12 +38,12 @@ export async function* tailStream(
     }
     return;
   }
+  o.onFollowing?.();
   while (!o.signal.aborted) {
     let reply: [string, RawStreamEntry[]][] | null;
     try {
       reply = (await redis.xread('COUNT', PAGE, 'BLOCK', o.blockMs, 'STREAMS', stream, cursor)) as
-        | [string, RawStreamEntry[]][]
-        | null;
+        [string, RawStreamEntry[]][] | null;
     } catch (err) {
       if (o.signal.aborted) return;
       throw err;
