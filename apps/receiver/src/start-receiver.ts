@@ -57,7 +57,7 @@ export async function startReceiver(config: ReceiverConfig, log: Logger): Promis
   const sinks: PushSinks = {
     store: (m) => batcher.store(received(m)),
     deadLetter: (m, failure) =>
-      recordPushDeadLetter(redis, dead, config.pipeline.seqKey, received(m), failure),
+      recordPushDeadLetter(redis, dead, config.pipeline.seqKey, received(m), failure, config.redis),
   };
   const server = new ReceiverServer({
     tls,

@@ -41,20 +41,28 @@ describe('receiver on a Redis Cluster', () => {
     expect(replicas.length).toBeGreaterThan(0);
     const id = randomUUID();
     const body = pushBody(id);
+    const broken = pushBody().slice(0, 200);
     for (const p of replicas) cluster.pause(p);
     let held;
+    let heldBroken;
     try {
       held = await client.send(rx.url, body);
+      // A body answered 40 is never sent again: its dead letter waits for a replica too.
+      heldBroken = await client.send(rx.url, broken);
     } finally {
       for (const p of replicas) cluster.resume(p);
     }
     expect([held.status, held.statusKode, held.headers['retry-after']]).toEqual([503, 50, '1']);
+    expect([heldBroken.status, heldBroken.statusKode]).toEqual([503, 50]);
+    const brokenAgain = await client.send(rx.url, broken);
+    expect([brokenAgain.status, brokenAgain.statusKode]).toEqual([200, 40]);
+    expect(await rx.deadLetters()).toHaveLength(1);
     // Beskedfordeler sends it again: now confirmed, and the inbox holds it once.
     const again = await client.send(rx.url, body);
     expect([again.status, again.statusKode]).toEqual([200, 20]);
     const jobs = await rx.inboxJobs();
     expect(jobs).toHaveLength(2);
     expect(jobs.filter((j) => j.body.toString('utf8') === body)).toHaveLength(1);
-    await expectValidAnswers([ok, held, again]);
+    await expectValidAnswers([ok, held, heldBroken, brokenAgain, again]);
   }, 60000);
 });

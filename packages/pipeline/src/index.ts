@@ -26,7 +26,7 @@ export {
 } from './redis-connections';
 export { keySlot, hashTag } from './key-slot';
 export { checkClusterKeyLayout } from './cluster-key-layout';
-export { waitForReplicas, nodeForKey } from './replica-wait';
+export { waitForReplicas, nodeForKey, type ReplicaAck } from './replica-wait';
 export { checkRedis, type RedisCheckResult } from './check-redis';
 export { createInboxQueue, createDeadQueue, JOB_STATES, DEAD_LETTER_STATES } from './queues';
 export { InboxWriter, toInboxJobData, type ReceivedMessage } from './inbox-writer';
