@@ -11,13 +11,6 @@ import { waitFor } from './wait-for';
 const run = promisify(execFile);
 const SCRIPT = join(repoRoot, 'deploy', 'redis-cluster.sh');
 
-export interface ClusterNode {
-  readonly port: number;
-  readonly role: 'master' | 'replica';
-  /** For a replica, the port of its master. */
-  readonly masterPort?: number;
-}
-
 export interface OwnRedisCluster {
   /** `127.0.0.1:p1,…` for REDIS_CLUSTER_NODES. */
   readonly seeds: string;
@@ -33,8 +26,6 @@ export interface OwnRedisCluster {
   /** SIGSTOP one node (a hung machine: it neither answers nor replicates); `resume` continues it. */
   pause(port: number): void;
   resume(port: number): void;
-  /** Waits until every slot is served again and `cluster_state:ok` (after a failover). */
-  waitHealthy(timeoutMs?: number): Promise<void>;
   /** Kills every node and deletes its data. */
   stop(): Promise<void>;
 }
@@ -169,19 +160,6 @@ export async function startRedisCluster(): Promise<OwnRedisCluster> {
     resume(port) {
       const pid = pidOf(dir, port);
       if (pid !== undefined && isAlive(pid)) process.kill(pid, 'SIGCONT');
-    },
-    async waitHealthy(timeoutMs = 30000) {
-      await waitFor(
-        'cluster_state:ok on every live node',
-        async () => {
-          for (const p of alive()) {
-            const info = await nodeCommand(p, 'CLUSTER', 'INFO');
-            if (!info.includes('cluster_state:ok')) return false;
-          }
-          return true;
-        },
-        { timeoutMs, intervalMs: 200 },
-      );
     },
     async stop() {
       await run('bash', [SCRIPT, 'stop', dir], { timeout: 30000 });
