@@ -59,6 +59,20 @@ describe('the pipeline on a Redis Cluster', () => {
     await expectDeliveredExactlyOnce(redis, t, ids);
   }, 120000);
 
+  it('poll mode (a BullMQ job scheduler on the cluster drains the dueslag): exactly once', async () => {
+    t = clusterTestEnv(cluster, {
+      POLLER_MODE: 'poll',
+      POLLER_POLL_INTERVAL_SECONDS: '1',
+      POLLER_BATCH_SIZE: '50',
+    });
+    const { ids, bodies } = freshMessages(200);
+    await publish(t.env, bodies);
+    const { poller } = await start(t.env);
+    await waitForStreamLength(redis, t.stream, 200, 60000);
+    expect(await poller.stop('SIGTERM')).toBe(0);
+    await expectDeliveredExactlyOnce(redis, t, ids);
+  }, 120000);
+
   it('kill -9 of the master holding the inbox slot while events flow: its replica takes over, 0 lost, 0 twice', async () => {
     t = clusterTestEnv(cluster, { POLLER_BATCH_SIZE: '20', POLLER_PREFETCH: '40', WORKER_CONCURRENCY: '8' });
     const { ids, bodies } = freshMessages(1500);
