@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisConnection as Redis } from '@cprh/pipeline';
 import type { Config } from '@cprh/config';
 import { checkInboxMoving, type Readiness } from '@cprh/pipeline';
 import { checkRedis } from './redis-readiness';

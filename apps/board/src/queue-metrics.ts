@@ -1,6 +1,6 @@
 import type { Queue } from 'bullmq';
 import { DEAD_LETTER_STATES, JOB_STATES } from '@cprh/pipeline';
-import type { Redis } from 'ioredis';
+import type { RedisConnection as Redis } from '@cprh/pipeline';
 import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Readiness } from '@cprh/pipeline';
 import { withDeadline } from './with-deadline';

@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import type { Redis } from 'ioredis';
+import type { RedisConnection as Redis } from '@cprh/pipeline';
 import { withDeadline } from './with-deadline';
 
 export type Readiness = { ready: true } | { ready: false; reason: string };

@@ -2,8 +2,7 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { Redis } from 'ioredis';
-import { createDeadQueue, createInboxQueue, createLogger, type Logger } from '@cprh/pipeline';
+import { createDeadQueue, createInboxQueue, createLogger, createRedis, type Logger } from '@cprh/pipeline';
 import { basicAuth } from './basic-auth';
 import type { BoardConfig } from './board-sections';
 import { hostForUrl, isLoopbackHost } from './bind-address';
@@ -44,7 +43,7 @@ export async function startBoard(config: BoardConfig, opts: BoardOptions = {}): 
 
   // One connection for every read. No offline queue and a command timeout, so a Redis outage
   // turns into a quick 503 or `cprh_redis_up 0` instead of requests piling up.
-  const redis = new Redis(config.redis.url, {
+  const redis = createRedis(config.redis, {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     commandTimeout: 5000,

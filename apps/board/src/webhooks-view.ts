@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import type { Redis } from 'ioredis';
+import type { RedisConnection as Redis } from '@cprh/pipeline';
 import { endpointStatuses, type EndpointStatus } from '@cprh/webhooks';
 
 const escape = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

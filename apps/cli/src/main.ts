@@ -18,6 +18,11 @@ const commands: Record<string, { summary: string; load: () => Command }> = {
     summary: 'dlq list|show ID|replay ID|--all|purge   inspect and replay dead letters',
     load: () => (require('./commands/dlq') as typeof import('./commands/dlq.js')).dlq,
   },
+  events: {
+    summary:
+      'events tail [--from-start] [--exit-at-end] [--json] [--show-cpr] [--stream NAME]   print the events of a stream',
+    load: () => (require('./commands/events') as typeof import('./commands/events.js')).events,
+  },
   start: {
     summary: 'start                 run the service locally (poller, worker, ops, simulator)',
     load: () => (require('./commands/start') as typeof import('./commands/start.js')).start,

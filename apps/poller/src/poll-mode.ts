@@ -1,5 +1,5 @@
 import { Queue, Worker } from 'bullmq';
-import type Redis from 'ioredis';
+import type { RedisConnection as Redis } from '@cprh/pipeline';
 import type { DueslagConnection } from '@cprh/kombit';
 import type { Logger } from '@cprh/pipeline';
 import { DrainLock } from './drain-lock';

@@ -1,6 +1,6 @@
 import type { DueslagConnection } from '@cprh/kombit';
 import { addReadinessCheck, metrics } from '@cprh/pipeline';
-import type { Redis } from 'ioredis';
+import type { RedisConnection as Redis } from '@cprh/pipeline';
 
 /**
  * The poller's part of the process endpoint: `/readyz` needs the broker channel and the inbox's

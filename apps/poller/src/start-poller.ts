@@ -27,12 +27,12 @@ export async function startPoller(config: PollerConfig, log: Logger): Promise<Ru
   // A certificate problem is a one-line error before anything is opened. Loaded only in sts mode:
   // the certificate and STS code bring node-forge and undici, which plain mode does not need.
   const login = config.amqp.auth === 'sts' ? loadStsLogin().stsLogin(config, log) : undefined;
-  await checkRedis(config.redis.url, log).catch(async (err: unknown) => {
+  await checkRedis(config.redis, log, config.pipeline).catch(async (err: unknown) => {
     await login?.sts.close();
     throw err;
   });
 
-  const redis = createProducerRedis(config.redis.url, 'cprh-poller');
+  const redis = createProducerRedis(config.redis, 'cprh-poller');
   logRedisErrors(redis, log, 'poller');
   await redis.connect();
   const inbox = createInboxQueue(redis, config.pipeline);
@@ -59,7 +59,7 @@ export async function startPoller(config: PollerConfig, log: Logger): Promise<Ru
   const unobserve = observePoller(source, redis);
   const abort = new AbortController();
   const persister = new PersistThenAck({
-    writer: new InboxWriter(redis, inbox, config.pipeline.seqKey),
+    writer: new InboxWriter(redis, inbox, config.pipeline.seqKey, config.redis),
     source: eventSources.dueslag(p.dueslagQueue),
     faults: new FaultInjector(config.pipeline.fault),
     retry: p.retry,
@@ -83,7 +83,7 @@ export async function startPoller(config: PollerConfig, log: Logger): Promise<Ru
     consume.start();
     mode = consume;
   } else {
-    workerRedis = createWorkerRedis(config.redis.url, 'cprh-poller-scheduler');
+    workerRedis = createWorkerRedis(config.redis, 'cprh-poller-scheduler');
     logRedisErrors(workerRedis, log, 'poller-scheduler');
     const poll = new PollMode({
       source,

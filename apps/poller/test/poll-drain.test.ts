@@ -10,7 +10,7 @@ import {
   InboxWriter,
 } from '@cprh/pipeline';
 import { pipelineTestEnv, readFixture, withAmqpChannel, type PipelineTestEnv } from '@cprh/testkit';
-import type Redis from 'ioredis';
+import type { RedisConnection as Redis } from '@cprh/pipeline';
 import type { Queue } from 'bullmq';
 import { POLLER_SECTIONS } from '../src';
 import { PersistThenAck } from '../src/persist-then-ack';

@@ -45,9 +45,9 @@ function received(m: PushedMessage, jobId: string): ReceivedMessage {
 export async function startReceiver(config: ReceiverConfig, log: Logger): Promise<RunningReceiver> {
   const r = config.receiver;
   const tls = loadReceiverTls(r.tls);
-  await checkRedis(config.redis.url, log);
+  await checkRedis(config.redis, log, config.pipeline);
 
-  const redis = createProducerRedis(config.redis.url, 'cprh-receiver');
+  const redis = createProducerRedis(config.redis, 'cprh-receiver');
   logRedisErrors(redis, log, 'receiver');
   await redis.connect();
   const inbox = createInboxQueue(redis, config.pipeline);
@@ -55,11 +55,19 @@ export async function startReceiver(config: ReceiverConfig, log: Logger): Promis
   inbox.on('error', (err) => log.debug({ err: err.message }, 'inbox queue error'));
   dead.on('error', (err) => log.debug({ err: err.message }, 'dead queue error'));
 
-  const batcher = new InboxBatcher(new InboxWriter(redis, inbox, config.pipeline.seqKey));
+  const batcher = new InboxBatcher(new InboxWriter(redis, inbox, config.pipeline.seqKey, config.redis));
   const sinks: PushSinks = {
     store: (m, jobId) => batcher.store(received(m, jobId)),
     deadLetter: (m, failure, jobId) =>
-      recordPushDeadLetter(redis, dead, config.pipeline.seqKey, received(m, jobId), failure, jobId),
+      recordPushDeadLetter(
+        redis,
+        dead,
+        config.pipeline.seqKey,
+        received(m, jobId),
+        failure,
+        jobId,
+        config.redis,
+      ),
   };
   const checker = new BodyChecker(config.besked.maxBytes, log);
   const server = new ReceiverServer({

@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import type { RedisConnection as Redis } from '@cprh/pipeline';
 import { endpointBase, entryTimeMs, parseQueueItem, queueItem } from './delivery-keys';
 import { RedisScript } from './redis-script';
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type Redis from 'ioredis';
+import type { RedisConnection as Redis } from '@cprh/pipeline';
 import { STREAM_FIELDS } from '@cprh/besked';
 import type { WebhookEndpoint } from '@cprh/config';
 import { oneLine, type Logger } from '@cprh/pipeline';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type Redis from 'ioredis';
+import type { RedisConnection as Redis } from '@cprh/pipeline';
 import type { CprCloudEvent } from '@cprh/besked';
 import type { WebhookEndpoint } from '@cprh/config';
 import { createEventConsumer, type EventConsumer } from '@cprh/consumer';

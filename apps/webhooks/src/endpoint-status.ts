@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import type { RedisConnection as Redis } from '@cprh/pipeline';
 import { endpointRegistryKey } from './delivery-keys';
 import { DeliveryStore, type Disabled } from './delivery-store';
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type Redis from 'ioredis';
+import type { RedisConnection as Redis } from '@cprh/pipeline';
 
 /** A Lua script run by EVALSHA, loaded with EVAL the first time a server does not know it. */
 export class RedisScript {

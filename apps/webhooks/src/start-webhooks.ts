@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import type { RedisConnection as Redis } from '@cprh/pipeline';
 import {
   addReadinessCheck,
   checkRedis,
@@ -64,9 +64,9 @@ export async function startWebhooks(config: WebhooksConfig, log: Logger): Promis
   }
   // TLS files first: a wrong file stops the start before anything is read from the stream.
   const clients = webhooks.endpoints.map((e) => new EndpointClient(e));
-  await checkRedis(config.redis.url, log);
+  await checkRedis(config.redis, log);
   // Blocking reads are on the consumers' own duplicates; this one carries the scripts.
-  const redis: Redis = createWorkerRedis(config.redis.url, 'cprh-webhooks');
+  const redis: Redis = createWorkerRedis(config.redis, 'cprh-webhooks');
   logRedisErrors(redis, log, 'webhooks');
   await redis.connect();
 

@@ -1,5 +1,5 @@
 import { UnrecoverableError, Worker, type Job, type Queue } from 'bullmq';
-import type Redis from 'ioredis';
+import type { RedisConnection as Redis } from '@cprh/pipeline';
 import type { Config } from '@cprh/config';
 import { embeddableHaendelsesbesked } from '@cprh/besked';
 import {

@@ -36,13 +36,13 @@ export async function startWorker(
 ): Promise<RunningService> {
   const w = config.worker;
   const catalogue = loadCatalogue(config.besked.catalogueFile);
-  await checkRedis(config.redis.url, log);
+  await checkRedis(config.redis, log, config.pipeline);
 
   // Writes fail fast (job retries with backoff) rather than queueing while Redis is away.
-  const redis = createProducerRedis(config.redis.url, 'cprh-worker');
+  const redis = createProducerRedis(config.redis, 'cprh-worker');
   logRedisErrors(redis, log, 'worker');
   await redis.connect();
-  const workerRedis = createWorkerRedis(config.redis.url, 'cprh-worker-jobs');
+  const workerRedis = createWorkerRedis(config.redis, 'cprh-worker-jobs');
   logRedisErrors(workerRedis, log, 'worker-jobs');
 
   const inbox = createInboxQueue(redis, config.pipeline);

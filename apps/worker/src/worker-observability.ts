@@ -1,6 +1,6 @@
 import type { Config } from '@cprh/config';
 import { addReadinessCheck, checkInboxMoving } from '@cprh/pipeline';
-import type Redis from 'ioredis';
+import type { RedisConnection as Redis } from '@cprh/pipeline';
 
 /**
  * The worker's part of the process endpoint: `/readyz` needs Redis and an inbox that moves (jobs

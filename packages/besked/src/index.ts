@@ -48,3 +48,4 @@ export {
   type StreamEntryValues,
 } from './stream-entry';
 export { checkPushBody, type PushBodyCheck } from './check-push-body';
+export { CPR_MASK, maskCprNumbers } from './cpr-mask';

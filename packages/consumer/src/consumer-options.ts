@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { CprCloudEvent } from '@cprh/besked';
 
 /** Where an event came from in the stream. */
@@ -12,8 +12,12 @@ export interface EventMeta {
 export type EventHandler = (event: CprCloudEvent, meta: EventMeta) => Promise<void>;
 
 export interface EventConsumerOptions {
-  /** A connection (left open on stop) or a Redis URL (connected and closed by the consumer). */
-  redis: Redis | string;
+  /**
+   * A connection or cluster (left open on stop), a Redis URL, or a Redis Cluster's seed nodes
+   * `{ clusterNodes: 'host:port,host:port' }` (the same format as REDIS_CLUSTER_NODES); the last
+   * two are connected and closed by the consumer.
+   */
+  redis: Redis | Cluster | string | { clusterNodes: string };
   /** Default DEFAULT_EVENTS_STREAM of @cprh/besked, `cpr:events`. */
   stream?: string;
   /** Consumer group: one per downstream service. */

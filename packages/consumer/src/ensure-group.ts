@@ -1,8 +1,8 @@
-import type Redis from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 
 /** XGROUP CREATE ... MKSTREAM; a group that already exists (BUSYGROUP) is left as it is. */
 export async function ensureGroup(
-  redis: Redis,
+  redis: Redis | Cluster,
   stream: string,
   group: string,
   from: '0' | '$',

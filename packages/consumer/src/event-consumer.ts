@@ -1,4 +1,4 @@
-import Redis from 'ioredis';
+import Redis, { Cluster } from 'ioredis';
 import { DEFAULT_EVENTS_STREAM } from '@cprh/besked';
 import { ConsumerError } from './consumer-error';
 import type { EventConsumer, EventConsumerOptions } from './consumer-options';
@@ -10,6 +10,31 @@ import {
   parseAutoclaimReply,
   type RawEntry,
 } from './stream-entry';
+
+type Connection = Redis | Cluster;
+
+/** The consumer's own connection for a URL or a cluster's seed nodes; a passed connection as it is. */
+function connect(target: EventConsumerOptions['redis']): Connection {
+  if (typeof target === 'string') return new Redis(target);
+  if (target instanceof Redis || target instanceof Cluster) return target;
+  const nodes = target.clusterNodes
+    .split(',')
+    .map((n) => n.trim())
+    .filter((n) => n !== '')
+    .map((n) => {
+      const i = n.lastIndexOf(':');
+      return { host: n.slice(0, i).replace(/^\[|\]$/g, ''), port: Number(n.slice(i + 1)) };
+    });
+  if (nodes.length === 0 || nodes.some((n) => n.host === '' || !(n.port > 0))) {
+    throw new ConsumerError('CONSUMER_OPTIONS_INVALID', 'clusterNodes must be host:port,host:port,…');
+  }
+  return new Cluster(nodes);
+}
+
+/** True when the consumer made the connection (and so closes it on stop). */
+function ownsConnection(target: EventConsumerOptions['redis']): boolean {
+  return !(target instanceof Redis || target instanceof Cluster);
+}
 
 /** How long the loop waits after a failed Redis command before trying again. */
 const RETRY_PAUSE_MS = 1000;
@@ -48,7 +73,7 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
   const blockMs = Math.min(positiveInt('blockMs', options.blockMs ?? 5000), claimIdleMs);
   const { handler } = options;
 
-  let running: { main: Redis; blocking: Redis; loop: Promise<void> } | null = null;
+  let running: { main: Connection; blocking: Connection; loop: Promise<void> } | null = null;
   let stopping = false;
   let wake: (() => void) | null = null;
   let stopPromise: Promise<void> | null = null;
@@ -72,7 +97,7 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
     });
   }
 
-  async function handleEntries(redis: Redis, entries: RawEntry[]): Promise<void> {
+  async function handleEntries(redis: Connection, entries: RawEntry[]): Promise<void> {
     // In stream order, one at a time: a handler may rely on the order of events.
     for (const { entryId, fields } of entries) {
       if (fields === null) {
@@ -102,7 +127,7 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
     }
   }
 
-  async function run(main: Redis, blocking: Redis): Promise<void> {
+  async function run(main: Connection, blocking: Connection): Promise<void> {
     let pendingCursor: string | null = '0';
     let claimCursor = '0-0';
     while (!stopping) {
@@ -169,7 +194,7 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
       // Two callers of start() share one start, so there is never a second loop.
       startPromise ??= (async () => {
         stopping = false;
-        const main = typeof options.redis === 'string' ? new Redis(options.redis) : options.redis;
+        const main = connect(options.redis);
         // BLOCK holds its connection: a connection of its own keeps XACK/XAUTOCLAIM free and lets stop()
         // cut the read short by disconnecting it.
         const blocking = main.duplicate();
@@ -179,7 +204,7 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
           await ensureGroup(main, stream, group, from);
         } catch (err) {
           blocking.disconnect();
-          if (typeof options.redis === 'string') main.disconnect();
+          if (ownsConnection(options.redis)) main.disconnect();
           throw new ConsumerError('CONSUMER_REDIS_FAILED', `could not create consumer group on ${stream}`, {
             cause: err,
           });
@@ -203,7 +228,7 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
         wake?.();
         blocking.disconnect();
         await loop;
-        if (typeof options.redis === 'string') {
+        if (ownsConnection(options.redis)) {
           await main.quit().catch(() => main.disconnect());
         }
         running = null;

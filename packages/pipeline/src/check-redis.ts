@@ -1,12 +1,16 @@
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
 import type { Logger } from 'pino';
+import type { Config } from '@cprh/config';
+import { checkClusterKeyLayout } from './cluster-key-layout';
 import { PipelineError } from './pipeline-error';
-import { redactUrl } from '@cprh/config';
+import { createRedis, redisLocation, redisSettingsOf, type RedisTarget } from './redis-connections';
 
 export interface RedisCheckResult {
   maxmemoryPolicy: string;
   aofEnabled: boolean;
   version: string;
+  /** Masters checked: 1 on a single Redis, every master of a cluster. */
+  masters: number;
 }
 
 /** Reads one `field:value` line out of an INFO reply. */
@@ -16,57 +20,90 @@ function infoField(info: string, field: string): string | undefined {
 }
 
 /**
- * Start-up check: Redis answers, is version 7 or later, will never evict (queues and dedupe records must not vanish
- * under memory pressure), and ideally persists with AOF. Throws a PipelineError whose message is
- * the one line to print; warns when AOF is off.
+ * Start-up check: Redis answers, is version 7 or later, will never evict (queues and dedupe records
+ * must not vanish under memory pressure), and ideally persists with AOF. On a cluster every master
+ * is checked, and (given the pipeline settings) the key names must share one slot. Throws a
+ * PipelineError whose message is the one line to print; warns when AOF is off or a master has
+ * fewer replicas than REDIS_MIN_REPLICAS_ACK (then no message can be acked until one is back).
  */
-export async function checkRedis(url: string, log: Logger): Promise<RedisCheckResult> {
-  const redis = new Redis(url, {
-    lazyConnect: true,
-    connectTimeout: 3000,
-    maxRetriesPerRequest: 0,
-    enableOfflineQueue: false,
-    retryStrategy: () => null,
-    // After a refused connect ioredis's disconnect() otherwise leaves a 2 s timer running.
-    disconnectTimeout: 0,
-  });
-  redis.on('error', () => undefined);
+export async function checkRedis(
+  target: RedisTarget,
+  log: Logger,
+  pipeline?: Config['pipeline'],
+): Promise<RedisCheckResult> {
+  const s = redisSettingsOf(target);
+  const cluster = s.clusterNodes.length > 0;
+  if (cluster && pipeline) checkClusterKeyLayout(pipeline);
+  const where = redisLocation(s);
+  const conn = createRedis(
+    s,
+    {
+      lazyConnect: true,
+      connectTimeout: 3000,
+      maxRetriesPerRequest: 0,
+      enableOfflineQueue: false,
+      retryStrategy: () => null,
+      // After a refused connect ioredis's disconnect() otherwise leaves a 2 s timer running.
+      disconnectTimeout: 0,
+    },
+    { clusterRetryStrategy: () => null, enableOfflineQueue: true },
+  );
+  conn.on('error', () => undefined);
   try {
     try {
-      await redis.connect();
+      await conn.connect();
     } catch (err) {
       throw new PipelineError(
         'PIPELINE_REDIS_UNREACHABLE',
-        `Redis is not reachable at ${redactUrl(url)}; start it with \`redis-server\` (or \`docker compose up -d redis\`), or set REDIS_URL`,
+        cluster
+          ? `${where} is not reachable; start its nodes (deploy/redis-cluster.sh for a local one), or set REDIS_CLUSTER_NODES`
+          : `Redis is not reachable at ${where}; start it with \`redis-server\` (or \`docker compose up -d redis\`), or set REDIS_URL`,
         { cause: err },
       );
     }
-    // INFO works where CONFIG GET is disabled (managed Redis).
-    const info = await redis.info();
-    const policy = infoField(info, 'maxmemory_policy') ?? 'unknown';
-    const aofEnabled = infoField(info, 'aof_enabled') === '1';
-    const version = infoField(info, 'redis_version') ?? 'unknown';
-    const major = Number(version.split('.')[0]);
-    if (Number.isFinite(major) && major < 7) {
-      throw new PipelineError(
-        'PIPELINE_REDIS_TOO_OLD',
-        `Redis at ${redactUrl(url)} is version ${version}; the pipeline needs Redis 7 or later (Lua script flags)`,
-      );
+    const masters: Redis[] = 'nodes' in conn && cluster ? conn.nodes('master') : [conn as Redis];
+    let result: RedisCheckResult | undefined;
+    for (const node of masters) {
+      const at = cluster
+        ? `master ${node.options.host ?? '?'}:${node.options.port ?? '?'} of ${where}`
+        : where;
+      // INFO works where CONFIG GET is disabled (managed Redis).
+      const info = await node.info();
+      const policy = infoField(info, 'maxmemory_policy') ?? 'unknown';
+      const aofEnabled = infoField(info, 'aof_enabled') === '1';
+      const version = infoField(info, 'redis_version') ?? 'unknown';
+      const major = Number(version.split('.')[0]);
+      if (Number.isFinite(major) && major < 7) {
+        throw new PipelineError(
+          'PIPELINE_REDIS_TOO_OLD',
+          `Redis at ${at} is version ${version}; the pipeline needs Redis 7 or later (Lua script flags)`,
+        );
+      }
+      if (policy !== 'noeviction') {
+        throw new PipelineError(
+          'PIPELINE_REDIS_EVICTS',
+          `Redis at ${at} has maxmemory-policy ${policy}; the pipeline needs noeviction (redis-cli config set maxmemory-policy noeviction)`,
+        );
+      }
+      if (!aofEnabled) {
+        log.warn(
+          { redis: at },
+          'Redis has AOF off: a Redis crash can lose acked messages; run it with --appendonly yes in production',
+        );
+      }
+      const replicas = Number(infoField(info, 'connected_slaves') ?? '0');
+      if (replicas < s.minReplicasAck) {
+        log.warn(
+          { redis: at, replicas, minReplicasAck: s.minReplicasAck },
+          'Redis master has fewer replicas than REDIS_MIN_REPLICAS_ACK: no message is acked upstream until enough replicas confirm the inbox write',
+        );
+      }
+      result ??= { maxmemoryPolicy: policy, aofEnabled, version, masters: masters.length };
+      if (!aofEnabled) result.aofEnabled = false;
     }
-    if (policy !== 'noeviction') {
-      throw new PipelineError(
-        'PIPELINE_REDIS_EVICTS',
-        `Redis at ${redactUrl(url)} has maxmemory-policy ${policy}; the pipeline needs noeviction (redis-cli config set maxmemory-policy noeviction)`,
-      );
-    }
-    if (!aofEnabled) {
-      log.warn(
-        { redis: redactUrl(url) },
-        'Redis has AOF off: a Redis crash can lose acked messages; run it with --appendonly yes in production',
-      );
-    }
-    return { maxmemoryPolicy: policy, aofEnabled, version };
+    if (!result) throw new PipelineError('PIPELINE_REDIS_UNREACHABLE', `${where} has no master`);
+    return result;
   } finally {
-    redis.disconnect();
+    conn.disconnect();
   }
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type Redis from 'ioredis';
+import type { RedisConnection as Redis } from './redis-connections';
 import { streamEntryFields } from '@cprh/besked';
 import type { Config } from '@cprh/config';
 import { DISPATCH_LUA } from './dispatch-script';

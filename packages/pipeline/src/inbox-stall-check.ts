@@ -1,8 +1,12 @@
-import type Redis from 'ioredis';
+import type { RedisConnection as Redis } from './redis-connections';
 import type { Config } from '@cprh/config';
 import type { Readiness } from './readiness-checks';
 
-/** Reads, in one round trip, what says whether the inbox moves (BullMQ's own keys). */
+/**
+ * Reads, in one round trip, what says whether the inbox moves (BullMQ's own keys). Every key it
+ * touches is in KEYS (a Redis Cluster routes by them): the oldest waiting job's hash is read after
+ * it, with its id from this reply.
+ */
 const READ_INBOX_PROGRESS = `
 local waiting = redis.call('LLEN', KEYS[1]) + redis.call('ZCARD', KEYS[2])
 local last = 0
@@ -10,10 +14,8 @@ for _, set in ipairs({ KEYS[3], KEYS[4] }) do
   local top = redis.call('ZREVRANGE', set, 0, 0, 'WITHSCORES')
   if top[2] and tonumber(top[2]) > last then last = tonumber(top[2]) end
 end
-local oldest = 0
 local id = redis.call('LINDEX', KEYS[1], -1)
-if id then oldest = tonumber(redis.call('HGET', ARGV[1] .. id, 'timestamp') or '0') or 0 end
-return { waiting, tostring(last), tostring(oldest) }
+return { waiting, tostring(last), id or '' }
 `;
 
 /**
@@ -38,12 +40,22 @@ export async function checkInboxMoving(
       `${base}prioritized`,
       `${base}completed`,
       `${base}failed`,
-      base,
     );
   } catch (err) {
     return { ready: false, reason: `redis: ${(err as Error).message}` };
   }
-  const [waiting, last, oldest] = (reply as [number, string, string]).map(Number) as [number, number, number];
+  const [waitingRaw, lastRaw, oldestId] = reply as [number, string, string];
+  const waiting = Number(waitingRaw);
+  const last = Number(lastRaw);
+  let oldest = 0;
+  if (waiting > 0 && oldestId !== '') {
+    // A job finished between the two reads has no timestamp any more: then `last` alone counts.
+    try {
+      oldest = Number((await redis.hget(`${base}${oldestId}`, 'timestamp')) ?? '0') || 0;
+    } catch (err) {
+      return { ready: false, reason: `redis: ${(err as Error).message}` };
+    }
+  }
   if (waiting === 0) return { ready: true };
   const since = Math.max(last, oldest);
   const idleSeconds = Math.floor((now - since) / 1000);

@@ -1,5 +1,6 @@
 import type { Queue } from 'bullmq';
-import type Redis from 'ioredis';
+import type { RedisConnection } from './redis-connections';
+import { waitForReplicas, type ReplicaAck } from './replica-wait';
 import { encodeBody } from './inbox-body';
 import { inboxJobId } from './inbox-job-id';
 import { INBOX_JOB_NAME, type ChannelMeta, type InboxJobData } from './job-types';
@@ -31,13 +32,16 @@ export function toInboxJobData(m: ReceivedMessage, seq: number): InboxJobData {
  * The one way into the inbox. Writes received messages: one INCRBY reserves their receive sequence
  * numbers, then one addBulk (a single pipelined round trip) stores them with BeskedId-derived job
  * ids, so a message that arrives twice is stored once. Resolves with the job ids only when Redis
- * accepted every job; the caller acks upstream (or answers the push) after that and never before.
+ * accepted every job and, with `ack` (REDIS_MIN_REPLICAS_ACK > 0), enough replicas of the inbox's
+ * master confirmed the writes (WAIT): the caller acks upstream (or answers the push) after that
+ * and never before.
  */
 export class InboxWriter {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisConnection,
     private readonly inbox: Queue<InboxJobData>,
     private readonly seqKey: string,
+    private readonly ack: ReplicaAck = { minReplicasAck: 0, waitTimeoutMs: 0 },
   ) {}
 
   async persist(messages: readonly ReceivedMessage[]): Promise<string[]> {
@@ -50,6 +54,8 @@ export class InboxWriter {
       opts: { jobId: m.jobId ?? inboxJobId(m.body).jobId },
     }));
     const added = await this.inbox.addBulk(jobs);
+    // The seq key shares the inbox's hash tag, so it names the master that took both writes.
+    await waitForReplicas(this.redis, this.seqKey, this.ack);
     return added.map((j) => j.id ?? '');
   }
 }

@@ -14,7 +14,19 @@ export {
   type DeadLetterData,
 } from './job-types';
 export { inboxJobId, inboxJobIdOf } from './inbox-job-id';
-export { createProducerRedis, createWorkerRedis } from './redis-connections';
+export {
+  createRedis,
+  createProducerRedis,
+  createWorkerRedis,
+  isClusterTarget,
+  redisLocation,
+  redisSettingsOf,
+  type RedisConnection,
+  type RedisTarget,
+} from './redis-connections';
+export { keySlot, hashTag } from './key-slot';
+export { checkClusterKeyLayout } from './cluster-key-layout';
+export { waitForReplicas, nodeForKey, type ReplicaAck } from './replica-wait';
 export { checkRedis, type RedisCheckResult } from './check-redis';
 export { createInboxQueue, createDeadQueue, JOB_STATES, DEAD_LETTER_STATES } from './queues';
 export { InboxWriter, toInboxJobData, type ReceivedMessage } from './inbox-writer';

@@ -1,5 +1,5 @@
 import { Queue, type JobState } from 'bullmq';
-import type Redis from 'ioredis';
+import type { RedisConnection as Redis } from './redis-connections';
 import type { Config } from '@cprh/config';
 import type { DeadLetterData, InboxJobData } from './job-types';
 

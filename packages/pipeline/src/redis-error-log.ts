@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import type { RedisConnection as Redis } from './redis-connections';
 import type { Logger } from 'pino';
 
 /**

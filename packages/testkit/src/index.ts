@@ -12,7 +12,7 @@ export {
   TEST_AMQP_URL,
 } from './amqp-helpers';
 export { appMain, fixturePath, readFixture, repoRoot } from './fixtures';
-export { pipelineTestEnv, TEST_REDIS_URL, type PipelineTestEnv } from './pipeline-test-env';
+export { pipelineTestEnv, clusterTestEnv, TEST_REDIS_URL, type PipelineTestEnv } from './pipeline-test-env';
 export { rabbitmqctl, amqpConnectionPid, closeAmqpConnection, brokerMessageCount } from './rabbitmqctl';
 export { makeDevPki, type DevPki } from './dev-pki';
 export { makeTestPki, type PemBundle } from './test-pki';
@@ -21,3 +21,4 @@ export { beskedIdOf } from './besked-id';
 export { startPushReceiver, PUSH_OK, type PushReceiver, type ReceivedPush } from './push-receiver';
 export { simTestEnv, type SimTestEnv } from './sim-test-env';
 export { bodyDocument, validateAgainstXsd, WSDL_DIR } from './xsd-validate';
+export { startRedisCluster, type OwnRedisCluster } from './redis-cluster';

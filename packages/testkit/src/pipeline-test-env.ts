@@ -21,9 +21,23 @@ export interface PipelineTestEnv {
  * `overrides` are merged into the env (e.g. a private REDIS_URL or POLLER_MODE=poll).
  */
 export function pipelineTestEnv(overrides: Record<string, string> = {}): PipelineTestEnv {
-  const prefix = uniqueName('t');
+  return testEnv(uniqueName('t'), overrides);
+}
+
+/**
+ * The same for a test's own Redis Cluster (startRedisCluster): the prefix is a hash tag
+ * (`{t-…}`), so the inbox, markers and stream share a slot as the cluster requires.
+ */
+export function clusterTestEnv(
+  cluster: { readonly seeds: string },
+  overrides: Record<string, string> = {},
+): PipelineTestEnv {
+  return testEnv(`{${uniqueName('t')}}`, { REDIS_CLUSTER_NODES: cluster.seeds, ...overrides });
+}
+
+function testEnv(prefix: string, overrides: Record<string, string>): PipelineTestEnv {
   const stream = `${prefix}:events`;
-  const dueslag = `${prefix}-dueslag`;
+  const dueslag = `${prefix.replace(/[{}]/g, '')}-dueslag`;
   // `cprh start` runs the simulator too: off by default here (its demo feed would reach the shared
   // demo dueslag), and isolated when a test turns it on.
   const simDueslag = randomUUID();
@@ -52,7 +66,8 @@ export function pipelineTestEnv(overrides: Record<string, string> = {}): Pipelin
     dueslag,
     env,
     async cleanup() {
-      await deleteKeysAt(env.REDIS_URL ?? TEST_REDIS_URL, prefix);
+      // A cluster's keys go with its nodes (the test stops them); the shared Redis is cleaned here.
+      if (env.REDIS_CLUSTER_NODES === undefined) await deleteKeysAt(env.REDIS_URL ?? TEST_REDIS_URL, prefix);
       await deleteAmqpQueue(dueslag, env.AMQP_URL);
       await deleteAmqpQueue(simDueslag, env.AMQP_URL);
     },

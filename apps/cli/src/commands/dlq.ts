@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { loadConfig, redactUrl } from '@cprh/config';
+import { loadConfig } from '@cprh/config';
 import {
   createDeadQueue,
   createInboxQueue,
   createProducerRedis,
+  redisLocation,
   DeadLetters,
   inboxBytes,
   PipelineError,
@@ -52,14 +53,14 @@ export const dlq: Command = async (argv) => {
   }
 
   const config = loadConfig(['redis', 'pipeline']);
-  const redis = createProducerRedis(config.redis.url, 'cprh-dlq');
+  const redis = createProducerRedis(config.redis, 'cprh-dlq');
   redis.on('error', () => undefined);
   try {
     await redis.connect();
   } catch (err) {
     throw new PipelineError(
       'PIPELINE_REDIS_UNREACHABLE',
-      `Redis is not reachable at ${redactUrl(config.redis.url)}; start it with \`redis-server\``,
+      `Redis is not reachable at ${redisLocation(config.redis)}; start it with \`redis-server\` (or set REDIS_URL / REDIS_CLUSTER_NODES)`,
       { cause: err },
     );
   }

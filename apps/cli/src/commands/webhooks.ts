@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import type Redis from 'ioredis';
+import type { RedisConnection as Redis } from '@cprh/pipeline';
 import { STREAM_FIELDS } from '@cprh/besked';
 import { loadConfig, redactUrl, webhookSecretBytes, type WebhookEndpoint } from '@cprh/config';
 import { createProducerRedis, PipelineError } from '@cprh/pipeline';
@@ -36,7 +36,7 @@ function fileEndpoints(): WebhookEndpoint[] {
 
 async function connect(): Promise<{ redis: Redis; prefix: string; eventsStream: string }> {
   const config = loadConfig(['redis', 'pipeline']);
-  const redis = createProducerRedis(config.redis.url, 'cprh-webhooks-cli');
+  const redis = createProducerRedis(config.redis, 'cprh-webhooks-cli');
   redis.on('error', () => undefined);
   try {
     await redis.connect();

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { Writable } from 'node:stream';
-import Redis from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { publishToDueslag, rewriteBeskedId } from '@cprh/kombit';
 import { createLogger, type Logger } from '@cprh/pipeline';
 import { appMain, readFixture, waitFor, withAmqpChannel, type PipelineTestEnv } from '@cprh/testkit';
@@ -35,7 +35,7 @@ export function capturingLogger(level = 'info'): { log: Logger; lines: string[] 
 }
 
 /** The `id` field of every entry of a stream, in stream order. */
-export async function streamEventIds(redis: Redis, stream: string): Promise<string[]> {
+export async function streamEventIds(redis: Redis | Cluster, stream: string): Promise<string[]> {
   const out: string[] = [];
   let start = '-';
   for (;;) {
@@ -50,7 +50,7 @@ export async function streamEventIds(redis: Redis, stream: string): Promise<stri
 }
 
 export async function waitForStreamLength(
-  redis: Redis,
+  redis: Redis | Cluster,
   stream: string,
   n: number,
   timeoutMs = 30000,
@@ -86,7 +86,7 @@ export function expectExactlyOnce(streamIds: string[], ids: string[]): void {
  * services stopped: anything unacked is then back in the queue.
  */
 export async function expectDeliveredExactlyOnce(
-  redis: Redis,
+  redis: Redis | Cluster,
   t: Pick<PipelineTestEnv, 'stream' | 'dueslag'>,
   ids: string[],
 ): Promise<void> {

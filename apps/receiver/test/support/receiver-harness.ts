@@ -2,11 +2,22 @@ import { readFileSync } from 'node:fs';
 import { connect } from 'node:tls';
 import type { Readable } from 'node:stream';
 import { Queue } from 'bullmq';
-import Redis from 'ioredis';
 import { Agent, request } from 'undici';
 import { loadConfig } from '@cprh/config';
-import { createLogger, inboxBytes, type DeadLetterData, type InboxJobData } from '@cprh/pipeline';
-import { pipelineTestEnv, validateAgainstXsd, type DevPki, type PipelineTestEnv } from '@cprh/testkit';
+import {
+  createLogger,
+  createRedis,
+  inboxBytes,
+  type DeadLetterData,
+  type InboxJobData,
+} from '@cprh/pipeline';
+import {
+  clusterTestEnv,
+  pipelineTestEnv,
+  validateAgainstXsd,
+  type DevPki,
+  type PipelineTestEnv,
+} from '@cprh/testkit';
 import { RECEIVER_SECTIONS, startReceiver, type RunningReceiver } from '../../src';
 
 import { pushBody } from './push-body';
@@ -113,18 +124,21 @@ export interface ReceiverUnderTest {
 export async function startTestReceiver(
   pki: DevPki,
   overrides: Record<string, string> = {},
+  /** A test's own Redis Cluster (startRedisCluster) instead of the shared Redis. */
+  cluster?: { readonly seeds: string },
 ): Promise<ReceiverUnderTest> {
-  const env = pipelineTestEnv({
+  const settings = {
     RECEIVER_PORT: '0',
     LOG_LEVEL: 'error',
     RECEIVER_TLS_CERT_FILE: pki.path('server.crt'),
     RECEIVER_TLS_KEY_FILE: pki.path('server.key'),
     RECEIVER_CLIENT_CA_FILE: pki.path('ca.crt'),
     ...overrides,
-  });
+  };
+  const env = cluster ? clusterTestEnv(cluster, settings) : pipelineTestEnv(settings);
   const config = loadConfig(RECEIVER_SECTIONS, env.env);
   const receiver = await startReceiver(config, createLogger('receiver-test', env.env.LOG_LEVEL ?? 'warn'));
-  const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 1 });
+  const redis = createRedis(config.redis, { maxRetriesPerRequest: 1 });
   redis.on('error', () => undefined);
   const opts = { connection: redis, prefix: config.pipeline.queuePrefix };
   const inbox = new Queue<InboxJobData>(config.pipeline.inboxQueue, opts);
