@@ -2,6 +2,7 @@ import Redis from 'ioredis';
 import type { Logger } from 'pino';
 import { PipelineError } from './pipeline-error';
 import { redactUrl } from '@cprh/config';
+import { redisUnreachable } from './redis-unreachable';
 
 export interface RedisCheckResult {
   maxmemoryPolicy: string;
@@ -35,11 +36,7 @@ export async function checkRedis(url: string, log: Logger): Promise<RedisCheckRe
     try {
       await redis.connect();
     } catch (err) {
-      throw new PipelineError(
-        'PIPELINE_REDIS_UNREACHABLE',
-        `Redis is not reachable at ${redactUrl(url)}; start it with \`redis-server\` (or \`docker compose up -d redis\`), or set REDIS_URL`,
-        { cause: err },
-      );
+      throw redisUnreachable(url, err);
     }
     // INFO works where CONFIG GET is disabled (managed Redis).
     const info = await redis.info();

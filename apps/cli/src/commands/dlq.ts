@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { loadConfig, redactUrl } from '@cprh/config';
+import { loadConfig } from '@cprh/config';
 import {
   createDeadQueue,
   createInboxQueue,
   createProducerRedis,
   DeadLetters,
   inboxBytes,
-  PipelineError,
+  redisUnreachable,
   type DeadLetterData,
   type DeadLetterWithMove,
 } from '@cprh/pipeline';
@@ -57,11 +57,8 @@ export const dlq: Command = async (argv) => {
   try {
     await redis.connect();
   } catch (err) {
-    throw new PipelineError(
-      'PIPELINE_REDIS_UNREACHABLE',
-      `Redis is not reachable at ${redactUrl(config.redis.url)}; start it with \`redis-server\``,
-      { cause: err },
-    );
+    redis.disconnect();
+    throw redisUnreachable(config.redis.url, err);
   }
   const inbox = createInboxQueue(redis, config.pipeline);
   const dead = createDeadQueue(redis, config.pipeline);
