@@ -17,6 +17,7 @@ export { inboxJobId } from './inbox-job-id';
 export { createProducerRedis, createWorkerRedis } from './redis-connections';
 export { checkRedis, type RedisCheckResult } from './check-redis';
 export { redisUnreachable } from './redis-unreachable';
+export { localIsoTime, withLocalTimes, TIME_FIELDS } from './local-iso-time';
 export { createInboxQueue, createDeadQueue, JOB_STATES, DEAD_LETTER_STATES } from './queues';
 export { InboxWriter, toInboxJobData, type ReceivedMessage } from './inbox-writer';
 export { encodeBody, inboxBytes } from './inbox-body';
