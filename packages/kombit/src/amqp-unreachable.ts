@@ -10,10 +10,24 @@ export const START_RABBITMQ_HINT =
  * URL (no password), the socket's reason, and how to start the server.
  */
 export function amqpUnreachable(url: string, cause: unknown, hint = START_RABBITMQ_HINT): KombitError {
-  const reason = cause instanceof Error && cause.message ? `: ${cause.message}` : '';
+  const why = socketReason(cause);
+  const reason = why ? `: ${why}` : '';
   return new KombitError(
     'KOMBIT_AMQP_UNREACHABLE',
     `the AMQP broker is not reachable at ${redactUrl(url)}${reason}; ${hint}`,
     { cause },
   );
+}
+
+/**
+ * The socket's words: the message, or for an AggregateError (every address refused) its first
+ * error's or its code. Duck-typed: errors from Node's own realm are not `instanceof` a sandbox's Error.
+ */
+function socketReason(cause: unknown): string {
+  if (typeof cause !== 'object' || cause === null) return '';
+  const e = cause as { message?: unknown; code?: unknown; errors?: { message?: unknown }[] };
+  if (typeof e.message === 'string' && e.message) return e.message;
+  const first = e.errors?.[0]?.message;
+  if (typeof first === 'string' && first) return first;
+  return typeof e.code === 'string' ? e.code : '';
 }
