@@ -5,6 +5,27 @@ import type { Queue } from 'bullmq';
 import { Router as expressRouter, type Router } from 'express';
 import { jobDataView, jobTitle } from './job-data-view';
 
+const FULL_TIME: Intl.DateTimeFormatOptions = {
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hourCycle: 'h23',
+  timeZoneName: 'longOffset',
+};
+
+/**
+ * A queue nothing consumes on purpose. Bull Board warns "No workers" when a queue's worker list is
+ * empty; `null` means "not known" to it, and no warning is shown.
+ */
+class UnconsumedQueueAdapter extends BullMQAdapter {
+  override getWorkers(): Promise<null> {
+    return Promise.resolve(null);
+  }
+}
+
 /**
  * The Bull Board UI and its JSON API for the given queues, mounted at `basePath`.
  * Read-only mode is enforced by Bull Board's API (405 on every changing call), not only hidden in the UI.
@@ -14,13 +35,23 @@ import { jobDataView, jobTitle } from './job-data-view';
  */
 export function bullBoardRouter(
   queues: readonly Queue[],
-  opts: { basePath: string; readOnly: boolean; showCpr: boolean },
+  opts: {
+    basePath: string;
+    readOnly: boolean;
+    showCpr: boolean;
+    /** Queues no worker reads by design (dead letters): no "No workers" warning, a description instead. */
+    unconsumed?: ReadonlyMap<Queue, string>;
+  },
 ): Router {
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath(opts.basePath);
   const mask = !opts.showCpr;
   const adapters = queues.map((q) => {
-    const adapter = new BullMQAdapter(q, { readOnlyMode: opts.readOnly });
+    const description = opts.unconsumed?.get(q);
+    const adapter =
+      description === undefined
+        ? new BullMQAdapter(q, { readOnlyMode: opts.readOnly })
+        : new UnconsumedQueueAdapter(q, { readOnlyMode: opts.readOnly, description });
     adapter.setFormatter('data', (data: unknown) => jobDataView(data, mask));
     adapter.setFormatter('returnValue', (value: unknown) => jobDataView(value, mask));
     adapter.setFormatter('name', (job: { name?: unknown; data?: unknown }) => jobTitle(job, mask));
@@ -29,7 +60,13 @@ export function bullBoardRouter(
   createBullBoard({
     queues: adapters,
     serverAdapter,
-    options: { uiConfig: { boardTitle: opts.readOnly ? 'cprh (read-only)' : 'cprh' } },
+    options: {
+      uiConfig: {
+        boardTitle: opts.readOnly ? 'cprh (read-only)' : 'cprh',
+        // Bull Board's own times (added, processed): the full date and the offset, in 24-hour time.
+        dateFormats: { short: FULL_TIME, common: FULL_TIME, full: FULL_TIME },
+      },
+    },
   });
   const router = expressRouter();
   if (mask) {

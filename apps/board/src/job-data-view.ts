@@ -1,3 +1,4 @@
+import { withLocalTimes } from '@cprh/pipeline';
 import { maskCprNumbers } from './cpr-mask';
 import { displayText } from './display-text';
 
@@ -54,7 +55,8 @@ function maskDeep(value: unknown): unknown {
  */
 export function jobDataView(data: unknown, mask: boolean): unknown {
   if (data === null || typeof data !== 'object' || Array.isArray(data)) return mask ? maskDeep(data) : data;
-  const { body, raw, ...rest } = data as Record<string, unknown>;
+  // Times (receivedAt, firstFailedAt, …) as ISO 8601 in local time with offset, not epoch ms.
+  const { body, raw, ...rest } = withLocalTimes(data) as Record<string, unknown>;
   let message: MessageView | undefined;
   let bytes: number | undefined;
   if (typeof body === 'string') {

@@ -12,6 +12,10 @@ import { createQueueMetrics } from './queue-metrics';
 import { boardReadiness } from './board-readiness';
 import { webhooksView } from './webhooks-view';
 
+/** What the board says of the dead queue, which no worker reads. */
+const DEAD_QUEUE_DESCRIPTION =
+  'Dead letters, no worker reads this queue: replay or purge them with `cprh dlq`';
+
 export interface RunningBoard {
   /** Base URL of the board, e.g. `http://127.0.0.1:3000/`. */
   readonly url: string;
@@ -88,7 +92,12 @@ export async function startBoard(config: BoardConfig, opts: BoardOptions = {}): 
   app.get('/webhooks', webhooksView(redis, pipeline.queuePrefix));
   app.use(
     '/',
-    bullBoardRouter([inbox, dead], { basePath: '/', readOnly: !board.readWrite, showCpr: board.showCpr }),
+    bullBoardRouter([inbox, dead], {
+      basePath: '/',
+      readOnly: !board.readWrite,
+      showCpr: board.showCpr,
+      unconsumed: new Map([[dead, DEAD_QUEUE_DESCRIPTION]]),
+    }),
   );
 
   const server: Server = createServer(app);

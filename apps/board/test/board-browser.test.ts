@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -27,8 +27,10 @@ const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--disable-sync',
 ];
-/** The screenshot the README shows. */
-const SCREENSHOT = join(__dirname, '..', 'docs', 'board-dead-letter.png');
+/** The screenshot the README shows: rewritten only by `pnpm --filter @cprh/board screenshot`. */
+const DOCS_SCREENSHOT = join(__dirname, '..', 'docs', 'board-dead-letter.png');
+/** Where this run's screenshot goes: a temporary directory, unless the script above asks for the docs. */
+const SCREENSHOT_FILE = process.env.BOARD_SCREENSHOT_FILE;
 const TEN_DIGITS = /(?<!\d)\d{6}-?\d{4}(?!\d)/;
 const SAMPLE = readFixture('beskeder/testbesked01.xml'); // holds CPR numbers in the envelope and the payload
 const USER = 'ops';
@@ -48,6 +50,8 @@ describe('the board in a real browser (chromium, real Redis)', () => {
   let browser: BrowserContext;
   let page: Page;
   let userDataDir: string;
+  let shotDir: string;
+  const docsMtime = statSync(DOCS_SCREENSHOT).mtimeMs;
 
   beforeAll(async () => {
     expect(SAMPLE).toMatch(TEN_DIGITS); // else "no CPR number on the page" proves nothing
@@ -86,6 +90,7 @@ describe('the board in a real browser (chromium, real Redis)', () => {
 
     board = await startBoard(cfg);
     userDataDir = mkdtempSync(join(tmpdir(), 'cprh-chromium-'));
+    shotDir = mkdtempSync(join(tmpdir(), 'cprh-board-shot-'));
     browser = await chromium.launchPersistentContext(userDataDir, {
       executablePath: CHROMIUM,
       args: CHROMIUM_ARGS,
@@ -109,6 +114,7 @@ describe('the board in a real browser (chromium, real Redis)', () => {
     redis?.disconnect();
     await t?.cleanup();
     if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+    if (shotDir) rmSync(shotDir, { recursive: true, force: true });
   });
 
   it('logs in with basic auth and shows inbox and dead with their counts', async () => {
@@ -141,11 +147,18 @@ describe('the board in a real browser (chromium, real Redis)', () => {
     expect(text).toContain('code:"BESKED_FIELD_MISSING"');
     expect(text).toContain('message:"BeskedId is missing"');
     expect(text).toContain('xxxxxx-xxxx');
+    // Times as ISO 8601 local time with offset (the board's), and no "No workers" on the dead queue.
+    expect(text).toMatch(/firstFailedAt:"2026-12-01T\d\d:30:00\.000[+-]\d\d:\d\d"/);
+    expect(text).not.toMatch(/no workers/i);
     expect(text).not.toMatch(TEN_DIGITS);
     expect(await page.content()).not.toMatch(TEN_DIGITS);
     // The shot shows the reason and, scrolled into view, the masked message with its decoded payload.
     await payload.scrollIntoViewIfNeeded();
-    await page.screenshot({ path: SCREENSHOT });
+    const shot = SCREENSHOT_FILE ?? join(shotDir, 'board-dead-letter.png');
+    await page.screenshot({ path: shot });
+    expect(readFileSync(shot).subarray(1, 4).toString('latin1')).toBe('PNG');
+    // Tests write only to temporary places: the committed screenshot is left as it is.
+    if (SCREENSHOT_FILE === undefined) expect(statSync(DOCS_SCREENSHOT).mtimeMs).toBe(docsMtime);
   });
 
   it('answers 401 without credentials, and with wrong ones', async () => {

@@ -5,6 +5,7 @@ import { once } from 'node:events';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { loadConfig } from '@cprh/config';
+import { localIsoTime } from '@cprh/pipeline';
 import { startBoard, BoardError, type RunningBoard, BOARD_SECTIONS } from '../src';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
@@ -75,6 +76,48 @@ describe('ops board against the real Redis', () => {
 
     expect((await fetch(`${b.url}healthz`)).status).toBe(200);
     expect((await fetch(`${b.url}readyz`)).status).toBe(200);
+  });
+
+  it('shows dead letters with local ISO 8601 times and no "No workers" warning on the dead queue', async () => {
+    const at = Date.UTC(2026, 11, 1, 9, 30);
+    await dead.add(
+      'dead',
+      {
+        code: 'BESKED_FIELD_MISSING',
+        message: 'm',
+        attempts: 1,
+        firstFailedAt: at,
+        lastFailedAt: at,
+        receivedAt: at,
+      },
+      { jobId: 'b-times' },
+    );
+    try {
+      const b = await start();
+      const api = (await (
+        await fetch(`${b.url}api/queues?activeQueue=${env.DEAD_QUEUE}&status=waiting`)
+      ).json()) as {
+        queues: {
+          name: string;
+          hasWorkers: boolean | null;
+          description?: string;
+          jobs: { data: Record<string, unknown> }[];
+        }[];
+      };
+      const queue = (name: string) => api.queues.find((q) => q.name === name);
+      // Nothing reads the dead queue by design: "unknown" to Bull Board, so no warning; the inbox
+      // without a worker still warns.
+      expect(queue(env.DEAD_QUEUE)?.hasWorkers).toBeNull();
+      expect(queue(env.DEAD_QUEUE)?.description).toMatch(/no worker reads this queue/);
+      expect(queue(env.INBOX_QUEUE)?.hasWorkers).toBe(false);
+      const data = queue(env.DEAD_QUEUE)?.jobs[0]?.data ?? {};
+      const local = localIsoTime(at);
+      expect(local).toMatch(/^2026-12-01T\d\d:30:00\.000[+-]\d\d:\d\d$/);
+      expect(data).toMatchObject({ firstFailedAt: local, lastFailedAt: local, receivedAt: local });
+    } finally {
+      // Other tests count the dead queue's jobs.
+      await dead.remove('b-times');
+    }
   });
 
   it('is read-only by default and read-write only when BOARD_READ_WRITE=true', async () => {

@@ -1,4 +1,4 @@
-import { encodeBody } from '@cprh/pipeline';
+import { encodeBody, localIsoTime } from '@cprh/pipeline';
 import { readFixture } from '@cprh/testkit';
 import { CPR_MASK, maskCprNumbers } from '../src/cpr-mask';
 import { jobDataView, messageView } from '../src/job-data-view';
@@ -41,7 +41,7 @@ describe('CPR masking for the board', () => {
     const data = {
       body: encodeBody(Buffer.from(withPayload, 'utf8')),
       source: 'urn:test',
-      receivedAt: 1764601234567,
+      receivedAt: localIsoTime(1764601234567), // as an operator reads it
       channel: { kind: 'amqp', messageId: 'tx 0101801234', redelivered: false },
       seq: 4,
       code: 'BESKED_FIELD_MISSING',
@@ -51,7 +51,7 @@ describe('CPR masking for the board', () => {
     expect(JSON.stringify(view)).not.toMatch(TEN_DIGITS);
     expect(view).toMatchObject({
       bytes: Buffer.byteLength(withPayload),
-      receivedAt: 1764601234567,
+      receivedAt: localIsoTime(1764601234567), // as an operator reads it
       channel: { messageId: `tx ${CPR_MASK}` },
       code: 'BESKED_FIELD_MISSING',
     });

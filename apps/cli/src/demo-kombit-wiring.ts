@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { FunctionCertificate } from '@cprh/kombit';
+import { BF_VHOST, resolveCertsDir, STS_ISSUE_PATH } from '@cprh/simulator';
 import type { StartConfig } from './start-services';
 
 /** What the running simulator offers in place of KOMBIT. */
@@ -28,7 +29,10 @@ export function withAmqpFront(config: StartConfig): StartConfig {
 }
 
 /** The poller's settings pointed at the simulator: front URL, its STS, the dev certificate (unless one is set). */
-export function viaSimulatorFront(config: StartConfig, sim: SimulatorKombit): StartConfig {
+export function viaSimulatorFront<C extends Pick<StartConfig, 'clientCert' | 'amqp'>>(
+  config: C,
+  sim: SimulatorKombit,
+): C {
   if (sim.amqpFrontUrl === undefined) return config;
   const dir = sim.certsDir;
   const clientCert = config.clientCert.source
@@ -53,6 +57,20 @@ export function viaSimulatorFront(config: StartConfig, sim: SimulatorKombit): St
       auth: 'sts',
       sts: { ...config.amqp.sts, url: sim.stsIssueUrl, cvr },
     },
+  };
+}
+
+/**
+ * Where the simulator of `pnpm start` offers STS and AMQP front by its settings (SIM_HOST,
+ * SIM_STS_PORT, SIM_AMQP_FRONT_PORT, SIM_CERTS_DIR): what another process, like `cprh kombit
+ * check`, reaches when the demo runs.
+ */
+export function configuredSimulatorKombit(sim: StartConfig['simulator']): SimulatorKombit {
+  const host = sim.host.includes(':') ? `[${sim.host}]` : sim.host;
+  return {
+    stsIssueUrl: `https://${host}:${sim.stsPort}${STS_ISSUE_PATH}`,
+    amqpFrontUrl: `amqps://${host}:${sim.amqpFront.port}/${BF_VHOST}`,
+    certsDir: resolveCertsDir(sim.certsDir),
   };
 }
 

@@ -81,12 +81,21 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** Resolves once everything written to `stream` so far has been handed to the OS. */
+function flushed(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => stream.write('', () => resolve()));
+}
+
+// Exit as soon as the command is done: a connection still retrying in the background (Redis or
+// RabbitMQ down) must never keep a finished command alive.
 main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
+  async (code) => {
+    await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+    process.exit(code);
   },
-  (err: unknown) => {
+  async (err: unknown) => {
     process.stderr.write(`cprh: ${oneLine(err)}\n`);
-    process.exitCode = 1;
+    await flushed(process.stderr);
+    process.exit(1);
   },
 );

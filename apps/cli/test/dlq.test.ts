@@ -17,7 +17,8 @@ async function cprh(
   env: Record<string, string>,
   ...args: string[]
 ): Promise<{ code: number | string; out: string }> {
-  const p = spawnTs(CLI_MAIN, env, args);
+  // +05:30 all year: "local time with offset" cannot pass as UTC by accident.
+  const p = spawnTs(CLI_MAIN, { TZ: 'Asia/Kolkata', ...env }, args);
   const code = await p.waitForExit(20000);
   return { code, out: p.lines.join('\n') };
 }
@@ -61,7 +62,16 @@ describe('poison messages, dead letters and `cprh dlq`', () => {
       expect(show.code).toBe(0);
       const shown = JSON.parse(show.out) as Record<string, unknown>;
       expect(shown).toMatchObject({ id: jobId, code: 'BESKED_TOO_LARGE', attempts: 1, originalJobId: jobId });
-      expect(typeof shown.firstFailedAt).toBe('number');
+      // Times an operator reads: ISO 8601, local time with offset (TZ set for this run).
+      const localIso = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}[+-]\d\d:\d\d$/;
+      expect(shown).toMatchObject({
+        firstFailedAt: expect.stringMatching(localIso),
+        receivedAt: expect.stringMatching(localIso),
+      });
+      expect(String(shown.lastFailedAt)).toMatch(/\+05:30$/);
+      expect(list.out).toMatch(
+        new RegExp(`^${jobId}  BESKED_TOO_LARGE  attempts=1  last=\\S+\\+05:30 `, 'm'),
+      );
       expect(show.out).not.toContain('Haendelsesbesked'); // the message itself only with --raw
       expect(shown).toMatchObject({ bytes: bodies[0]?.length, sha256: sha256(bodies[0] ?? '') });
       // --raw: stdout is exactly the bytes that were published, nothing else.

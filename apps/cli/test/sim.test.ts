@@ -41,7 +41,9 @@ async function takeAll(queue: string): Promise<string[]> {
 
 describe('cprh sim', () => {
   // Own demo dueslag, key prefix and PKI: nothing reaches the shared demo names.
-  const t = simTestEnv({ LOG_LEVEL: 'warn' });
+  // Plain AMQP (vhost /), as with KOMBIT_ENV=local: the demo's route through vhost BF is
+  // demo-commands.test.ts.
+  const t = simTestEnv({ LOG_LEVEL: 'warn', AMQP_AUTH: 'plain' });
   const env = t.env;
 
   afterAll(() => t.cleanup());

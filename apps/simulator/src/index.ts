@@ -24,6 +24,7 @@ export { loadCerts, makeDevCerts, resolveCertsDir, type CertBundle } from './cer
 export { STS_ISSUE_PATH } from './sts/sts-server';
 export { SOAP_PATH, WSDL_PATH } from './vaerdiliste/soap-server';
 export { SimError } from './sim-error';
+export { ensureBfVhost, BF_VHOST } from './dueslag/bf-vhost';
 export { SIM_ERROR_CODES, type SimErrorCode } from './error-codes';
 export { createSimLogger } from './logger';
 export { startSimulatorService } from './simulator-service';

@@ -1,4 +1,5 @@
 import type { Config } from '@cprh/config';
+import { redisUnreachable } from '@cprh/pipeline';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { loadCerts, resolveCertsDir, type CertBundle } from './certificates';
@@ -135,10 +136,23 @@ export async function startSimulator(
 }
 
 async function connectRedis(ctx: StartContext): Promise<Redis> {
-  const redis = new Redis(ctx.config.redis.url, { maxRetriesPerRequest: 3, lazyConnect: true });
-  redis.on('error', (err) => ctx.logger.warn({ err: err.message }, 'simulator: redis error'));
+  let connected = false;
+  const redis = new Redis(ctx.config.redis.url, {
+    maxRetriesPerRequest: 3,
+    lazyConnect: true,
+    // The first connect fails at once (one line at start-up); later drops reconnect with backoff.
+    retryStrategy: (n) => (connected ? Math.min(n * 100, 2000) : null),
+  });
+  redis.on('error', (err) => {
+    if (connected) ctx.logger.warn({ err: err.message }, 'simulator: redis error');
+  });
   ctx.cleanups.push(async () => redis.disconnect());
-  await redis.connect();
+  try {
+    await redis.connect();
+  } catch (err) {
+    throw redisUnreachable(ctx.config.redis.url, err);
+  }
+  connected = true;
   return redis;
 }
 
@@ -209,22 +223,17 @@ async function openSubscriptions(
   distributor: Distributor,
   link: PublisherLink,
 ): Promise<SubscriptionBook> {
-  const added = new Set<string>();
   const add = async (sub: Subscription) => {
     // As at KOMBIT, a pull subscription's dueslag exists from the start, not from its first event.
     if (sub.delivery.mode === 'pull') await link.ensureQueue(sub.dueslag);
     distributor.add(sub);
-    added.add(sub.id);
     await registry.put(sub);
   };
   const remove = async (id: string) => {
-    added.delete(id);
     await registry.remove(id);
     return distributor.remove(id);
   };
-  ctx.cleanups.push(async () => {
-    for (const id of added) await registry.remove(id);
-  });
+  ctx.cleanups.push(() => registry.close());
   if (ctx.opts.demo ?? true) await add(demoSubscription(ctx.sim, ctx.opts.demoDueslag ?? ctx.sim.dueslag));
   for (const s of ctx.opts.subscriptions ?? []) await add(s);
   return { add, remove };

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Chaos, NO_CHAOS } from '../src/chaos/chaos';
 import { Distributor, type DistributorOptions } from '../src/subscriptions/distributor';
 import { EventGenerator } from '../src/population/event-generator';
+import { modtagBeskedOutput } from '@cprh/kombit';
 import { isPushAccepted } from '../src/push/push-sender';
 import { PUSH_OK as OK, makeTestPki, startPushReceiver, validateAgainstXsd } from '@cprh/testkit';
 
@@ -113,5 +114,66 @@ describe('push delivery (HTTPS, mutual TLS)', () => {
     expect(isPushAccepted(200, ERROR)).toBe(false);
     expect(isPushAccepted(500, OK)).toBe(false);
     expect(isPushAccepted(200, '<broken')).toBe(false);
+  });
+
+  it('accepts only the answer KOMBIT accepts: ModtagBeskedOutput in urn:oio:sts:1.0.0, StandardRetur in urn:oio:sagdok:3.0.0', () => {
+    const answer = (
+      root: string,
+      rootNs: string,
+      retur: string,
+      sdNs: string,
+      inner = '<sd:StatusKode>20</sd:StatusKode>',
+    ) =>
+      `<?xml version="1.0"?><s:${root} xmlns:s="${rootNs}" xmlns:sd="${sdNs}"><sd:${retur}>${inner}</sd:${retur}></s:${root}>`;
+    const STS = 'urn:oio:sts:1.0.0';
+    const SD = 'urn:oio:sagdok:3.0.0';
+    // The product's own answer, and the same with default namespaces.
+    expect(isPushAccepted(200, modtagBeskedOutput(20))).toBe(true);
+    expect(isPushAccepted(200, modtagBeskedOutput(40, 'nej'))).toBe(false);
+    expect(isPushAccepted(200, answer('ModtagBeskedOutput', STS, 'StandardRetur', SD))).toBe(true);
+    expect(
+      isPushAccepted(
+        200,
+        `<ModtagBeskedOutput xmlns="${STS}"><StandardRetur xmlns="${SD}"><StatusKode>20</StatusKode></StandardRetur></ModtagBeskedOutput>`,
+      ),
+    ).toBe(true);
+    // What KOMBIT refuses: no namespace, other namespaces, the type's name as the element, other children.
+    expect(
+      isPushAccepted(
+        200,
+        '<ModtagBeskedOutput><StandardRetur><StatusKode>20</StatusKode></StandardRetur></ModtagBeskedOutput>',
+      ),
+    ).toBe(false);
+    expect(isPushAccepted(200, answer('ModtagBeskedOutput', 'urn:oio:sts:2.0.0', 'StandardRetur', SD))).toBe(
+      false,
+    );
+    expect(
+      isPushAccepted(200, answer('ModtagBeskedOutput', STS, 'StandardRetur', 'urn:oio:sag-dok:3.0.0')),
+    ).toBe(false);
+    expect(isPushAccepted(200, answer('ModtagBeskedOutputType', STS, 'StandardRetur', SD))).toBe(false);
+    expect(
+      isPushAccepted(
+        200,
+        answer('ModtagBeskedOutput', STS, 'StandardRetur', SD, '<StatusKode>20</StatusKode>'),
+      ),
+    ).toBe(false);
+    expect(
+      isPushAccepted(
+        200,
+        answer(
+          'ModtagBeskedOutput',
+          STS,
+          'StandardRetur',
+          SD,
+          '<sd:StatusKode>20</sd:StatusKode><sd:StatusKode>20</sd:StatusKode>',
+        ),
+      ),
+    ).toBe(false);
+    expect(
+      isPushAccepted(
+        200,
+        `<s:ModtagBeskedOutput xmlns:s="${STS}"><s:StandardRetur><s:StatusKode>20</s:StatusKode></s:StandardRetur></s:ModtagBeskedOutput>`,
+      ),
+    ).toBe(false);
   });
 });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import * as soap from 'soap';
+import { request } from 'undici';
 import { Distributor } from '../src/subscriptions/distributor';
 import { EventGenerator } from '../src/population/event-generator';
 import { PullPublisher } from '../src/dueslag/pull-publisher';
@@ -240,5 +241,50 @@ describe('BeskedfordelerService (SOAP over mutual TLS, value lists in Redis)', (
         UUIDIdentifikator: randomUUID(),
       }),
     ).rejects.toThrow();
+  });
+
+  describe('as a SOAP 1.1 service answers', () => {
+    const envelope = (body: string) =>
+      `<?xml version="1.0"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>${body}</soap:Body></soap:Envelope>`;
+    const post = (url: string, body: string, soapaction?: string) =>
+      request(url, {
+        method: 'POST',
+        headers: { 'content-type': 'text/xml; charset=utf-8', ...(soapaction ? { soapaction } : {}) },
+        body,
+        // An answer, not a hanging socket: node-soap parses the WSDL after listen() otherwise.
+        headersTimeout: 3000,
+      });
+
+    it('answers its first request as soon as it is started', async () => {
+      const plain = await startSoapServer({ host: '127.0.0.1', port: 0, redis, prefix });
+      try {
+        const res = await request(`${plain.url}?wsdl`, { headersTimeout: 3000 });
+        expect(res.statusCode).toBe(200);
+        expect(await res.body.text()).toContain('definitions');
+      } finally {
+        await plain.close();
+      }
+    });
+
+    it('answers an unknown SOAPAction, or a body that is no operation, with a SOAP 1.1 fault soap:Client', async () => {
+      const plain = await startSoapServer({ host: '127.0.0.1', port: 0, redis, prefix });
+      try {
+        for (const [action, body] of [
+          ['"urn:no-such-action"', '<x:Nope xmlns:x="urn:x"/>'],
+          ['"http://kombit.dk/sts/beskedfordeler/vaerdiliste/list"', '<x:Nope xmlns:x="urn:x"/>'],
+        ] as const) {
+          const res = await post(plain.url, envelope(body), action);
+          expect(res.statusCode).toBe(500);
+          expect(res.headers['content-type']).toMatch(/^text\/xml/);
+          const text = await res.body.text();
+          expect(text).toMatch(
+            /^<\?xml[^>]*\?><soap:Envelope xmlns:soap="http:\/\/schemas\.xmlsoap\.org\/soap\/envelope\/"><soap:Body><soap:Fault><faultcode>soap:Client<\/faultcode><faultstring>[^<]+<\/faultstring><\/soap:Fault><\/soap:Body><\/soap:Envelope>$/,
+          );
+          expect(text).not.toMatch(/TypeError|Cannot read|undefined|soap:Code|soap:Reason/);
+        }
+      } finally {
+        await plain.close();
+      }
+    });
   });
 });

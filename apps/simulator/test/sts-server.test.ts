@@ -130,4 +130,36 @@ describe('STS (REST issue over mutual TLS)', () => {
     expect((await issue('not json')).status).toBe(400);
     expect((await issue(rst({ UseKey: 'AAAA' }))).status).toBe(400);
   });
+
+  it('refuses, as KOMBIT does, a request without KeyType or AnvenderKontekst, and a service it does not know', async () => {
+    const ok = { AnvenderKontekst: { Cvr: '12345678' } };
+    expect((await issue(rst(ok))).status).toBe(200);
+    const without = (field: string) => {
+      const body = JSON.parse(rst(ok)) as Record<string, unknown>;
+      delete body[field];
+      return JSON.stringify(body);
+    };
+    expect(await issue(without('KeyType'))).toMatchObject({
+      status: 400,
+      json: { message: 'KeyType is required' },
+    });
+    expect(await issue(without('AnvenderKontekst'))).toMatchObject({
+      status: 400,
+      json: { message: 'AnvenderKontekst.Cvr is required' },
+    });
+    expect(
+      await issue(
+        rst({
+          ...ok,
+          AppliesTo: { EndpointReference: { Address: 'http://entityid.kombit.dk/service/other/1' } },
+        }),
+      ),
+    ).toMatchObject({
+      status: 400,
+      json: {
+        message:
+          'AppliesTo http://entityid.kombit.dk/service/other/1 is not a service this STS issues tokens for',
+      },
+    });
+  });
 });

@@ -1,8 +1,8 @@
 import { EventEmitter } from 'node:events';
 import type { Channel, ChannelModel } from 'amqplib';
 import type { Logger } from 'pino';
-import { redactUrl } from '@cprh/config';
 import { closeReason, connectBroker, type StsLogin } from './amqp-login';
+import { amqpUnreachable, START_RABBITMQ_HINT } from './amqp-unreachable';
 import { KombitError } from './kombit-error';
 
 export interface DueslagConnectionOptions {
@@ -81,12 +81,8 @@ export class DueslagConnection extends EventEmitter<DueslagConnectionEvents> {
       if (err instanceof KombitError) throw err;
       const hint = this.opts.login
         ? 'check AMQP_URL and that the certificate is accepted by the broker'
-        : 'start it with `rabbitmq-server -detached` (or `docker compose up -d rabbitmq`), or set AMQP_URL';
-      throw new KombitError(
-        'KOMBIT_AMQP_UNREACHABLE',
-        `the AMQP broker is not reachable at ${redactUrl(this.opts.url)}: ${(err as Error).message}; ${hint}`,
-        { cause: err },
-      );
+        : START_RABBITMQ_HINT;
+      throw amqpUnreachable(this.opts.url, err, hint);
     }
   }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import amqp from 'amqplib';
+import { amqpUnreachable } from './amqp-unreachable';
 import { KombitError } from './kombit-error';
-import { redactUrl } from '@cprh/config';
 
 export interface PublishOptions {
   url: string;
@@ -20,11 +20,7 @@ export async function publishToDueslag(bodies: Iterable<Buffer>, opts: PublishOp
   try {
     conn = await amqp.connect(opts.url, { clientProperties: { connection_name: 'cprh-publish' } });
   } catch (err) {
-    throw new KombitError(
-      'KOMBIT_AMQP_UNREACHABLE',
-      `RabbitMQ is not reachable at ${redactUrl(opts.url)}; start it with \`rabbitmq-server -detached\` (or \`docker compose up -d rabbitmq\`), or set AMQP_URL`,
-      { cause: err },
-    );
+    throw amqpUnreachable(opts.url, err);
   }
   try {
     const ch = await conn.createConfirmChannel();

@@ -2,6 +2,7 @@ export { KOMBIT_ERROR_CODES, type KombitErrorCode } from './error-codes';
 export { KombitError } from './kombit-error';
 export { DueslagConnection, type DueslagConnectionOptions } from './dueslag-connection';
 export { publishToDueslag, type PublishOptions } from './dueslag-publisher';
+export { amqpUnreachable, START_RABBITMQ_HINT } from './amqp-unreachable';
 export { rewriteBeskedId } from './rewrite-besked-id';
 export { FunctionCertificate, loadFunctionCertificate, type TlsClientMaterial } from './function-certificate';
 export { SamlToken, readAssertion, type AssertionFacts } from './saml-token';

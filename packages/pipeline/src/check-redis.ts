@@ -4,6 +4,7 @@ import type { Config } from '@cprh/config';
 import { checkClusterKeyLayout } from './cluster-key-layout';
 import { PipelineError } from './pipeline-error';
 import { createRedis, redisLocation, redisSettingsOf, type RedisTarget } from './redis-connections';
+import { redisUnreachable } from './redis-unreachable';
 
 export interface RedisCheckResult {
   maxmemoryPolicy: string;
@@ -53,13 +54,7 @@ export async function checkRedis(
     try {
       await conn.connect();
     } catch (err) {
-      throw new PipelineError(
-        'PIPELINE_REDIS_UNREACHABLE',
-        cluster
-          ? `${where} is not reachable; start its nodes (deploy/redis-cluster.sh for a local one), or set REDIS_CLUSTER_NODES`
-          : `Redis is not reachable at ${where}; start it with \`redis-server\` (or \`docker compose up -d redis\`), or set REDIS_URL`,
-        { cause: err },
-      );
+      throw redisUnreachable(s, err);
     }
     const masters: Redis[] = 'nodes' in conn && cluster ? conn.nodes('master') : [conn as Redis];
     let result: RedisCheckResult | undefined;

@@ -56,10 +56,20 @@ export class DeadLetters {
     return out;
   }
 
-  /** Deletes every dead letter; returns how many there were. */
+  /**
+   * Deletes every dead letter, and the failed inbox job each one left (it holds the BeskedId's job
+   * id, so without this the same message sent again would be dropped as a repeat); returns how many
+   * dead letters there were. Afterwards a copy of a purged message is processed anew.
+   */
   async purge(): Promise<number> {
-    const n = await this.count();
-    await this.dead.obliterate({ force: true });
-    return n;
+    const letters = await this.list();
+    for (const letter of letters) {
+      const inboxJob = await this.inbox.getJob(letter.data.inboxJobId);
+      // Only a failed one: a job still waiting or running is not this dead letter's leftover.
+      if (inboxJob !== undefined && (await inboxJob.isFailed())) await inboxJob.remove();
+      // One by one: a dead letter recorded meanwhile stays, with its inbox job.
+      await letter.remove();
+    }
+    return letters.length;
   }
 }

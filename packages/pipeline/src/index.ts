@@ -28,6 +28,8 @@ export { keySlot, hashTag } from './key-slot';
 export { checkClusterKeyLayout } from './cluster-key-layout';
 export { waitForReplicas, nodeForKey, type ReplicaAck } from './replica-wait';
 export { checkRedis, type RedisCheckResult } from './check-redis';
+export { redisUnreachable } from './redis-unreachable';
+export { localIsoTime, withLocalTimes, TIME_FIELDS } from './local-iso-time';
 export { createInboxQueue, createDeadQueue, JOB_STATES, DEAD_LETTER_STATES } from './queues';
 export { InboxWriter, toInboxJobData, type ReceivedMessage } from './inbox-writer';
 export { encodeBody, inboxBytes } from './inbox-body';

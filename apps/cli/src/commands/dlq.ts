@@ -8,7 +8,9 @@ import {
   redisLocation,
   DeadLetters,
   inboxBytes,
-  PipelineError,
+  localIsoTime,
+  redisUnreachable,
+  withLocalTimes,
   type DeadLetterData,
   type DeadLetterWithMove,
 } from '@cprh/pipeline';
@@ -58,11 +60,8 @@ export const dlq: Command = async (argv) => {
   try {
     await redis.connect();
   } catch (err) {
-    throw new PipelineError(
-      'PIPELINE_REDIS_UNREACHABLE',
-      `Redis is not reachable at ${redisLocation(config.redis)}; start it with \`redis-server\` (or set REDIS_URL / REDIS_CLUSTER_NODES)`,
-      { cause: err },
-    );
+    redis.disconnect();
+    throw redisUnreachable(config.redis, err);
   }
   const inbox = createInboxQueue(redis, config.pipeline);
   const dead = createDeadQueue(redis, config.pipeline);
@@ -101,7 +100,13 @@ function describe(j: Job<DeadLetterData>, bytes: Buffer): Record<string, unknown
   const meta: Record<string, unknown> = { ...j.data };
   delete meta.body;
   delete meta.raw; // a dead letter from before the byte-exact format
-  return { id: j.id, ...meta, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
+  // Times as an operator reads them: ISO 8601, local time with offset.
+  return {
+    id: j.id,
+    ...(withLocalTimes(meta) as Record<string, unknown>),
+    bytes: bytes.length,
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+  };
 }
 
 function writeStdout(bytes: Buffer): Promise<void> {
@@ -112,7 +117,7 @@ function writeStdout(bytes: Buffer): Promise<void> {
 
 function summary(j: Job<DeadLetterData>): string {
   const d = j.data as DeadLetterWithMove;
-  const when = new Date(d.lastFailedAt).toISOString();
+  const when = localIsoTime(d.lastFailedAt);
   // With KOMBIT_MOVE_DEAD_TO_ERROR_QUEUE: where its move to KOMBIT's error queue stands.
   const move = d.fejlkoe === undefined ? '' : `  fejlkoe=${d.fejlkoe.state}`;
   return `${j.id}  ${d.code}  attempts=${d.attempts}  last=${when}${move}  ${d.message}`;

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '@cprh/config';
 import { publishToDueslag, rewriteBeskedId } from '@cprh/kombit';
+import { ensureBfVhost } from '@cprh/simulator';
 import type { Command } from '../command';
 import { UsageError } from '../command';
 import { demoUsesStsFront, withVhostBf } from '../demo-kombit-wiring';
@@ -53,8 +54,11 @@ export const publish: Command = async (argv) => {
       else for (let i = 0; i < count; i++) yield Buffer.from(rewriteBeskedIdOf(t.file, t.xml), 'utf8');
     }
   }
-  // The demo's dueslag lives in vhost BF behind the simulator's AMQP front (see `cprh start`).
-  const url = demoUsesStsFront(config) ? withVhostBf(config.amqp.url) : config.amqp.url;
+  // The demo's dueslag lives in vhost BF behind the simulator's AMQP front (see `cprh start`);
+  // made ready here too, so a publish before the first `pnpm start` does not fail on a missing vhost.
+  const viaBf = demoUsesStsFront(config);
+  if (viaBf) await ensureBfVhost(config.amqp.url);
+  const url = viaBf ? withVhostBf(config.amqp.url) : config.amqp.url;
   const n = await publishToDueslag(bodies(), { url, queue, declareQueue: true });
   process.stdout.write(`published ${n} message${n === 1 ? '' : 's'} to ${queue}\n`);
   return 0;

@@ -6,12 +6,15 @@ import {
   SIMULATOR_SECTIONS,
   SubscriptionRegistry,
   createSimLogger,
+  ensureBfVhost,
   startSimulator,
   type EventKind,
   type SimEvent,
 } from '@cprh/simulator';
+import { redisUnreachable } from '@cprh/pipeline';
 import { Redis } from 'ioredis';
 import type { Command } from '../command';
+import { demoUsesStsFront, withVhostBf } from '../demo-kombit-wiring';
 import { UsageError } from '../command';
 
 const USAGE = [
@@ -101,7 +104,14 @@ async function simEmit(config: SimConfig, { values, positionals }: Args, common:
     throw new UsageError(`--kind must be one of ${EVENT_KINDS.join(', ')}`);
   }
   const size = intArg('--size', values.size, 1, 10_000_000);
-  const running = await startSimulator(config, {
+  // Where `pnpm start`'s poller reads: the dueslag in vhost BF behind the simulator's AMQP front
+  // (unless KOMBIT_ENV / AMQP_AUTH chose plain AMQP, then the URL as set).
+  const viaBf = demoUsesStsFront(config);
+  if (viaBf) await ensureBfVhost(config.amqp.url);
+  const emitConfig = viaBf
+    ? { ...config, amqp: { ...config.amqp, url: withVhostBf(config.amqp.url) } }
+    : config;
+  const running = await startSimulator(emitConfig, {
     logger: createSimLogger(config.log.level === 'info' ? 'warn' : config.log.level),
     servers: false,
     rate: 0,
@@ -116,7 +126,7 @@ async function simEmit(config: SimConfig, { values, positionals }: Args, common:
     const target = common.dueslag ?? config.simulator.dueslag;
     const counts = events.length > 0 ? ` (${summary(events)})` : '';
     process.stdout.write(
-      `emitted ${events.length} event${events.length === 1 ? '' : 's'} to ${target}${counts}; ${seedNote(running.seed)}\n`,
+      `emitted ${events.length} event${events.length === 1 ? '' : 's'} to ${target}${viaBf ? ' (vhost BF)' : ''}${counts}; ${seedNote(running.seed)}\n`,
     );
   } finally {
     await running.stop();
@@ -126,9 +136,18 @@ async function simEmit(config: SimConfig, { values, positionals }: Args, common:
 
 async function simSubscriptions(config: SimConfig, { positionals }: Args): Promise<number> {
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
-  const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 1, lazyConnect: true });
+  const redis = new Redis(config.redis.url, {
+    maxRetriesPerRequest: 1,
+    lazyConnect: true,
+    retryStrategy: () => null,
+  });
+  redis.on('error', () => undefined);
   try {
-    await redis.connect();
+    try {
+      await redis.connect();
+    } catch (err) {
+      throw redisUnreachable(config.redis.url, err);
+    }
     const subs = await new SubscriptionRegistry(redis, config.simulator.redisPrefix).list();
     if (subs.length === 0) {
       process.stdout.write(

@@ -3,6 +3,7 @@ import { promisify } from 'node:util';
 import { request } from 'undici';
 import type { Logger } from 'pino';
 import { SimError } from '../sim-error';
+import { PublisherLink } from './publisher-link';
 
 const run = promisify(execFile);
 export const BF_VHOST = 'BF';
@@ -17,6 +18,8 @@ export async function ensureBfVhost(
   log?: Logger,
   managementPort = 15672,
 ): Promise<'management-api' | 'rabbitmqctl'> {
+  // The broker first, so a RabbitMQ that is down is named as such (not as a vhost failure).
+  await PublisherLink.probe(upstreamUrl);
   const u = new URL(upstreamUrl);
   const user = decodeURIComponent(u.username || 'guest');
   const password = decodeURIComponent(u.password || 'guest');

@@ -1,3 +1,4 @@
+import { amqpUnreachable } from '@cprh/kombit';
 import type { Logger } from 'pino';
 import type { Distributor } from '../subscriptions/distributor';
 import type { SimEvent } from '../population/sim-event';
@@ -15,7 +16,22 @@ export class PublisherLink {
   ) {}
 
   static async connect(url: string, logger: Logger): Promise<PublisherLink> {
-    return new PublisherLink(url, logger, await PullPublisher.connect(url));
+    try {
+      return new PublisherLink(url, logger, await PullPublisher.connect(url));
+    } catch (err) {
+      throw amqpUnreachable(url, err);
+    }
+  }
+
+  /** Opens and closes one connection: rejects with the one-line "not reachable" error. */
+  static async probe(url: string): Promise<void> {
+    let publisher: PullPublisher;
+    try {
+      publisher = await PullPublisher.connect(url);
+    } catch (err) {
+      throw amqpUnreachable(url, err);
+    }
+    await publisher.close();
   }
 
   /** The current publisher (undefined between a failure and the next batch). */

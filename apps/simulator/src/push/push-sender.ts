@@ -1,7 +1,7 @@
-import { XMLParser } from 'fast-xml-parser';
 import { Agent, request } from 'undici';
 import type { Chaos } from '../chaos/chaos';
 import { SimError } from '../sim-error';
+import { pushAnswerStatus } from './push-answer-reader';
 
 /** Settings of push delivery (KOMBIT: BeskedFåTilsendt, HTTPS with mutual TLS). */
 export interface PushOptions {
@@ -29,17 +29,9 @@ export interface PushResult {
   readonly error?: string;
 }
 
-const parser = new XMLParser({ removeNSPrefix: true, processEntities: false });
-
-/** True for HTTP 200 whose ModtagBeskedOutput says StatusKode 20. */
+/** True for HTTP 200 whose answer is a ModtagBeskedOutput as KOMBIT requires it, with StatusKode 20. */
 export function isPushAccepted(status: number, body: string): boolean {
-  if (status !== 200) return false;
-  try {
-    const doc = parser.parse(body) as { ModtagBeskedOutput?: { StandardRetur?: { StatusKode?: unknown } } };
-    return String(doc.ModtagBeskedOutput?.StandardRetur?.StatusKode ?? '').trim() === '20';
-  } catch {
-    return false;
-  }
+  return status === 200 && pushAnswerStatus(body) === 20;
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { BFO_MODTAG_ENTITY } from '@cprh/config';
 import type { PeerCertificate } from 'node:tls';
 
 export const SAML2_TOKEN_TYPE = 'http://docs.oasis-open.org/wss/oasis-wss-saml-token-profile-1.1#SAMLV2.0';
@@ -63,26 +64,40 @@ export function cvrOf(cert: PeerCertificate): string | undefined {
   return undefined;
 }
 
-/** Checks the RequestSecurityToken JSON (STS.json) against the client certificate. */
-export function checkIssueRequest(json: unknown, peer: PeerCertificate): IssueRequest {
+/** The services (AppliesTo) the simulator's STS knows: Beskedfordeler's, as KOMBIT registers it. */
+export const KNOWN_SERVICES: readonly string[] = [BFO_MODTAG_ENTITY];
+
+/**
+ * Checks the RequestSecurityToken JSON (STS.json) against the client certificate, as strictly as
+ * KOMBIT's STS: every field present, a known service, the certificate's own CVR.
+ */
+export function checkIssueRequest(
+  json: unknown,
+  peer: PeerCertificate,
+  knownServices: readonly string[] = KNOWN_SERVICES,
+): IssueRequest {
   if (json === null || typeof json !== 'object') throw new HttpError(400, 'body must be an object');
   const body = json as Record<string, unknown>;
   const tokenType = str(body.TokenType)?.replace(/\s+/g, '');
   if (tokenType !== SAML2_TOKEN_TYPE) throw new HttpError(400, 'TokenType must be SAML 2.0');
   if (str(body.RequestType) !== WSTRUST_ISSUE) throw new HttpError(400, 'RequestType must be Issue');
-  const keyType = str(body.KeyType) ?? PUBLIC_KEY_TYPE;
+  // As KOMBIT's STS: KeyType is required (STS.json), and only PublicKey (holder-of-key) is issued.
+  const keyType = str(body.KeyType);
+  if (keyType === undefined) throw new HttpError(400, 'KeyType is required');
   if (keyType !== PUBLIC_KEY_TYPE) throw new HttpError(400, 'KeyType must be PublicKey');
   const appliesTo = body.AppliesTo as { EndpointReference?: { Address?: unknown } } | undefined;
   const audience = str(appliesTo?.EndpointReference?.Address);
   if (!audience) throw new HttpError(400, 'AppliesTo.EndpointReference.Address is required');
-  const certCvr = cvrOf(peer);
-  const kontekst = (body.AnvenderKontekst ?? body.Anvenderkontekst) as { Cvr?: unknown } | undefined;
-  const askedCvr = str(kontekst?.Cvr);
-  if (askedCvr !== undefined && certCvr !== undefined && askedCvr !== certCvr) {
-    throw new HttpError(401, 'AnvenderKontekst.Cvr does not match the certificate');
+  if (!knownServices.includes(audience)) {
+    throw new HttpError(400, `AppliesTo ${audience} is not a service this STS issues tokens for`);
   }
-  const cvr = askedCvr ?? certCvr;
-  if (!cvr) throw new HttpError(400, 'no CVR in the certificate or AnvenderKontekst');
+  // The organisation the token is for: required, and it must be the certificate's.
+  const kontekst = (body.AnvenderKontekst ?? body.Anvenderkontekst) as { Cvr?: unknown } | undefined;
+  const cvr = str(kontekst?.Cvr);
+  if (cvr === undefined) throw new HttpError(400, 'AnvenderKontekst.Cvr is required');
+  const certCvr = cvrOf(peer);
+  if (certCvr === undefined) throw new HttpError(401, 'the client certificate carries no CVR');
+  if (cvr !== certCvr) throw new HttpError(401, 'AnvenderKontekst.Cvr does not match the certificate');
   const certBase64 = peer.raw.toString('base64');
   const useKey = str(body.UseKey)?.replace(/\s+/g, '');
   if (useKey !== undefined && useKey !== certBase64) {

@@ -8,7 +8,7 @@ import type { CertBundle } from '../certificates';
 import { issueAnswer } from './issue-answer';
 import { checkIssueRequest, HttpError, readJson } from './issue-request';
 
-export { PUBLIC_KEY_TYPE, SAML2_TOKEN_TYPE, WSTRUST_ISSUE, cvrOf } from './issue-request';
+export { KNOWN_SERVICES, PUBLIC_KEY_TYPE, SAML2_TOKEN_TYPE, WSTRUST_ISSUE, cvrOf } from './issue-request';
 export { stsLifetimeFormat, subjectName } from './issue-answer';
 
 export const STS_ISSUE_PATH = '/runtime/api/rest/wstrust/v1/issue';
@@ -19,6 +19,8 @@ export interface StsOptions {
   readonly certs: CertBundle;
   readonly lifetimeSeconds: number;
   readonly issuer?: string;
+  /** The AppliesTo values it issues tokens for (default KNOWN_SERVICES: Beskedfordeler's). */
+  readonly knownServices?: readonly string[];
   readonly logger?: Logger;
   /** Clock, for tests. */
   readonly now?: () => Date;
@@ -51,7 +53,7 @@ export async function startStsServer(opts: StsOptions): Promise<StsServer> {
     const socket = req.socket as TLSSocket;
     const peer = socket.getPeerCertificate(false);
     if (!socket.authorized || !peer || !peer.raw) throw new HttpError(401, 'client certificate required');
-    const request = checkIssueRequest(await readJson(req), peer);
+    const request = checkIssueRequest(await readJson(req), peer, opts.knownServices);
     const answer = issueAnswer(request, peer, {
       certs: opts.certs,
       issuer,

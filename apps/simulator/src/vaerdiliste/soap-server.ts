@@ -8,6 +8,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { beskedfordelerOperations } from './beskedfordeler-service';
 import type { CertBundle } from '../certificates';
+import { guardSoapActions, soapActionsOf } from './soap-action-guard';
 
 export const WSDL_PATH = join(__dirname, '..', '..', '..', '..', 'wsdl', 'wsdl', 'Beskedfordeler.wsdl');
 /** KOMBIT's path (kombit/bfo_infrastructureSamples-java, VaerdilisteServiceClient). */
@@ -46,14 +47,21 @@ export async function startSoapServer(opts: SoapServerOptions): Promise<SoapServ
     prefix: opts.prefix,
     ...(opts.logger ? { logger: opts.logger } : {}),
   });
-  const soapServer = soap.listen(server, {
-    path: SOAP_PATH,
-    services: { Beskedfordeler: { stsbeskedfordeler: operations } },
-    xml: readFileSync(WSDL_PATH, 'utf8'),
-    uri: WSDL_PATH,
-    suppressStack: true,
+  // node-soap attaches its request handler only once the WSDL is parsed: listen after that, so
+  // the service answers from the moment it is announced.
+  const wsdl = readFileSync(WSDL_PATH, 'utf8');
+  await new Promise<void>((resolve, reject) => {
+    const soapServer = soap.listen(server, {
+      path: SOAP_PATH,
+      services: { Beskedfordeler: { stsbeskedfordeler: operations } },
+      xml: wsdl,
+      uri: WSDL_PATH,
+      suppressStack: true,
+      callback: (err: unknown) => (err ? reject(err as Error) : resolve()),
+    });
+    soapServer.log = () => undefined;
   });
-  soapServer.log = () => undefined;
+  guardSoapActions(server, SOAP_PATH, soapActionsOf(wsdl));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port, opts.host, () => resolve());
