@@ -5,7 +5,6 @@ import {
   createDeadQueue,
   createInboxQueue,
   createProducerRedis,
-  redisLocation,
   DeadLetters,
   inboxBytes,
   localIsoTime,

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '@cprh/config';
-import { createRedis, PipelineError, redisLocation } from '@cprh/pipeline';
+import { createRedis, redisUnreachable } from '@cprh/pipeline';
 import type { Command } from '../command';
 import { UsageError } from '../command';
 import { jsonLine, textLine } from '../events/event-line';
@@ -51,11 +51,7 @@ export const events: Command = async (argv) => {
     await redis.connect();
   } catch (err) {
     redis.disconnect();
-    throw new PipelineError(
-      'PIPELINE_REDIS_UNREACHABLE',
-      `Redis is not reachable at ${redisLocation(config.redis)}; start it, or set REDIS_URL / REDIS_CLUSTER_NODES`,
-      { cause: err },
-    );
+    throw redisUnreachable(config.redis, err);
   }
 
   const stop = new AbortController();
