@@ -59,7 +59,7 @@ export async function startPoller(config: PollerConfig, log: Logger): Promise<Ru
   const unobserve = observePoller(source, redis);
   const abort = new AbortController();
   const persister = new PersistThenAck({
-    writer: new InboxWriter(redis, inbox, config.pipeline.seqKey),
+    writer: new InboxWriter(redis, inbox, config.pipeline),
     source: eventSources.dueslag(p.dueslagQueue),
     faults: new FaultInjector(config.pipeline.fault),
     retry: p.retry,

@@ -24,14 +24,16 @@ export async function recordPushDeadLetter(
 ): Promise<void> {
   const seq = await redis.incr(seqKey);
   const now = Date.now();
+  const { jobId, person } = inboxJobId(m.body);
   const data = {
     body: encodeBody(m.body),
     source: m.source,
     receivedAt: m.receivedAt,
     channel: m.channel,
     seq,
+    person,
   };
-  await recordDeadLetter(dead, inboxJobId(m.body).jobId, data, {
+  await recordDeadLetter(dead, jobId, data, {
     code: failure.code,
     message: failure.message,
     attempts: 1,

@@ -53,7 +53,7 @@ export async function startReceiver(config: ReceiverConfig, log: Logger): Promis
   inbox.on('error', (err) => log.debug({ err: err.message }, 'inbox queue error'));
   dead.on('error', (err) => log.debug({ err: err.message }, 'dead queue error'));
 
-  const batcher = new InboxBatcher(new InboxWriter(redis, inbox, config.pipeline.seqKey));
+  const batcher = new InboxBatcher(new InboxWriter(redis, inbox, config.pipeline));
   const sinks: PushSinks = {
     store: (m) => batcher.store(received(m)),
     deadLetter: (m, failure) =>

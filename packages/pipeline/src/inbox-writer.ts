@@ -1,8 +1,12 @@
+import { createHash } from 'node:crypto';
 import type { Queue } from 'bullmq';
 import type Redis from 'ioredis';
+import type { Config } from '@cprh/config';
 import { encodeBody } from './inbox-body';
 import { inboxJobId } from './inbox-job-id';
 import { INBOX_JOB_NAME, type ChannelMeta, type InboxJobData } from './job-types';
+import { personOrderKeys } from './order-keys';
+import { REGISTER_LUA } from './order-scripts';
 
 /**
  * One message as a source (AMQP pull, HTTPS push) received it: the body's exact bytes, never
@@ -21,33 +25,62 @@ export interface ReceivedMessage {
  * A received message as inbox job data (and dead-letter data: a source that dead-letters a message
  * itself passes this to recordDeadLetter, with `inboxJobId(m.body).jobId` as the id).
  */
-export function toInboxJobData(m: ReceivedMessage, seq: number): InboxJobData {
-  return { body: encodeBody(m.body), source: m.source, receivedAt: m.receivedAt, channel: m.channel, seq };
+export function toInboxJobData(m: ReceivedMessage, seq: number, person?: string): InboxJobData {
+  const data: InboxJobData = {
+    body: encodeBody(m.body),
+    source: m.source,
+    receivedAt: m.receivedAt,
+    channel: m.channel,
+    seq,
+  };
+  if (person !== undefined) data.person = person;
+  return data;
 }
 
+const REGISTER_SHA = createHash('sha1').update(REGISTER_LUA).digest('hex');
+
 /**
- * The one way into the inbox. Writes received messages: one INCRBY reserves their receive sequence
- * numbers, then one addBulk (a single pipelined round trip) stores them with BeskedId-derived job
- * ids, so a message that arrives twice is stored once. Resolves with the job ids only when Redis
- * accepted every job; the caller acks upstream (or answers the push) after that and never before.
+ * The one way into the inbox. Writes received messages: one script call reserves their receive
+ * sequence numbers and registers each in its person's pending set (order-scripts.ts: a message
+ * seen before keeps its first seq), then one addBulk (a single pipelined round trip) stores them
+ * with BeskedId-derived job ids, so a message that arrives twice is stored once. Registering
+ * first means a crash between the two leaves a registered head without a job (found and waited
+ * for, or released when stale) and never a job the order does not know. Resolves with the job ids
+ * only when Redis accepted every job; the caller acks upstream (or answers the push) after that
+ * and never before.
  */
 export class InboxWriter {
   constructor(
     private readonly redis: Redis,
     private readonly inbox: Queue<InboxJobData>,
-    private readonly seqKey: string,
+    private readonly cfg: Pick<Config['pipeline'], 'seqKey' | 'orderKeyPrefix' | 'dispatchedTtlSeconds'>,
   ) {}
 
   async persist(messages: readonly ReceivedMessage[]): Promise<string[]> {
     if (messages.length === 0) return [];
-    const last = await this.redis.incrby(this.seqKey, messages.length);
-    const first = last - messages.length + 1;
+    const ids = messages.map((m) => inboxJobId(m.body));
+    const keys = [this.cfg.seqKey];
+    const args = [String(messages.length), String(this.cfg.dispatchedTtlSeconds)];
+    for (const id of ids) {
+      keys.push(personOrderKeys(this.cfg.orderKeyPrefix, id.person).pending, this.inbox.toKey(id.jobId));
+      args.push(id.jobId);
+    }
+    const seqs = (await this.register(keys, args)) as number[];
     const jobs = messages.map((m, i) => ({
       name: INBOX_JOB_NAME,
-      data: toInboxJobData(m, first + i),
-      opts: { jobId: inboxJobId(m.body).jobId },
+      data: toInboxJobData(m, Number(seqs[i]), ids[i]!.person),
+      opts: { jobId: ids[i]!.jobId },
     }));
     const added = await this.inbox.addBulk(jobs);
     return added.map((j) => j.id ?? '');
+  }
+
+  private async register(keys: string[], args: string[]): Promise<unknown> {
+    try {
+      return await this.redis.evalsha(REGISTER_SHA, keys.length, ...keys, ...args);
+    } catch (err) {
+      if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
+      return this.redis.eval(REGISTER_LUA, keys.length, ...keys, ...args);
+    }
   }
 }

@@ -14,6 +14,10 @@ export {
   type DeadLetterData,
 } from './job-types';
 export { inboxJobId } from './inbox-job-id';
+export { personKey } from './person-key';
+export { personOrderKeys, type PersonOrderKeys } from './order-keys';
+export { OrderGate, orderTicket, type OrderTicket, type BlockingHead, type HeadState } from './order-gate';
+export { REGISTER_LUA, RELEASE_LUA, HEAD_CHECK_LUA } from './order-scripts';
 export { createProducerRedis, createWorkerRedis } from './redis-connections';
 export { checkRedis, type RedisCheckResult } from './check-redis';
 export { createInboxQueue, createDeadQueue, JOB_STATES, DEAD_LETTER_STATES } from './queues';
@@ -24,8 +28,10 @@ export { routeTargets, type RoutingKeys } from './route-targets';
 export {
   EventDispatcher,
   MAX_DISPATCH_BATCH,
+  isBlocked,
   type DispatchableEvent,
   type DispatchResult,
+  type DispatchBlocked,
 } from './event-dispatcher';
 export { DeadLetters } from './dead-letters';
 export { recordDeadLetter, type Failure } from './record-dead-letter';

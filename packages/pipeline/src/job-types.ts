@@ -36,6 +36,11 @@ export interface InboxJobData {
   channel: ChannelMeta;
   /** Receive sequence (INCRBY on the inbox counter): the order messages arrived in. */
   seq: number;
+  /**
+   * Person key (personKey(): `c-` + a hash of the first CPR number, else the job id): the unit of
+   * the order guarantee. Absent on jobs written before it existed (the worker then reads it).
+   */
+  person?: string;
   /** The first inbox job id of this message when the job is a dead-letter replay. */
   replayOf?: string;
 }
