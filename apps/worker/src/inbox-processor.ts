@@ -75,9 +75,13 @@ export function createInboxProcessor(o: InboxProcessorOptions) {
       throw new UnrecoverableError(oneLine(err));
     }
     const ticket = orderTicket(job.id ?? '', job.data, job.data.person ?? inboxJobId(bytes).person);
-    // Before the parse (the costly part): a job whose person has an earlier event pending waits.
-    const head = await o.order.blockingHead(ticket);
-    if (head !== undefined) await waitForTurn(job, token, ticket, head);
+    // Before the parse (the costly part): a job whose person had an earlier event pending when it
+    // was stored looks at the gate. Others cannot be held (see REGISTER_LUA) but old jobs and
+    // replays, which were not registered, look too. The dispatch script's gate decides in any case.
+    if (job.data.behind === true || job.data.person === undefined || ticket.replay) {
+      const head = await o.order.blockingHead(ticket);
+      if (head !== undefined) await waitForTurn(job, token, ticket, head);
+    }
 
     let event: CprCloudEvent;
     try {

@@ -65,12 +65,12 @@ export class InboxWriter {
       keys.push(personOrderKeys(this.cfg.orderKeyPrefix, id.person).pending, this.inbox.toKey(id.jobId));
       args.push(id.jobId);
     }
-    const seqs = (await this.register(keys, args)) as number[];
-    const jobs = messages.map((m, i) => ({
-      name: INBOX_JOB_NAME,
-      data: toInboxJobData(m, Number(seqs[i]), ids[i]!.person),
-      opts: { jobId: ids[i]!.jobId },
-    }));
+    const reply = (await this.register(keys, args)) as number[];
+    const jobs = messages.map((m, i) => {
+      const data = toInboxJobData(m, Number(reply[2 * i]), ids[i]!.person);
+      if (reply[2 * i + 1] === 1) data.behind = true;
+      return { name: INBOX_JOB_NAME, data, opts: { jobId: ids[i]!.jobId } };
+    });
     const added = await this.inbox.addBulk(jobs);
     return added.map((j) => j.id ?? '');
   }

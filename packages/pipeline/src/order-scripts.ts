@@ -21,7 +21,9 @@
  *
  * KEYS  seq counter, then per message: its pending set, its inbox job key
  * ARGV  number of messages, ttl seconds of a pending set, then per message its job id
- * Returns per message the seq its job must carry.
+ * Returns per message two numbers: the seq its job must carry, and 1 when an earlier event of the
+ * person was pending then (else 0: nothing can block it later, as every later registration gets a
+ * higher seq, so the worker skips its look at the gate before parsing).
  */
 export const REGISTER_LUA = `#!lua
 local n = tonumber(ARGV[1])
@@ -32,12 +34,15 @@ for i = 1, n do
   local pending = KEYS[2 * i]
   local id = ARGV[2 + i]
   local seq = first + i
+  local behind = 0
   if redis.call('EXISTS', KEYS[2 * i + 1]) == 0 then
     redis.call('ZADD', pending, 'NX', seq, id)
     redis.call('EXPIRE', pending, ttl)
     seq = tonumber(redis.call('ZSCORE', pending, id))
+    if redis.call('ZRANK', pending, id) > 0 then behind = 1 end
   end
-  out[i] = seq
+  out[2 * i - 1] = seq
+  out[2 * i] = behind
 end
 return out
 `;

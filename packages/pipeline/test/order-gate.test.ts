@@ -92,6 +92,10 @@ describe('order per person (real Redis)', () => {
     expect(keyNames).toContain(`${cfg.orderKeyPrefix}c-`);
     for (const cpr of ['0101701234', '0202801234']) expect(keyNames).not.toContain(cpr);
 
+    // Only the job stored behind a pending one of its person looks at the gate before parsing.
+    expect((await inbox.getJob(j1!))?.data.behind).toBeUndefined();
+    expect((await inbox.getJob(j2!))?.data.behind).toBe(true);
+    expect((await inbox.getJob(other!))?.data.behind).toBeUndefined();
     expect(await gate.blockingHead(t2)).toEqual({ jobId: j1, seq: t1.seq });
     expect(await dispatch(2, t2)).toEqual({ blocked: { jobId: j1, seq: t1.seq } });
     // Another person is not held up.
