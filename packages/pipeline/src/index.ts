@@ -17,7 +17,7 @@ export { inboxJobId } from './inbox-job-id';
 export { personKey } from './person-key';
 export { personOrderKeys, type PersonOrderKeys } from './order-keys';
 export { OrderGate, orderTicket, type OrderTicket, type BlockingHead, type HeadState } from './order-gate';
-export { REGISTER_LUA, RELEASE_LUA, HEAD_CHECK_LUA } from './order-scripts';
+export { REGISTER_LUA, RELEASE_LUA, HEAD_CHECK_LUA, WAKE_LUA } from './order-scripts';
 export { createProducerRedis, createWorkerRedis } from './redis-connections';
 export { checkRedis, type RedisCheckResult } from './check-redis';
 export { createInboxQueue, createDeadQueue, JOB_STATES, DEAD_LETTER_STATES } from './queues';

@@ -4,7 +4,7 @@ import type Redis from 'ioredis';
 import type { Config } from '@cprh/config';
 import type { InboxJobData } from './job-types';
 import { personOrderKeys } from './order-keys';
-import { HEAD_CHECK_LUA, RELEASE_LUA } from './order-scripts';
+import { HEAD_CHECK_LUA, RELEASE_LUA, WAKE_LUA } from './order-scripts';
 
 /** An inbox job's place in its person's order (what the dispatch script's gate needs). */
 export interface OrderTicket {
@@ -89,11 +89,14 @@ export class OrderGate {
   }
 
   /**
-   * Moves a waiting (delayed) job to wait now that its turn came. A job that is not delayed (it is
-   * running, or was promoted already) is left alone: its own re-check finds its turn.
+   * Moves a waiting (delayed) job to the front of the wait list now that its turn came
+   * (WAKE_LUA). A job that is not delayed (it is running, or was woken already) is left alone:
+   * its own re-check finds its turn. Best effort: a lost wake-up costs ORDER_WAIT_MS.
    */
   async wake(jobId: string): Promise<void> {
-    await this.inbox.backend.promote(jobId).catch(() => undefined);
+    const q = this.inbox;
+    const keys = [q.toKey('delayed'), q.toKey('wait'), q.toKey('meta'), q.toKey('marker'), q.toKey(jobId)];
+    await this.eval(WAKE_LUA, keys, [jobId]).catch(() => undefined);
   }
 
   private async eval(script: string, keys: string[], args: string[]): Promise<unknown> {

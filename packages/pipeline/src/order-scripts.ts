@@ -110,3 +110,22 @@ redis.call('EXPIRE', KEYS[2], ARGV[3])
 redis.call('DEL', KEYS[3])
 return 3
 `;
+
+/**
+ * Wakes a waiting (delayed) inbox job whose turn came: like BullMQ's promote, but to the FRONT of
+ * the wait list (the end its workers take from), so a person's next event does not queue behind
+ * a backlog once per event. A job that is not delayed (running, woken already) is left alone.
+ * Written against BullMQ's key layout (bullmq is pinned; its tests run these keys): the delayed
+ * set, the wait list, the queue meta (paused), the marker workers block on, the job hash.
+ *
+ * KEYS  delayed, wait, meta, marker, job key
+ * ARGV  job id
+ * Returns 1 when woken, 0 when the job was not delayed.
+ */
+export const WAKE_LUA = `#!lua
+if redis.call('ZREM', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('RPUSH', KEYS[2], ARGV[1])
+if not redis.call('HGET', KEYS[3], 'paused') then redis.call('ZADD', KEYS[4], 0, '0') end
+redis.call('HSET', KEYS[5], 'delay', 0)
+return 1
+`;

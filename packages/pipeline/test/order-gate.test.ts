@@ -244,4 +244,27 @@ describe('order per person (real Redis)', () => {
     expect(await gate.checkHead(t2, { jobId: j1!, seq: t1.seq })).toBe('released-finished');
     expect(written(await dispatch(2, t2)).orderBroken).toBe(true);
   });
+
+  it('wakes a waiting job to the front of the wait list, and leaves a job that is not waiting alone', async () => {
+    const [j1, j2, j3] = await writer.persist([msg(1), msg(2, '0202801234'), msg(3, '0303901234')]);
+    const connection = createWorkerRedis(t.env.REDIS_URL ?? '', 'test-worker');
+    const w = new Worker<InboxJobData>(cfg.inboxQueue, null, { connection, prefix: cfg.queuePrefix });
+    try {
+      const job1 = await w.getNextJob('tok');
+      expect(job1?.id).toBe(j1);
+      await job1?.moveToDelayed(Date.now() + 60000, 'tok');
+      expect(await job1?.getState()).toBe('delayed');
+      await gate.wake(j1!);
+      expect(await job1?.getState()).toBe('waiting');
+      // Taken before the jobs that were waiting already.
+      expect((await w.getNextJob('tok2'))?.id).toBe(j1);
+      await gate.wake(j2!); // waiting, not delayed: nothing happens
+      expect((await w.getNextJob('tok3'))?.id).toBe(j2);
+      expect(await inbox.getJobCountByTypes('waiting')).toBe(1);
+      expect((await w.getNextJob('tok4'))?.id).toBe(j3);
+    } finally {
+      await w.close();
+      connection.disconnect();
+    }
+  });
 });
