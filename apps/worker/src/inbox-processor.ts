@@ -18,6 +18,7 @@ import {
   type InboxJobData,
   type InboxJobResult,
   type Logger,
+  metrics,
   type BlockingHead,
   type OrderGate,
   type OrderTicket,
@@ -111,7 +112,10 @@ export function createInboxProcessor(o: InboxProcessorOptions) {
         result = await o.dispatcher.dispatch(event, ticket, routing);
       }
       if (result.next !== undefined) await o.order.wake(result.next);
-      if (result.orderBroken) o.log.warn({ jobId: job.id, eventId: event.id }, 'dispatched with orderbroken');
+      if (result.orderBroken) {
+        o.log.warn({ jobId: job.id, eventId: event.id }, 'dispatched with orderbroken');
+        metrics.orderBroken.inc();
+      }
       recordDispatch(event, result.written, job.data.receivedAt);
       // TEST-ONLY (FAULT_INJECT=crash-after-dispatch): die with the event written, job not completed.
       o.faults.hit('crash-after-dispatch');
@@ -139,11 +143,15 @@ export function createInboxProcessor(o: InboxProcessorOptions) {
     while (head !== undefined) {
       const state = await o.order.checkHead(ticket, head);
       if (state === 'alive') break;
-      if (state !== 'gone') o.log.warn({ jobId: job.id, head: head.jobId, state }, 'order: head released');
+      if (state !== 'gone') {
+        o.log.warn({ jobId: job.id, head: head.jobId, state }, 'order: head released');
+        metrics.orderReleased.inc({ reason: state === 'released-stale' ? 'stale_head' : 'failed_head' });
+      }
       head = await o.order.blockingHead(ticket);
     }
     if (head === undefined) return;
     await job.moveToDelayed(Date.now() + o.orderWaitMs, token);
+    metrics.orderWaits.inc();
     // The head may have gone between the look and the move: then no one else wakes this job.
     if ((await o.order.blockingHead(ticket)) === undefined) await o.order.wake(ticket.jobId);
     throw new DelayedError();
@@ -175,6 +183,7 @@ export async function releaseOrder(order: OrderGate, job: Job<InboxJobData>): Pr
   if (typeof job.data.seq !== 'number') return; // never registered (PIPELINE_JOB_INVALID)
   const bytes = inboxBytes(job.data);
   const person = job.data.person ?? (bytes === undefined ? (job.id ?? '') : inboxJobId(bytes).person);
-  const next = await order.release(orderTicket(job.id ?? '', job.data, person));
+  const { next, released } = await order.release(orderTicket(job.id ?? '', job.data, person));
+  if (released) metrics.orderReleased.inc({ reason: 'dead_letter' });
   if (next !== undefined) await order.wake(next);
 }

@@ -76,16 +76,13 @@ export class OrderGate {
 
   /**
    * A dead-lettered job gives up its place: the person's later events may go (flagged
-   * orderbroken). Returns the job to wake, if any.
+   * orderbroken). Returns whether it was pending, and the job to wake, if any.
    */
-  async release(t: OrderTicket): Promise<string | undefined> {
+  async release(t: OrderTicket): Promise<{ released: boolean; next: string | undefined }> {
     const k = personOrderKeys(this.cfg.orderKeyPrefix, t.person);
-    const next = await this.eval(
-      RELEASE_LUA,
-      [k.pending, k.gaps],
-      [t.jobId, t.gapId, String(t.seq), this.ttl],
-    );
-    return typeof next === 'string' && next !== '' ? next : undefined;
+    const r = await this.eval(RELEASE_LUA, [k.pending, k.gaps], [t.jobId, t.gapId, String(t.seq), this.ttl]);
+    const [released, next] = Array.isArray(r) ? (r as unknown[]) : [];
+    return { released: released === 1, next: typeof next === 'string' && next !== '' ? next : undefined };
   }
 
   /**

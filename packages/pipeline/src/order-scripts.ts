@@ -54,15 +54,16 @@ return out
  *
  * KEYS  pending set, gaps set
  * ARGV  job id, gap id (the original job id), seq, ttl seconds
- * Returns the new head of the pending set ('' when none), for the caller to wake.
+ * Returns {1 when it was pending else 0, the new head of the pending set ('' when none) to wake}.
  */
 export const RELEASE_LUA = `#!lua
-if redis.call('ZREM', KEYS[1], ARGV[1]) == 1 then
+local released = redis.call('ZREM', KEYS[1], ARGV[1])
+if released == 1 then
   redis.call('ZADD', KEYS[2], ARGV[3], ARGV[2])
   redis.call('EXPIRE', KEYS[2], ARGV[4])
 end
 local head = redis.call('ZRANGE', KEYS[1], 0, 0)
-return head[1] or ''
+return {released, head[1] or ''}
 `;
 
 /**

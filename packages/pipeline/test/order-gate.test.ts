@@ -156,7 +156,8 @@ describe('order per person (real Redis)', () => {
   it('a dead letter releases the person; the later events and the replay carry orderbroken', async () => {
     const [j1, j2, j3] = await writer.persist([msg(1), msg(2), msg(3)]);
     const [t1, t2, t3] = await Promise.all([ticketOf(j1!), ticketOf(j2!), ticketOf(j3!)]);
-    expect(await gate.release(t1)).toBe(j2);
+    expect(await gate.release(t1)).toEqual({ released: true, next: j2 });
+    expect(await gate.release(t1)).toEqual({ released: false, next: j2 }); // a second time: no-op
     const r2 = written(await dispatch(2, t2));
     expect(r2).toMatchObject({ written: true, orderBroken: true, next: j3 });
     expect(written(await dispatch(3, t3)).orderBroken).toBe(true);
