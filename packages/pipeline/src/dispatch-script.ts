@@ -72,9 +72,10 @@ for e = 1, n do
         out[e] = {-1, bad}
       else
         local broken = ARGV[a0 + 4] == '1'
-        if not broken then
+        local hasgaps = redis.call('EXISTS', gaps) == 1
+        if hasgaps and not broken then
           local g = redis.call('ZRANGE', gaps, 0, 0, 'WITHSCORES')
-          broken = g[1] ~= nil and (tonumber(g[2]) < seq or redis.call('ZSCORE', gaps, gap) ~= false)
+          broken = tonumber(g[2]) < seq or redis.call('ZSCORE', gaps, gap) ~= false
         end
         local entry
         if broken then
@@ -105,7 +106,7 @@ for e = 1, n do
         end
         redis.call('SET', marker, first, 'EX', ttl)
         redis.call('ZREM', pending, job)
-        redis.call('ZREM', gaps, gap)
+        if hasgaps then redis.call('ZREM', gaps, gap) end
         out[e] = {1, first, nexthead(pending), broken and 1 or 0}
       end
     end

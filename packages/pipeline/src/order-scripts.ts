@@ -36,9 +36,11 @@ for i = 1, n do
   local seq = first + i
   local behind = 0
   if redis.call('EXISTS', KEYS[2 * i + 1]) == 0 then
-    redis.call('ZADD', pending, 'NX', seq, id)
-    redis.call('EXPIRE', pending, ttl)
-    seq = tonumber(redis.call('ZSCORE', pending, id))
+    if redis.call('ZADD', pending, 'NX', seq, id) == 1 then
+      redis.call('EXPIRE', pending, ttl)
+    else
+      seq = tonumber(redis.call('ZSCORE', pending, id))
+    end
     if redis.call('ZRANK', pending, id) > 0 then behind = 1 end
   end
   out[2 * i - 1] = seq
