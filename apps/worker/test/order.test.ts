@@ -113,4 +113,42 @@ describe('worker: order per person (real Redis)', () => {
     await waitFor('40 events', async () => (await redis.xlen(t.stream)) === 40, { timeoutMs: 30000 });
     expect((await streamEvents()).map((e) => e.id)).toEqual(ids);
   });
+
+  it('a head whose job never came is given up after ORDER_STALE_SECONDS; the next goes, flagged', async () => {
+    t = pipelineTestEnv({ ORDER_STALE_SECONDS: '1', ORDER_WAIT_MS: '200' });
+    const cfg = loadConfig(WORKER_SECTIONS, t.env).pipeline;
+    const ids = [randomUUID(), randomUUID()];
+    await enqueue([about(ids[0]!), about(ids[1]!)]);
+    // As if the poller died between registering the first message and storing its job.
+    const inbox = createInboxQueue(redis, cfg);
+    await (await inbox.getJob(`b-${ids[0]}`))?.remove();
+    await inbox.close();
+    const started = Date.now();
+    worker = await startWorker(loadConfig(WORKER_SECTIONS, t.env), quiet);
+    await waitFor('the second event', async () => (await redis.xlen(t.stream)) === 1, { timeoutMs: 15000 });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+    expect((await streamEvents()).map((e) => [e.id, e.orderbroken])).toEqual([[ids[1], true]]);
+  });
+
+  it('runs a job stored before the order gate existed (no person in its data)', async () => {
+    t = pipelineTestEnv();
+    const cfg = loadConfig(WORKER_SECTIONS, t.env).pipeline;
+    const id = randomUUID();
+    const inbox = createInboxQueue(redis, cfg);
+    await inbox.add(
+      'besked',
+      {
+        body: Buffer.from(about(id)).toString('latin1'),
+        source: 'urn:test:source',
+        receivedAt: Date.now(),
+        channel: { kind: 'push', certSubject: undefined, certFingerprint256: undefined },
+        seq: 1,
+      },
+      { jobId: `b-${id}` },
+    );
+    await inbox.close();
+    worker = await startWorker(loadConfig(WORKER_SECTIONS, t.env), quiet);
+    await waitFor('the event', async () => (await redis.xlen(t.stream)) === 1, { timeoutMs: 15000 });
+    expect((await streamEvents())[0]?.id).toBe(id);
+  });
 });
