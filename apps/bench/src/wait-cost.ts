@@ -40,7 +40,7 @@ async function main(): Promise<void> {
         const redis = createProducerRedis(cfg.redis, 'wait-cost');
         await redis.connect();
         const inbox = createInboxQueue(redis, cfg.pipeline);
-        const writer = new InboxWriter(redis, inbox, cfg.pipeline.seqKey, cfg.redis);
+        const writer = new InboxWriter(redis, inbox, cfg.pipeline, cfg.redis);
         const envelopes = makeEnvelopes(n, seed++);
         const messages: ReceivedMessage[] = envelopes.map((e) => ({
           body: e.body,

@@ -61,7 +61,7 @@ describe('the board in a real browser (chromium, real Redis)', () => {
     const inbox = createInboxQueue(redis, cfg.pipeline);
     const dead = createDeadQueue(redis, cfg.pipeline);
     const channel = { kind: 'amqp', messageId: undefined, redelivered: false } as const;
-    await new InboxWriter(redis, inbox, cfg.pipeline.seqKey).persist(
+    await new InboxWriter(redis, inbox, cfg.pipeline).persist(
       ['aaaaaaaa-0000-4000-8000-000000000001', 'aaaaaaaa-0000-4000-8000-000000000002'].map((id) => ({
         body: Buffer.from(withBeskedId(id)),
         source: 'urn:test',

@@ -23,7 +23,7 @@ describe('board on a Redis Cluster', () => {
     const body = Buffer.from(
       '<Haendelsesbesked><BeskedId><UUIDIdentifikator>5d2f0c1e-1111-4222-8333-444455556666</UUIDIdentifikator></BeskedId></Haendelsesbesked>',
     );
-    await new InboxWriter(redis, inbox, cfg.pipeline.seqKey, cfg.redis).persist([
+    await new InboxWriter(redis, inbox, cfg.pipeline, cfg.redis).persist([
       {
         body,
         source: 'urn:test',

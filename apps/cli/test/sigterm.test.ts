@@ -51,7 +51,8 @@ describe('SIGTERM during a run (`cprh start`)', () => {
     const cfg = loadConfig(START_SECTIONS, t.env);
     const inbox = createInboxQueue(redis, cfg.pipeline);
     const out = await redis.xlen(t.stream);
-    const stored = await inbox.getWaitingCount();
+    // The sample names one person: jobs behind an earlier one of it wait their turn delayed.
+    const stored = await inbox.getJobCountByTypes('waiting', 'delayed');
     const upstream = await readyInQueue(t.dueslag);
     // In-flight jobs finished before the exit: none is left active (locked by a dead worker).
     const active = await inbox.getActiveCount();

@@ -59,7 +59,7 @@ export async function startPoller(config: PollerConfig, log: Logger): Promise<Ru
   const unobserve = observePoller(source, redis);
   const abort = new AbortController();
   const persister = new PersistThenAck({
-    writer: new InboxWriter(redis, inbox, config.pipeline.seqKey, config.redis, log),
+    writer: new InboxWriter(redis, inbox, config.pipeline, config.redis, log),
     source: eventSources.dueslag(p.dueslagQueue),
     faults: new FaultInjector(config.pipeline.fault),
     retry: p.retry,

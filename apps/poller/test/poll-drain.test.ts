@@ -49,7 +49,7 @@ describe('poll mode: one tick is a bounded drain', () => {
     const config = loadConfig(POLLER_SECTIONS, t.env);
     const p = config.poller;
     const persister = new PersistThenAck({
-      writer: new InboxWriter(redis, inbox, config.pipeline.seqKey),
+      writer: new InboxWriter(redis, inbox, config.pipeline),
       source: eventSources.dueslag(p.dueslagQueue),
       faults: new FaultInjector(config.pipeline.fault),
       retry: p.retry,

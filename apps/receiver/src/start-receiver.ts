@@ -55,7 +55,7 @@ export async function startReceiver(config: ReceiverConfig, log: Logger): Promis
   inbox.on('error', (err) => log.debug({ err: err.message }, 'inbox queue error'));
   dead.on('error', (err) => log.debug({ err: err.message }, 'dead queue error'));
 
-  const batcher = new InboxBatcher(new InboxWriter(redis, inbox, config.pipeline.seqKey, config.redis));
+  const batcher = new InboxBatcher(new InboxWriter(redis, inbox, config.pipeline, config.redis));
   const sinks: PushSinks = {
     store: (m, jobId) => batcher.store(received(m, jobId)),
     deadLetter: (m, failure, jobId) =>

@@ -1,8 +1,11 @@
-import { UnrecoverableError, type Job, type Queue } from 'bullmq';
+import { DelayedError, UnrecoverableError, type Job, type Queue } from 'bullmq';
 import { BeskedError, beskedToCloudEvent, type CprCloudEvent, type EventCatalogue } from '@cprh/besked';
 import {
   inboxBytes,
+  inboxJobId,
+  isBlocked,
   isDeadLetterCode,
+  orderTicket,
   oneLine,
   PipelineError,
   recordDeadLetter,
@@ -15,11 +18,19 @@ import {
   type InboxJobData,
   type InboxJobResult,
   type Logger,
+  metrics,
+  type BlockingHead,
+  type OrderGate,
+  type OrderTicket,
 } from '@cprh/pipeline';
 import { recordDispatch } from './dispatch-metrics';
 
 export interface InboxProcessorOptions {
   dispatcher: EventDispatcher;
+  /** The order per person: who waits for whom, releases, wake-ups. */
+  order: OrderGate;
+  /** ORDER_WAIT_MS: longest wait of a delayed job before it looks again. */
+  orderWaitMs: number;
   dead: Queue<DeadLetterData>;
   faults: FaultInjector;
   catalogue: EventCatalogue;
@@ -50,9 +61,11 @@ export function createInboxProcessor(o: InboxProcessorOptions) {
       lastFailedAt: now,
     };
     await recordDeadLetter(o.dead, job.id ?? '', job.data, failure, o.log, o.errorQueueMoves);
+    // After the dead letter exists: a crash in between leaves the job to run (and record) again.
+    await releaseOrder(o.order, job);
   };
 
-  return async function processInboxJob(job: Job<JobData>): Promise<InboxJobResult> {
+  return async function processInboxJob(job: Job<JobData>, token?: string): Promise<InboxJobResult> {
     const bytes = inboxBytes(job.data);
     if (bytes === undefined || typeof job.data.seq !== 'number') {
       const err = new PipelineError(
@@ -62,6 +75,15 @@ export function createInboxProcessor(o: InboxProcessorOptions) {
       await deadLetter(job, err.code, err.message);
       throw new UnrecoverableError(oneLine(err));
     }
+    const ticket = orderTicket(job.id ?? '', job.data, job.data.person ?? inboxJobId(bytes).person);
+    // Before the parse (the costly part): a job whose person had an earlier event pending when it
+    // was stored looks at the gate. Others cannot be held (see REGISTER_LUA) but old jobs and
+    // replays, which were not registered, look too. The dispatch script's gate decides in any case.
+    if (job.data.behind === true || job.data.person === undefined || ticket.replay) {
+      const head = await o.order.blockingHead(ticket);
+      if (head !== undefined) await waitForTurn(job, token, ticket, head);
+    }
+
     let event: CprCloudEvent;
     try {
       event = beskedToCloudEvent(bytes, {
@@ -83,17 +105,57 @@ export function createInboxProcessor(o: InboxProcessorOptions) {
         eventNames: event.data.registreringer.flatMap((r) => (r.haendelse === null ? [] : [r.haendelse])),
         beskedtype: event.data.beskedtype,
       };
-      const result = await o.dispatcher.dispatch(event, job.data.seq, routing);
+      let result = await o.dispatcher.dispatch(event, ticket, routing);
+      // The earlier event came in between the look above and the dispatch.
+      while (isBlocked(result)) {
+        await waitForTurn(job, token, ticket, result.blocked);
+        result = await o.dispatcher.dispatch(event, ticket, routing);
+      }
+      if (result.next !== undefined) await o.order.wake(result.next);
+      if (result.orderBroken) {
+        o.log.warn({ jobId: job.id, eventId: event.id }, 'dispatched with orderbroken');
+        metrics.orderBroken.inc();
+      }
       recordDispatch(event, result.written, job.data.receivedAt);
       // TEST-ONLY (FAULT_INJECT=crash-after-dispatch): die with the event written, job not completed.
       o.faults.hit('crash-after-dispatch');
       o.log.debug({ jobId: job.id, eventId: event.id, written: result.written }, 'dispatched');
       return { eventId: event.id, entryId: result.entryId, duplicate: !result.written };
     } catch (err) {
+      if (err instanceof DelayedError) throw err;
       await onTransientFailure(job, err);
       throw err;
     }
   };
+
+  /**
+   * Returns when the job may go after all (the blocking head was gone or released); else moves
+   * the job to delayed (no attempt used) and throws DelayedError. The head's worker wakes it when
+   * the head is dispatched or released; ORDER_WAIT_MS bounds the wait when no one does.
+   */
+  async function waitForTurn(
+    job: Job<JobData>,
+    token: string | undefined,
+    ticket: OrderTicket,
+    first: BlockingHead,
+  ): Promise<void> {
+    let head: BlockingHead | undefined = first;
+    while (head !== undefined) {
+      const state = await o.order.checkHead(ticket, head);
+      if (state === 'alive') break;
+      if (state !== 'gone') {
+        o.log.warn({ jobId: job.id, head: head.jobId, state }, 'order: head released');
+        metrics.orderReleased.inc({ reason: state === 'released-stale' ? 'stale_head' : 'failed_head' });
+      }
+      head = await o.order.blockingHead(ticket);
+    }
+    if (head === undefined) return;
+    await job.moveToDelayed(Date.now() + o.orderWaitMs, token);
+    metrics.orderWaits.inc();
+    // The head may have gone between the look and the move: then no one else wakes this job.
+    if ((await o.order.blockingHead(ticket)) === undefined) await o.order.wake(ticket.jobId);
+    throw new DelayedError();
+  }
 
   async function onTransientFailure(job: Job<JobData>, err: unknown): Promise<void> {
     const attempts = job.opts.attempts ?? 1;
@@ -114,4 +176,14 @@ export function createInboxProcessor(o: InboxProcessorOptions) {
       // Redis is away too; the job stays in the inbox (failed or retried) with its reason.
     }
   }
+}
+
+/** A dead-lettered job gives up its place in its person's order and wakes the next job. */
+export async function releaseOrder(order: OrderGate, job: Job<InboxJobData>): Promise<void> {
+  if (typeof job.data.seq !== 'number') return; // never registered (PIPELINE_JOB_INVALID)
+  const bytes = inboxBytes(job.data);
+  const person = job.data.person ?? (bytes === undefined ? (job.id ?? '') : inboxJobId(bytes).person);
+  const { next, released } = await order.release(orderTicket(job.id ?? '', job.data, person));
+  if (released) metrics.orderReleased.inc({ reason: 'dead_letter' });
+  if (next !== undefined) await order.wake(next);
 }

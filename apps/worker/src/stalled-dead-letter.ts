@@ -6,7 +6,9 @@ import {
   type Failure,
   type InboxJobData,
   type Logger,
+  type OrderGate,
 } from '@cprh/pipeline';
+import { releaseOrder } from './inbox-processor';
 
 /** BullMQ's reason for a job that stalled more than WORKER_MAX_STALLED_COUNT times. */
 const STALLED = /stalled more than/i;
@@ -23,6 +25,7 @@ export function deadLetterIfStalled(
   log: Logger,
   job: Job<InboxJobData> | undefined,
   err: Error,
+  order: OrderGate,
   errorQueueMoves?: Queue<ErrorQueueMoveJob>,
 ): void {
   if (job?.id === undefined || !STALLED.test(err.message)) return;
@@ -35,7 +38,9 @@ export function deadLetterIfStalled(
     firstFailedAt: job.processedOn ?? now,
     lastFailedAt: job.finishedOn ?? now,
   };
-  recordDeadLetter(dead, jobId, job.data, failure, log, errorQueueMoves).catch((e: unknown) =>
-    log.error({ jobId, err: (e as Error).message }, 'could not dead-letter'),
-  );
+  // Then its person's later events may go (a worker dying in between: a waiting job finds the
+  // failed head and releases it, see OrderGate.checkHead).
+  recordDeadLetter(dead, jobId, job.data, failure, log, errorQueueMoves)
+    .then(() => releaseOrder(order, job))
+    .catch((e: unknown) => log.error({ jobId, err: (e as Error).message }, 'could not dead-letter'));
 }

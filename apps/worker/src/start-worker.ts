@@ -8,6 +8,7 @@ import {
   EventDispatcher,
   FaultInjector,
   logRedisErrors,
+  OrderGate,
   type InboxJobData,
   type InboxJobResult,
   type Logger,
@@ -59,8 +60,11 @@ export async function startWorker(
       throw err;
     },
   );
+  const order = new OrderGate(redis, inbox, config.pipeline, w.orderStaleSeconds * 1000);
   const processor = createInboxProcessor({
     dispatcher: new EventDispatcher(redis, config.pipeline),
+    order,
+    orderWaitMs: w.orderWaitMs,
     dead,
     faults: new FaultInjector(config.pipeline.fault),
     catalogue,
@@ -83,7 +87,7 @@ export async function startWorker(
     removeOnFail: { age: w.keepFailedSeconds },
   });
   worker.on('error', (err) => log.warn({ err: err.message }, 'worker error'));
-  worker.on('failed', (job, err) => deadLetterIfStalled(dead, log, job, err, errorQueue?.moves));
+  worker.on('failed', (job, err) => deadLetterIfStalled(dead, log, job, err, order, errorQueue?.moves));
   await worker.waitUntilReady();
   const unobserve = observeWorker(redis, config.pipeline, config.metrics.readyStallSeconds);
   log.info({ queue: config.pipeline.inboxQueue, concurrency: w.concurrency }, 'worker started');

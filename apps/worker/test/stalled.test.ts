@@ -21,7 +21,7 @@ describe('a message that keeps killing its worker', () => {
     const procs: SpawnedProcess[] = [];
     try {
       const body = Buffer.from(readFixture('beskeder/testbesked01.xml'));
-      await new InboxWriter(redis, inbox, cfg.seqKey).persist([
+      await new InboxWriter(redis, inbox, cfg).persist([
         {
           body,
           source: 'urn:test',

@@ -37,7 +37,7 @@ describe('worker metrics (real Redis)', () => {
     const config = loadConfig(WORKER_SECTIONS, t.env);
     const inbox = createInboxQueue(redis, config.pipeline);
     const dead = createDeadQueue(redis, config.pipeline);
-    const writer = new InboxWriter(redis, inbox, config.pipeline.seqKey);
+    const writer = new InboxWriter(redis, inbox, config.pipeline);
     const msg = (body: Buffer, receivedAt = Date.now()) => ({
       body,
       source: 'urn:test:source',

@@ -31,7 +31,7 @@ describe('worker (real Redis)', () => {
   async function enqueue(env: Record<string, string>, bodies: string[]): Promise<void> {
     const cfg = loadConfig(WORKER_SECTIONS, env).pipeline;
     const inbox = createInboxQueue(redis, cfg);
-    await new InboxWriter(redis, inbox, cfg.seqKey).persist(
+    await new InboxWriter(redis, inbox, cfg).persist(
       bodies.map((b) => ({
         body: Buffer.from(b),
         source: 'urn:test:source',

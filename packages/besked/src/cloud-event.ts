@@ -79,5 +79,11 @@ export interface CprCloudEvent {
   datacontenttype: 'application/json';
   /** Dannelsestidspunkt; omitted when the message has none. */
   time?: string;
+  /**
+   * Extension, present only when true: an earlier event about the same person (by KOMBIT's
+   * receive order) was not delivered before this one (dead-lettered, or never stored), or this
+   * event is a late delivery itself (a dead-letter replay). Set by the dispatch, never by the parser.
+   */
+  orderbroken?: true;
   data: CprEventData;
 }

@@ -94,6 +94,8 @@ export const pipelineSettings = defineSection({
     seqKey: `${e.QUEUE_PREFIX}:${e.INBOX_QUEUE}:seq`,
     /** `<dispatchedKeyPrefix><event id>` marks an event as written to the stream(s). */
     dispatchedKeyPrefix: `${e.QUEUE_PREFIX}:dispatched:`,
+    /** `<orderKeyPrefix><person key>[:gaps|:missing]`: the order gate's keys of one person. */
+    orderKeyPrefix: `${e.QUEUE_PREFIX}:order:`,
     eventsMaxLen: e.EVENTS_MAXLEN,
     routes: e.ROUTES,
     dispatchedTtlSeconds: e.DISPATCHED_TTL_SECONDS,

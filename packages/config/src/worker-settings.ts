@@ -23,6 +23,17 @@ export const workerSettings = defineSection({
     WORKER_KEEP_COMPLETED_SECONDS: positiveInt.default(7 * 24 * 3600),
     /** Failed inbox jobs (their copy lives in the dead-letter queue) are kept this long. */
     WORKER_KEEP_FAILED_SECONDS: positiveInt.default(30 * 24 * 3600),
+    /**
+     * A job whose person has an earlier event pending waits (delayed) at most this long before it
+     * looks again; normally the earlier event's worker wakes it as soon as its turn came.
+     */
+    ORDER_WAIT_MS: positiveInt.default(1000),
+    /**
+     * A person's earliest pending event whose inbox job never appeared (the poller died between
+     * registering and storing it, and no redelivery came) is given up after this long: the
+     * person's later events go, flagged orderbroken.
+     */
+    ORDER_STALE_SECONDS: positiveInt.default(300),
   },
   build: (e) => ({
     concurrency: e.WORKER_CONCURRENCY,
@@ -31,5 +42,7 @@ export const workerSettings = defineSection({
     maxStalledCount: e.WORKER_MAX_STALLED_COUNT,
     keepCompletedSeconds: e.WORKER_KEEP_COMPLETED_SECONDS,
     keepFailedSeconds: e.WORKER_KEEP_FAILED_SECONDS,
+    orderWaitMs: e.ORDER_WAIT_MS,
+    orderStaleSeconds: e.ORDER_STALE_SECONDS,
   }),
 });

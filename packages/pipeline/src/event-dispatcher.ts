@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { RedisConnection as Redis } from './redis-connections';
-import { streamEntryFields } from '@cprh/besked';
+import { STREAM_FIELDS, streamEntryFields } from '@cprh/besked';
 import type { Config } from '@cprh/config';
 import { DISPATCH_LUA } from './dispatch-script';
+import type { BlockingHead, OrderTicket } from './order-gate';
+import { personOrderKeys } from './order-keys';
 import { PipelineError } from './pipeline-error';
 import { routeTargets, type RoutingKeys } from './route-targets';
 
@@ -19,15 +21,25 @@ export interface DispatchResult {
   written: boolean;
   /** Every stream the event is in (main first). */
   streams: string[];
+  /** Written with `orderbroken: true` (an earlier event of the person is missing, or a replay). */
+  orderBroken: boolean;
+  /** The person's next pending job, to be woken (its turn came). */
+  next: string | undefined;
+}
+
+/** Nothing written: an earlier event of the same person must enter the streams first. */
+export interface DispatchBlocked {
+  blocked: BlockingHead;
 }
 
 /** One event waiting for the next batch. */
 interface Pending {
   eventId: string;
+  ticket: OrderTicket;
   /** Target streams, the main one first. */
   streams: string[];
   fields: string[];
-  resolve: (r: DispatchResult) => void;
+  resolve: (r: DispatchResult | DispatchBlocked) => void;
   reject: (err: unknown) => void;
 }
 
@@ -37,10 +49,11 @@ const DISPATCH_SHA = createHash('sha1').update(DISPATCH_LUA).digest('hex');
 export const MAX_DISPATCH_BATCH = 128;
 
 /**
- * Writes each event to the main stream (and its routes) exactly once, whatever retries or
- * re-runs happen: the check and all writes are one Lua script (see dispatch-script.ts).
- * Events dispatched in the same turn of the event loop (the worker's concurrent jobs) go to Redis
- * together in one script call; each caller still gets its own event's result or error.
+ * Writes each event to the main stream (and its routes) exactly once and, per person, in receive
+ * order, whatever retries or re-runs happen: the gate, the check and all writes are one Lua script
+ * (see dispatch-script.ts). Events dispatched in the same turn of the event loop (the worker's
+ * concurrent jobs) go to Redis together in one script call, in seq order; each caller still gets
+ * its own event's result or error.
  */
 export class EventDispatcher {
   private readonly cfg: Config['pipeline'];
@@ -54,11 +67,34 @@ export class EventDispatcher {
     this.cfg = cfg;
   }
 
-  dispatch(event: DispatchableEvent, seq: number, routing: RoutingKeys): Promise<DispatchResult> {
+  /**
+   * `order` is the job's place in its person's order; a bare seq (tools, tests) makes the event
+   * its own person, so nothing orders it.
+   */
+  dispatch(event: DispatchableEvent, order: number, routing: RoutingKeys): Promise<DispatchResult>;
+  dispatch(
+    event: DispatchableEvent,
+    order: OrderTicket,
+    routing: RoutingKeys,
+  ): Promise<DispatchResult | DispatchBlocked>;
+  dispatch(
+    event: DispatchableEvent,
+    order: OrderTicket | number,
+    routing: RoutingKeys,
+  ): Promise<DispatchResult | DispatchBlocked> {
+    const ticket: OrderTicket =
+      typeof order === 'number'
+        ? { person: `e-${sha256(event.id)}`, jobId: event.id, seq: order, gapId: event.id, replay: false }
+        : order;
     const streams = [this.cfg.eventsStream, ...routeTargets(this.cfg.routes, routing, this.cfg.eventsStream)];
-    const fields = streamEntryFields({ event: JSON.stringify(event), id: event.id, type: event.type, seq });
-    return new Promise<DispatchResult>((resolve, reject) => {
-      this.pending.push({ eventId: event.id, streams, fields, resolve, reject });
+    const fields = streamEntryFields({
+      event: JSON.stringify(event),
+      id: event.id,
+      type: event.type,
+      seq: ticket.seq,
+    });
+    return new Promise<DispatchResult | DispatchBlocked>((resolve, reject) => {
+      this.pending.push({ eventId: event.id, ticket, streams, fields, resolve, reject });
       if (!this.scheduled) {
         this.scheduled = true;
         // After the current I/O callbacks and microtasks: every job that got this far is in.
@@ -69,6 +105,8 @@ export class EventDispatcher {
 
   private flush(): void {
     this.scheduled = false;
+    // In seq order: two events of one person in one call both go, the earlier first.
+    this.pending.sort((a, b) => a.ticket.seq - b.ticket.seq);
     while (this.pending.length > 0) {
       void this.send(this.pending.splice(0, MAX_DISPATCH_BATCH));
     }
@@ -82,10 +120,13 @@ export class EventDispatcher {
       String(this.cfg.eventsMaxLen),
       String(batch.length),
       String(width),
+      String((batch[0]?.fields.indexOf(STREAM_FIELDS.event) ?? 0) + 2),
     ];
     for (const p of batch) {
-      keys.push(`${this.cfg.dispatchedKeyPrefix}${p.eventId}`, ...p.streams);
-      args.push(String(p.streams.length), ...p.fields);
+      const t = p.ticket;
+      const order = personOrderKeys(this.cfg.orderKeyPrefix, t.person);
+      keys.push(`${this.cfg.dispatchedKeyPrefix}${p.eventId}`, order.pending, order.gaps, ...p.streams);
+      args.push(String(p.streams.length), t.jobId, String(t.seq), t.gapId, t.replay ? '1' : '0', ...p.fields);
     }
     let reply: unknown;
     try {
@@ -107,15 +148,33 @@ export class EventDispatcher {
   }
 }
 
-/** One event's part of the script's reply: {1|0, entry id} or {-1, reason}. */
+/** Narrows a dispatch outcome. */
+export function isBlocked(r: DispatchResult | DispatchBlocked): r is DispatchBlocked {
+  return 'blocked' in r;
+}
+
+/** One event's part of the script's reply (see dispatch-script.ts). */
 function settle(p: Pending, part: unknown): void {
-  if (!Array.isArray(part) || part.length !== 2 || typeof part[1] !== 'string') {
+  if (!Array.isArray(part) || part.length < 2 || typeof part[1] !== 'string') {
     p.reject(
       new PipelineError('PIPELINE_DISPATCH_REPLY', `unexpected dispatch reply for event ${p.eventId}`),
     );
   } else if (part[0] === -1) {
     p.reject(new PipelineError('PIPELINE_STREAM_WRONGTYPE', part[1].replace(/^WRONGTYPE /, '')));
+  } else if (part[0] === -2) {
+    p.resolve({ blocked: { jobId: part[1], seq: Number(part[2]) } });
   } else {
-    p.resolve({ written: part[0] === 1, entryId: part[1], streams: p.streams });
+    const next = typeof part[2] === 'string' && part[2] !== '' ? part[2] : undefined;
+    p.resolve({
+      written: part[0] === 1,
+      entryId: part[1],
+      streams: p.streams,
+      orderBroken: part[3] === 1,
+      next,
+    });
   }
+}
+
+function sha256(s: string): string {
+  return createHash('sha256').update(s).digest('hex').slice(0, 32);
 }

@@ -1,14 +1,18 @@
 import { createHash } from 'node:crypto';
-import { peekBeskedId } from '@cprh/besked';
+import { peekEnvelopeIds } from '@cprh/besked';
+import { personKey } from './person-key';
 
 /**
  * BullMQ job id of a received message, derived from its BeskedId so a redelivery or a second copy
  * maps to the same job: `b-<id>` for ids that are safe as they are (UUIDs), `h-<sha256>` for
  * anything else (URNs contain ':' which BullMQ ids may not). A message whose BeskedId cannot be
  * read gets `raw-<sha256 of the body>`: it is still persisted, and the worker dead-letters it.
+ * `person` is its person key (person-key.ts), read in the same pass over the envelope.
  */
-export function inboxJobId(body: Uint8Array): { jobId: string; beskedId: string | null } {
-  return inboxJobIdOf(peekBeskedId(body), body);
+export function inboxJobId(body: Uint8Array): { jobId: string; beskedId: string | null; person: string } {
+  const { beskedId, cpr } = peekEnvelopeIds(body);
+  const { jobId } = inboxJobIdOf(beskedId, body);
+  return { jobId, beskedId: beskedId === '' ? null : beskedId, person: personKey(cpr, jobId) };
 }
 
 /**

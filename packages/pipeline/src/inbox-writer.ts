@@ -1,10 +1,14 @@
+import { createHash } from 'node:crypto';
 import type { Queue } from 'bullmq';
+import type { Config } from '@cprh/config';
 import type { RedisConnection } from './redis-connections';
 import { waitForReplicas, type ReplicaAck } from './replica-wait';
 import { encodeBody } from './inbox-body';
 import { inboxJobId } from './inbox-job-id';
 import { INBOX_JOB_NAME, type ChannelMeta, type InboxJobData } from './job-types';
 import type { Logger } from './logger';
+import { personOrderKeys } from './order-keys';
+import { REGISTER_LUA } from './order-scripts';
 import { metrics } from './process-metrics';
 
 /**
@@ -26,59 +30,86 @@ export interface ReceivedMessage {
  * A received message as inbox job data (and dead-letter data: a source that dead-letters a message
  * itself passes this to recordDeadLetter, with `inboxJobId(m.body).jobId` as the id).
  */
-export function toInboxJobData(m: ReceivedMessage, seq: number): InboxJobData {
-  return { body: encodeBody(m.body), source: m.source, receivedAt: m.receivedAt, channel: m.channel, seq };
+export function toInboxJobData(m: ReceivedMessage, seq: number, person?: string): InboxJobData {
+  const data: InboxJobData = {
+    body: encodeBody(m.body),
+    source: m.source,
+    receivedAt: m.receivedAt,
+    channel: m.channel,
+    seq,
+  };
+  if (person !== undefined) data.person = person;
+  return data;
 }
 
+const REGISTER_SHA = createHash('sha1').update(REGISTER_LUA).digest('hex');
+
 /**
- * The one way into the inbox. Writes received messages: one INCRBY reserves their receive sequence
- * numbers, then one addBulk (a single pipelined round trip) stores them with BeskedId-derived job
- * ids, so a message that arrives twice is stored once. Resolves with the job ids only when Redis
- * accepted every job and, with `ack` (REDIS_MIN_REPLICAS_ACK > 0), enough replicas of the inbox's
- * master confirmed the writes (WAIT): the caller acks upstream (or answers the push) after that
- * and never before.
+ * The one way into the inbox. Writes received messages: one script call reserves their receive
+ * sequence numbers and registers each in its person's pending set (order-scripts.ts: a message
+ * seen before keeps its first seq), then one addBulk (a single pipelined round trip) stores them
+ * with BeskedId-derived job ids, so a message that arrives twice is stored once. Registering
+ * first means a crash between the two leaves a registered head without a job (found and waited
+ * for, or released when stale) and never a job the order does not know. Resolves with the job ids
+ * only when Redis accepted every job and, with `ack` (REDIS_MIN_REPLICAS_ACK > 0), enough replicas
+ * of the inbox's master confirmed the writes (WAIT): the caller acks upstream (or answers the
+ * push) after that and never before.
  */
 export class InboxWriter {
   constructor(
     private readonly redis: RedisConnection,
     private readonly inbox: Queue<InboxJobData>,
-    private readonly seqKey: string,
+    private readonly cfg: Pick<Config['pipeline'], 'seqKey' | 'orderKeyPrefix' | 'dispatchedTtlSeconds'>,
     private readonly ack: ReplicaAck = { minReplicasAck: 0, waitTimeoutMs: 0 },
     private readonly log?: Logger,
   ) {}
 
   async persist(messages: readonly ReceivedMessage[]): Promise<string[]> {
     if (messages.length === 0) return [];
-    const ids = messages.map((m) => m.jobId ?? inboxJobId(m.body).jobId);
-    // In the same round trip: which of them are failed inbox jobs, i.e. dead-lettered before. Adding
-    // such a job again is a no-op (the id is taken), so say so instead of dropping it silently.
-    const replies = await this.redis
-      .pipeline()
-      .incrby(this.seqKey, messages.length)
-      .zmscore(this.inbox.toKey('failed'), ...ids)
-      .exec();
-    const [seqReply, failedReply] = replies ?? [];
-    if (seqReply?.[0]) throw seqReply[0];
-    if (failedReply?.[0]) throw failedReply[0];
-    const last = Number(seqReply?.[1]);
-    const first = last - messages.length + 1;
-    const jobs = messages.map((m, i) => ({
-      name: INBOX_JOB_NAME,
-      data: toInboxJobData(m, first + i),
-      opts: { jobId: ids[i] ?? '' },
-    }));
+    // The person key needs the envelope's first CPR number: read here for every source (the peek
+    // stops before the payload); a job id the source already read is kept.
+    const ids = messages.map((m) => {
+      const id = inboxJobId(m.body);
+      return m.jobId === undefined ? id : { ...id, jobId: m.jobId };
+    });
+    const keys = [this.cfg.seqKey];
+    const args = [String(messages.length), String(this.cfg.dispatchedTtlSeconds)];
+    for (const id of ids) {
+      keys.push(personOrderKeys(this.cfg.orderKeyPrefix, id.person).pending, this.inbox.toKey(id.jobId));
+      args.push(id.jobId);
+    }
+    // Sent together (one round trip): which of them are failed inbox jobs, i.e. dead-lettered
+    // before. Adding such a job again is a no-op (the id is taken), so say so instead of dropping
+    // it silently.
+    const [reply, failedScores] = await Promise.all([
+      this.register(keys, args) as Promise<number[]>,
+      this.redis.zmscore(this.inbox.toKey('failed'), ...ids.map((id) => id.jobId)),
+    ]);
+    const jobs = messages.map((m, i) => {
+      const data = toInboxJobData(m, Number(reply[2 * i]), ids[i]!.person);
+      if (reply[2 * i + 1] === 1) data.behind = true;
+      return { name: INBOX_JOB_NAME, data, opts: { jobId: ids[i]!.jobId } };
+    });
     const added = await this.inbox.addBulk(jobs);
-    // The seq key shares the inbox's hash tag, so it names the master that took both writes.
-    await waitForReplicas(this.redis, this.seqKey, this.ack);
-    const failedScores = (failedReply?.[1] ?? []) as (string | null)[];
+    // The seq key shares the inbox's hash tag, so it names the master that took every write.
+    await waitForReplicas(this.redis, this.cfg.seqKey, this.ack);
     failedScores.forEach((score, i) => {
       if (score === null) return;
       metrics.duplicatesDropped.inc({ stage: 'dead_letter' });
       this.log?.warn(
-        { jobId: ids[i], source: messages[i]?.source },
+        { jobId: ids[i]?.jobId, source: messages[i]?.source },
         'repeat of a dead-lettered message: not stored again (`cprh dlq list`; after `cprh dlq purge` a copy is processed anew)',
       );
     });
     return added.map((j) => j.id ?? '');
+  }
+
+  private async register(keys: string[], args: string[]): Promise<unknown> {
+    try {
+      return await this.redis.evalsha(REGISTER_SHA, keys.length, ...keys, ...args);
+    } catch (err) {
+      if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
+      return this.redis.eval(REGISTER_LUA, keys.length, ...keys, ...args);
+    }
   }
 }

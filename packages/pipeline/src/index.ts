@@ -24,6 +24,10 @@ export {
   type RedisConnection,
   type RedisTarget,
 } from './redis-connections';
+export { personKey } from './person-key';
+export { personOrderKeys, type PersonOrderKeys } from './order-keys';
+export { OrderGate, orderTicket, type OrderTicket, type BlockingHead, type HeadState } from './order-gate';
+export { REGISTER_LUA, RELEASE_LUA, HEAD_CHECK_LUA, WAKE_LUA } from './order-scripts';
 export { keySlot, hashTag } from './key-slot';
 export { checkClusterKeyLayout } from './cluster-key-layout';
 export { waitForReplicas, nodeForKey, type ReplicaAck } from './replica-wait';
@@ -38,8 +42,10 @@ export { routeTargets, type RoutingKeys } from './route-targets';
 export {
   EventDispatcher,
   MAX_DISPATCH_BATCH,
+  isBlocked,
   type DispatchableEvent,
   type DispatchResult,
+  type DispatchBlocked,
 } from './event-dispatcher';
 export { DeadLetters } from './dead-letters';
 export { recordDeadLetter, type Failure } from './record-dead-letter';

@@ -36,6 +36,16 @@ export interface InboxJobData {
   channel: ChannelMeta;
   /** Receive sequence (INCRBY on the inbox counter): the order messages arrived in. */
   seq: number;
+  /**
+   * Person key (personKey(): `c-` + a hash of the first CPR number, else the job id): the unit of
+   * the order guarantee. Absent on jobs written before it existed (the worker then reads it).
+   */
+  person?: string;
+  /**
+   * Set when an earlier event of the same person was pending as this one was stored: only then
+   * can the order gate hold it, so only then does the worker look before parsing.
+   */
+  behind?: true;
   /** The first inbox job id of this message when the job is a dead-letter replay. */
   replayOf?: string;
 }

@@ -59,6 +59,25 @@ export const metrics = {
     labelNames: ['code'] as const,
     registers,
   }),
+  /** Jobs moved to delayed because an earlier event of their person was still pending. */
+  orderWaits: new Counter({
+    name: 'cprh_order_waits_total',
+    help: 'Inbox jobs that waited for an earlier event of the same person.',
+    registers,
+  }),
+  /** A person's pending event given up, so the later ones go (flagged orderbroken). */
+  orderReleased: new Counter({
+    name: 'cprh_order_released_total',
+    help: 'Pending events given up in the order per person: dead_letter, failed_head, stale_head.',
+    labelNames: ['reason'] as const,
+    registers,
+  }),
+  /** Events written with the CloudEvent extension orderbroken. */
+  orderBroken: new Counter({
+    name: 'cprh_events_orderbroken_total',
+    help: "Events written after a gap in their person's order, or replayed (orderbroken: true).",
+    registers,
+  }),
   /** From the moment the poller/receiver got the message to its entry in the events stream. */
   receiptToStream: new Histogram({
     name: 'cprh_receipt_to_stream_seconds',

@@ -60,6 +60,7 @@ export function inboxFields(d: InboxJobData): InboxJobData {
     channel: d.channel,
     seq: d.seq,
   };
+  if (d.person !== undefined) out.person = d.person;
   if (d.replayOf !== undefined) out.replayOf = d.replayOf;
   return out;
 }

@@ -114,7 +114,7 @@ describe('on a Redis Cluster (3 masters, 3 replicas)', () => {
     expect(cfg.redis.minReplicasAck).toBe(1);
     const inbox = createInboxQueue(redis, cfg.pipeline);
     try {
-      const w = new InboxWriter(redis, inbox, cfg.pipeline.seqKey, cfg.redis);
+      const w = new InboxWriter(redis, inbox, cfg.pipeline, cfg.redis);
       const ids = await w.persist([received('9a1b2c3d-0000-4000-8000-000000000001')]);
       expect(ids).toHaveLength(1);
       expect(await inbox.getWaitingCount()).toBe(1);
@@ -138,7 +138,7 @@ describe('on a Redis Cluster (3 masters, 3 replicas)', () => {
     expect(replicas.length).toBeGreaterThan(0);
     try {
       for (const p of replicas) cluster.pause(p);
-      const w = new InboxWriter(redis, inbox, cfg.pipeline.seqKey, cfg.redis);
+      const w = new InboxWriter(redis, inbox, cfg.pipeline, cfg.redis);
       const err = await w
         .persist([received('9a1b2c3d-0000-4000-8000-000000000002')])
         .catch((e: unknown) => e);
@@ -149,7 +149,7 @@ describe('on a Redis Cluster (3 masters, 3 replicas)', () => {
       await inbox.close();
     }
     // Once the replica is back the same message is confirmed (and stored once).
-    const w = new InboxWriter(redis, createInboxQueue(redis, cfg.pipeline), cfg.pipeline.seqKey, {
+    const w = new InboxWriter(redis, createInboxQueue(redis, cfg.pipeline), cfg.pipeline, {
       ...cfg.redis,
       waitTimeoutMs: 5000,
     });

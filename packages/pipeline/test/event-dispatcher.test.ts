@@ -115,6 +115,7 @@ describe('EventDispatcher (real Redis)', () => {
       written: false,
       entryId: b1?.status === 'fulfilled' ? b1.value.entryId : 'none',
       streams: [t.stream],
+      orderBroken: false,
     });
     const ids = (await redis.xrange(t.stream, '-', '+')).map(([, f]) => f[f.indexOf('id') + 1]);
     expect(ids).toEqual(['b1', 'b3']);

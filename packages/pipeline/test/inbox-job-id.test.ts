@@ -8,7 +8,25 @@ describe('inboxJobId', () => {
     expect(inboxJobId(Buffer.from(xml))).toEqual({
       jobId: 'b-01157488-c45c-4fd2-b076-1de12effbf66',
       beskedId: '01157488-c45c-4fd2-b076-1de12effbf66',
+      // The first CPR number the envelope names (RelateretObjekt, 2512484916), hashed.
+      person: `c-${createHash('sha256')
+        .update('cpr:2512484916')
+        .digest('hex')
+        .slice(0, 32)
+        .replace(/[0-9a-f]/g, (c) => 'abcdefghijklmnop'[parseInt(c, 16)] ?? '')}`,
     });
+  });
+
+  it('gives every message about one person the same person key, and never the number itself', () => {
+    const xml = readFixture('beskeder/testbesked01.xml');
+    const other = xml.replace('01157488-c45c-4fd2-b076-1de12effbf66', '8d1a7c2e-5d0b-4e44-9d43-0b7e9a1f3c11');
+    const a = inboxJobId(Buffer.from(xml));
+    const b = inboxJobId(Buffer.from(other));
+    expect(a.jobId).not.toBe(b.jobId);
+    expect(a.person).toBe(b.person);
+    expect(a.person).toMatch(/^c-[a-p]{32}$/); // no digits: never looks like a CPR number
+    const noPerson = xml.replace(/urn:oio:cpr-nr:\d{10}/g, 'urn:oio:cvr-nr:12345678');
+    expect(inboxJobId(Buffer.from(noPerson)).person).toBe(a.jobId);
   });
 
   it('hashes a URN BeskedId (BullMQ ids may not contain ":")', () => {
@@ -27,6 +45,7 @@ describe('inboxJobId', () => {
     expect(inboxJobId(body)).toEqual({
       jobId: `raw-${createHash('sha256').update(body).digest('hex')}`,
       beskedId: null,
+      person: `raw-${createHash('sha256').update(body).digest('hex')}`,
     });
   });
 

@@ -29,7 +29,7 @@ describe('InboxWriter', () => {
     await redis.connect();
     const inbox = createInboxQueue(redis, cfg);
     try {
-      const w = new InboxWriter(redis, inbox, cfg.seqKey);
+      const w = new InboxWriter(redis, inbox, cfg);
       const ids = ['aaaaaaaa-0000-4000-8000-000000000001', 'aaaaaaaa-0000-4000-8000-000000000002'];
       await w.persist([msg(ids[0] ?? ''), msg(ids[1] ?? ''), msg(ids[0] ?? '')]);
       await w.persist([msg(ids[1] ?? '')]);
@@ -58,7 +58,7 @@ describe('InboxWriter', () => {
     const inbox = createInboxQueue(redis, cfg);
     inbox.on('error', () => undefined);
     try {
-      const w = new InboxWriter(redis, inbox, cfg.seqKey);
+      const w = new InboxWriter(redis, inbox, cfg);
       await w.persist([msg('bbbbbbbb-0000-4000-8000-000000000001')]);
       await own.kill();
       const started = Date.now();

@@ -23,6 +23,9 @@ describe('process metrics endpoint', () => {
       'cprh_duplicates_dropped_total',
       'cprh_events_dispatched_total',
       'cprh_dead_letters_total',
+      'cprh_order_waits_total',
+      'cprh_order_released_total',
+      'cprh_events_orderbroken_total',
       'cprh_receipt_to_stream_seconds',
       'cprh_amqp_reconnects_total',
       'cprh_sts_token_fetches_total',
@@ -42,7 +45,7 @@ describe('process metrics endpoint', () => {
     const own = (
       metricsRegistry.getMetricsAsArray() as unknown as { name: string; labelNames: string[] }[]
     ).filter((m) => m.name.startsWith('cprh_'));
-    expect(own.length).toBe(16);
+    expect(own.length).toBe(19);
     const allowed = ['channel', 'stage', 'event', 'code', 'reason', 'http_status', 'status_kode'];
     for (const m of own) for (const label of m.labelNames) expect(allowed).toContain(label);
   });
