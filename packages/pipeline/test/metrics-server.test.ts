@@ -45,7 +45,7 @@ describe('process metrics endpoint', () => {
     const own = (
       metricsRegistry.getMetricsAsArray() as unknown as { name: string; labelNames: string[] }[]
     ).filter((m) => m.name.startsWith('cprh_'));
-    expect(own.length).toBe(19);
+    expect(own.length).toBe(20);
     const allowed = ['channel', 'stage', 'event', 'code', 'reason', 'http_status', 'status_kode'];
     for (const m of own) for (const label of m.labelNames) expect(allowed).toContain(label);
   });
