@@ -3,9 +3,11 @@ import { BeskedError, beskedToCloudEvent, type CprCloudEvent, type EventCatalogu
 import {
   inboxBytes,
   isDeadLetterCode,
+  isStripped,
   oneLine,
   PipelineError,
   recordDeadLetter,
+  rerunOfStripped,
   type DeadLetterCode,
   type DeadLetterData,
   type ErrorQueueMoveJob,
@@ -53,6 +55,8 @@ export function createInboxProcessor(o: InboxProcessorOptions) {
   };
 
   return async function processInboxJob(job: Job<JobData>): Promise<InboxJobResult> {
+    // A finished job reduced to metadata that runs again: nothing to parse or dispatch.
+    if (isStripped(job.data)) return rerunOfStripped(job.data);
     const bytes = inboxBytes(job.data);
     if (bytes === undefined || typeof job.data.seq !== 'number') {
       const err = new PipelineError(

@@ -21,3 +21,4 @@ export { beskedIdOf } from './besked-id';
 export { startPushReceiver, PUSH_OK, type PushReceiver, type ReceivedPush } from './push-receiver';
 export { simTestEnv, type SimTestEnv } from './sim-test-env';
 export { bodyDocument, validateAgainstXsd, WSDL_DIR } from './xsd-validate';
+export { dumpKeys, type KeyDump } from './redis-key-dump';
