@@ -4,6 +4,7 @@ import { ExpressAdapter } from '@bull-board/express';
 import type { Queue } from 'bullmq';
 import { Router as expressRouter, type Router } from 'express';
 import { jobDataView, jobTitle } from './job-data-view';
+import type { UnmaskedViewAudit } from './unmasked-view-audit';
 
 /**
  * The Bull Board UI and its JSON API for the given queues, mounted at `basePath`.
@@ -14,14 +15,17 @@ import { jobDataView, jobTitle } from './job-data-view';
  */
 export function bullBoardRouter(
   queues: readonly Queue[],
-  opts: { basePath: string; readOnly: boolean; showCpr: boolean },
+  opts: { basePath: string; readOnly: boolean; showCpr: boolean; audit?: UnmaskedViewAudit },
 ): Router {
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath(opts.basePath);
   const mask = !opts.showCpr;
   const adapters = queues.map((q) => {
     const adapter = new BullMQAdapter(q, { readOnlyMode: opts.readOnly });
-    adapter.setFormatter('data', (data: unknown) => jobDataView(data, mask));
+    adapter.setFormatter('data', (data: unknown) => {
+      if (!mask) opts.audit?.shown(data);
+      return jobDataView(data, mask);
+    });
     adapter.setFormatter('returnValue', (value: unknown) => jobDataView(value, mask));
     adapter.setFormatter('name', (job: { name?: unknown; data?: unknown }) => jobTitle(job, mask));
     return adapter;
@@ -32,6 +36,8 @@ export function bullBoardRouter(
     options: { uiConfig: { boardTitle: opts.readOnly ? 'cprh (read-only)' : 'cprh' } },
   });
   const router = expressRouter();
+  // Unmasked (BOARD_SHOW_CPR=true): every answer that shows messages is audited.
+  if (!mask && opts.audit) router.use(opts.audit.middleware);
   if (mask) {
     router.all(/\/api\/queues\/[^/]+\/[^/]+\/update-data$/, (_req, res) => {
       res.status(405).json({ error: 'job data is shown masked (BOARD_SHOW_CPR=false) and cannot be edited' });

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { Redis } from 'ioredis';
-import { createDeadQueue, createInboxQueue, createLogger, type Logger } from '@cprh/pipeline';
+import { createAuditLog, createDeadQueue, createInboxQueue, createLogger, type Logger } from '@cprh/pipeline';
 import { basicAuth } from './basic-auth';
 import type { BoardConfig } from './board-sections';
 import { hostForUrl, isLoopbackHost } from './bind-address';
@@ -11,6 +11,7 @@ import { BoardError } from './board-error';
 import { bullBoardRouter } from './bull-board-router';
 import { createQueueMetrics } from './queue-metrics';
 import { boardReadiness } from './board-readiness';
+import { unmaskedViewAudit } from './unmasked-view-audit';
 
 export interface RunningBoard {
   /** Base URL of the board, e.g. `http://127.0.0.1:3000/`. */
@@ -87,7 +88,12 @@ export async function startBoard(config: BoardConfig, opts: BoardOptions = {}): 
   });
   app.use(
     '/',
-    bullBoardRouter([inbox, dead], { basePath: '/', readOnly: !board.readWrite, showCpr: board.showCpr }),
+    bullBoardRouter([inbox, dead], {
+      basePath: '/',
+      readOnly: !board.readWrite,
+      showCpr: board.showCpr,
+      ...(board.showCpr ? { audit: unmaskedViewAudit(createAuditLog(config.log.auditFile)) } : {}),
+    }),
   );
 
   const server: Server = createServer(app);

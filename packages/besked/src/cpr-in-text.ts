@@ -16,3 +16,14 @@ export function cprNumbersIn(text: string): string[] {
   }
   return [...out];
 }
+
+/** What a masked CPR number shows as (the same as on the board). */
+export const CPR_MASK = 'xxxxxx-xxxx';
+
+/**
+ * Every CPR-shaped run (ten digits, or DDMMYY-SSSS) replaced by CPR_MASK, valid date or not: a
+ * masked timestamp costs nothing, a missed CPR number is a leak. The board masks the same way.
+ */
+export function maskCprNumbers(text: string): string {
+  return text.replace(CPR_SHAPED, CPR_MASK);
+}

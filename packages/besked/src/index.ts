@@ -40,7 +40,7 @@ export {
   type CprNumberList,
   type CprListProblem,
 } from './cpr-number-list';
-export { cprNumbersIn } from './cpr-in-text';
+export { cprNumbersIn, maskCprNumbers, CPR_MASK } from './cpr-in-text';
 export { embeddableHaendelsesbesked, type EmbeddableBesked } from './embeddable-besked';
 export {
   STREAM_FIELDS,

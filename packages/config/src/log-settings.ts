@@ -9,6 +9,8 @@ export const logSettings = defineSection({
      * to; unset = stderr. Its own destination, never mixed into the process log.
      */
     AUDIT_LOG_FILE: z.string().min(1).optional(),
+    /** Set by sudo: the audit log names the person behind a `sudo cprh ...`. */
+    SUDO_USER: z.string().min(1).optional(),
   },
-  build: (e) => ({ level: e.LOG_LEVEL, auditFile: e.AUDIT_LOG_FILE }),
+  build: (e) => ({ level: e.LOG_LEVEL, auditFile: e.AUDIT_LOG_FILE, sudoUser: e.SUDO_USER }),
 });

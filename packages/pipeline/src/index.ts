@@ -67,3 +67,6 @@ export {
   type ErrorQueueRecord,
   type DeadLetterWithMove,
 } from './error-queue-moves';
+export { createAuditLog, osUser, type AuditLog, type AuditEntry } from './audit-log';
+export { mentionsAny } from './message-mentions';
+export { erasePerson, type ErasedFamily } from './person-erasure';
