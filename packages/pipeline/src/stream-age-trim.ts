@@ -51,8 +51,28 @@ export async function trimStreamByAge(
           : 0,
     });
   }
-  if (maxAgeSeconds > 0) report.trimmed = await redis.xtrim(stream, 'MINID', `${cutoff}-0`);
+  if (maxAgeSeconds > 0) report.trimmed = await trimBefore(redis, stream, `${cutoff}-0`);
   return report;
+}
+
+/** Per call at most this many entries go in the approximate passes (Redis stays responsive). */
+const TRIM_CHUNK = 10000;
+
+/**
+ * XTRIM MINID in bounded approximate steps (whole macro nodes, LIMIT), then one exact pass for the
+ * few older entries left in a partly old node: a first trim of a long untrimmed stream never
+ * blocks Redis for long, and afterwards no entry older than the age is left.
+ */
+async function trimBefore(redis: Redis, stream: string, minId: string): Promise<number> {
+  let n = 0;
+  for (;;) {
+    const removed = Number(
+      await redis.call('XTRIM', stream, 'MINID', '~', minId, 'LIMIT', String(TRIM_CHUNK)),
+    );
+    n += removed;
+    if (removed === 0) break;
+  }
+  return n + (await redis.xtrim(stream, 'MINID', minId));
 }
 
 /** Entries between two ids, counted a page at a time (only when a group is about to lose some). */

@@ -131,6 +131,24 @@ describe('retention limits (real Redis)', () => {
     }
   });
 
+  it('trims a long untrimmed stream in bounded steps and leaves no entry older than the age', async () => {
+    t = pipelineTestEnv();
+    const now = Date.now();
+    const pipe = redis.pipeline();
+    for (let i = 0; i < 25000; i++) pipe.xadd(t.stream, `${now - 20 * DAY + i}-0`, 'id', 'o');
+    for (let i = 0; i < 10; i++) pipe.xadd(t.stream, `${now - 1000 + i}-0`, 'id', 'n');
+    await pipe.exec();
+    const before = await value('cprh_stream_entries_trimmed_total', { stream: t.stream });
+    const q = start(t.env);
+    try {
+      await task?.runOnce(now);
+      expect(await redis.xlen(t.stream)).toBe(10);
+      expect((await value('cprh_stream_entries_trimmed_total', { stream: t.stream })) - before).toBe(25000);
+    } finally {
+      await q.close();
+    }
+  });
+
   it('EVENTS_MAX_AGE_SECONDS=0 trims nothing', async () => {
     t = pipelineTestEnv();
     const now = Date.now();
