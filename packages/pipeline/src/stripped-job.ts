@@ -34,14 +34,20 @@ export function strippedJobData(
   result?: InboxJobResult,
   now = Date.now(),
 ): StrippedJobData {
-  const bytes = inboxBytes(data);
+  // `body` holds one character per byte: its length is the size, without copying the bytes.
+  const size = typeof data.body === 'string' ? data.body.length : (inboxBytes(data)?.length ?? 0);
   const rest: Record<string, unknown> = { ...data };
   delete rest.body;
   delete rest.raw; // jobs from before the byte-exact format
+  let beskedId = result?.eventId;
+  if (beskedId === undefined) {
+    const bytes = inboxBytes(data);
+    beskedId = bytes === undefined ? undefined : (peekBeskedId(bytes) ?? undefined);
+  }
   const out: StrippedJobData = {
     ...(rest as Omit<InboxJobData, 'body'>),
-    bytesRemoved: { at: now, bytes: bytes?.length ?? 0, outcome },
-    beskedId: result?.eventId ?? (bytes === undefined ? null : peekBeskedId(bytes)),
+    bytesRemoved: { at: now, bytes: size, outcome },
+    beskedId: beskedId ?? null,
   };
   if (result !== undefined) out.entryId = result.entryId;
   return out;
