@@ -111,6 +111,12 @@ export async function startBoard(config: BoardConfig, opts: BoardOptions = {}): 
       },
     );
   }
+  if (board.showCpr) {
+    log.warn(
+      { auditLog: config.log.auditFile ?? 'stderr' },
+      'BOARD_SHOW_CPR=true: job data is shown with CPR numbers; every view of a message is written to the audit log',
+    );
+  }
   const { port } = server.address() as AddressInfo;
   const url = `http://${hostForUrl(board.host)}:${port}/`;
   log.debug({ url, readOnly: !board.readWrite, auth: Boolean(board.credentials) }, 'board listening');

@@ -4,18 +4,20 @@ import type { Survey, SurveyRow } from './retention-survey';
 /** `cprh retention`'s table: the README's families with what Redis holds now. */
 export function retentionTable(survey: Survey, now = Date.now()): string[] {
   const head = ['family', 'keys', 'entries', 'size', 'oldest', 'CPR', 'lifetime (setting)'];
-  const body = survey.rows.map((r) => {
-    const f = KEY_FAMILIES.find((k) => k.id === r.id);
-    const name = r.stream !== undefined ? `event stream ${r.stream}` : (f?.name ?? r.id);
-    return [
-      name,
-      String(r.keys),
-      String(r.entries),
-      bytes(r.bytes),
-      oldest(r, now),
-      f?.cpr ?? '?',
-      `${f?.lifetime ?? ''} (${(f?.setting ?? '').replace(/`/g, '')})`,
-    ];
+  // Every family of the README, in its order: one row per stream, dashes where nothing is measured
+  // (a feature this build does not have; its keys would show under `other keys`).
+  const body = KEY_FAMILIES.flatMap((f) => {
+    const found = survey.rows.filter((r) => r.id === f.id);
+    const rows: (SurveyRow | undefined)[] = found.length > 0 ? found : [undefined];
+    return rows.map((r) => [
+      r?.stream !== undefined ? `event stream ${r.stream}` : f.name,
+      r === undefined ? '—' : String(r.keys),
+      r === undefined ? '—' : String(r.entries),
+      r === undefined ? '—' : bytes(r.bytes),
+      r === undefined ? '—' : oldest(r, now),
+      f.cpr,
+      `${f.lifetime} (${f.setting.replace(/`/g, '')})`,
+    ]);
   });
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((row) => (row[i] ?? '').length)));
   const line = (cells: string[]) =>
