@@ -16,7 +16,7 @@ export function retentionTable(survey: Survey, now = Date.now()): string[] {
       r === undefined ? '—' : bytes(r.bytes),
       r === undefined ? '—' : oldest(r, now),
       f.cpr,
-      `${f.lifetime} (${f.setting.replace(/`/g, '')})`,
+      (f.setting === '—' ? f.lifetime : `${f.lifetime} (${f.setting})`).replace(/`/g, ''),
     ]);
   });
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((row) => (row[i] ?? '').length)));
