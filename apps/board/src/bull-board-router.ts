@@ -4,6 +4,7 @@ import { ExpressAdapter } from '@bull-board/express';
 import type { Queue } from 'bullmq';
 import { Router as expressRouter, type Router } from 'express';
 import { jobDataView, jobTitle } from './job-data-view';
+import type { UnmaskedViewAudit } from './unmasked-view-audit';
 
 const FULL_TIME: Intl.DateTimeFormatOptions = {
   year: 'numeric',
@@ -41,6 +42,7 @@ export function bullBoardRouter(
     showCpr: boolean;
     /** Queues no worker reads by design (dead letters): no "No workers" warning, a description instead. */
     unconsumed?: ReadonlyMap<Queue, string>;
+    audit?: UnmaskedViewAudit;
   },
 ): Router {
   const serverAdapter = new ExpressAdapter();
@@ -52,7 +54,10 @@ export function bullBoardRouter(
       description === undefined
         ? new BullMQAdapter(q, { readOnlyMode: opts.readOnly })
         : new UnconsumedQueueAdapter(q, { readOnlyMode: opts.readOnly, description });
-    adapter.setFormatter('data', (data: unknown) => jobDataView(data, mask));
+    adapter.setFormatter('data', (data: unknown) => {
+      if (!mask) opts.audit?.shown(data);
+      return jobDataView(data, mask);
+    });
     adapter.setFormatter('returnValue', (value: unknown) => jobDataView(value, mask));
     adapter.setFormatter('name', (job: { name?: unknown; data?: unknown }) => jobTitle(job, mask));
     return adapter;
@@ -69,6 +74,8 @@ export function bullBoardRouter(
     },
   });
   const router = expressRouter();
+  // Unmasked (BOARD_SHOW_CPR=true): every answer that shows messages is audited.
+  if (!mask && opts.audit) router.use(opts.audit.middleware);
   if (mask) {
     router.all(/\/api\/queues\/[^/]+\/[^/]+\/update-data$/, (_req, res) => {
       res.status(405).json({ error: 'job data is shown masked (BOARD_SHOW_CPR=false) and cannot be edited' });

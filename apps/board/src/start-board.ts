@@ -2,7 +2,14 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { createDeadQueue, createInboxQueue, createLogger, createRedis, type Logger } from '@cprh/pipeline';
+import {
+  createAuditLog,
+  createDeadQueue,
+  createInboxQueue,
+  createLogger,
+  createRedis,
+  type Logger,
+} from '@cprh/pipeline';
 import { basicAuth } from './basic-auth';
 import type { BoardConfig } from './board-sections';
 import { hostForUrl, isLoopbackHost } from './bind-address';
@@ -15,6 +22,7 @@ import { webhooksView } from './webhooks-view';
 /** What the board says of the dead queue, which no worker reads. */
 const DEAD_QUEUE_DESCRIPTION =
   'Dead letters, no worker reads this queue: replay or purge them with `cprh dlq`';
+import { unmaskedViewAudit } from './unmasked-view-audit';
 
 export interface RunningBoard {
   /** Base URL of the board, e.g. `http://127.0.0.1:3000/`. */
@@ -97,6 +105,7 @@ export async function startBoard(config: BoardConfig, opts: BoardOptions = {}): 
       readOnly: !board.readWrite,
       showCpr: board.showCpr,
       unconsumed: new Map([[dead, DEAD_QUEUE_DESCRIPTION]]),
+      ...(board.showCpr ? { audit: unmaskedViewAudit(createAuditLog(config.log.auditFile)) } : {}),
     }),
   );
 
@@ -113,6 +122,12 @@ export async function startBoard(config: BoardConfig, opts: BoardOptions = {}): 
       {
         cause: err,
       },
+    );
+  }
+  if (board.showCpr) {
+    log.warn(
+      { auditLog: config.log.auditFile ?? 'stderr' },
+      'BOARD_SHOW_CPR=true: job data is shown with CPR numbers; every view of a message is written to the audit log',
     );
   }
   const { port } = server.address() as AddressInfo;

@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { loadConfig } from '@cprh/config';
 import { DEAD_JOB_NAME, encodeBody } from '@cprh/pipeline';
@@ -63,9 +66,45 @@ describe('Bull Board job data without CPR numbers (real Redis)', () => {
     );
   });
 
-  it('shows them with BOARD_SHOW_CPR=true', async () => {
-    const b = await board({ BOARD_SHOW_CPR: 'true' });
-    const text = await (await fetch(`${b.url}api/queues/dead/b-masked`, { headers: auth })).text();
-    expect(text).toContain('urn:oio:cpr-nr:2512484916');
+  it('shows them with BOARD_SHOW_CPR=true, and audits each view: who, what, which BeskedIds', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cprh-audit-'));
+    const auditFile = join(dir, 'audit.log');
+    try {
+      const b = await board({ BOARD_SHOW_CPR: 'true', AUDIT_LOG_FILE: auditFile });
+      const text = await (await fetch(`${b.url}api/queues/dead/b-masked`, { headers: auth })).text();
+      expect(text).toContain('urn:oio:cpr-nr:2512484916');
+      await fetch(`${b.url}api/queues?activeQueue=dead&status=latest&page=1`, { headers: auth });
+      // The page polling the same job again is the same view: no second line.
+      await fetch(`${b.url}api/queues/dead/b-masked`, { headers: auth });
+      // A request that shows no message (the health probe) is not an unmasked view.
+      await fetch(`${b.url}healthz`);
+      const lines = readFileSync(auditFile, 'utf8').trim().split('\n');
+      expect(lines).toHaveLength(2);
+      const [one, list] = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(one).toMatchObject({
+        audit: true,
+        who: 'board:ops',
+        action: 'board.view',
+        path: '/api/queues/dead/b-masked',
+        beskedIds: ['01157488-c45c-4fd2-b076-1de12effbf66'],
+      });
+      expect(typeof one?.time).toBe('number');
+      expect(list).toMatchObject({ who: 'board:ops', path: '/api/queues' });
+      expect(lines.join('\n')).not.toMatch(TEN_DIGITS);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('writes no audit line while masking', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cprh-audit-'));
+    const auditFile = join(dir, 'audit.log');
+    try {
+      const b = await board({ AUDIT_LOG_FILE: auditFile });
+      expect((await fetch(`${b.url}api/queues/dead/b-masked`, { headers: auth })).status).toBe(200);
+      expect(() => readFileSync(auditFile, 'utf8')).toThrow(/ENOENT/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -4,6 +4,8 @@ import { defineErrorCodes, type CodeOf } from '@cprh/errors';
 export const CLI_ERROR_CODES = defineErrorCodes({
   CLI_USAGE: 'Wrong command line (unknown option, missing argument); the usage is printed, exit 2',
   CLI_FILE_UNREADABLE: 'A file named on the command line or in a setting cannot be read',
+  CLI_NOT_FOUND:
+    'No stored message with that id, or it keeps metadata only (`cprh inspect --dead` or `--job`)',
 });
 
 export type CliErrorCode = CodeOf<typeof CLI_ERROR_CODES>;

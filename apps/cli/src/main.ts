@@ -7,7 +7,8 @@ import { UsageError } from './command';
 /* eslint-disable @typescript-eslint/no-require-imports */
 const commands: Record<string, { summary: string; load: () => Command }> = {
   inspect: {
-    summary: 'inspect FILE|-        print the CloudEvent for a Haendelsesbesked',
+    summary:
+      'inspect FILE|- | --dead ID | --job ID [--show-cpr]   print the CloudEvent of a file or a stored message (masked unless --show-cpr, audited)',
     load: () => (require('./commands/inspect') as typeof import('./commands/inspect.js')).inspect,
   },
   publish: {
@@ -15,13 +16,24 @@ const commands: Record<string, { summary: string; load: () => Command }> = {
     load: () => (require('./commands/publish') as typeof import('./commands/publish.js')).publish,
   },
   dlq: {
-    summary: 'dlq list|show ID|replay ID|--all|purge   inspect and replay dead letters',
+    summary:
+      'dlq list|show ID [--raw]|replay ID|--all|purge [--older-than 30d]   inspect, replay, purge dead letters',
     load: () => (require('./commands/dlq') as typeof import('./commands/dlq.js')).dlq,
   },
   events: {
     summary:
       'events tail [--from-start] [--exit-at-end] [--json] [--show-cpr] [--stream NAME]   print the events of a stream',
     load: () => (require('./commands/events') as typeof import('./commands/events.js')).events,
+  },
+  retention: {
+    summary:
+      'retention [--json]    every key family: what it holds, CPR or not, lifetime; counts, sizes, oldest',
+    load: () => (require('./commands/retention') as typeof import('./commands/retention.js')).retention,
+  },
+  erase: {
+    summary:
+      "erase --cpr-file FILE [--dry-run]   remove a person's messages from streams, dead letters, inbox",
+    load: () => (require('./commands/erase') as typeof import('./commands/erase.js')).erase,
   },
   start: {
     summary: 'start                 run the service locally (poller, worker, ops, simulator)',

@@ -6,9 +6,11 @@ import {
   isBlocked,
   isDeadLetterCode,
   orderTicket,
+  isStripped,
   oneLine,
   PipelineError,
   recordDeadLetter,
+  rerunOfStripped,
   type DeadLetterCode,
   type DeadLetterData,
   type ErrorQueueMoveJob,
@@ -66,6 +68,8 @@ export function createInboxProcessor(o: InboxProcessorOptions) {
   };
 
   return async function processInboxJob(job: Job<JobData>, token?: string): Promise<InboxJobResult> {
+    // A finished job reduced to metadata that runs again: nothing to parse or dispatch.
+    if (isStripped(job.data)) return rerunOfStripped(job.data);
     const bytes = inboxBytes(job.data);
     if (bytes === undefined || typeof job.data.seq !== 'number') {
       const err = new PipelineError(

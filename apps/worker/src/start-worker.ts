@@ -5,7 +5,10 @@ import {
   createInboxQueue,
   createProducerRedis,
   createWorkerRedis,
+  DeadLetters,
   EventDispatcher,
+  JobStripper,
+  startRetention,
   FaultInjector,
   logRedisErrors,
   OrderGate,
@@ -87,8 +90,31 @@ export async function startWorker(
     removeOnFail: { age: w.keepFailedSeconds },
   });
   worker.on('error', (err) => log.warn({ err: err.message }, 'worker error'));
-  worker.on('failed', (job, err) => deadLetterIfStalled(dead, log, job, err, order, errorQueue?.moves));
+  // Finished jobs keep metadata only: the message's bytes (CPR numbers) leave Redis once the event
+  // is in the stream, or once a failed job's dead letter holds them (README "Retention").
+  const stripper = new JobStripper(redis, config.pipeline);
+  if (w.keepCompletedBytesSeconds === 0) {
+    worker.on('completed', (job, result) => job.id && stripper.completed(job.id, job.data, result));
+  } else {
+    log.warn(
+      { keepCompletedBytesSeconds: w.keepCompletedBytesSeconds },
+      'WORKER_KEEP_COMPLETED_BYTES_SECONDS is set: completed inbox jobs keep the whole message, CPR numbers included, in Redis for this long. For debugging only; unset it in production',
+    );
+  }
+  worker.on('failed', (job, err) => {
+    deadLetterIfStalled(dead, log, job, err, order, errorQueue?.moves);
+    if (job?.id !== undefined && job.finishedOn) stripper.failed(job.id, job.data);
+  });
   await worker.waitUntilReady();
+  const retention = startRetention({
+    redis,
+    pipeline: config.pipeline,
+    deadLetters: new DeadLetters(dead, inbox),
+    stripper,
+    keepCompletedBytesSeconds: w.keepCompletedBytesSeconds,
+    intervalSeconds: w.retentionIntervalSeconds,
+    log,
+  });
   const unobserve = observeWorker(redis, config.pipeline, config.metrics.readyStallSeconds);
   log.info({ queue: config.pipeline.inboxQueue, concurrency: w.concurrency }, 'worker started');
 
@@ -97,6 +123,7 @@ export async function startWorker(
       // Waits for jobs in progress; no new ones are taken.
       unobserve();
       await worker.close();
+      await retention.stop();
       await errorQueue?.stop();
       await inbox.close().catch(() => undefined);
       await dead.close().catch(() => undefined);

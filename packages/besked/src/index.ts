@@ -41,6 +41,7 @@ export {
   type CprNumberList,
   type CprListProblem,
 } from './cpr-number-list';
+export { cprNumbersIn, maskCprNumbers, CPR_MASK } from './cpr-in-text';
 export { embeddableHaendelsesbesked, type EmbeddableBesked } from './embeddable-besked';
 export {
   STREAM_FIELDS,
@@ -49,4 +50,3 @@ export {
   type StreamEntryValues,
 } from './stream-entry';
 export { checkPushBody, type PushBodyCheck } from './check-push-body';
-export { CPR_MASK, maskCprNumbers } from './cpr-mask';

@@ -52,6 +52,35 @@ const routes = z
   });
 
 /**
+ * ROUTES_MAX_AGE_SECONDS: `stream=seconds` pairs, a stream's own EVENTS_MAX_AGE_SECONDS (0 = never
+ * trimmed by age), e.g. `cpr:events:foedsel=86400`.
+ */
+const streamAges = z
+  .string()
+  .default('')
+  .transform((text, ctx): { stream: string; seconds: number }[] => {
+    const out: { stream: string; seconds: number }[] = [];
+    for (const part of text.split(',').map((p) => p.trim())) {
+      if (part === '') continue;
+      const eq = part.lastIndexOf('=');
+      const stream = eq > 0 ? part.slice(0, eq).trim() : '';
+      const seconds = eq > 0 ? part.slice(eq + 1).trim() : '';
+      if (stream === '' || /\s/.test(stream) || !/^\d+$/.test(seconds)) {
+        ctx.addIssue({ code: 'custom', message: `expected stream=seconds, got "${part}"` });
+        return z.NEVER;
+      }
+      out.push({ stream, seconds: Number(seconds) });
+    }
+    return out;
+  });
+
+/** One stream the worker writes, with the age after which its entries are trimmed (0 = never). */
+export interface RetainedStream {
+  readonly stream: string;
+  readonly maxAgeSeconds: number;
+}
+
+/**
  * Test-only switch: at a dangerous moment kill the process with SIGKILL (`crash-*`) or close the
  * AMQP channel (`close-channel-after-persist`), so tests can prove that nothing is lost or
  * duplicated. Never set it in production.
@@ -75,6 +104,16 @@ export const pipelineSettings = defineSection({
     /** Approximate MAXLEN for every stream the worker writes; 0 = no trimming. */
     EVENTS_MAXLEN: nonNegativeInt.default(0),
     ROUTES: routes,
+    /** Entries older than this are trimmed (XTRIM MINID) from every stream written; 0 = never. */
+    EVENTS_MAX_AGE_SECONDS: nonNegativeInt.default(14 * 24 * 3600),
+    /** Per-stream ages overriding EVENTS_MAX_AGE_SECONDS (`stream=seconds,...`). */
+    ROUTES_MAX_AGE_SECONDS: streamAges,
+    /** A consumer group with unread entries this close to the age is reported (metric, log, alert). */
+    EVENTS_MAX_AGE_WARN_SECONDS: positiveInt.default(2 * 24 * 3600),
+    /** Dead letters older than this are purged (default 30 days); 0 = kept until purged by hand. */
+    DEAD_LETTER_MAX_AGE_SECONDS: nonNegativeInt.default(30 * 24 * 3600),
+    /** Dead letters this close to their purge are counted in cprh_dead_letters_expiring. */
+    DEAD_LETTER_EXPIRY_WARN_SECONDS: positiveInt.default(7 * 24 * 3600),
     /** How long the "already dispatched" record of an event id lives (default 30 days). */
     DISPATCHED_TTL_SECONDS: positiveInt.default(30 * 24 * 3600),
     /** Attempts per inbox job for transient failures (Redis, timeouts); parse errors fail at once. */
@@ -98,9 +137,32 @@ export const pipelineSettings = defineSection({
     orderKeyPrefix: `${e.QUEUE_PREFIX}:order:`,
     eventsMaxLen: e.EVENTS_MAXLEN,
     routes: e.ROUTES,
+    /** The main stream and every route stream, each with the age its entries are trimmed at. */
+    retainedStreams: retainedStreams(
+      e.EVENTS_STREAM,
+      e.ROUTES,
+      e.EVENTS_MAX_AGE_SECONDS,
+      e.ROUTES_MAX_AGE_SECONDS,
+    ),
+    eventsMaxAgeWarnSeconds: e.EVENTS_MAX_AGE_WARN_SECONDS,
+    deadLetterMaxAgeSeconds: e.DEAD_LETTER_MAX_AGE_SECONDS,
+    deadLetterExpiryWarnSeconds: e.DEAD_LETTER_EXPIRY_WARN_SECONDS,
     dispatchedTtlSeconds: e.DISPATCHED_TTL_SECONDS,
     jobAttempts: e.JOB_ATTEMPTS,
     jobBackoffMs: e.JOB_BACKOFF_MS,
     fault: { point: e.FAULT_INJECT as FaultPoint, at: e.FAULT_INJECT_AT },
   }),
 });
+
+function retainedStreams(
+  main: string,
+  routes: readonly Route[],
+  maxAge: number,
+  overrides: readonly { stream: string; seconds: number }[],
+): RetainedStream[] {
+  const names = [...new Set([main, ...routes.map((r) => r.stream), ...overrides.map((o) => o.stream)])];
+  return names.map((stream) => ({
+    stream,
+    maxAgeSeconds: overrides.find((o) => o.stream === stream)?.seconds ?? maxAge,
+  }));
+}

@@ -1,5 +1,5 @@
 import { defineSection } from './define-section';
-import { positiveInt } from './common-types';
+import { nonNegativeInt, positiveInt } from './common-types';
 
 // The worker: inbox -> parse -> exactly-once dispatch to the stream(s), dead letters.
 export const workerSettings = defineSection({
@@ -18,7 +18,8 @@ export const workerSettings = defineSection({
     WORKER_MAX_STALLED_COUNT: positiveInt.default(3),
     /**
      * Completed inbox jobs are kept this long (default 7 days) so a redelivered message with the
-     * same BeskedId is dropped by the job-id check before it reaches the dispatch guard.
+     * same BeskedId is dropped by the job-id check before it reaches the dispatch guard. They keep
+     * metadata only (the message's bytes are removed once it is dispatched).
      */
     WORKER_KEEP_COMPLETED_SECONDS: positiveInt.default(7 * 24 * 3600),
     /** Failed inbox jobs (their copy lives in the dead-letter queue) are kept this long. */
@@ -34,6 +35,13 @@ export const workerSettings = defineSection({
      * person's later events go, flagged orderbroken.
      */
     ORDER_STALE_SECONDS: positiveInt.default(300),
+    /**
+     * DEBUGGING ONLY: completed inbox jobs keep the message's bytes (CPR numbers) this long before
+     * they are reduced to metadata; 0 (the default) removes them as soon as the event is dispatched.
+     */
+    WORKER_KEEP_COMPLETED_BYTES_SECONDS: nonNegativeInt.default(0),
+    /** How often the worker applies the retention limits (bytes of finished jobs, stream ages, dead letters). */
+    RETENTION_INTERVAL_SECONDS: positiveInt.default(10),
   },
   build: (e) => ({
     concurrency: e.WORKER_CONCURRENCY,
@@ -44,5 +52,7 @@ export const workerSettings = defineSection({
     keepFailedSeconds: e.WORKER_KEEP_FAILED_SECONDS,
     orderWaitMs: e.ORDER_WAIT_MS,
     orderStaleSeconds: e.ORDER_STALE_SECONDS,
+    keepCompletedBytesSeconds: e.WORKER_KEEP_COMPLETED_BYTES_SECONDS,
+    retentionIntervalSeconds: e.RETENTION_INTERVAL_SECONDS,
   }),
 });

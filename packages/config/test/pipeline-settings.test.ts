@@ -23,7 +23,32 @@ describe('pipeline, poller and worker settings', () => {
     ]);
   });
 
+  it('trims every stream by age (14 days unless a stream has its own) and purges dead letters after 30 days', () => {
+    expect(loadConfig(SECTION_NAMES, {}).pipeline).toMatchObject({
+      retainedStreams: [{ stream: 'cpr:events', maxAgeSeconds: 1209600 }],
+      eventsMaxAgeWarnSeconds: 172800,
+      deadLetterMaxAgeSeconds: 2592000,
+      deadLetterExpiryWarnSeconds: 604800,
+    });
+    const c = loadConfig(SECTION_NAMES, {
+      ROUTES: 'foedsel=s:f,doedsfald=s:d',
+      EVENTS_MAX_AGE_SECONDS: '3600',
+      ROUTES_MAX_AGE_SECONDS: 's:f=60, s:d=0',
+    });
+    expect(c.pipeline.retainedStreams).toEqual([
+      { stream: 'cpr:events', maxAgeSeconds: 3600 },
+      { stream: 's:f', maxAgeSeconds: 60 },
+      { stream: 's:d', maxAgeSeconds: 0 },
+    ]);
+    expect(loadConfig(SECTION_NAMES, {}).worker).toMatchObject({
+      keepCompletedBytesSeconds: 0,
+      retentionIntervalSeconds: 10,
+    });
+  });
+
   it.each([
+    [{ ROUTES_MAX_AGE_SECONDS: 's:f=soon' }, /^Invalid setting ROUTES_MAX_AGE_SECONDS: /],
+    [{ EVENTS_MAX_AGE_SECONDS: '-1' }, /^Invalid setting EVENTS_MAX_AGE_SECONDS: /],
     [{ ROUTES: 'foedsel' }, /^Invalid setting ROUTES: /],
     [{ ROUTES: 'Fødsel=x' }, /^Invalid setting ROUTES: /],
     [{ INBOX_QUEUE: 'a:b' }, /^Invalid setting INBOX_QUEUE: /],

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Job, Queue } from 'bullmq';
+import Redis from 'ioredis';
 import { PipelineError } from './pipeline-error';
 import { INBOX_JOB_NAME, type DeadLetterData, type InboxJobData } from './job-types';
 import { DEAD_LETTER_STATES } from './queues';
@@ -54,6 +55,29 @@ export class DeadLetters {
       if (job.id !== undefined) out.push(await this.replay(job.id));
     }
     return out;
+  }
+
+  /** Id and recording time (epoch ms) of every dead letter, without loading their bytes. */
+  async ages(): Promise<{ id: string; recordedAt: number }[]> {
+    const ids = await this.dead.getRanges([...DEAD_LETTER_STATES], 0, -1, true);
+    if (ids.length === 0) return [];
+    const connection = this.dead.opts.connection;
+    if (!(connection instanceof Redis)) {
+      // Not our own connection (never so in the product): load the jobs.
+      const jobs = await Promise.all(ids.map((id) => this.dead.getJob(id)));
+      return ids.map((id, i) => ({ id, recordedAt: jobs[i]?.timestamp ?? 0 }));
+    }
+    const pipe = connection.pipeline();
+    for (const id of ids) pipe.hget(this.dead.toKey(id), 'timestamp');
+    const replies = (await pipe.exec()) ?? [];
+    return ids.map((id, i) => ({ id, recordedAt: Number(replies[i]?.[1] ?? 0) }));
+  }
+
+  /** Deletes the dead letters recorded before `before` (epoch ms); returns their ids. */
+  async purgeRecordedBefore(before: number): Promise<string[]> {
+    const old = (await this.ages()).filter((a) => a.recordedAt < before).map((a) => a.id);
+    for (const id of old) await this.dead.remove(id);
+    return old;
   }
 
   /**

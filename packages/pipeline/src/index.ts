@@ -48,6 +48,17 @@ export {
   type DispatchBlocked,
 } from './event-dispatcher';
 export { DeadLetters } from './dead-letters';
+export {
+  strippedJobData,
+  isStripped,
+  rerunOfStripped,
+  type StrippedJobData,
+  type StrippedOutcome,
+} from './stripped-job';
+export { JobStripper, type StripItem } from './job-stripper';
+export { FinishedJobSweep } from './finished-job-sweep';
+export { trimStreamByAge, type StreamTrimReport, type GroupReport } from './stream-age-trim';
+export { startRetention, type RetentionTask, type RetentionOptions } from './retention-task';
 export { recordDeadLetter, type Failure } from './record-dead-letter';
 export { isDeadLetterCode, WORKER_DEAD_LETTER_CODES, type DeadLetterCode } from './dead-letter-codes';
 export { logRedisErrors } from './redis-error-log';
@@ -76,3 +87,6 @@ export {
   type ErrorQueueRecord,
   type DeadLetterWithMove,
 } from './error-queue-moves';
+export { createAuditLog, osUser, type AuditLog, type AuditEntry } from './audit-log';
+export { mentionsAny } from './message-mentions';
+export { erasePerson, type ErasedFamily } from './person-erasure';

@@ -148,6 +148,52 @@ export const metrics = {
     labelNames: ['reason'] as const,
     registers,
   }),
+  /** Entries removed from a stream by its age limit (EVENTS_MAX_AGE_SECONDS), by configured stream name. */
+  streamEntriesTrimmed: new Counter({
+    name: 'cprh_stream_entries_trimmed_total',
+    help: "Stream entries removed because they were older than the stream's EVENTS_MAX_AGE_SECONDS.",
+    labelNames: ['stream'] as const,
+    registers,
+  }),
+  /** 1 while a consumer group has unread entries the age limit removes within EVENTS_MAX_AGE_WARN_SECONDS. */
+  streamUnreadExpiring: new Gauge({
+    name: 'cprh_stream_group_unread_expiring',
+    help: '1 while a consumer group has not read entries that the age limit removes within EVENTS_MAX_AGE_WARN_SECONDS, else 0.',
+    labelNames: ['stream', 'group'] as const,
+    registers,
+  }),
+  /** Age of the oldest entry a consumer group has not read (0 when it is up to date). */
+  streamOldestUnreadAge: new Gauge({
+    name: 'cprh_stream_group_oldest_unread_age_seconds',
+    help: 'Age in seconds of the oldest stream entry a consumer group has not read yet (0 = up to date).',
+    labelNames: ['stream', 'group'] as const,
+    registers,
+  }),
+  /** Entries the age limit removed before a consumer group had read them: lost for that group. */
+  streamUnreadTrimmed: new Counter({
+    name: 'cprh_stream_unread_trimmed_total',
+    help: 'Stream entries removed by the age limit before a consumer group had read them.',
+    labelNames: ['stream', 'group'] as const,
+    registers,
+  }),
+  /** Dead letters that DEAD_LETTER_MAX_AGE_SECONDS purges within DEAD_LETTER_EXPIRY_WARN_SECONDS. */
+  deadLettersExpiring: new Gauge({
+    name: 'cprh_dead_letters_expiring',
+    help: 'Dead letters that will be purged by DEAD_LETTER_MAX_AGE_SECONDS within DEAD_LETTER_EXPIRY_WARN_SECONDS.',
+    registers,
+  }),
+  deadLettersPurged: new Counter({
+    name: 'cprh_dead_letters_purged_total',
+    help: 'Dead letters purged because they were older than DEAD_LETTER_MAX_AGE_SECONDS.',
+    registers,
+  }),
+  /** Finished inbox jobs reduced to metadata, by outcome (dispatched, dead-lettered). */
+  jobBytesRemoved: new Counter({
+    name: 'cprh_job_bytes_removed_total',
+    help: 'Finished inbox jobs whose message bytes were removed (metadata kept), by outcome.',
+    labelNames: ['outcome'] as const,
+    registers,
+  }),
   /** 1 when this process's /readyz last answered ready, else 0 (evaluated at each scrape). */
   ready: new Gauge({
     name: 'cprh_ready',

@@ -45,8 +45,20 @@ describe('process metrics endpoint', () => {
     const own = (
       metricsRegistry.getMetricsAsArray() as unknown as { name: string; labelNames: string[] }[]
     ).filter((m) => m.name.startsWith('cprh_'));
-    expect(own.length).toBe(20);
-    const allowed = ['channel', 'stage', 'event', 'code', 'reason', 'http_status', 'status_kode'];
+    expect(own.length).toBe(27);
+    // `stream` and `group`: configured stream names and downstream consumer-group names (retention).
+    const allowed = [
+      'channel',
+      'stage',
+      'event',
+      'code',
+      'reason',
+      'http_status',
+      'status_kode',
+      'outcome',
+      'stream',
+      'group',
+    ];
     for (const m of own) for (const label of m.labelNames) expect(allowed).toContain(label);
   });
 

@@ -22,3 +22,4 @@ export { startPushReceiver, PUSH_OK, type PushReceiver, type ReceivedPush } from
 export { simTestEnv, type SimTestEnv } from './sim-test-env';
 export { bodyDocument, validateAgainstXsd, WSDL_DIR } from './xsd-validate';
 export { startRedisCluster, type OwnRedisCluster } from './redis-cluster';
+export { dumpKeys, type KeyDump } from './redis-key-dump';

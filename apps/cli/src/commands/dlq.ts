@@ -1,23 +1,26 @@
 import { createHash } from 'node:crypto';
 import { parseArgs } from 'node:util';
+import { peekBeskedId } from '@cprh/besked';
 import { loadConfig } from '@cprh/config';
 import {
+  createAuditLog,
   createDeadQueue,
   createInboxQueue,
-  createProducerRedis,
   DeadLetters,
   inboxBytes,
   localIsoTime,
-  redisUnreachable,
   withLocalTimes,
+  osUser,
   type DeadLetterData,
   type DeadLetterWithMove,
 } from '@cprh/pipeline';
 import type { Job } from 'bullmq';
 import type { Command } from '../command';
 import { UsageError } from '../command';
+import { parseDuration } from '../duration';
+import { connectRedis } from '../redis-connect';
 
-const USAGE = 'usage: cprh dlq list | show ID [--raw] | replay ID|--all | purge';
+const USAGE = 'usage: cprh dlq list | show ID [--raw] | replay ID|--all | purge [--older-than DURATION]';
 
 /**
  * `cprh dlq`: inspect and replay dead letters. `replay` re-enqueues the raw message into the inbox
@@ -29,7 +32,7 @@ export const dlq: Command = async (argv) => {
   try {
     parsed = parseArgs({
       args: argv,
-      options: { all: { type: 'boolean' }, raw: { type: 'boolean' } },
+      options: { all: { type: 'boolean' }, raw: { type: 'boolean' }, 'older-than': { type: 'string' } },
       allowPositionals: true,
     });
   } catch (err) {
@@ -38,6 +41,11 @@ export const dlq: Command = async (argv) => {
   const [sub, id, ...extra] = parsed.positionals;
   if (extra.length > 0) throw new UsageError(USAGE);
   const { all, raw } = parsed.values;
+  const olderThanText = parsed.values['older-than'];
+  const olderThan = olderThanText === undefined ? undefined : parseDuration(olderThanText);
+  if (olderThanText !== undefined && (sub !== 'purge' || olderThan === undefined)) {
+    throw new UsageError(`--older-than takes a duration (30d, 12h, 90m, 45s) and goes with purge\n${USAGE}`);
+  }
   switch (sub) {
     case 'list':
     case 'purge':
@@ -53,15 +61,8 @@ export const dlq: Command = async (argv) => {
       throw new UsageError(USAGE);
   }
 
-  const config = loadConfig(['redis', 'pipeline']);
-  const redis = createProducerRedis(config.redis, 'cprh-dlq');
-  redis.on('error', () => undefined);
-  try {
-    await redis.connect();
-  } catch (err) {
-    redis.disconnect();
-    throw redisUnreachable(config.redis, err);
-  }
+  const config = loadConfig(['redis', 'pipeline', 'log']);
+  const redis = await connectRedis(config.redis, 'cprh-dlq');
   const inbox = createInboxQueue(redis, config.pipeline);
   const dead = createDeadQueue(redis, config.pipeline);
   const dl = new DeadLetters(dead, inbox);
@@ -75,13 +76,24 @@ export const dlq: Command = async (argv) => {
       const j = await dl.get(id);
       const bytes = inboxBytes(j.data) ?? Buffer.alloc(0);
       // The message holds CPR numbers: only on request, and then exactly the bytes that came in
-      // (`> message.xml` gives back what KOMBIT sent), nothing else on stdout.
-      if (raw) await writeStdout(bytes);
-      else out(JSON.stringify(describe(j, bytes), null, 2));
+      // (`> message.xml` gives back what KOMBIT sent), nothing else on stdout. Audited.
+      if (raw) {
+        createAuditLog(config.log.auditFile).record({
+          who: osUser(config.log.sudoUser),
+          action: 'dlq.show.raw',
+          beskedIds: [peekBeskedId(bytes) ?? id],
+          deadLetter: id,
+        });
+        await writeStdout(bytes);
+      } else out(JSON.stringify(describe(j, bytes), null, 2));
     } else if (sub === 'replay') {
       const ids = all ? await dl.replayAll() : [await dl.replay(id ?? '')];
       for (const newId of ids) out(`replayed as inbox job ${newId}`);
       out(`replayed ${ids.length} dead letter${ids.length === 1 ? '' : 's'}`);
+    } else if (sub === 'purge' && olderThan !== undefined) {
+      const ids = await dl.purgeRecordedBefore(Date.now() - olderThan * 1000);
+      for (const purged of ids) out(`purged ${purged}`);
+      out(`purged ${ids.length} dead letter${ids.length === 1 ? '' : 's'} older than ${olderThanText ?? ''}`);
     } else if (sub === 'purge') {
       const n = await dl.purge();
       out(`purged ${n} dead letter${n === 1 ? '' : 's'}`);

@@ -6,7 +6,9 @@ import {
   beskedToCloudEvent,
   createCatalogue,
   eventSources,
+  maskCprNumbers,
   parseCatalogueJson,
+  peekBeskedId,
   type EventCatalogue,
 } from '@cprh/besked';
 import { ConfigError, loadConfig } from '@cprh/config';
@@ -14,7 +16,7 @@ import type { Command } from '../command';
 import { CliError } from '../cli-error';
 import { UsageError } from '../command';
 
-const USAGE = 'usage: cprh inspect FILE|-';
+const USAGE = 'usage: cprh inspect FILE|- | --dead ID | --job ID [--show-cpr]';
 
 /** Reads at most `cap` bytes: enough for the parser to see that a file is over the limit. */
 async function readCapped(path: string, cap: number): Promise<Buffer> {
@@ -92,7 +94,12 @@ export const inspect: Command = async (argv) => {
   try {
     parsed = parseArgs({
       args: argv,
-      options: { help: { type: 'boolean', short: 'h' } },
+      options: {
+        help: { type: 'boolean', short: 'h' },
+        dead: { type: 'string' },
+        job: { type: 'string' },
+        'show-cpr': { type: 'boolean' },
+      },
       allowPositionals: true,
     });
   } catch (err) {
@@ -103,25 +110,57 @@ export const inspect: Command = async (argv) => {
     return 0;
   }
   const [target, ...extra] = parsed.positionals;
-  if (target === undefined || extra.length > 0)
-    throw new UsageError(`expected exactly one FILE or -; ${USAGE}`);
+  const { dead, job } = parsed.values;
+  const showCpr = parsed.values['show-cpr'] === true;
+  const stored =
+    dead !== undefined
+      ? ({ where: 'dead', id: dead } as const)
+      : job !== undefined
+        ? ({ where: 'job', id: job } as const)
+        : undefined;
+  if (dead !== undefined && job !== undefined) throw new UsageError(`--dead or --job, not both; ${USAGE}`);
+  if (stored !== undefined ? target !== undefined : target === undefined || extra.length > 0 || showCpr)
+    throw new UsageError(`expected exactly one FILE or -, or --dead/--job ID; ${USAGE}`);
 
   try {
-    const config = loadConfig(['besked']);
+    const config = loadConfig(['besked', 'log']);
     const { maxBytes, catalogueFile } = config.besked;
     const catalogue = await loadCatalogue(catalogueFile);
     let bytes: Buffer;
-    try {
-      bytes = target === '-' ? await readStdinCapped(maxBytes + 1) : await readCapped(target, maxBytes + 1);
-    } catch (err) {
-      throw fileProblem(target === '-' ? 'stdin' : target, err);
+    let source: string;
+    if (stored !== undefined) {
+      // A message kept in Redis: CPR numbers masked unless --show-cpr, and that is audited.
+      // Loaded only here (BullMQ): `cprh inspect FILE` stays light. require: the tsx bin hooks CJS only.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { readStoredMessage } = require('../stored-message') as typeof import('../stored-message.js');
+      ({ bytes, source } = await readStoredMessage(stored.where, stored.id));
+    } else {
+      try {
+        bytes =
+          target === '-'
+            ? await readStdinCapped(maxBytes + 1)
+            : await readCapped(target ?? '-', maxBytes + 1);
+      } catch (err) {
+        throw fileProblem(target === '-' ? 'stdin' : (target ?? '-'), err);
+      }
+      source = eventSources.file(target === '-' ? '-' : basename(target ?? '-'));
     }
-    const source = eventSources.file(target === '-' ? '-' : basename(target));
     const event = beskedToCloudEvent(
       bytes,
       catalogue === undefined ? { source, maxBytes } : { source, maxBytes, catalogue },
     );
-    process.stdout.write(`${JSON.stringify(event)}\n`);
+    const json = JSON.stringify(event);
+    if (stored !== undefined && showCpr) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { createAuditLog, osUser } = require('@cprh/pipeline') as typeof import('@cprh/pipeline');
+      createAuditLog(config.log.auditFile).record({
+        who: osUser(config.log.sudoUser),
+        action: `inspect.${stored.where}.show-cpr`,
+        beskedIds: [peekBeskedId(bytes) ?? stored.id],
+        [stored.where === 'dead' ? 'deadLetter' : 'job']: stored.id,
+      });
+    }
+    process.stdout.write(`${stored !== undefined && !showCpr ? maskCprNumbers(json) : json}\n`);
     return 0;
   } catch (err) {
     process.stderr.write(`cprh inspect: ${oneLine(err)}\n`);

@@ -1,0 +1,42 @@
+import { loadConfig } from '@cprh/config';
+import { createDeadQueue, createInboxQueue, inboxBytes, isStripped, type InboxJobData } from '@cprh/pipeline';
+import { CliError } from './cli-error';
+import { connectRedis } from './redis-connect';
+
+/** A message kept in Redis: a dead letter, or an inbox job that still holds its bytes. */
+export interface StoredMessage {
+  bytes: Buffer;
+  source: string;
+}
+
+/**
+ * Reads the exact bytes of dead letter `id` (`where` = 'dead') or inbox job `id` ('job').
+ * A finished job holds metadata only: that is said, not shown as an empty message.
+ */
+export async function readStoredMessage(where: 'dead' | 'job', id: string): Promise<StoredMessage> {
+  const config = loadConfig(['redis', 'pipeline']);
+  const redis = await connectRedis(config.redis, 'cprh-inspect');
+  const queue =
+    where === 'dead' ? createDeadQueue(redis, config.pipeline) : createInboxQueue(redis, config.pipeline);
+  try {
+    const job = await queue.getJob(id);
+    if (!job) {
+      throw new CliError(
+        'CLI_NOT_FOUND',
+        `no ${where === 'dead' ? 'dead letter' : 'inbox job'} with id ${id}`,
+      );
+    }
+    const data = job.data as InboxJobData;
+    const bytes = isStripped(data) ? undefined : inboxBytes(data);
+    if (bytes === undefined) {
+      throw new CliError(
+        'CLI_NOT_FOUND',
+        `${where === 'dead' ? 'dead letter' : 'inbox job'} ${id} keeps metadata only (its message was dispatched or dead-lettered)`,
+      );
+    }
+    return { bytes, source: data.source };
+  } finally {
+    await queue.close().catch(() => undefined);
+    redis.disconnect();
+  }
+}

@@ -1,0 +1,75 @@
+import { Worker } from 'bullmq';
+import Redis from 'ioredis';
+import { loadConfig } from '@cprh/config';
+import { pipelineTestEnv, waitFor, type PipelineTestEnv } from '@cprh/testkit';
+import {
+  createDeadQueue,
+  createInboxQueue,
+  createWorkerRedis,
+  encodeBody,
+  FinishedJobSweep,
+  isStripped,
+  JobStripper,
+  recordDeadLetter,
+  type InboxJobData,
+} from '../src';
+
+describe('FinishedJobSweep (real Redis)', () => {
+  let t: PipelineTestEnv;
+  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+  afterEach(async () => t.cleanup());
+  afterAll(() => redis.disconnect());
+
+  it("keeps a failed job's bytes while they are the only copy, and removes them once the dead letter holds them", async () => {
+    t = pipelineTestEnv();
+    const cfg = loadConfig(['pipeline'], t.env).pipeline;
+    const inbox = createInboxQueue(redis, cfg);
+    const dead = createDeadQueue(redis, cfg);
+    const data: InboxJobData = {
+      body: encodeBody(Buffer.from('<x>0101901234</x>')),
+      source: 's',
+      receivedAt: 1,
+      channel: { kind: 'amqp', messageId: undefined, redelivered: false },
+      seq: 1,
+    };
+    // A job that failed without a dead letter (Redis was away when the worker tried to record it).
+    await inbox.add('besked', data, { jobId: 'raw-x', attempts: 1 });
+    const connection = createWorkerRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', 'sweep-test');
+    const worker = new Worker(
+      cfg.inboxQueue,
+      async () => {
+        throw new Error('boom');
+      },
+      {
+        connection,
+        prefix: cfg.queuePrefix,
+      },
+    );
+    try {
+      await waitFor('failed', async () => (await inbox.getJobState('raw-x')) === 'failed');
+    } finally {
+      await worker.close();
+      connection.disconnect();
+    }
+    const sweep = new FinishedJobSweep(redis, cfg, new JobStripper(redis, cfg), 0);
+    try {
+      expect(await sweep.run()).toBe(0);
+      expect(isStripped((await inbox.getJob('raw-x'))?.data)).toBe(false);
+
+      await recordDeadLetter(dead, 'raw-x', data, {
+        code: 'WORKER_RETRIES_EXHAUSTED',
+        message: 'boom',
+        attempts: 1,
+        firstFailedAt: 1,
+        lastFailedAt: 1,
+      });
+      expect(await sweep.run()).toBe(1);
+      const kept: unknown = (await inbox.getJob('raw-x'))?.data;
+      expect(kept).toMatchObject({ seq: 1, bytesRemoved: { outcome: 'dead-lettered', bytes: 17 } });
+      expect(JSON.stringify(kept)).not.toContain('0101901234');
+      expect(await sweep.run()).toBe(0); // done once
+    } finally {
+      await Promise.all([inbox.close(), dead.close()]);
+    }
+  });
+});
