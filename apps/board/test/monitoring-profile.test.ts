@@ -37,7 +37,10 @@ describe('the monitoring compose profile', () => {
     loadConfig(
       ['metrics', 'board'],
       Object.fromEntries(
-        Object.entries(envOf(service(name))).map(([k, v]) => [k, resolve(v, { BOARD_PASSWORD: 'x' })]),
+        // The board password comes from a Docker secret file inside the container: a value here.
+        Object.entries(envOf(service(name))).map(([k, v]) =>
+          k === 'BOARD_PASSWORD_FILE' ? ['BOARD_PASSWORD', 'x'] : [k, resolve(v, { BOARD_PASSWORD: 'x' })],
+        ),
       ),
     );
 
