@@ -16,6 +16,8 @@ ENV CI=true TURBO_TELEMETRY_DISABLED=1
 # Dependencies first, from the lockfile and the package manifests alone, so a source change
 # reuses this layer.
 COPY package.json pnpm-lock.yaml pnpm-workspace.yaml ./
+# Dependency patches (pnpm patch) are part of the lockfile's resolution.
+COPY patches ./patches
 RUN pnpm fetch
 COPY apps/bench/package.json apps/bench/
 COPY apps/board/package.json apps/board/
