@@ -1,6 +1,7 @@
 import type { Config } from '@cprh/config';
 import { hashTag, keySlot } from './key-slot';
 import { PipelineError } from './pipeline-error';
+import { partitionPipelines } from './partition-layout';
 
 /**
  * On a Redis Cluster every key one script or transaction touches must live in one slot: the
@@ -11,6 +12,13 @@ import { PipelineError } from './pipeline-error';
  * from QUEUE_PREFIX share its hash tag, so only the prefix and the stream names are checked.
  */
 export function checkClusterKeyLayout(pipeline: Config['pipeline']): void {
+  // With PARTITIONS > 1 each partition carries a tag of its own (partition-layout.ts): every
+  // partition's names are checked as one layout.
+  if (pipeline.partitions > 1) {
+    for (const part of partitionPipelines(pipeline))
+      checkClusterKeyLayout({ ...part.pipeline, partitions: 1 });
+    return;
+  }
   const tag = hashTag(pipeline.queuePrefix);
   if (tag === undefined) {
     throw new PipelineError(
