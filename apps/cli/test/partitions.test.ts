@@ -125,7 +125,8 @@ describe('PARTITIONS=3', () => {
     const streams = partitionStreams(pipeline, t.stream);
     expect(streams).toEqual([0, 1, 2].map((p) => `${t!.prefix}:events:{${t!.prefix}:p${p}}`));
     const { bodies, order } = personFeed();
-    await publish(t.env, bodies);
+    // One message that cannot be parsed: dead-lettered in its partition, found by `cprh dlq`.
+    await publish(t.env, [...bodies, Buffer.from('<not-a-besked/>')]);
 
     const poller = start(POLLER_MAIN, t.env);
     const workers = [start(WORKER_MAIN, t.env), start(WORKER_MAIN, t.env)];
@@ -141,7 +142,17 @@ describe('PARTITIONS=3', () => {
       timeoutMs: 90000,
       intervalMs: 250,
     });
+    let listed = '';
+    await waitFor('the dead letter', async () => {
+      listed = (await runCli(t!.env, ['dlq', 'list'])).stdout.toString('utf8');
+      return /attempts=/.test(listed);
+    });
     for (const p of [poller, ...workers]) expect(await p.stop('SIGTERM')).toBe(0);
+    const deadId = listed.trim().split(/\s+/)[0] ?? '';
+    expect(listed.trim().split('\n')).toHaveLength(1);
+    const shown = await runCli(t.env, ['dlq', 'show', deadId]);
+    expect(shown.code).toBe(0);
+    expect(JSON.parse(shown.stdout.toString('utf8'))).toMatchObject({ id: deadId });
 
     const r = await readPartitions(redis, streams, order);
     expectExactlyOnce(r.perStream.flat(), [...order.keys()]);

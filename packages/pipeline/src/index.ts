@@ -61,6 +61,7 @@ export {
   type DispatchBlocked,
 } from './event-dispatcher';
 export { DeadLetters } from './dead-letters';
+export { PartitionedDeadLetters } from './partitioned-dead-letters';
 export {
   strippedJobData,
   isStripped,
