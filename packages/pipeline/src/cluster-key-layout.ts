@@ -12,19 +12,20 @@ import { partitionPipelines } from './partition-layout';
  * from QUEUE_PREFIX share its hash tag, so only the prefix and the stream names are checked.
  */
 export function checkClusterKeyLayout(pipeline: Config['pipeline']): void {
-  // With PARTITIONS > 1 each partition carries a tag of its own (partition-layout.ts): every
-  // partition's names are checked as one layout.
-  if (pipeline.partitions > 1) {
-    for (const part of partitionPipelines(pipeline))
-      checkClusterKeyLayout({ ...part.pipeline, partitions: 1 });
-    return;
-  }
   const tag = hashTag(pipeline.queuePrefix);
   if (tag === undefined) {
     throw new PipelineError(
       'PIPELINE_CLUSTER_CROSS_SLOT',
       `On a Redis Cluster QUEUE_PREFIX needs a hash tag so the inbox, markers and streams share a slot: set QUEUE_PREFIX={${pipeline.queuePrefix}} (now "${pipeline.queuePrefix}")`,
     );
+  }
+  // With PARTITIONS > 1 each partition carries a tag of its own (partition-layout.ts): every
+  // partition's names are checked as one layout (the streams' plain names are not written then);
+  // the prefix keeps its tag for what is not partitioned (poll-mode scheduler, error-queue moves).
+  if (pipeline.partitions > 1) {
+    for (const part of partitionPipelines(pipeline))
+      checkClusterKeyLayout({ ...part.pipeline, partitions: 1 });
+    return;
   }
   const slot = keySlot(pipeline.queuePrefix);
   const streams: [setting: string, name: string][] = [

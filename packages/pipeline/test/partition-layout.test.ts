@@ -41,8 +41,12 @@ describe('partition layout', () => {
       ];
       for (const k of keys) expect([k, keySlot(k)]).toEqual([k, slot]);
     }
-    // The default names, fine for a cluster once partitioned: every partition is checked.
-    expect(() => checkClusterKeyLayout(p)).not.toThrow();
+    // On a cluster every partition is checked; the prefix keeps a tag for what is not partitioned
+    // (poll-mode scheduler), while the stream names need none.
+    expect(() => checkClusterKeyLayout(p)).toThrow(/QUEUE_PREFIX needs a hash tag/);
+    expect(() =>
+      checkClusterKeyLayout(pipelineOf({ PARTITIONS: '3', QUEUE_PREFIX: '{cprh}' })),
+    ).not.toThrow();
     // A tagged prefix gives the same tags ({cprh} and cprh are one deployment's names).
     expect(partitionPipeline(pipelineOf({ PARTITIONS: '3', QUEUE_PREFIX: '{cprh}' }), 2).queuePrefix).toBe(
       '{cprh:p2}',
