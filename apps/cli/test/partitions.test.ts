@@ -207,6 +207,43 @@ describe('PARTITIONS=3', () => {
     );
   }, 180000);
 
+  it('WORKER_PARTITIONS: a worker serves only its partitions; another takes the rest; a wrong number is refused', async () => {
+    t = pipelineTestEnv({ PARTITIONS: '3', POLLER_BATCH_SIZE: '50', POLLER_PREFETCH: '100' });
+    const pipeline = loadConfig(['pipeline'], t.env).pipeline;
+    const streams = partitionStreams(pipeline, t.stream);
+    const bad = start(WORKER_MAIN, { ...t.env, WORKER_PARTITIONS: '1,3' });
+    expect(await bad.waitForExit(30000)).toBe(1);
+    expect(bad.lines.join('\n')).toContain(
+      'WORKER_PARTITIONS names partition 3, but PARTITIONS=3 has partitions 0..2',
+    );
+    const { bodies, order } = personFeed();
+    await publish(t.env, bodies);
+    const poller = start(POLLER_MAIN, t.env);
+    const w02 = start(WORKER_MAIN, { ...t.env, WORKER_PARTITIONS: '0,2' });
+    await poller.waitForLine(/poller ready/, 30000);
+    await w02.waitForLine(/worker started/, 30000);
+    const lengths = async (): Promise<number[]> => Promise.all(streams.map((s) => redis.xlen(s)));
+    const inbox1 = `${partitionPipeline(pipeline, 1).queuePrefix}:${pipeline.inboxQueue}:wait`;
+    await waitFor(
+      'partitions 0 and 2 done, 1 waiting',
+      async () => {
+        const [a, b, c] = await lengths();
+        return b === 0 && a! + c! + (await redis.llen(inbox1)) >= TOTAL;
+      },
+      { timeoutMs: 60000, intervalMs: 250 },
+    );
+    expect((await lengths())[1]).toBe(0);
+    const w1 = start(WORKER_MAIN, { ...t.env, WORKER_PARTITIONS: '1' });
+    await waitFor('all events', async () => (await lengths()).reduce((x, y) => x + y, 0) >= TOTAL, {
+      timeoutMs: 60000,
+      intervalMs: 250,
+    });
+    for (const p of [poller, w02, w1]) expect(await p.stop('SIGTERM')).toBe(0);
+    const r = await readPartitions(redis, streams, order);
+    expectExactlyOnce(r.perStream.flat(), [...order.keys()]);
+    expect(r.outOfOrder).toEqual([]);
+  }, 120000);
+
   it('a PARTITIONS other than the data was written with is refused with one line', async () => {
     t = pipelineTestEnv({ PARTITIONS: '3' });
     const pipeline = loadConfig(['pipeline'], t.env).pipeline;
