@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Redis from 'ioredis';
 import { loadConfig } from '@cprh/config';
 import { createEventConsumer } from '@cprh/consumer';
@@ -205,6 +208,19 @@ describe('PARTITIONS=3', () => {
       lines.map((l) => (JSON.parse(l) as { id: string }).id),
       [...order.keys()],
     );
+
+    // `cprh erase` looks in every partition: one person's 4 events leave their partition stream.
+    const dir = mkdtempSync(join(tmpdir(), 'cprh-part-'));
+    try {
+      writeFileSync(join(dir, 'cpr.txt'), `${cprOf(1)}\n`);
+      const erased = await runCli(t.env, ['erase', '--cpr-file', join(dir, 'cpr.txt')]);
+      expect(erased.code).toBe(0);
+      expect(erased.stdout.toString('utf8')).toMatch(/stream [^\n]*:\{[^\n]*:p\d\}: removed 4/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const left = (await readPartitions(redis, streams, order)).perStream.flat();
+    expect(left).toHaveLength(TOTAL - EVENTS_PER_PERSON);
   }, 180000);
 
   it('WORKER_PARTITIONS: a worker serves only its partitions; another takes the rest; a wrong number is refused', async () => {
