@@ -156,6 +156,10 @@ describe('PARTITIONS=3', () => {
     const shown = await runCli(t.env, ['dlq', 'show', deadId]);
     expect(shown.code).toBe(0);
     expect(JSON.parse(shown.stdout.toString('utf8'))).toMatchObject({ id: deadId });
+    // inspect finds it in its partition too (and says why it cannot be parsed).
+    const inspected = await runCli(t.env, ['inspect', '--dead', deadId]);
+    expect(inspected.stderr).not.toContain('CLI_NOT_FOUND');
+    expect(inspected.stderr).toMatch(/BESKED_/);
 
     const r = await readPartitions(redis, streams, order);
     expectExactlyOnce(r.perStream.flat(), [...order.keys()]);
