@@ -58,7 +58,7 @@ export async function startWorker(
   const first = served[0]!.pipeline;
   const firstDead = createDeadQueue(redis, first);
   firstDead.on('error', (err) => log.debug({ err: err.message }, 'dead queue error'));
-  // The KOMBIT error-queue mover follows the dead letters of the first partition served.
+  // The KOMBIT error-queue mover finds a dead letter in any partition (startErrorQueueMoves).
   const errorQueue = await errorQueueMoves(config, { redis, workerRedis }, firstDead, log).catch(
     async (err: unknown) => {
       // A start-up failure (no certificate) must not leave connections open behind it.
@@ -152,7 +152,7 @@ async function servePartition(
     catalogue: shared.catalogue,
     maxBytes: config.besked.maxBytes,
     log,
-    ...(errorQueue && shared.dead ? { errorQueueMoves: errorQueue.moves } : {}),
+    ...(errorQueue ? { errorQueueMoves: errorQueue.moves } : {}),
   });
   const run = overrides.processor ?? processor;
 
@@ -181,7 +181,7 @@ async function servePartition(
     );
   }
   worker.on('failed', (job, err) => {
-    deadLetterIfStalled(dead, log, job, err, order, shared.dead ? errorQueue?.moves : undefined);
+    deadLetterIfStalled(dead, log, job, err, order, errorQueue?.moves);
     if (job?.id !== undefined && job.finishedOn) stripper.failed(job.id, job.data);
   });
   await worker.waitUntilReady();
