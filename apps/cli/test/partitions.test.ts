@@ -213,6 +213,18 @@ describe('PARTITIONS=3', () => {
       [...order.keys()],
     );
 
+    // `cprh retention` surveys every partition: a row per partition stream, the families summed.
+    const ret = await runCli(t.env, ['retention', '--json']);
+    expect(ret.code).toBe(0);
+    const survey = JSON.parse(ret.stdout.toString('utf8')) as {
+      rows: { id: string; stream?: string; entries: number; keys: number }[];
+    };
+    const streamRows = survey.rows.filter((row) => row.stream !== undefined);
+    expect(streamRows.map((row) => row.stream).sort()).toEqual([...streams].sort());
+    expect(streamRows.reduce((n, row) => n + row.entries, 0)).toBe(TOTAL);
+    expect(survey.rows.find((row) => row.id === 'dead')?.entries).toBe(1);
+    expect(survey.rows.find((row) => row.id === 'sequence')?.keys).toBe(3);
+
     // `cprh erase` looks in every partition: one person's 4 events leave their partition stream.
     const dir = mkdtempSync(join(tmpdir(), 'cprh-part-'));
     try {
