@@ -6,10 +6,16 @@ import { checkRedis } from './redis-readiness';
 /** The board's /readyz: Redis answers, and the inbox is not wedged (READY_STALL_SECONDS). */
 export async function boardReadiness(
   redis: Redis,
-  pipeline: Config['pipeline'],
+  partitions: readonly Config['pipeline'][],
   stallSeconds: number,
   timeoutMs: number,
 ): Promise<Readiness> {
   const r = await checkRedis(redis, timeoutMs);
-  return r.ready ? checkInboxMoving(redis, pipeline, stallSeconds) : r;
+  if (!r.ready) return r;
+  // Every partition's inbox (one with PARTITIONS=1).
+  for (const pipeline of partitions) {
+    const moving = await checkInboxMoving(redis, pipeline, stallSeconds);
+    if (!moving.ready) return moving;
+  }
+  return { ready: true };
 }

@@ -42,6 +42,8 @@ export function bullBoardRouter(
     showCpr: boolean;
     /** Queues no worker reads by design (dead letters): no "No workers" warning, a description instead. */
     unconsumed?: ReadonlyMap<Queue, string>;
+    /** Shown before a queue's name (PARTITIONS > 1: `p3-`), so the partitions' queues stay apart. */
+    namePrefix?: ReadonlyMap<Queue, string>;
     audit?: UnmaskedViewAudit;
   },
 ): Router {
@@ -50,10 +52,12 @@ export function bullBoardRouter(
   const mask = !opts.showCpr;
   const adapters = queues.map((q) => {
     const description = opts.unconsumed?.get(q);
+    const prefix = opts.namePrefix?.get(q);
+    const named = prefix === undefined ? {} : { prefix };
     const adapter =
       description === undefined
-        ? new BullMQAdapter(q, { readOnlyMode: opts.readOnly })
-        : new UnconsumedQueueAdapter(q, { readOnlyMode: opts.readOnly, description });
+        ? new BullMQAdapter(q, { readOnlyMode: opts.readOnly, ...named })
+        : new UnconsumedQueueAdapter(q, { readOnlyMode: opts.readOnly, description, ...named });
     adapter.setFormatter('data', (data: unknown) => {
       if (!mask) opts.audit?.shown(data);
       return jobDataView(data, mask);

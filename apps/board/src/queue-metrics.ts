@@ -7,8 +7,9 @@ import { withDeadline } from './with-deadline';
 
 export interface QueueMetricsSources {
   readonly redis: Redis;
-  readonly inbox: Queue;
-  readonly dead: Queue;
+  /** Each partition's inbox and dead queue (one each with PARTITIONS=1); counted per queue name. */
+  readonly inbox: readonly Queue[];
+  readonly dead: readonly Queue[];
   /** The events stream first, then any route streams (configured names, never message data). */
   readonly streams: readonly string[];
   /** A scrape never waits longer than this for Redis. */
@@ -64,8 +65,8 @@ export function createQueueMetrics(src: QueueMetricsSources): QueueMetrics {
 
   async function read() {
     const [inbox, dead, lengths] = await Promise.all([
-      src.inbox.getJobCounts(...JOB_STATES),
-      src.dead.getJobCounts(...JOB_STATES),
+      Promise.all(src.inbox.map((q) => q.getJobCounts(...JOB_STATES))).then(sumCounts),
+      Promise.all(src.dead.map((q) => q.getJobCounts(...JOB_STATES))).then(sumCounts),
       Promise.all(src.streams.map((stream) => src.redis.xlen(stream))),
     ]);
     return { inbox, dead, lengths };
@@ -76,13 +77,13 @@ export function createQueueMetrics(src: QueueMetricsSources): QueueMetrics {
     try {
       const r = await withDeadline(read(), src.timeoutMs, 'redis did not answer in time');
       for (const [queue, counts] of [
-        [src.inbox.name, r.inbox],
-        [src.dead.name, r.dead],
+        [queueName(src.inbox), r.inbox],
+        [queueName(src.dead), r.dead],
       ] as const) {
         for (const state of JOB_STATES) jobs.set({ queue, state }, counts[state] ?? 0);
       }
       deadLetters.set(
-        { queue: src.dead.name },
+        { queue: queueName(src.dead) },
         DEAD_LETTER_STATES.reduce((sum, s) => sum + (r.dead[s] ?? 0), 0),
       );
       src.streams.forEach((stream, i) => streamLength.set({ stream }, r.lengths[i] ?? 0));
@@ -97,4 +98,15 @@ export function createQueueMetrics(src: QueueMetricsSources): QueueMetrics {
   }
 
   return { registry, refresh };
+}
+
+/** The partitions' queues share one name (`inbox`): the metrics keep that label, with the sum. */
+function queueName(queues: readonly Queue[]): string {
+  return queues[0]?.name ?? '';
+}
+
+function sumCounts(all: Record<string, number>[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const counts of all) for (const [k, v] of Object.entries(counts)) out[k] = (out[k] ?? 0) + v;
+  return out;
 }

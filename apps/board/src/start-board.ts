@@ -8,6 +8,8 @@ import {
   createInboxQueue,
   createLogger,
   createRedis,
+  partitionPipelines,
+  partitionStreams,
   type Logger,
 } from '@cprh/pipeline';
 import { basicAuth } from './basic-auth';
@@ -74,12 +76,27 @@ export async function startBoard(config: BoardConfig, opts: BoardOptions = {}): 
     lastRedisError = '';
   });
 
-  const inbox = createInboxQueue(redis, pipeline);
-  const dead = createDeadQueue(redis, pipeline);
-  for (const q of [inbox, dead]) q.on('error', () => undefined); // already logged by the connection
+  // Every partition's inbox and dead queue (PARTITIONS > 1: shown as `p<n>-inbox`, `p<n>-dead`).
+  const parts = partitionPipelines(pipeline);
+  const inbox = parts.map((p) => createInboxQueue(redis, p.pipeline));
+  const dead = parts.map((p) => createDeadQueue(redis, p.pipeline));
+  for (const q of [...inbox, ...dead]) q.on('error', () => undefined); // already logged by the connection
+  const namePrefix = new Map(
+    parts.length === 1
+      ? []
+      : parts.flatMap((p, i) => [inbox[i]!, dead[i]!].map((q) => [q, `p${p.partition}-`] as const)),
+  );
 
-  const streams = [...new Set([pipeline.eventsStream, ...pipeline.routes.map((r) => r.stream)])];
-  const readiness = () => boardReadiness(redis, pipeline, config.metrics.readyStallSeconds, timeoutMs);
+  const streams = [...new Set([pipeline.eventsStream, ...pipeline.routes.map((r) => r.stream)])].flatMap(
+    (s) => partitionStreams(pipeline, s),
+  );
+  const readiness = () =>
+    boardReadiness(
+      redis,
+      parts.map((p) => p.pipeline),
+      config.metrics.readyStallSeconds,
+      timeoutMs,
+    );
   const metrics = createQueueMetrics({ redis, inbox, dead, streams, timeoutMs, readiness });
 
   const app = express();
@@ -100,11 +117,12 @@ export async function startBoard(config: BoardConfig, opts: BoardOptions = {}): 
   app.get('/webhooks', webhooksView(redis, pipeline.queuePrefix));
   app.use(
     '/',
-    bullBoardRouter([inbox, dead], {
+    bullBoardRouter([...inbox, ...dead], {
       basePath: '/',
       readOnly: !board.readWrite,
       showCpr: board.showCpr,
-      unconsumed: new Map([[dead, DEAD_QUEUE_DESCRIPTION]]),
+      unconsumed: new Map(dead.map((q) => [q, DEAD_QUEUE_DESCRIPTION])),
+      namePrefix,
       ...(board.showCpr ? { audit: unmaskedViewAudit(createAuditLog(config.log.auditFile)) } : {}),
     }),
   );
@@ -143,7 +161,7 @@ export async function startBoard(config: BoardConfig, opts: BoardOptions = {}): 
       const force = setTimeout(() => server.closeAllConnections(), 3000);
       await stopped;
       clearTimeout(force);
-      await Promise.allSettled([inbox.close(), dead.close()]);
+      await Promise.allSettled([...inbox, ...dead].map((q) => q.close()));
       redis.disconnect();
     })());
 

@@ -1,5 +1,12 @@
 import { loadConfig } from '@cprh/config';
-import { createDeadQueue, createInboxQueue, inboxBytes, isStripped, type InboxJobData } from '@cprh/pipeline';
+import {
+  createDeadQueue,
+  createInboxQueue,
+  inboxBytes,
+  isStripped,
+  partitionPipelines,
+  type InboxJobData,
+} from '@cprh/pipeline';
 import { CliError } from './cli-error';
 import { connectRedis } from './redis-connect';
 
@@ -16,10 +23,13 @@ export interface StoredMessage {
 export async function readStoredMessage(where: 'dead' | 'job', id: string): Promise<StoredMessage> {
   const config = loadConfig(['redis', 'pipeline']);
   const redis = await connectRedis(config.redis, 'cprh-inspect');
-  const queue =
-    where === 'dead' ? createDeadQueue(redis, config.pipeline) : createInboxQueue(redis, config.pipeline);
+  // Every partition's queue (one with PARTITIONS=1); the id is in at most one of them.
+  const queues = partitionPipelines(config.pipeline).map((p) =>
+    where === 'dead' ? createDeadQueue(redis, p.pipeline) : createInboxQueue(redis, p.pipeline),
+  );
   try {
-    const job = await queue.getJob(id);
+    let job;
+    for (const queue of queues) if ((job = await queue.getJob(id))) break;
     if (!job) {
       throw new CliError(
         'CLI_NOT_FOUND',
@@ -36,7 +46,7 @@ export async function readStoredMessage(where: 'dead' | 'job', id: string): Prom
     }
     return { bytes, source: data.source };
   } finally {
-    await queue.close().catch(() => undefined);
+    await Promise.all(queues.map((q) => q.close().catch(() => undefined)));
     redis.disconnect();
   }
 }

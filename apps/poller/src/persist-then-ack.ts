@@ -15,7 +15,7 @@ const PULL = { channel: 'pull' } as const;
 export type BatchOutcome = 'acked' | 'abandoned';
 
 export interface PersistThenAckOptions {
-  writer: InboxWriter;
+  writer: Pick<InboxWriter, 'persist'>;
   /** CloudEvent source of the dueslag (eventSources.dueslag). */
   source: string;
   faults: FaultInjector;

@@ -1,12 +1,11 @@
 import { DueslagConnection } from '@cprh/kombit/dueslag';
 import {
   checkRedis,
-  createInboxQueue,
   createProducerRedis,
   createWorkerRedis,
   eventSources,
   FaultInjector,
-  InboxWriter,
+  PartitionedInboxWriter,
   logRedisErrors,
   type Logger,
   type RunningService,
@@ -35,8 +34,7 @@ export async function startPoller(config: PollerConfig, log: Logger): Promise<Ru
   const redis = createProducerRedis(config.redis, 'cprh-poller');
   logRedisErrors(redis, log, 'poller');
   await redis.connect();
-  const inbox = createInboxQueue(redis, config.pipeline);
-  inbox.on('error', (err) => log.debug({ err: err.message }, 'inbox queue error'));
+  const writer = new PartitionedInboxWriter(redis, config.pipeline, config.redis, log);
 
   const source = new DueslagConnection({
     url: config.amqp.url,
@@ -51,7 +49,7 @@ export async function startPoller(config: PollerConfig, log: Logger): Promise<Ru
     await source.start();
   } catch (err) {
     await login?.sts.close();
-    await inbox.close().catch(() => undefined);
+    await writer.close().catch(() => undefined);
     redis.disconnect();
     throw err;
   }
@@ -59,7 +57,7 @@ export async function startPoller(config: PollerConfig, log: Logger): Promise<Ru
   const unobserve = observePoller(source, redis);
   const abort = new AbortController();
   const persister = new PersistThenAck({
-    writer: new InboxWriter(redis, inbox, config.pipeline, config.redis, log),
+    writer,
     source: eventSources.dueslag(p.dueslagQueue),
     faults: new FaultInjector(config.pipeline.fault),
     retry: p.retry,
@@ -119,7 +117,7 @@ export async function startPoller(config: PollerConfig, log: Logger): Promise<Ru
       // Closing the channel returns anything still unacked to the queue.
       await source.close();
       await login?.sts.close();
-      await inbox.close().catch(() => undefined);
+      await writer.close().catch(() => undefined);
       redis.disconnect();
       workerRedis?.disconnect();
     },

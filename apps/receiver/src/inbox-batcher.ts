@@ -17,7 +17,7 @@ export class InboxBatcher {
   private scheduled = false;
 
   constructor(
-    private readonly writer: InboxWriter,
+    private readonly writer: Pick<InboxWriter, 'persist'>,
     private readonly maxBatch = 100,
   ) {}
 

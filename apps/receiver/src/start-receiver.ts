@@ -1,10 +1,12 @@
 import {
   checkRedis,
   createDeadQueue,
-  createInboxQueue,
   createProducerRedis,
   eventSources,
-  InboxWriter,
+  inboxJobId,
+  PartitionedInboxWriter,
+  partitionOf,
+  partitionPipelines,
   addReadinessCheck,
   logRedisErrors,
   metrics,
@@ -50,24 +52,29 @@ export async function startReceiver(config: ReceiverConfig, log: Logger): Promis
   const redis = createProducerRedis(config.redis, 'cprh-receiver');
   logRedisErrors(redis, log, 'receiver');
   await redis.connect();
-  const inbox = createInboxQueue(redis, config.pipeline);
-  const dead = createDeadQueue(redis, config.pipeline);
-  inbox.on('error', (err) => log.debug({ err: err.message }, 'inbox queue error'));
-  dead.on('error', (err) => log.debug({ err: err.message }, 'dead queue error'));
+  const writer = new PartitionedInboxWriter(redis, config.pipeline, config.redis, log);
+  // A refused body is dead-lettered in its person's partition, like its stored siblings.
+  const parts = partitionPipelines(config.pipeline).map((p) => {
+    const dead = createDeadQueue(redis, p.pipeline);
+    dead.on('error', (err) => log.debug({ err: err.message }, 'dead queue error'));
+    return { dead, seqKey: p.pipeline.seqKey };
+  });
 
-  const batcher = new InboxBatcher(new InboxWriter(redis, inbox, config.pipeline, config.redis));
+  const batcher = new InboxBatcher(writer);
   const sinks: PushSinks = {
     store: (m, jobId) => batcher.store(received(m, jobId)),
-    deadLetter: (m, failure, jobId) =>
-      recordPushDeadLetter(
+    deadLetter: (m, failure, jobId) => {
+      const part = parts[partitionOf(inboxJobId(m.body).person, parts.length)]!;
+      return recordPushDeadLetter(
         redis,
-        dead,
-        config.pipeline.seqKey,
+        part.dead,
+        part.seqKey,
         received(m, jobId),
         failure,
         jobId,
         config.redis,
-      ),
+      );
+    },
   };
   const checker = new BodyChecker(config.besked.maxBytes, log);
   const server = new ReceiverServer({
@@ -99,8 +106,8 @@ export async function startReceiver(config: ReceiverConfig, log: Logger): Promis
   });
   const close = async (): Promise<void> => {
     await checker.close();
-    await inbox.close().catch(() => undefined);
-    await dead.close().catch(() => undefined);
+    await writer.close();
+    await Promise.all(parts.map((p) => p.dead.close().catch(() => undefined)));
     redis.disconnect();
   };
   try {

@@ -4,6 +4,8 @@ import { defineErrorCodes, type CodeOf } from '@cprh/errors';
 export const WEBHOOKS_ERROR_CODES = defineErrorCodes({
   WEBHOOKS_NOT_CONFIGURED:
     'No webhook endpoints: set WEBHOOKS_FILE to a JSON file with at least one endpoint',
+  WEBHOOKS_PARTITIONS_UNSUPPORTED:
+    'Webhooks do not yet read partitioned streams (PARTITIONS > 1): the delivery looks entries up by the plain name',
   WEBHOOKS_ENDPOINT_UNKNOWN: 'No endpoint with this id in WEBHOOKS_FILE or in Redis',
   WEBHOOKS_TLS_FILE_INVALID: "An endpoint's caFile or clientCertP12File cannot be read or used",
   WEBHOOKS_EVENT_GONE: 'The stream entry of a queued event was trimmed before it could be delivered',

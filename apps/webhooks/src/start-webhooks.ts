@@ -62,6 +62,14 @@ export async function startWebhooks(config: WebhooksConfig, log: Logger): Promis
         : `${webhooks.file} lists no endpoints`,
     );
   }
+  // A delivery re-reads its entry by id from the endpoint's stream name, which holds no entries when
+  // partitioned: refuse rather than report every event as gone.
+  if (pipeline.partitions > 1) {
+    throw new WebhooksError(
+      'WEBHOOKS_PARTITIONS_UNSUPPORTED',
+      `Webhooks do not yet read partitioned streams: PARTITIONS=${pipeline.partitions}; run them against a deployment with PARTITIONS=1`,
+    );
+  }
   // TLS files first: a wrong file stops the start before anything is read from the stream.
   const clients = webhooks.endpoints.map((e) => new EndpointClient(e));
   await checkRedis(config.redis, log);

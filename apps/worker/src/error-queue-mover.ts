@@ -9,8 +9,10 @@ import {
   type VaerdilisteClient,
 } from '@cprh/kombit';
 import {
+  createDeadQueue,
   createErrorQueueMoves,
   ERROR_QUEUE_MOVES,
+  partitionPipelines,
   inboxBytes,
   recordErrorQueueState,
   type DeadLetterData,
@@ -25,6 +27,8 @@ export interface ErrorQueueMoverOptions {
   readonly connection: Redis;
   readonly pipeline: Config['pipeline'];
   readonly dead: Queue<DeadLetterData>;
+  /** PARTITIONS > 1: every partition's dead queue; a request names a letter in any of them. */
+  readonly partitionDead?: readonly Queue<DeadLetterData>[];
   readonly client: Pick<VaerdilisteClient, 'flytBeskedTilFejlkoe'>;
   readonly maxBytes: number;
   readonly log: Logger;
@@ -37,11 +41,17 @@ function isPermanent(err: unknown): boolean {
 
 async function moveOne(o: ErrorQueueMoverOptions, job: Job<ErrorQueueMoveJob>): Promise<string> {
   const id = job.data.deadLetterId;
-  const letter = await o.dead.getJob(id);
+  let dead = o.dead;
+  let letter = await dead.getJob(id);
+  for (const q of o.partitionDead ?? []) {
+    if (letter) break;
+    dead = q;
+    letter = await q.getJob(id);
+  }
   if (!letter) return 'gone'; // replayed or purged meanwhile: nothing to move
   const attempts = job.attemptsMade + 1;
   const record = (r: Omit<ErrorQueueRecord, 'attempts' | 'at'>): Promise<boolean> =>
-    recordErrorQueueState(o.dead, id, { ...r, attempts, at: Date.now() }).catch(() => false);
+    recordErrorQueueState(dead, id, { ...r, attempts, at: Date.now() }).catch(() => false);
   const bytes = inboxBytes(letter.data);
   const besked =
     bytes === undefined
@@ -114,10 +124,17 @@ export async function startErrorQueueMoves(
   const client = await vaerdilisteClientFromConfig(config, { log });
   const moves = createErrorQueueMoves(connections.redis, config.pipeline, settings);
   moves.on('error', (err) => log.debug({ err: err.message }, 'error queue moves error'));
+  // Any worker process may take a request, whatever partitions it serves: it looks in all of them.
+  const partitionDead =
+    config.pipeline.partitions > 1
+      ? partitionPipelines(config.pipeline).map((p) => createDeadQueue(connections.redis, p.pipeline))
+      : [];
+  for (const q of partitionDead) q.on('error', (err) => log.debug({ err: err.message }, 'dead queue error'));
   const mover = startErrorQueueMover({
     connection: connections.workerRedis,
     pipeline: config.pipeline,
     dead,
+    partitionDead,
     client,
     maxBytes: config.besked.maxBytes,
     log,
@@ -128,6 +145,7 @@ export async function startErrorQueueMoves(
     moves,
     async stop() {
       await mover.close();
+      await Promise.all(partitionDead.map((q) => q.close().catch(() => undefined)));
       await moves.close().catch(() => undefined);
       client.close();
     },

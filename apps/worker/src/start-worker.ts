@@ -1,4 +1,5 @@
-import { Worker, type Processor } from 'bullmq';
+import { Worker, type Processor, type Queue } from 'bullmq';
+import type { Config } from '@cprh/config';
 import {
   checkRedis,
   createDeadQueue,
@@ -12,6 +13,9 @@ import {
   FaultInjector,
   logRedisErrors,
   OrderGate,
+  partitionPipelines,
+  type DeadLetterData,
+  type RedisConnection,
   type InboxJobData,
   type InboxJobResult,
   type Logger,
@@ -23,6 +27,7 @@ import { loadCatalogue } from './load-catalogue';
 import { deadLetterIfStalled } from './stalled-dead-letter';
 import { observeWorker } from './worker-observability';
 import type { ErrorQueueMoves } from './error-queue-mover';
+import { WorkerError } from './worker-error';
 
 /** Bench only: `processor` replaces parse and dispatch (the plumbing limit of `pnpm bench`). */
 export interface WorkerOverrides {
@@ -40,6 +45,7 @@ export async function startWorker(
 ): Promise<RunningService> {
   const w = config.worker;
   const catalogue = loadCatalogue(config.besked.catalogueFile);
+  const served = servedPartitions(config);
   await checkRedis(config.redis, log, config.pipeline);
 
   // Writes fail fast (job retries with backoff) rather than queueing while Redis is away.
@@ -49,37 +55,110 @@ export async function startWorker(
   const workerRedis = createWorkerRedis(config.redis, 'cprh-worker-jobs');
   logRedisErrors(workerRedis, log, 'worker-jobs');
 
-  const inbox = createInboxQueue(redis, config.pipeline);
-  const dead = createDeadQueue(redis, config.pipeline);
-  inbox.on('error', (err) => log.debug({ err: err.message }, 'inbox queue error'));
-  dead.on('error', (err) => log.debug({ err: err.message }, 'dead queue error'));
-
-  const errorQueue = await errorQueueMoves(config, { redis, workerRedis }, dead, log).catch(
+  const first = served[0]!.pipeline;
+  const firstDead = createDeadQueue(redis, first);
+  firstDead.on('error', (err) => log.debug({ err: err.message }, 'dead queue error'));
+  // The KOMBIT error-queue mover finds a dead letter in any partition (startErrorQueueMoves).
+  const errorQueue = await errorQueueMoves(config, { redis, workerRedis }, firstDead, log).catch(
     async (err: unknown) => {
       // A start-up failure (no certificate) must not leave connections open behind it.
-      await Promise.all([inbox.close(), dead.close()]).catch(() => undefined);
+      await firstDead.close().catch(() => undefined);
       redis.disconnect();
       workerRedis.disconnect();
       throw err;
     },
   );
-  const order = new OrderGate(redis, inbox, config.pipeline, w.orderStaleSeconds * 1000);
+  const stops: (() => Promise<void>)[] = [];
+  for (const [i, part] of served.entries()) {
+    stops.push(
+      await servePartition(config, part.pipeline, { redis, workerRedis }, log, overrides, {
+        catalogue,
+        dead: i === 0 ? firstDead : undefined,
+        errorQueue,
+      }),
+    );
+  }
+  const unobserve = observeWorker(
+    redis,
+    served.map((p) => p.pipeline),
+    config.metrics.readyStallSeconds,
+  );
+  log.info(
+    {
+      queue: config.pipeline.inboxQueue,
+      concurrency: w.concurrency,
+      partitions: served.map((p) => p.partition),
+      of: config.pipeline.partitions,
+    },
+    'worker started',
+  );
+
+  return {
+    async stop() {
+      // Waits for jobs in progress; no new ones are taken.
+      unobserve();
+      await Promise.all(stops.map((stop) => stop()));
+      await errorQueue?.stop();
+      redis.disconnect();
+      workerRedis.disconnect();
+    },
+  };
+}
+
+/** WORKER_PARTITIONS (or every partition), with each one's names; a number past PARTITIONS is refused. */
+function servedPartitions(config: WorkerConfig): ReturnType<typeof partitionPipelines> {
+  const only = config.worker.partitions;
+  const n = config.pipeline.partitions;
+  const wrong = only?.find((p) => p >= n);
+  if (wrong !== undefined) {
+    throw new WorkerError(
+      'WORKER_PARTITIONS_INVALID',
+      `WORKER_PARTITIONS names partition ${wrong}, but PARTITIONS=${n} has partitions 0..${n - 1}: fix WORKER_PARTITIONS`,
+    );
+  }
+  return partitionPipelines(config.pipeline, only);
+}
+
+/**
+ * One partition's share of the worker: its inbox's BullMQ Worker (WORKER_CONCURRENCY), order gate,
+ * dispatcher, job stripper and retention, all on that partition's names. Returns its stop.
+ */
+async function servePartition(
+  config: WorkerConfig,
+  pipeline: Config['pipeline'],
+  conns: { redis: RedisConnection; workerRedis: RedisConnection },
+  log: Logger,
+  overrides: WorkerOverrides,
+  shared: {
+    catalogue: ReturnType<typeof loadCatalogue>;
+    dead: Queue<DeadLetterData> | undefined;
+    errorQueue: ErrorQueueMoves | undefined;
+  },
+): Promise<() => Promise<void>> {
+  const w = config.worker;
+  const { redis, workerRedis } = conns;
+  const { errorQueue } = shared;
+  const inbox = createInboxQueue(redis, pipeline);
+  const dead = shared.dead ?? createDeadQueue(redis, pipeline);
+  inbox.on('error', (err) => log.debug({ err: err.message }, 'inbox queue error'));
+  dead.on('error', (err) => log.debug({ err: err.message }, 'dead queue error'));
+  const order = new OrderGate(redis, inbox, pipeline, w.orderStaleSeconds * 1000);
   const processor = createInboxProcessor({
-    dispatcher: new EventDispatcher(redis, config.pipeline),
+    dispatcher: new EventDispatcher(redis, pipeline),
     order,
     orderWaitMs: w.orderWaitMs,
     dead,
-    faults: new FaultInjector(config.pipeline.fault),
-    catalogue,
+    faults: new FaultInjector(pipeline.fault),
+    catalogue: shared.catalogue,
     maxBytes: config.besked.maxBytes,
     log,
     ...(errorQueue ? { errorQueueMoves: errorQueue.moves } : {}),
   });
   const run = overrides.processor ?? processor;
 
-  const worker = new Worker<InboxJobData, InboxJobResult>(config.pipeline.inboxQueue, run, {
+  const worker = new Worker<InboxJobData, InboxJobResult>(pipeline.inboxQueue, run, {
     connection: workerRedis,
-    prefix: config.pipeline.queuePrefix,
+    prefix: pipeline.queuePrefix,
     concurrency: w.concurrency,
     lockDuration: w.lockDurationMs,
     stalledInterval: w.stalledIntervalMs,
@@ -92,10 +171,10 @@ export async function startWorker(
   worker.on('error', (err) => log.warn({ err: err.message }, 'worker error'));
   // Finished jobs keep metadata only: the message's bytes (CPR numbers) leave Redis once the event
   // is in the stream, or once a failed job's dead letter holds them (README "Retention").
-  const stripper = new JobStripper(redis, config.pipeline);
+  const stripper = new JobStripper(redis, pipeline);
   if (w.keepCompletedBytesSeconds === 0) {
     worker.on('completed', (job, result) => job.id && stripper.completed(job.id, job.data, result));
-  } else {
+  } else if (shared.dead) {
     log.warn(
       { keepCompletedBytesSeconds: w.keepCompletedBytesSeconds },
       'WORKER_KEEP_COMPLETED_BYTES_SECONDS is set: completed inbox jobs keep the whole message, CPR numbers included, in Redis for this long. For debugging only; unset it in production',
@@ -108,28 +187,19 @@ export async function startWorker(
   await worker.waitUntilReady();
   const retention = startRetention({
     redis,
-    pipeline: config.pipeline,
+    pipeline,
     deadLetters: new DeadLetters(dead, inbox),
     stripper,
     keepCompletedBytesSeconds: w.keepCompletedBytesSeconds,
     intervalSeconds: w.retentionIntervalSeconds,
     log,
   });
-  const unobserve = observeWorker(redis, config.pipeline, config.metrics.readyStallSeconds);
-  log.info({ queue: config.pipeline.inboxQueue, concurrency: w.concurrency }, 'worker started');
-
-  return {
-    async stop() {
-      // Waits for jobs in progress; no new ones are taken.
-      unobserve();
-      await worker.close();
-      await retention.stop();
-      await errorQueue?.stop();
-      await inbox.close().catch(() => undefined);
-      await dead.close().catch(() => undefined);
-      redis.disconnect();
-      workerRedis.disconnect();
-    },
+  return async () => {
+    // Waits for jobs in progress; no new ones are taken.
+    await worker.close();
+    await retention.stop();
+    await inbox.close().catch(() => undefined);
+    await dead.close().catch(() => undefined);
   };
 }
 

@@ -120,6 +120,11 @@ export const pipelineSettings = defineSection({
     JOB_ATTEMPTS: positiveInt.default(8),
     /** First retry delay; doubles with each attempt (BullMQ exponential backoff). */
     JOB_BACKOFF_MS: positiveInt.default(1000),
+    /**
+     * Partitions by person (partition-layout.ts in @cprh/pipeline): 1 keeps one inbox and one
+     * stream per name; N > 1 gives each partition its own hash tag. Cannot change on existing data.
+     */
+    PARTITIONS: positiveInt.max(1024, 'must be <= 1024').default(1),
     FAULT_INJECT: z.enum(FAULT_POINTS).default('off'),
     /** Which occurrence of the fault point kills the process (1 = the first). */
     FAULT_INJECT_AT: positiveInt.default(1),
@@ -135,6 +140,7 @@ export const pipelineSettings = defineSection({
     dispatchedKeyPrefix: `${e.QUEUE_PREFIX}:dispatched:`,
     /** `<orderKeyPrefix><person key>[:gaps|:missing]`: the order gate's keys of one person. */
     orderKeyPrefix: `${e.QUEUE_PREFIX}:order:`,
+    partitions: e.PARTITIONS,
     eventsMaxLen: e.EVENTS_MAXLEN,
     routes: e.ROUTES,
     /** The main stream and every route stream, each with the age its entries are trimmed at. */

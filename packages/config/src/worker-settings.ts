@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { defineSection } from './define-section';
 import { nonNegativeInt, positiveInt } from './common-types';
 
@@ -42,6 +43,22 @@ export const workerSettings = defineSection({
     WORKER_KEEP_COMPLETED_BYTES_SECONDS: nonNegativeInt.default(0),
     /** How often the worker applies the retention limits (bytes of finished jobs, stream ages, dead letters). */
     RETENTION_INTERVAL_SECONDS: positiveInt.default(10),
+    /** The partitions this worker process serves (`0,2`); unset = every partition (PARTITIONS). */
+    WORKER_PARTITIONS: z
+      .string()
+      .default('')
+      .transform((text, ctx): number[] | undefined => {
+        const parts = text
+          .split(',')
+          .map((p) => p.trim())
+          .filter((p) => p !== '');
+        if (parts.length === 0) return undefined;
+        if (parts.some((p) => !/^\d+$/.test(p))) {
+          ctx.addIssue({ code: 'custom', message: `expected partition numbers like 0,2, got "${text}"` });
+          return z.NEVER;
+        }
+        return [...new Set(parts.map(Number))].sort((a, b) => a - b);
+      }),
   },
   build: (e) => ({
     concurrency: e.WORKER_CONCURRENCY,
@@ -54,5 +71,6 @@ export const workerSettings = defineSection({
     orderStaleSeconds: e.ORDER_STALE_SECONDS,
     keepCompletedBytesSeconds: e.WORKER_KEEP_COMPLETED_BYTES_SECONDS,
     retentionIntervalSeconds: e.RETENTION_INTERVAL_SECONDS,
+    partitions: e.WORKER_PARTITIONS,
   }),
 });

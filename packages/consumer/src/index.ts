@@ -1,4 +1,4 @@
-export { createEventConsumer } from './event-consumer';
+export { createEventConsumer, streamDirectoryKey } from './event-consumer';
 export type { EventConsumer, EventConsumerOptions, EventHandler, EventMeta } from './consumer-options';
 export { ConsumerError } from './consumer-error';
 export { CONSUMER_ERROR_CODES, type ConsumerErrorCode } from './error-codes';

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Config } from '@cprh/config';
 import { checkClusterKeyLayout } from './cluster-key-layout';
 import { PipelineError } from './pipeline-error';
+import { checkPartitions } from './partition-check';
 import { createRedis, redisLocation, redisSettingsOf, type RedisTarget } from './redis-connections';
 import { redisUnreachable } from './redis-unreachable';
 
@@ -26,6 +27,7 @@ function infoField(info: string, field: string): string | undefined {
  * is checked, and (given the pipeline settings) the key names must share one slot. Throws a
  * PipelineError whose message is the one line to print; warns when AOF is off or a master has
  * fewer replicas than REDIS_MIN_REPLICAS_ACK (then no message can be acked until one is back).
+ * Given the pipeline it also refuses a PARTITIONS other than the data's (checkPartitions).
  */
 export async function checkRedis(
   target: RedisTarget,
@@ -97,6 +99,8 @@ export async function checkRedis(
       if (!aofEnabled) result.aofEnabled = false;
     }
     if (!result) throw new PipelineError('PIPELINE_REDIS_UNREACHABLE', `${where} has no master`);
+    // Poller, worker and receiver pass their pipeline: all three refuse a changed PARTITIONS.
+    if (pipeline) await checkPartitions(conn, pipeline);
     return result;
   } finally {
     conn.disconnect();

@@ -1,6 +1,7 @@
 import type { Config } from '@cprh/config';
 import { hashTag, keySlot } from './key-slot';
 import { PipelineError } from './pipeline-error';
+import { partitionPipelines } from './partition-layout';
 
 /**
  * On a Redis Cluster every key one script or transaction touches must live in one slot: the
@@ -17,6 +18,14 @@ export function checkClusterKeyLayout(pipeline: Config['pipeline']): void {
       'PIPELINE_CLUSTER_CROSS_SLOT',
       `On a Redis Cluster QUEUE_PREFIX needs a hash tag so the inbox, markers and streams share a slot: set QUEUE_PREFIX={${pipeline.queuePrefix}} (now "${pipeline.queuePrefix}")`,
     );
+  }
+  // With PARTITIONS > 1 each partition carries a tag of its own (partition-layout.ts): every
+  // partition's names are checked as one layout (the streams' plain names are not written then);
+  // the prefix keeps its tag for what is not partitioned (poll-mode scheduler, error-queue moves).
+  if (pipeline.partitions > 1) {
+    for (const part of partitionPipelines(pipeline))
+      checkClusterKeyLayout({ ...part.pipeline, partitions: 1 });
+    return;
   }
   const slot = keySlot(pipeline.queuePrefix);
   const streams: [setting: string, name: string][] = [

@@ -7,6 +7,8 @@ export const PIPELINE_ERROR_CODES = defineErrorCodes({
   PIPELINE_REDIS_EVICTS: 'Redis would evict keys under memory pressure (maxmemory-policy is not noeviction)',
   PIPELINE_CLUSTER_CROSS_SLOT:
     "On a Redis Cluster QUEUE_PREFIX lacks a hash tag, or EVENTS_STREAM / a ROUTES stream lacks the prefix's tag",
+  PIPELINE_PARTITIONS_CHANGED:
+    'PARTITIONS differs from the number of partitions the data in Redis was written with',
   PIPELINE_REPLICAS_NOT_CONFIRMED:
     'Fewer than REDIS_MIN_REPLICAS_ACK replicas confirmed an inbox write in time: not acked, redelivered (push: 50)',
   PIPELINE_STREAM_WRONGTYPE: 'The dispatch script found a target stream key holding another data type',

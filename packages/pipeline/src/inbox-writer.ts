@@ -42,6 +42,13 @@ export function toInboxJobData(m: ReceivedMessage, seq: number, person?: string)
   return data;
 }
 
+/** Job id and person key of a received message: a job id the source already read is kept. */
+export type InboxId = ReturnType<typeof inboxJobId>;
+export function inboxIdOf(m: ReceivedMessage): InboxId {
+  const id = inboxJobId(m.body);
+  return m.jobId === undefined ? id : { ...id, jobId: m.jobId };
+}
+
 const REGISTER_SHA = createHash('sha1').update(REGISTER_LUA).digest('hex');
 
 /**
@@ -68,10 +75,12 @@ export class InboxWriter {
     if (messages.length === 0) return [];
     // The person key needs the envelope's first CPR number: read here for every source (the peek
     // stops before the payload); a job id the source already read is kept.
-    const ids = messages.map((m) => {
-      const id = inboxJobId(m.body);
-      return m.jobId === undefined ? id : { ...id, jobId: m.jobId };
-    });
+    return this.write(messages, messages.map(inboxIdOf));
+  }
+
+  /** persist() with the ids already read (PartitionedInboxWriter reads them to choose the partition). */
+  async write(messages: readonly ReceivedMessage[], ids: readonly InboxId[]): Promise<string[]> {
+    if (messages.length === 0) return [];
     const keys = [this.cfg.seqKey];
     const args = [String(messages.length), String(this.cfg.dispatchedTtlSeconds)];
     for (const id of ids) {

@@ -30,6 +30,19 @@ export { OrderGate, orderTicket, type OrderTicket, type BlockingHead, type HeadS
 export { REGISTER_LUA, RELEASE_LUA, HEAD_CHECK_LUA, WAKE_LUA } from './order-scripts';
 export { keySlot, hashTag } from './key-slot';
 export { checkClusterKeyLayout } from './cluster-key-layout';
+export {
+  partitionCount,
+  partitionTag,
+  partitionStream,
+  partitionStreams,
+  partitionPipeline,
+  partitionPipelines,
+  partitionOf,
+  partitionsKey,
+  streamDirectoryKey,
+} from './partition-layout';
+export { checkPartitions } from './partition-check';
+export { PartitionedInboxWriter } from './partitioned-inbox-writer';
 export { waitForReplicas, nodeForKey, type ReplicaAck } from './replica-wait';
 export { checkRedis, type RedisCheckResult } from './check-redis';
 export { redisUnreachable } from './redis-unreachable';
@@ -48,6 +61,7 @@ export {
   type DispatchBlocked,
 } from './event-dispatcher';
 export { DeadLetters } from './dead-letters';
+export { PartitionedDeadLetters } from './partitioned-dead-letters';
 export {
   strippedJobData,
   isStripped,

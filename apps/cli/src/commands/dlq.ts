@@ -4,9 +4,7 @@ import { peekBeskedId } from '@cprh/besked';
 import { loadConfig } from '@cprh/config';
 import {
   createAuditLog,
-  createDeadQueue,
-  createInboxQueue,
-  DeadLetters,
+  PartitionedDeadLetters,
   inboxBytes,
   localIsoTime,
   withLocalTimes,
@@ -63,9 +61,8 @@ export const dlq: Command = async (argv) => {
 
   const config = loadConfig(['redis', 'pipeline', 'log']);
   const redis = await connectRedis(config.redis, 'cprh-dlq');
-  const inbox = createInboxQueue(redis, config.pipeline);
-  const dead = createDeadQueue(redis, config.pipeline);
-  const dl = new DeadLetters(dead, inbox);
+  // Every partition's dead letters (one dead queue with PARTITIONS=1).
+  const dl = new PartitionedDeadLetters(redis, config.pipeline);
   const out = (s: string): boolean => process.stdout.write(s + '\n');
   try {
     if (sub === 'list') {
@@ -100,8 +97,7 @@ export const dlq: Command = async (argv) => {
     }
     return 0;
   } finally {
-    await inbox.close().catch(() => undefined);
-    await dead.close().catch(() => undefined);
+    await dl.close();
     redis.disconnect();
   }
 };

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { describeCprProblems, parseCprNumberFile } from '@cprh/besked';
 import { loadConfig } from '@cprh/config';
-import { createAuditLog, erasePerson, osUser } from '@cprh/pipeline';
+import { createAuditLog, erasePerson, osUser, partitionPipelines, type ErasedFamily } from '@cprh/pipeline';
 import type { Command } from '../command';
 import { UsageError } from '../command';
 import { connectRedis } from '../redis-connect';
@@ -46,7 +46,18 @@ export const erase: Command = async (argv) => {
   const config = loadConfig(['redis', 'pipeline', 'log']);
   const redis = await connectRedis(config.redis, 'cprh-erase');
   try {
-    const families = await erasePerson(redis, config.pipeline, new Set(list.numbers), dryRun);
+    // Every partition (PARTITIONS > 1): a message can name the person without being in their partition.
+    const parts = partitionPipelines(config.pipeline);
+    const families: ErasedFamily[] = [];
+    for (const part of parts) {
+      for (const f of await erasePerson(redis, part.pipeline, new Set(list.numbers), dryRun)) {
+        families.push(
+          parts.length === 1 || f.family.startsWith('stream ')
+            ? f
+            : { ...f, family: `${f.family} (partition ${part.partition})` },
+        );
+      }
+    }
     const verb = dryRun ? 'would remove' : 'removed';
     const out = (s: string): boolean => process.stdout.write(`${s}\n`);
     out(

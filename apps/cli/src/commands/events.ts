@@ -4,14 +4,15 @@ import { createRedis, redisUnreachable } from '@cprh/pipeline';
 import type { Command } from '../command';
 import { UsageError } from '../command';
 import { jsonLine, textLine } from '../events/event-line';
-import { tailStream } from '../events/stream-tail';
+import { partitionStreamsOf, tailStreams } from '../events/stream-tail';
 
 const USAGE = 'usage: cprh events tail [--from-start] [--exit-at-end] [--json] [--show-cpr] [--stream NAME]';
 
 /**
  * `cprh events tail`: prints the events of a stream (EVENTS_STREAM unless --stream) in stream
  * order, from now on or `--from-start`; `--exit-at-end` stops after the last entry that existed at
- * the start. CPR numbers are masked unless `--show-cpr`. Works on a single Redis and on a cluster.
+ * the start. CPR numbers are masked unless `--show-cpr`. Works on a single Redis and on a cluster;
+ * with PARTITIONS > 1 it reads every partition of the stream, in order within each.
  */
 export const events: Command = async (argv) => {
   let parsed;
@@ -64,7 +65,9 @@ export const events: Command = async (argv) => {
   // `| head` closes stdout: stop quietly.
   process.stdout.on('error', onSignal);
   try {
-    for await (const page of tailStream(redis, stream, {
+    // Every partition of the stream (PARTITIONS > 1), found by name: no setting needed.
+    const streams = await partitionStreamsOf(redis, stream);
+    for await (const page of tailStreams(redis, streams, {
       fromStart: v['from-start'] === true,
       exitAtEnd: v['exit-at-end'] === true,
       blockMs: 5000,

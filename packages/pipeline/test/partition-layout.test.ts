@@ -1,0 +1,62 @@
+import { loadConfig } from '@cprh/config';
+import {
+  checkClusterKeyLayout,
+  keySlot,
+  partitionOf,
+  partitionPipeline,
+  partitionPipelines,
+  partitionStreams,
+  personOrderKeys,
+} from '../src';
+
+const pipelineOf = (env: Record<string, string>) => loadConfig(['pipeline'], env).pipeline;
+
+describe('partition layout', () => {
+  it('PARTITIONS=1 (the default) keeps every name as it is', () => {
+    const p = pipelineOf({ ROUTES: 'foedsel=cpr:events:foedsel' });
+    expect(p.partitions).toBe(1);
+    expect(partitionPipeline(p, 0)).toBe(p);
+    expect(partitionStreams(p, 'cpr:events')).toEqual(['cpr:events']);
+    expect(partitionOf('c-abc', 1)).toBe(0);
+  });
+
+  it('PARTITIONS=3: each partition under one hash tag, its keys and streams in one slot', () => {
+    const p = pipelineOf({ PARTITIONS: '3', ROUTES: 'foedsel=cpr:events:foedsel' });
+    const parts = partitionPipelines(p);
+    expect(parts.map((x) => x.pipeline.queuePrefix)).toEqual(['{cprh:p0}', '{cprh:p1}', '{cprh:p2}']);
+    expect(parts[1]!.pipeline.eventsStream).toBe('cpr:events:{cprh:p1}');
+    expect(parts[1]!.pipeline.routes[0]!.stream).toBe('cpr:events:foedsel:{cprh:p1}');
+    expect(parts[1]!.pipeline.seqKey).toBe('{cprh:p1}:inbox:seq');
+    for (const { pipeline: q } of parts) {
+      const slot = keySlot(q.queuePrefix);
+      const keys = [
+        q.seqKey,
+        `${q.queuePrefix}:${q.inboxQueue}:wait`,
+        `${q.queuePrefix}:${q.deadQueue}:wait`,
+        `${q.dispatchedKeyPrefix}some-event`,
+        personOrderKeys(q.orderKeyPrefix, 'c-abc').pending,
+        q.eventsStream,
+        ...q.routes.map((r) => r.stream),
+        ...q.retainedStreams.map((r) => r.stream),
+      ];
+      for (const k of keys) expect([k, keySlot(k)]).toEqual([k, slot]);
+    }
+    // On a cluster every partition is checked; the prefix keeps a tag for what is not partitioned
+    // (poll-mode scheduler), while the stream names need none.
+    expect(() => checkClusterKeyLayout(p)).toThrow(/QUEUE_PREFIX needs a hash tag/);
+    expect(() =>
+      checkClusterKeyLayout(pipelineOf({ PARTITIONS: '3', QUEUE_PREFIX: '{cprh}' })),
+    ).not.toThrow();
+    // A tagged prefix gives the same tags ({cprh} and cprh are one deployment's names).
+    expect(partitionPipeline(pipelineOf({ PARTITIONS: '3', QUEUE_PREFIX: '{cprh}' }), 2).queuePrefix).toBe(
+      '{cprh:p2}',
+    );
+  });
+
+  it('a person always maps to the same partition, and persons spread over all of them', () => {
+    const counts = [0, 0, 0, 0];
+    for (let i = 0; i < 4000; i++) counts[partitionOf(`c-${i.toString(16).padStart(32, '0')}`, 4)]!++;
+    for (const c of counts) expect(c).toBeGreaterThan(800);
+    expect(partitionOf('c-0123', 7)).toBe(partitionOf('c-0123', 7));
+  });
+});
