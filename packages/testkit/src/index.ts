@@ -23,3 +23,4 @@ export { simTestEnv, type SimTestEnv } from './sim-test-env';
 export { bodyDocument, validateAgainstXsd, WSDL_DIR } from './xsd-validate';
 export { startRedisCluster, type OwnRedisCluster } from './redis-cluster';
 export { dumpKeys, type KeyDump } from './redis-key-dump';
+export { CPR_SHAPED } from './cpr-shaped';
