@@ -1,5 +1,5 @@
 import { withLocalTimes } from '@cprh/pipeline';
-import { maskCprNumbers } from './cpr-mask';
+import { maskCprNumbers } from '@cprh/besked';
 import { displayText } from './display-text';
 
 /**

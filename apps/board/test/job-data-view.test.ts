@@ -1,6 +1,6 @@
 import { encodeBody, localIsoTime } from '@cprh/pipeline';
 import { readFixture } from '@cprh/testkit';
-import { CPR_MASK, maskCprNumbers } from '../src/cpr-mask';
+import { CPR_MASK, maskCprNumbers } from '@cprh/besked';
 import { jobDataView, messageView } from '../src/job-data-view';
 
 const TEN_DIGITS = /(?<!\d)\d{6}-?\d{4}(?!\d)/;

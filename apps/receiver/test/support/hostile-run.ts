@@ -9,7 +9,7 @@ import { Queue } from 'bullmq';
 import Redis from 'ioredis';
 import { loadConfig } from '@cprh/config';
 import type { InboxJobData } from '@cprh/pipeline';
-import { pipelineTestEnv, spawnTs, type DevPki } from '@cprh/testkit';
+import { pipelineTestEnv, sleep, spawnTs, type DevPki } from '@cprh/testkit';
 import { RECEIVER_SECTIONS } from '../../src';
 import type { AbuseTally, AbuseTarget, RunningAbuse } from './abuse';
 import type { SteadySample } from './steady-client';
@@ -68,7 +68,6 @@ async function scrape(metricsUrl: URL): Promise<{ lagMaxMs: number; refused: Rec
   return { lagMaxMs: lag * 1000, refused };
 }
 
-const sleep = (ms: number) => new Promise((res) => setTimeout(res, ms));
 
 export async function runHostileLoad(o: {
   pki: DevPki;
