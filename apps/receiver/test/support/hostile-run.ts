@@ -68,7 +68,6 @@ async function scrape(metricsUrl: URL): Promise<{ lagMaxMs: number; refused: Rec
   return { lagMaxMs: lag * 1000, refused };
 }
 
-
 export async function runHostileLoad(o: {
   pki: DevPki;
   phases: readonly AbusePhase[];
