@@ -217,7 +217,12 @@ class EnvelopeSax {
     p.on('opentag', (tag) => this.open(tag));
     p.on('closetag', (tag) => this.close(tag));
     const onText = (text: string): void => {
-      if (this.cap === undefined && this.skipDepth === 0 && this.top !== undefined) this.top.text += text;
+      const top = this.top;
+      if (this.cap === undefined && this.skipDepth === 0 && top !== undefined) {
+        top.text += text;
+        // Text after the checked fast-path chunk (past a comment, say) is not checked: check it all.
+        top.base64Checked = false;
+      }
     };
     p.on('text', onText);
     p.on('cdata', onText);

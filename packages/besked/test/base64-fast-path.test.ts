@@ -44,6 +44,11 @@ describe('Base64 character data', () => {
     expect(payload(PUSH.replace(PAYLOAD_B64, `$1<![CDATA[${original}]]>$3`)).xml).toBe(expected);
   });
 
+  it('text after a comment is checked too, not only the chunk before it', () => {
+    const split = `${original.slice(0, 200)}<!-- split -->%%%%${original.slice(200)}`;
+    expect(codeOf(PUSH.replace(PAYLOAD_B64, `$1${split}$3`))).toMatch(/^BESKED_VALUE_INVALID/);
+  });
+
   it('an empty or self-closing Base64 gives an empty payload', () => {
     expect(payload(PUSH.replace(PAYLOAD_B64, '$1$3')).xml).toBe('');
     expect(payload(PUSH.replace(PAYLOAD_B64, '<Base64 xmlns="urn:besked:kuvert:1.0"/>')).xml).toBe('');
