@@ -4,6 +4,16 @@ import * as ns from './namespaces';
 import { BASE64_TEXT } from './base64-payload';
 import { newNode, type Segment, type XNode } from './xml-tree';
 import { declarationAgrees, type TextEncoding } from './text-encoding';
+import {
+  escapeAttr,
+  MODE_BESKEDDATA,
+  MODE_CAPTURE_ALL,
+  MODE_CAPTURE_FOREIGN,
+  MODE_TEXT_ONLY,
+  MODE_TREE,
+  modeOf,
+} from './envelope-modes';
+import { dtdForbidden, malformedAt } from './xml-error';
 
 /**
  * Strict, namespace-aware reading of an envelope with saxes (see the README for the measured choice).
@@ -50,7 +60,7 @@ export const MAX_ATTRIBUTES = 256;
 export const MAX_NAMESPACE_DECLARATIONS = 64;
 
 /** How much text saxes gets at a time, so a runaway start tag is seen between writes. */
-const FEED_CHUNK = 64 * 1024;
+export const FEED_CHUNK = 64 * 1024;
 
 /** saxes' attributes of the start tag being read (pinned saxes 6.0.0; these fields are private). */
 interface SaxesPending {
@@ -97,37 +107,6 @@ export function checkTagAttributes(tag: SaxesTagNS): void {
   checkAttributeCounts(attributes, countKeys(tag.ns));
 }
 
-/** How an element's children are read. */
-const MODE_TREE = 0; // envelope elements become nodes, others are skipped
-const MODE_BESKEDDATA = 1; // Base64 becomes a node, anything else is captured as payload XML
-const MODE_CAPTURE_ALL = 2; // *Signatur: the ds:Signature is captured as XML
-const MODE_CAPTURE_FOREIGN = 3; // *LokalUdvidelse: kuvert elements are nodes, foreign ones captured
-const MODE_TEXT_ONLY = 4; // Base64: text only
-
-/** How the children of an element are read, fixed when the element is created. */
-function modeOf(ns: string, local: string): number {
-  if (ns === NS_KUVERT) {
-    switch (local) {
-      case 'Beskeddata':
-        return MODE_BESKEDDATA;
-      case 'BeskedfordelerSignatur':
-      case 'AfsenderSystemSignatur':
-        return MODE_CAPTURE_ALL;
-      case 'LeveranceinformationLokalUdvidelse':
-      case 'LeveranceruteLokalUdvidelse':
-      case 'ObjektRegistreringLokalUdvidelse':
-        return MODE_CAPTURE_FOREIGN;
-      default:
-        return MODE_TREE;
-    }
-  }
-  return ns === NS_BASE64 ? MODE_TEXT_ONLY : MODE_TREE;
-}
-
-function escapeAttr(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;');
-}
-
 /** An element being captured as text, with the outside namespace bindings it needs. */
 interface Capture {
   depth: number;
@@ -145,42 +124,10 @@ interface Capture {
   local: string;
 }
 
-function dtdForbidden(): BeskedError {
-  return new BeskedError(
-    'BESKED_DTD_FORBIDDEN',
-    'DOCTYPE declaration refused (DTDs and entity declarations are never processed)',
-  );
-}
-
-/** 1-based line and column of the character before absolute position `pos` (XML line breaks). */
-function locate(xml: string, pos: number): { line: number; column: number } {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = 0; i < pos && i < xml.length; i++) {
-    const c = xml.charCodeAt(i);
-    if (c === 10 || (c === 13 && xml.charCodeAt(i + 1) !== 10)) {
-      line++;
-      lineStart = i + 1;
-    }
-  }
-  return { line, column: Math.max(1, pos - lineStart) };
-}
-
 /** saxes' own error (it throws when no error handler is set) as BESKED_XML_MALFORMED with the position. */
 function malformed(xml: string, pos: number, err: unknown): BeskedError {
   const detail = (err instanceof Error ? err.message : String(err)).replace(/^\d+:\d+: /, '');
-  const { line, column } = locate(xml, pos);
-  // `<!ENTITY` outside a DOCTYPE is not well-formed, but the intent is an entity declaration.
-  if (/doctype/i.test(detail) || xml.indexOf('<!ENTITY') >= 0) {
-    return new BeskedError(
-      'BESKED_DTD_FORBIDDEN',
-      `DTD or entity declaration refused at line ${line}, column ${column}`,
-    );
-  }
-  return new BeskedError(
-    'BESKED_XML_MALFORMED',
-    `XML is not well-formed at line ${line}, column ${column}: ${detail}`,
-  );
+  return malformedAt(xml, pos, detail, err);
 }
 
 export interface ReadResult {
