@@ -1,16 +1,21 @@
 /**
- * `pnpm bench:parse`: messages/s of the full hot path (bytes -> CloudEvent with @cprh/besked)
- * beside bare fast-xml-parser 5 (XMLParser with default options) parsing the same bytes, in the
- * same process, one core. Short rounds alternate between the contenders so background load on a
- * shared machine hits all of them alike; rates are medians over rounds, and the ratio is the median
- * of the per-round ratios. BENCH_SECONDS (default 12) is the total timed time per contender.
+ * `pnpm bench:parse`: the envelope readers on the same bytes, in the same process, one core:
+ * envelope-scanner (the hot path) against saxes (xml-reader, the reference), both alone (decoded
+ * text -> XNode tree) and on the full path (bytes -> CloudEvent), beside bare fast-xml-parser 5
+ * (XMLParser with default options). Short rounds alternate between the contenders so background load
+ * on a shared machine hits all of them alike; rates are medians over rounds, and each ratio is the
+ * median of the per-round ratios. BENCH_SECONDS (default 12) is the total timed time per contender.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
-import { SaxesParser } from 'saxes';
-import { beskedToCloudEvent, eventSources } from '../src';
+import { beskedToCloudEvent, eventSources, toCloudEvent } from '../src';
+import { decodeInput } from '../src/decode-input';
+import { readEnvelope } from '../src/envelope-reader';
+import { scanEnvelope } from '../src/envelope-scanner';
+import { DEFAULT_MAX_BYTES } from '../src/parse-options';
+import { readXml } from '../src/xml-reader';
 import { generateEnvelope } from './generate-envelopes';
 
 const SAMPLES = join(__dirname, '../../testkit/fixtures/beskeder');
@@ -72,16 +77,29 @@ function main(): void {
     if (e.id === '') throw new Error(`no id for ${name}`);
   }
 
+  const texts = messages.map((m) => decodeInput(m, DEFAULT_MAX_BYTES));
+  const byText = new Map(messages.map((m, i) => [m, texts[i]!]));
   const fxp = new XMLParser();
+  const SCANNER_ALONE = 'envelope-scanner alone (text -> tree)';
+  const SAXES_ALONE = 'saxes reader alone (text -> tree)';
+  const SCANNER_FULL = 'full path with envelope-scanner (bytes -> CloudEvent)';
+  const SAXES_FULL = 'full path with the saxes reader (bytes -> CloudEvent)';
+  const FXP = 'fast-xml-parser 5 (bare parse, default options)';
   const contenders: Record<string, (b: Buffer) => unknown> = {
-    'fast-xml-parser 5 (bare parse, default options)': (b) => fxp.parse(b),
-    '@cprh/besked full path bytes -> CloudEvent': (b) => beskedToCloudEvent(b, { source: 'file:bench' }),
-    'saxes 6 alone (xmlns, events only, reference)': (b) => {
-      const p = new SaxesParser({ xmlns: true });
-      p.on('opentag', () => undefined);
-      p.write(b.toString('utf8')).close();
-      return p;
+    [SCANNER_ALONE]: (b) => {
+      const t = byText.get(b)!;
+      return scanEnvelope(t.text, t.encoding);
     },
+    [SAXES_ALONE]: (b) => {
+      const t = byText.get(b)!;
+      return readXml(t.text, t.encoding);
+    },
+    [SCANNER_FULL]: (b) => beskedToCloudEvent(b, { source: 'file:bench' }),
+    [SAXES_FULL]: (b) => {
+      const { text, encoding } = decodeInput(b, DEFAULT_MAX_BYTES);
+      return toCloudEvent(readEnvelope(text, readXml(text, encoding).root), { source: 'file:bench' });
+    },
+    [FXP]: (b) => fxp.parse(b),
   };
   const names = Object.keys(contenders);
 
@@ -99,22 +117,23 @@ function main(): void {
       rounds[name]!.push(measure(messages, perRound, contenders[name]!));
     }
   }
-  console.log(
-    `${ROUNDS} alternating rounds of ${(perRound / 1000).toFixed(1)} s each; msg/s (median of rounds):`,
-  );
+  console.log(`${ROUNDS} alternating rounds of ${(perRound / 1000).toFixed(1)} s each (medians of rounds):`);
   for (const name of names) {
+    const rate = median(rounds[name]!);
     const rs = rounds[name]!.map((x) => Math.round(x));
     console.log(
-      `  ${fmt(median(rounds[name]!))} msg/s  ${name}   (rounds ${Math.min(...rs)}-${Math.max(...rs)})`,
+      `  ${fmt(rate)} msg/s ${(1e6 / rate).toFixed(1).padStart(7)} µs/msg ${((rate * mean) / 1e6).toFixed(1).padStart(6)} MB/s  ${name}   (rounds ${Math.min(...rs)}-${Math.max(...rs)})`,
     );
   }
-  const full = rounds[names[1]!]!;
-  const fxpRounds = rounds[names[0]!]!;
-  const ratios = full.map((f, i) => f / fxpRounds[i]!);
-  console.log(
-    `ratio full path / bare fast-xml-parser: ${median(ratios).toFixed(2)}x median of rounds ` +
-      `(${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}), target >= 2x`,
-  );
+  const ratio = (a: string, b: string, what: string, target: string): void => {
+    const rs = rounds[a]!.map((x, i) => x / rounds[b]![i]!);
+    console.log(
+      `ratio ${what}: ${median(rs).toFixed(2)}x median of rounds (${Math.min(...rs).toFixed(2)}-${Math.max(...rs).toFixed(2)})${target}`,
+    );
+  };
+  ratio(SCANNER_ALONE, SAXES_ALONE, 'envelope-scanner / saxes reader, alone', ', target >= 2x');
+  ratio(SCANNER_FULL, SAXES_FULL, 'full path, scanner / saxes', '');
+  ratio(SCANNER_FULL, FXP, 'full path (scanner) / bare fast-xml-parser', '');
 }
 
 main();

@@ -4,7 +4,8 @@
  */
 
 /** ASCII: bit 1 = NameChar, bit 2 = NameStartChar (':' is both; NCName callers exclude it). */
-const ASCII = new Uint8Array(128);
+export const ASCII_NAME = new Uint8Array(128);
+const ASCII = ASCII_NAME;
 for (let c = 0; c < 128; c++) {
   const start = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 58;
   const name = start || (c >= 48 && c <= 57) || c === 45 || c === 46;
