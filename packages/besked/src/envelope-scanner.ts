@@ -118,8 +118,9 @@ class EnvelopeScanner {
   private open = 0;
   /** Namespace declarations in scope, outermost first (the current start tag's last). */
   private nsPrefix: string[] = [];
-  private nsUri: string[] = [];
   private nsLen = 0;
+  /** The same declarations by prefix, innermost last: resolving is one lookup at any depth. */
+  private bindings = new Map<string, string[]>();
   /** The start tag being read: its attributes in order, and where its declarations start. */
   private attrName: string[] = [];
   private attrPrefix: string[] = [];
@@ -151,6 +152,7 @@ class EnvelopeScanner {
     this.sawRoot = this.closedRoot = false;
     this.open = 0;
     this.nsLen = 0;
+    this.bindings.clear();
     this.nAttrs = 0;
     this.nextAmp = this.nextCdEnd = -1;
     this.stack = [];
@@ -451,7 +453,9 @@ class EnvelopeScanner {
   private declare(prefix: string, uri: string, pos: number): void {
     const k = this.nsLen++;
     this.nsPrefix[k] = prefix;
-    this.nsUri[k] = uri;
+    const stack = this.bindings.get(prefix);
+    if (stack === undefined) this.bindings.set(prefix, [uri]);
+    else stack.push(uri);
     // saxes' nsPairCheck
     if (prefix === 'xml' && uri !== XML_NAMESPACE)
       throw this.fail(pos, `xml prefix must be bound to ${XML_NAMESPACE}.`);
@@ -467,6 +471,9 @@ class EnvelopeScanner {
 
   /** Distinct prefixes the current start tag declares. */
   private tagPrefixes(): string[] {
+    if (this.nsLen - this.tagNsMark > 16) {
+      return [...new Set(this.nsPrefix.slice(this.tagNsMark, this.nsLen))];
+    }
     const out: string[] = [];
     for (let k = this.tagNsMark; k < this.nsLen; k++) {
       const p = this.nsPrefix[k]!;
@@ -480,9 +487,15 @@ class EnvelopeScanner {
       checkAttributeCounts(this.nAttrs, this.tagPrefixes().length);
   }
 
+  /** Drops the declarations from `mark` on (an element ended). */
+  private undeclare(mark: number): void {
+    for (let k = this.nsLen - 1; k >= mark; k--) this.bindings.get(this.nsPrefix[k]!)!.pop();
+    this.nsLen = mark;
+  }
+
   private resolve(prefix: string): string | undefined {
-    const p = this.nsPrefix;
-    for (let k = this.nsLen - 1; k >= 0; k--) if (p[k] === prefix) return this.nsUri[k];
+    const stack = this.bindings.get(prefix);
+    if (stack !== undefined && stack.length > 0) return stack[stack.length - 1];
     if (prefix === 'xml') return XML_NAMESPACE;
     if (prefix === 'xmlns') return XMLNS_NAMESPACE;
     return undefined;
@@ -499,6 +512,8 @@ class EnvelopeScanner {
       if (uri === '') throw this.fail(after, `unbound namespace prefix: ${JSON.stringify(prefix)}.`);
     }
     const n = this.nAttrs;
+    // Pairwise for a few attributes (no allocation), a set for many (a long start tag stays linear).
+    const seen = n > 16 ? new Set<string>() : undefined;
     for (let a = 0; a < n; a++) {
       const p = this.attrPrefix[a]!;
       let u: string;
@@ -510,22 +525,24 @@ class EnvelopeScanner {
         u = r;
       }
       this.attrUri[a] = u;
-      for (let b = 0; b < a; b++) {
-        if (
-          this.attrLocal[b] === this.attrLocal[a] &&
-          this.attrUri[b] === u &&
-          (this.attrPrefix[b] === '') === (p === '')
-        ) {
-          throw this.fail(
-            after,
-            `duplicate attribute: ${p === '' ? this.attrName[a]! : `{${u}}${this.attrLocal[a]!}`}.`,
-          );
+      const eqname = p === '' ? this.attrName[a]! : `{${u}}${this.attrLocal[a]!}`;
+      let dup = false;
+      if (seen !== undefined) {
+        dup = seen.has(eqname);
+        seen.add(eqname);
+      } else {
+        for (let b = 0; b < a && !dup; b++) {
+          dup =
+            this.attrLocal[b] === this.attrLocal[a] &&
+            this.attrUri[b] === u &&
+            (this.attrPrefix[b] === '') === (p === '');
         }
       }
+      if (dup) throw this.fail(after, `duplicate attribute: ${eqname}.`);
     }
     this.element(name, prefix, local, uri, after);
     if (selfClosing) {
-      this.nsLen = this.tagNsMark;
+      this.undeclare(this.tagNsMark);
       this.closeElement(after, after, true);
       if (this.open === 0) this.closedRoot = true;
     } else {
@@ -543,7 +560,7 @@ class EnvelopeScanner {
       const gt = i + expected.length;
       if (gt < this.end && xml.charCodeAt(gt) === GT && xml.startsWith(expected, i)) {
         const o = --this.open;
-        this.nsLen = this.nsMarks[o]!;
+        this.undeclare(this.nsMarks[o]!);
         this.closeElement(i - 2, gt + 1, false);
         if (o === 0) this.closedRoot = true;
         return gt + 1;
@@ -563,7 +580,7 @@ class EnvelopeScanner {
     if (this.open === 0) throw this.fail(p + 1, `unmatched closing tag: ${name}.`);
     if (this.names[this.open - 1] !== name) throw this.fail(p + 1, 'unexpected close tag.');
     const o = --this.open;
-    this.nsLen = this.nsMarks[o]!;
+    this.undeclare(this.nsMarks[o]!);
     this.closeElement(i - 2, p + 1, false);
     if (o === 0) this.closedRoot = true;
     return p + 1;
