@@ -160,28 +160,36 @@ class EnvelopeScanner {
     this.skipDepth = 0;
     this.cap = undefined;
     this.depth = this.elements = 0;
-    let i = xml.charCodeAt(0) === 0xfeff ? 1 : 0; // saxes skips one more BOM at the start
-    if (xml.startsWith('<?xml', i)) {
-      const c = xml.charCodeAt(i + 5);
-      if (c === QUESTION || isSpace(c)) {
-        XML_DECL.lastIndex = i;
-        const m = XML_DECL.exec(xml);
-        if (m === null || XML_DECL.lastIndex > this.end) {
-          if (i + 6 > this.end) this.atEnd(false);
-          throw this.fail(i + 6, 'malformed XML declaration.');
+    try {
+      let i = xml.charCodeAt(0) === 0xfeff ? 1 : 0; // saxes skips one more BOM at the start
+      if (xml.startsWith('<?xml', i)) {
+        const c = xml.charCodeAt(i + 5);
+        if (c === QUESTION || isSpace(c)) {
+          XML_DECL.lastIndex = i;
+          const m = XML_DECL.exec(xml);
+          if (m === null || XML_DECL.lastIndex > this.end) {
+            if (i + 6 > this.end) this.atEnd(false);
+            throw this.fail(i + 6, 'malformed XML declaration.');
+          }
+          if ((m[1] ?? m[2]) !== '1.0') return undefined; // XML 1.1 rules: the saxes reader
+          this.declEncoding = m[3] ?? m[4];
+          i = XML_DECL.lastIndex;
         }
-        if ((m[1] ?? m[2]) !== '1.0') return undefined; // XML 1.1 rules: the saxes reader
-        this.declEncoding = m[3] ?? m[4];
-        i = XML_DECL.lastIndex;
       }
+      this.scan(i);
+      return this.root;
+    } finally {
+      // Keep nothing of this message (the scanner is reused; a failed read must not pin its text).
+      this.xml = '';
+      this.stack = [];
+      this.root = this.top = undefined;
+      this.cap = undefined;
+      // Names and values are slices that would keep the whole text alive.
+      this.names.length = this.nsPrefix.length = 0;
+      this.attrName.length = this.attrPrefix.length = this.attrLocal.length = 0;
+      this.attrValue.length = this.attrUri.length = 0;
+      this.bindings.clear();
     }
-    this.scan(i);
-    const root = this.root;
-    this.xml = '';
-    this.stack = [];
-    this.root = this.top = undefined;
-    this.cap = undefined;
-    return root;
   }
 
   private fail(pos: number, detail: string): BeskedError {
