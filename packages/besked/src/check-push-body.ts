@@ -1,7 +1,8 @@
 import { BeskedError } from './besked-error';
 import { decodeInput } from './decode-input';
 import { modtagBeskedInputContent } from './modtag-besked-input';
-import { NS_KUVERT, NS_SAGDOK, NS_STS } from './namespaces';
+import { idString, unikId } from './ids';
+import { NS_KUVERT, NS_STS } from './namespaces';
 import { readXml } from './xml-reader';
 import type { XNode } from './xml-tree';
 
@@ -19,17 +20,6 @@ export type PushBodyCheck =
 
 function child(node: XNode, ns: string, local: string): XNode | undefined {
   for (const c of node.children) if (c.ns === ns && c.local === local) return c;
-  return undefined;
-}
-
-function idText(node: XNode): string | undefined {
-  for (const c of node.children) {
-    if (c.ns !== NS_SAGDOK) continue;
-    const value = c.text.trim();
-    if (value === '') continue;
-    if (c.local === 'UUIDIdentifikator') return value.toLowerCase();
-    if (c.local === 'URNIdentifikator') return value;
-  }
   return undefined;
 }
 
@@ -66,9 +56,9 @@ export function checkPushBody(input: Uint8Array, maxBytes: number): PushBodyChec
   const idNode = child(besked, NS_KUVERT, 'BeskedId');
   if (idNode === undefined)
     return incomplete(`${path}/BeskedId`, `required element ${path}/BeskedId is missing`);
-  const beskedId = idText(idNode);
-  if (beskedId === undefined) {
+  const id = unikId(idNode);
+  if (id === undefined) {
     return incomplete(`${path}/BeskedId`, `${path}/BeskedId has no UUIDIdentifikator or URNIdentifikator`);
   }
-  return { kind: 'ok', beskedId };
+  return { kind: 'ok', beskedId: idString(id) };
 }
