@@ -1,5 +1,5 @@
 import type { Channel, Message } from 'amqplib';
-import type { ReceivedMessage } from '@cprh/pipeline';
+import { inboxJobId, type ReceivedMessage } from '@cprh/pipeline';
 
 /** A message taken from the dueslag and not yet acked, with the channel its delivery tag belongs to. */
 export interface Delivery {
@@ -8,7 +8,10 @@ export interface Delivery {
   receivedAt: number;
 }
 
-/** The delivery as the inbox takes it: the body's exact bytes, as RabbitMQ handed them over. */
+/**
+ * The delivery as the inbox takes it: the body's exact bytes, as RabbitMQ handed them over, with
+ * its inbox id read here, once (a batch held while Redis refuses writes is not read again).
+ */
 export function toReceived(d: Delivery, source: string): ReceivedMessage {
   const messageId: unknown = d.msg.properties.messageId;
   return {
@@ -20,5 +23,6 @@ export function toReceived(d: Delivery, source: string): ReceivedMessage {
       messageId: typeof messageId === 'string' ? messageId : undefined,
       redelivered: d.msg.fields.redelivered,
     },
+    id: inboxJobId(d.msg.content),
   };
 }

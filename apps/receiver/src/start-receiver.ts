@@ -3,13 +3,13 @@ import {
   createDeadQueue,
   createProducerRedis,
   eventSources,
-  inboxJobId,
   PartitionedInboxWriter,
   partitionOf,
   partitionPipelines,
   addReadinessCheck,
   logRedisErrors,
   metrics,
+  type InboxId,
   type Logger,
   type ReceivedMessage,
   type RunningService,
@@ -29,13 +29,13 @@ export interface RunningReceiver extends RunningService {
   readonly port: number;
 }
 
-function received(m: PushedMessage, jobId: string): ReceivedMessage {
+function received(m: PushedMessage, id: InboxId): ReceivedMessage {
   return {
     body: m.body,
     source: eventSources.push,
     receivedAt: m.receivedAt,
     channel: { kind: 'push', certSubject: m.certSubject, certFingerprint256: m.certFingerprint256 },
-    jobId,
+    id,
   };
 }
 
@@ -62,16 +62,16 @@ export async function startReceiver(config: ReceiverConfig, log: Logger): Promis
 
   const batcher = new InboxBatcher(writer);
   const sinks: PushSinks = {
-    store: (m, jobId) => batcher.store(received(m, jobId)),
-    deadLetter: (m, failure, jobId) => {
-      const part = parts[partitionOf(inboxJobId(m.body).person, parts.length)]!;
+    store: (m, id) => batcher.store(received(m, id)),
+    deadLetter: (m, failure, id) => {
+      const part = parts[partitionOf(id.person, parts.length)]!;
       return recordPushDeadLetter(
         redis,
         part.dead,
         part.seqKey,
-        received(m, jobId),
+        received(m, id),
         failure,
-        jobId,
+        id.jobId,
         config.redis,
       );
     },

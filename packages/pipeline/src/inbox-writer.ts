@@ -4,7 +4,7 @@ import type { Config } from '@cprh/config';
 import type { RedisConnection } from './redis-connections';
 import { waitForReplicas, type ReplicaAck } from './replica-wait';
 import { encodeBody } from './inbox-body';
-import { inboxJobId } from './inbox-job-id';
+import { inboxJobId, type InboxId } from './inbox-job-id';
 import { INBOX_JOB_NAME, type ChannelMeta, type InboxJobData } from './job-types';
 import type { Logger } from './logger';
 import { personOrderKeys } from './order-keys';
@@ -22,8 +22,12 @@ export interface ReceivedMessage {
   /** Epoch ms when the source received it. */
   receivedAt: number;
   channel: ChannelMeta;
-  /** The inbox job id when the source already read the BeskedId (`inboxJobIdOf`); else derived here. */
-  jobId?: string;
+  /**
+   * Job id, BeskedId and person key as the source read them in its one pass over the body (the
+   * push check: `inboxIdOf`; the poller: `inboxJobId` once per delivery, not once per retry);
+   * absent, the writer reads them here.
+   */
+  id?: InboxId;
 }
 
 /**
@@ -42,11 +46,9 @@ export function toInboxJobData(m: ReceivedMessage, seq: number, person?: string)
   return data;
 }
 
-/** Job id and person key of a received message: a job id the source already read is kept. */
-export type InboxId = ReturnType<typeof inboxJobId>;
-export function inboxIdOf(m: ReceivedMessage): InboxId {
-  const id = inboxJobId(m.body);
-  return m.jobId === undefined ? id : { ...id, jobId: m.jobId };
+/** Job id and person key of a received message: what the source already read, else read now. */
+export function idOfReceived(m: ReceivedMessage): InboxId {
+  return m.id ?? inboxJobId(m.body);
 }
 
 const REGISTER_SHA = createHash('sha1').update(REGISTER_LUA).digest('hex');
@@ -73,9 +75,7 @@ export class InboxWriter {
 
   async persist(messages: readonly ReceivedMessage[]): Promise<string[]> {
     if (messages.length === 0) return [];
-    // The person key needs the envelope's first CPR number: read here for every source (the peek
-    // stops before the payload); a job id the source already read is kept.
-    return this.write(messages, messages.map(inboxIdOf));
+    return this.write(messages, messages.map(idOfReceived));
   }
 
   /** persist() with the ids already read (PartitionedInboxWriter reads them to choose the partition). */

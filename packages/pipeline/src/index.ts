@@ -13,7 +13,7 @@ export {
   type InboxJobResult,
   type DeadLetterData,
 } from './job-types';
-export { inboxJobId, inboxJobIdOf } from './inbox-job-id';
+export { inboxJobId, inboxIdOf, type InboxId } from './inbox-job-id';
 export {
   createRedis,
   createProducerRedis,

@@ -2,7 +2,8 @@ import type { Config } from '@cprh/config';
 import type { RedisConnection } from './redis-connections';
 import type { ReplicaAck } from './replica-wait';
 import { createInboxQueue } from './queues';
-import { InboxWriter, inboxIdOf, type InboxId, type ReceivedMessage } from './inbox-writer';
+import type { InboxId } from './inbox-job-id';
+import { InboxWriter, idOfReceived, type ReceivedMessage } from './inbox-writer';
 import type { Logger } from './logger';
 import { partitionOf, partitionPipelines } from './partition-layout';
 
@@ -27,7 +28,7 @@ export class PartitionedInboxWriter {
 
   async persist(messages: readonly ReceivedMessage[]): Promise<string[]> {
     if (messages.length === 0) return [];
-    const ids = messages.map(inboxIdOf);
+    const ids = messages.map(idOfReceived);
     const n = this.writers.length;
     const groups = new Map<number, { at: number[]; messages: ReceivedMessage[]; ids: InboxId[] }>();
     ids.forEach((id, i) => {
