@@ -5,11 +5,12 @@ import type { RedisConnection } from './redis-connections';
 import { waitForReplicas, type ReplicaAck } from './replica-wait';
 import { encodeBody } from './inbox-body';
 import { inboxJobId, type InboxId } from './inbox-job-id';
-import { INBOX_JOB_NAME, type ChannelMeta, type InboxJobData } from './job-types';
+import { INBOX_JOB_NAME, type ChannelMeta, type DeadLetterData, type InboxJobData } from './job-types';
 import type { Logger } from './logger';
 import { personOrderKeys } from './order-keys';
 import { REGISTER_LUA } from './order-scripts';
 import { metrics } from './process-metrics';
+import { recordDeadLetter, type Failure } from './record-dead-letter';
 
 /**
  * One message as a source (AMQP pull, HTTPS push) received it: the body's exact bytes, never
@@ -30,10 +31,7 @@ export interface ReceivedMessage {
   id?: InboxId;
 }
 
-/**
- * A received message as inbox job data (and dead-letter data: a source that dead-letters a message
- * itself passes this to recordDeadLetter, with `inboxJobId(m.body).jobId` as the id).
- */
+/** A received message as inbox job data: the one shape, also of a message dead-lettered on arrival. */
 export function toInboxJobData(m: ReceivedMessage, seq: number, person?: string): InboxJobData {
   const data: InboxJobData = {
     body: encodeBody(m.body),
@@ -111,6 +109,40 @@ export class InboxWriter {
       );
     });
     return added.map((j) => j.id ?? '');
+  }
+
+  /**
+   * Keeps a received message that cannot go into the inbox (a push body the receiver refuses) as a
+   * dead letter in `dead`, before the source answers: the same job data as an inbox job
+   * (toInboxJobData, with a receive seq and the person key) and the reason code, through
+   * recordDeadLetter, under the message's inbox job id (`raw-<sha256>` for a refused body), so the
+   * same bad bytes again stay one dead letter. Like persist() it resolves only after Redis (and
+   * with `ack`, enough replicas: WAIT) confirmed; 'repeat' when these bytes already were one.
+   */
+  async deadLetter(
+    dead: Queue<DeadLetterData>,
+    m: ReceivedMessage,
+    failure: Pick<Failure, 'code' | 'message'>,
+  ): Promise<'recorded' | 'repeat'> {
+    const id = idOfReceived(m);
+    // Checked first so a repeat of a large body is not serialized and sent again only for BullMQ to
+    // find the id taken. Its first recording may have been answered 50 when WAIT fell short, so a
+    // repeat waits for the replicas too.
+    if ((await this.redis.exists(dead.toKey(id.jobId))) === 1) {
+      await waitForReplicas(this.redis, this.cfg.seqKey, this.ack);
+      return 'repeat';
+    }
+    const seq = await this.redis.incr(this.cfg.seqKey);
+    const now = Date.now();
+    await recordDeadLetter(dead, id.jobId, toInboxJobData(m, seq, id.person), {
+      ...failure,
+      attempts: 1,
+      firstFailedAt: now,
+      lastFailedAt: now,
+    });
+    // The dead queue shares the prefix's hash tag with the seq key: the same master took both writes.
+    await waitForReplicas(this.redis, this.cfg.seqKey, this.ack);
+    return 'recorded';
   }
 
   private async register(keys: string[], args: string[]): Promise<unknown> {
