@@ -93,14 +93,13 @@ export {
 export { checkInboxMoving } from './inbox-stall-check';
 export { eventSources } from '@cprh/besked';
 export {
-  ERROR_QUEUE_MOVES,
   createErrorQueueMoves,
   requestErrorQueueMove,
   recordErrorQueueState,
   type ErrorQueueMoveJob,
   type ErrorQueueRecord,
   type DeadLetterWithMove,
-} from './error-queue-moves';
+} from './error-queue-move-requests';
 export { createAuditLog, osUser, type AuditLog, type AuditEntry } from './audit-log';
 export { mentionsAny } from './message-mentions';
 export { erasePerson, type ErasedFamily } from './person-erasure';

@@ -1,9 +1,9 @@
 import type { Channel, Message } from 'amqplib';
 import { inboxJobId, type ReceivedMessage } from '@cprh/pipeline';
 
-/** A message taken from the dueslag and not yet acked, with the channel its delivery tag belongs to. */
-export interface Delivery {
-  channel: Channel;
+/** A message taken from the dueslag and not yet acked, with the AMQP channel its delivery tag belongs to. */
+export interface UnackedMessage {
+  amqpChannel: Channel;
   msg: Message;
   receivedAt: number;
 }
@@ -12,7 +12,7 @@ export interface Delivery {
  * The delivery as the inbox takes it: the body's exact bytes, as RabbitMQ handed them over, with
  * its inbox id read here, once (a batch held while Redis refuses writes is not read again).
  */
-export function toReceived(d: Delivery, source: string): ReceivedMessage {
+export function toReceived(d: UnackedMessage, source: string): ReceivedMessage {
   const messageId: unknown = d.msg.properties.messageId;
   return {
     body: d.msg.content,
