@@ -204,7 +204,7 @@ async function servePartition(
 }
 
 /**
- * KOMBIT_MOVE_DEAD_TO_ERROR_QUEUE: the mover (and with it soap and the KOMBIT client) is loaded
+ * KOMBIT_MOVE_DEAD_TO_ERROR_QUEUE: the move worker (and with it soap and the KOMBIT client) is loaded
  * only when the option is on, so a worker without it stays small.
  */
 async function errorQueueMoves(
@@ -212,8 +212,8 @@ async function errorQueueMoves(
 ): Promise<ErrorQueueMoves | undefined> {
   if (!args[0].beskedfordelerService.errorQueue.enabled) return undefined;
   // require, not import(): tsx's CommonJS hook compiles it; Node's ESM loader could not.
+  type MoveWorker = typeof import('./error-queue-move-worker.js');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { startErrorQueueMoves } =
-    require('./error-queue-move-worker') as typeof import('./error-queue-move-worker.js');
+  const { startErrorQueueMoves } = require('./error-queue-move-worker') as MoveWorker;
   return startErrorQueueMoves(...args);
 }
