@@ -1,3 +1,4 @@
+import { peekBeskedId } from '@cprh/besked';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -5,7 +6,6 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import {
-  beskedIdOf,
   deleteAmqpQueue,
   deleteKeysWithPrefix,
   readFixture,
@@ -125,7 +125,7 @@ describe('the compose services, run as compose would run them', () => {
     const fixtures = ['testbesked01.xml', 'testbesked02.xml', 'testbesked03.xml'].map((f) =>
       readFixture(`beskeder/${f}`),
     );
-    const ids = [...new Set(fixtures.map((x) => beskedIdOf(x) ?? ''))];
+    const ids = [...new Set(fixtures.map((x) => peekBeskedId(x) ?? ''))];
     expect(ids).toHaveLength(2);
     await withAmqpChannel(async (ch) => {
       await ch.assertQueue(dueslag, { durable: true });
@@ -170,7 +170,7 @@ describe('the compose services, run as compose would run them', () => {
   it("the simulator's demo events flow through to the stream", async () => {
     expect(existsSync(join(__dirname, '..', '..', '..', APP_ENTRIES.simulator ?? ''))).toBe(true);
     const fixtureIds = new Set(
-      ['testbesked01.xml', 'testbesked02.xml'].map((f) => beskedIdOf(readFixture(`beskeder/${f}`))),
+      ['testbesked01.xml', 'testbesked02.xml'].map((f) => peekBeskedId(readFixture(`beskeder/${f}`))),
     );
     await waitFor(
       'a simulator event in the stream',

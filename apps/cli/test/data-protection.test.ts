@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
-import { cprNumbersIn } from '@cprh/besked';
+import { cprNumbersIn, peekBeskedId } from '@cprh/besked';
 import { loadConfig } from '@cprh/config';
 import {
   createDeadQueue,
@@ -13,7 +13,6 @@ import {
   recordDeadLetter,
 } from '@cprh/pipeline';
 import {
-  beskedIdOf,
   dumpKeys,
   pipelineTestEnv,
   readFixture,
@@ -24,7 +23,7 @@ import {
 import { startWorker, WORKER_SECTIONS } from '@cprh/worker';
 import { runCli } from './support/pipeline-harness';
 
-const fresh = (xml: string, id: string): string => xml.replace(beskedIdOf(xml) ?? '', id);
+const fresh = (xml: string, id: string): string => xml.replace(peekBeskedId(xml) ?? '', id);
 const TEN_DIGITS = /(?<!\d)\d{6}-?\d{4}(?!\d)/;
 
 /**

@@ -1,8 +1,9 @@
+import { peekBeskedId } from '@cprh/besked';
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
 import { loadConfig } from '@cprh/config';
 import { inboxBytes, metricsRegistry, type InboxJobData, type RunningService } from '@cprh/pipeline';
-import { beskedIdOf, pipelineTestEnv, simTestEnv, TEST_REDIS_URL, waitFor } from '@cprh/testkit';
+import { pipelineTestEnv, simTestEnv, TEST_REDIS_URL, waitFor } from '@cprh/testkit';
 import { startServices, START_SECTIONS } from '../src/start-services';
 import { capturingLogger, streamEventIds } from './support/pipeline-harness';
 
@@ -64,7 +65,7 @@ describe('the push demo (SIM_DEMO_MODE=push)', () => {
     await inbox.close();
     // A completed job keeps its BeskedId as metadata (its bytes are gone); a waiting one has the bytes.
     const idOf = (j: (typeof jobs)[number]) =>
-      (j.data as { beskedId?: string }).beskedId ?? beskedIdOf(inboxBytes(j.data)?.toString('utf8') ?? '');
+      (j.data as { beskedId?: string }).beskedId ?? peekBeskedId(inboxBytes(j.data)?.toString('utf8') ?? '');
     expect(jobs.every((j) => j.data.source === 'urn:kombit:beskedfordeler:push')).toBe(true);
     // A job stored in the last moment may still wait for the next worker; every finished one is in the stream.
     const finished = await Promise.all(

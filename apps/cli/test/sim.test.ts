@@ -1,6 +1,7 @@
+import { peekBeskedId } from '@cprh/besked';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { beskedIdOf, simTestEnv, withAmqpChannel, CPR_SHAPED } from '@cprh/testkit';
+import { simTestEnv, withAmqpChannel, CPR_SHAPED } from '@cprh/testkit';
 
 const CLI_MAIN = join(__dirname, '..', 'src', 'main.ts');
 
@@ -55,11 +56,11 @@ describe('cprh sim', () => {
     expect(a.stdout[0]).toMatch(
       new RegExp(`^emitted 7 events to ${queue} \\(.*\\); seed 3 \\(--seed 3 repeats them\\)$`),
     );
-    const first = (await takeAll(queue)).map(beskedIdOf);
+    const first = (await takeAll(queue)).map(peekBeskedId);
     expect(first).toHaveLength(7);
     const b = cprh(env, ['sim', 'emit', '7', '--seed', '3', '--dueslag', queue]);
     expect(await b.exit).toBe(0);
-    expect((await takeAll(queue)).map(beskedIdOf)).toEqual(first);
+    expect((await takeAll(queue)).map(peekBeskedId)).toEqual(first);
     // No CPR number on the terminal.
     expect([...a.stdout, ...a.stderr].join('\n')).not.toMatch(CPR_SHAPED);
   });
@@ -70,7 +71,7 @@ describe('cprh sim', () => {
       const r = cprh(env, ['sim', 'emit', '5', '--dueslag', queue, ...args]);
       expect(await r.exit).toBe(0);
       const seed = /; seed (\d+) \(--seed \1 repeats them\)$/.exec(r.stdout[0] ?? '')?.[1];
-      return { seed, ids: (await takeAll(queue)).map(beskedIdOf) };
+      return { seed, ids: (await takeAll(queue)).map(peekBeskedId) };
     };
     const a = await run([]);
     const b = await run([]);
@@ -82,7 +83,7 @@ describe('cprh sim', () => {
     // SIM_SEED does what --seed does.
     const viaEnv = cprh({ ...env, SIM_SEED: b.seed as string }, ['sim', 'emit', '5', '--dueslag', queue]);
     expect(await viaEnv.exit).toBe(0);
-    expect((await takeAll(queue)).map(beskedIdOf)).toEqual(b.ids);
+    expect((await takeAll(queue)).map(peekBeskedId)).toEqual(b.ids);
   });
 
   it('emit --kind and --day', async () => {

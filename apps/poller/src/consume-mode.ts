@@ -1,7 +1,7 @@
 import type { Channel, ConsumeMessage } from 'amqplib';
 import type { DueslagConnection } from '@cprh/kombit';
 import { oneLine, type Logger } from '@cprh/pipeline';
-import type { Delivery } from './delivery';
+import type { UnackedMessage } from './unacked-message';
 import type { PersistThenAck } from './persist-then-ack';
 
 export interface ConsumeModeOptions {
@@ -22,7 +22,7 @@ export interface ConsumeModeOptions {
  * and it is re-attached once a batch is stored again.
  */
 export class ConsumeMode {
-  private pending: Delivery[] = [];
+  private pending: UnackedMessage[] = [];
   private flushing: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private consumer: { channel: Channel; tag: string } | undefined;
@@ -47,7 +47,7 @@ export class ConsumeMode {
     });
     this.o.source.on('lost', (ch) => {
       // Deliveries of a dead channel are void: RabbitMQ requeues them, we drop our copies.
-      this.pending = this.pending.filter((d) => d.channel !== ch);
+      this.pending = this.pending.filter((d) => d.amqpChannel !== ch);
       if (this.consumer?.channel === ch) this.consumer = undefined;
     });
     const ch = this.o.source.channel;
@@ -75,7 +75,7 @@ export class ConsumeMode {
       ch.close().catch(() => undefined);
       return;
     }
-    this.pending.push({ channel: ch, msg: m, receivedAt: Date.now() });
+    this.pending.push({ amqpChannel: ch, msg: m, receivedAt: Date.now() });
     if (this.pending.length >= this.o.batchSize) this.kick();
     else this.timer ??= setTimeout(() => this.kick(), this.o.lingerMs);
   }

@@ -1,7 +1,7 @@
 import type { Channel, ConsumeMessage } from 'amqplib';
 import type { DueslagConnection } from '@cprh/kombit';
 import { oneLine, type Logger } from '@cprh/pipeline';
-import type { Delivery } from './delivery';
+import type { UnackedMessage } from './unacked-message';
 import type { PersistThenAck } from './persist-then-ack';
 
 export interface DrainOptions {
@@ -49,7 +49,7 @@ const STALL_MS = 15_000;
  * channel takes them again and the BeskedId job ids make the second store a no-op.
  */
 export class DueslagDrain {
-  private pending: Delivery[] = [];
+  private pending: UnackedMessage[] = [];
   private consumer: { channel: Channel; tag: string } | undefined;
   /** Unacked deliveries per channel (the prefetch window in use). */
   private readonly inHand = new Map<Channel, number>();
@@ -77,7 +77,7 @@ export class DueslagDrain {
     };
     const onLost = (ch: Channel): void => {
       // Its unacked deliveries are back in the queue: our copies are void.
-      this.pending = this.pending.filter((d) => d.channel !== ch);
+      this.pending = this.pending.filter((d) => d.amqpChannel !== ch);
       this.inHand.delete(ch);
       if (this.consumer?.channel === ch) this.consumer = undefined;
       this.poke();
@@ -104,7 +104,7 @@ export class DueslagDrain {
       const batch = this.nextBatch();
       if (batch) {
         const outcome = await this.o.persister.run(batch);
-        const ch = batch[0]?.channel;
+        const ch = batch[0]?.amqpChannel;
         if (ch && this.inHand.has(ch))
           this.inHand.set(ch, Math.max(0, (this.inHand.get(ch) ?? 0) - batch.length));
         if (outcome === 'acked') this.acked += batch.length;
@@ -139,13 +139,13 @@ export class DueslagDrain {
   }
 
   /** A full batch of the oldest channel, or a partial one once it lingered (or nothing more comes). */
-  private nextBatch(): Delivery[] | undefined {
+  private nextBatch(): UnackedMessage[] | undefined {
     const first = this.pending[0];
     if (first === undefined) return undefined;
-    const same = this.pending.filter((d) => d.channel === first.channel);
+    const same = this.pending.filter((d) => d.amqpChannel === first.amqpChannel);
     const full = same.length >= this.o.batchSize;
     const lingered = Date.now() - this.firstPendingAt >= this.o.lingerMs;
-    const channelDone = this.consumer?.channel !== first.channel;
+    const channelDone = this.consumer?.channel !== first.amqpChannel;
     if (!full && !lingered && !channelDone && this.takingMore) return undefined;
     const batch = same.slice(0, this.o.batchSize);
     const chosen = new Set(batch);
@@ -204,7 +204,7 @@ export class DueslagDrain {
       return;
     }
     if (this.pending.length === 0) this.firstPendingAt = Date.now();
-    this.pending.push({ channel: ch, msg: m, receivedAt: Date.now() });
+    this.pending.push({ amqpChannel: ch, msg: m, receivedAt: Date.now() });
     this.inHand.set(ch, (this.inHand.get(ch) ?? 0) + 1);
     this.lastDeliveryAt = Date.now();
     this.taken += 1;

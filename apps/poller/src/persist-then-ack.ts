@@ -8,9 +8,14 @@ import {
   type InboxWriter,
   type Logger,
 } from '@cprh/pipeline';
-import { toReceived, type Delivery } from './delivery';
+import { toReceived, type UnackedMessage } from './unacked-message';
 
-const PULL = { channel: 'pull' } as const;
+/*
+ * "Channel" here is two things, named apart: `amqpChannel`, the amqplib channel a message's delivery
+ * tag belongs to (acks go to it); and the receive channel (pull or push) the metrics are labelled by
+ * (`PULL_LABEL`) and each message records how it came in (its ChannelMeta, set in toReceived).
+ */
+const PULL_LABEL = { channel: 'pull' } as const;
 
 export type BatchOutcome = 'acked' | 'abandoned';
 
@@ -21,8 +26,8 @@ export interface PersistThenAckOptions {
   faults: FaultInjector;
   retry: { minMs: number; maxMs: number };
   log: Logger;
-  /** Whether acks on a channel still count (the current one, or one retiring at token renewal). */
-  canAck: (channel: Channel) => boolean;
+  /** Whether acks on an AMQP channel still count (the current one, or one retiring at token renewal). */
+  canAck: (amqpChannel: Channel) => boolean;
   /** Aborted when the poller must give up waiting for Redis (shutdown deadline). */
   signal: AbortSignal;
 }
@@ -31,25 +36,25 @@ export interface PersistThenAckOptions {
  * The one code path both modes use: store a batch in the inbox, THEN ack it upstream with a single
  * `multiple` ack. While Redis refuses writes the batch is held (unacked) and retried with backoff;
  * `onStall` lets the caller stop taking more messages meanwhile. Nothing is acked that is not
- * stored. If the channel dies or the poller gives up, the batch is abandoned unacked: RabbitMQ
+ * stored. If the AMQP channel dies or the poller gives up, the batch is abandoned unacked: RabbitMQ
  * redelivers it and the BeskedId job ids make the second store a no-op.
  */
 export class PersistThenAck {
   constructor(private readonly o: PersistThenAckOptions) {}
 
-  async run(batch: readonly Delivery[], onStall?: () => void): Promise<BatchOutcome> {
+  async run(batch: readonly UnackedMessage[], onStall?: () => void): Promise<BatchOutcome> {
     const last = batch[batch.length - 1];
     if (last === undefined) return 'acked';
     const messages = batch.map((d) => toReceived(d, this.o.source));
-    metrics.messagesReceived.inc(PULL, batch.length);
+    metrics.messagesReceived.inc(PULL_LABEL, batch.length);
     const redelivered = batch.filter((d) => d.msg.fields.redelivered).length;
     if (redelivered > 0)
       this.o.log.info({ redelivered, size: batch.length }, 'batch holds redelivered messages');
     for (let attempt = 0; ; attempt++) {
-      if (!this.o.canAck(last.channel)) return 'abandoned';
+      if (!this.o.canAck(last.amqpChannel)) return 'abandoned';
       try {
         await this.o.writer.persist(messages);
-        metrics.messagesStored.inc(PULL, batch.length);
+        metrics.messagesStored.inc(PULL_LABEL, batch.length);
         if (attempt > 0)
           this.o.log.info({ attempts: attempt + 1, size: batch.length }, 'inbox write succeeded again');
         break;
@@ -66,14 +71,15 @@ export class PersistThenAck {
         if (this.o.signal.aborted) return 'abandoned';
       }
     }
-    // TEST-ONLY (FAULT_INJECT): die, or lose the channel, with the batch stored but not acked.
+    // TEST-ONLY (FAULT_INJECT): die, or lose the AMQP channel, with the batch stored but not acked.
     this.o.faults.hit('crash-after-persist');
-    if (this.o.faults.hit('close-channel-after-persist')) await last.channel.close().catch(() => undefined);
-    if (!this.o.canAck(last.channel)) return 'abandoned';
+    if (this.o.faults.hit('close-channel-after-persist'))
+      await last.amqpChannel.close().catch(() => undefined);
+    if (!this.o.canAck(last.amqpChannel)) return 'abandoned';
     try {
-      // Tags are consecutive per channel and earlier batches are acked, so this acks exactly the batch.
-      last.channel.ack(last.msg, true);
-      metrics.messagesAcked.inc(PULL, batch.length);
+      // Tags are consecutive per AMQP channel and earlier batches are acked, so this acks exactly the batch.
+      last.amqpChannel.ack(last.msg, true);
+      metrics.messagesAcked.inc(PULL_LABEL, batch.length);
     } catch (err) {
       this.o.log.warn({ err: oneLine(err) }, 'ack failed; RabbitMQ will redeliver the batch');
       return 'abandoned';

@@ -1,4 +1,4 @@
-import { inboxJobIdOf, metrics, oneLine, type Logger } from '@cprh/pipeline';
+import { inboxIdOf, metrics, oneLine, type Logger } from '@cprh/pipeline';
 import type { BodyVerdict } from './body-verdict';
 import { answers, type PushAnswer } from './push-answer';
 import type { PushedMessage, PushSinks } from './pushed-message';
@@ -37,14 +37,17 @@ export class PushIntake {
       return answers.unavailable('the message could not be checked; send it again later');
     }
     if (verdict === 'busy') return answers.unavailable(BUSY);
-    // The job id comes from what the check read: the body is never parsed a second time.
-    const { jobId } =
+    // Job id and person key come from what the check read: the body is never read a second time.
+    // A refused body is its own person (its job id): what a body we could not read names is not
+    // trusted to order anything.
+    const id =
       verdict.kind === 'ok'
-        ? inboxJobIdOf(verdict.beskedId, message.body)
-        : inboxJobIdOf(null, message.body, verdict.bodySha256);
+        ? inboxIdOf(verdict, message.body)
+        : inboxIdOf({ beskedId: null, cpr: null }, message.body, verdict.bodySha256);
+    const { jobId } = id;
     try {
       if (verdict.kind === 'ok') {
-        await withDeadline(this.o.sinks.store(message, jobId), this.o.storeTimeoutMs, 'inbox write');
+        await withDeadline(this.o.sinks.store(message, id), this.o.storeTimeoutMs, 'inbox write');
         this.writable();
         metrics.messagesStored.inc({ channel: 'push' });
         metrics.messagesAcked.inc({ channel: 'push' });
@@ -53,7 +56,7 @@ export class PushIntake {
       }
       const failure = { code: verdict.code, message: verdict.message };
       const kept = await withDeadline(
-        this.o.sinks.deadLetter(message, failure, jobId),
+        this.o.sinks.deadLetter(message, failure, id),
         this.o.storeTimeoutMs,
         'dead letter',
       );

@@ -1,4 +1,5 @@
 import type { BeskedErrorCode } from '@cprh/besked';
+import type { InboxId } from '@cprh/pipeline';
 
 /** One request body as the endpoint received it, with who sent it (from the TLS session). */
 export interface PushedMessage {
@@ -18,12 +19,12 @@ export interface PushFailure {
 }
 
 /**
- * Where pushed messages go: the inbox (the poller's way in), or the dead letters; `jobId` is the
- * inbox job id the body check derived (the body is not parsed again).
+ * Where pushed messages go: the inbox (the poller's way in), or the dead letters; `id` is the
+ * inbox job id and person key the body check read (the body is not read again).
  */
 export interface PushSinks {
   /** Resolves only when Redis confirmed the inbox write (a repeat of a stored BeskedId included). */
-  store(message: PushedMessage, jobId: string): Promise<void>;
+  store(message: PushedMessage, id: InboxId): Promise<void>;
   /** Resolves only when Redis confirmed the dead letter, or that these bytes already are one. */
-  deadLetter(message: PushedMessage, failure: PushFailure, jobId: string): Promise<'recorded' | 'repeat'>;
+  deadLetter(message: PushedMessage, failure: PushFailure, id: InboxId): Promise<'recorded' | 'repeat'>;
 }

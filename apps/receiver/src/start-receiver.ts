@@ -1,15 +1,12 @@
 import {
   checkRedis,
-  createDeadQueue,
   createProducerRedis,
   eventSources,
-  inboxJobId,
   PartitionedInboxWriter,
-  partitionOf,
-  partitionPipelines,
   addReadinessCheck,
   logRedisErrors,
   metrics,
+  type InboxId,
   type Logger,
   type ReceivedMessage,
   type RunningService,
@@ -18,7 +15,6 @@ import { BodyChecker } from './body-checker';
 import { InboxBatcher } from './inbox-batcher';
 import { PushIntake } from './push-intake';
 import type { PushedMessage, PushSinks } from './pushed-message';
-import { recordPushDeadLetter } from './push-dead-letter';
 import type { ReceiverConfig } from './receiver-sections';
 import { loadReceiverTls } from './receiver-tls';
 import { ReceiverServer } from './receiver-server';
@@ -29,13 +25,13 @@ export interface RunningReceiver extends RunningService {
   readonly port: number;
 }
 
-function received(m: PushedMessage, jobId: string): ReceivedMessage {
+function received(m: PushedMessage, id: InboxId): ReceivedMessage {
   return {
     body: m.body,
     source: eventSources.push,
     receivedAt: m.receivedAt,
     channel: { kind: 'push', certSubject: m.certSubject, certFingerprint256: m.certFingerprint256 },
-    jobId,
+    id,
   };
 }
 
@@ -53,28 +49,12 @@ export async function startReceiver(config: ReceiverConfig, log: Logger): Promis
   logRedisErrors(redis, log, 'receiver');
   await redis.connect();
   const writer = new PartitionedInboxWriter(redis, config.pipeline, config.redis, log);
-  // A refused body is dead-lettered in its person's partition, like its stored siblings.
-  const parts = partitionPipelines(config.pipeline).map((p) => {
-    const dead = createDeadQueue(redis, p.pipeline);
-    dead.on('error', (err) => log.debug({ err: err.message }, 'dead queue error'));
-    return { dead, seqKey: p.pipeline.seqKey };
-  });
 
   const batcher = new InboxBatcher(writer);
   const sinks: PushSinks = {
-    store: (m, jobId) => batcher.store(received(m, jobId)),
-    deadLetter: (m, failure, jobId) => {
-      const part = parts[partitionOf(inboxJobId(m.body).person, parts.length)]!;
-      return recordPushDeadLetter(
-        redis,
-        part.dead,
-        part.seqKey,
-        received(m, jobId),
-        failure,
-        jobId,
-        config.redis,
-      );
-    },
+    store: (m, id) => batcher.store(received(m, id)),
+    // A refused body is kept through the same writer, as the same job data, with its reason code.
+    deadLetter: (m, failure, id) => writer.deadLetter(received(m, id), failure),
   };
   const checker = new BodyChecker(config.besked.maxBytes, log);
   const server = new ReceiverServer({
@@ -107,7 +87,6 @@ export async function startReceiver(config: ReceiverConfig, log: Logger): Promis
   const close = async (): Promise<void> => {
     await checker.close();
     await writer.close();
-    await Promise.all(parts.map((p) => p.dead.close().catch(() => undefined)));
     redis.disconnect();
   };
   try {

@@ -1,3 +1,4 @@
+import { peekBeskedId } from '@cprh/besked';
 import { randomUUID } from 'node:crypto';
 import { XMLValidator } from 'fast-xml-parser';
 import { Chaos, NO_CHAOS, type ChaosRates } from '../src/chaos/chaos';
@@ -5,7 +6,7 @@ import { Distributor } from '../src/subscriptions/distributor';
 import { EventGenerator } from '../src/population/event-generator';
 import { PullPublisher } from '../src/dueslag/pull-publisher';
 import type { SimEvent } from '../src/population/sim-event';
-import { TEST_AMQP_URL, beskedIdOf, deleteAmqpQueues, drainQueues, type QueuedMessage } from '@cprh/testkit';
+import { TEST_AMQP_URL, deleteAmqpQueues, drainQueues, type QueuedMessage } from '@cprh/testkit';
 
 const attemptsOf = (xml: string) => Number(/<ns2:AntalLeveranceforsoeg>(\d+)</.exec(xml)?.[1]);
 
@@ -46,7 +47,7 @@ describe('chaos (pull, real RabbitMQ)', () => {
   it('without chaos delivers each event once, in order', async () => {
     const ev = events(30);
     const got = await run({}, ev, 30);
-    expect(got.map((m) => beskedIdOf(m.body))).toEqual(ev.map((e) => e.beskedId));
+    expect(got.map((m) => peekBeskedId(m.body))).toEqual(ev.map((e) => e.beskedId));
   });
 
   it('duplicates deliveries (same BeskedId and messageId twice)', async () => {
@@ -54,7 +55,7 @@ describe('chaos (pull, real RabbitMQ)', () => {
     const got = await run({ duplicate: 1 }, ev, 20);
     expect(got).toHaveLength(20);
     for (const e of ev) {
-      const copies = got.filter((m) => beskedIdOf(m.body) === e.beskedId);
+      const copies = got.filter((m) => peekBeskedId(m.body) === e.beskedId);
       expect(copies.map((m) => m.messageId)).toEqual([e.transaktionsId, e.transaktionsId]);
     }
   });
@@ -64,7 +65,7 @@ describe('chaos (pull, real RabbitMQ)', () => {
     const got = await run({ redeliver: 1 }, ev, 10);
     expect(got).toHaveLength(10);
     for (const e of ev) {
-      const copies = got.filter((m) => beskedIdOf(m.body) === e.beskedId);
+      const copies = got.filter((m) => peekBeskedId(m.body) === e.beskedId);
       expect(copies.map((m) => attemptsOf(m.body)).sort()).toEqual([1, 2]);
     }
   });
@@ -72,7 +73,7 @@ describe('chaos (pull, real RabbitMQ)', () => {
   it('reorders a batch', async () => {
     const ev = events(40);
     const got = await run({ reorder: 1 }, ev, 40);
-    const ids = got.map((m) => beskedIdOf(m.body));
+    const ids = got.map((m) => peekBeskedId(m.body));
     expect(ids).not.toEqual(ev.map((e) => e.beskedId));
     expect([...ids].sort()).toEqual(ev.map((e) => e.beskedId).sort());
   });
@@ -85,7 +86,7 @@ describe('chaos (pull, real RabbitMQ)', () => {
         ? 'broken'
         : m.body.includes('<!DOCTYPE')
           ? 'dtd'
-          : beskedIdOf(m.body) === undefined
+          : peekBeskedId(m.body) === null
             ? 'missing'
             : 'fine',
     );

@@ -1,6 +1,7 @@
+import { peekBeskedId } from '@cprh/besked';
 import { Writable } from 'node:stream';
 import { loadConfig } from '@cprh/config';
-import { beskedIdOf, drainQueue, simTestEnv, type SimTestEnv } from '@cprh/testkit';
+import { drainQueue, simTestEnv, type SimTestEnv } from '@cprh/testkit';
 import pino from 'pino';
 import { startSimulator, startSimulatorService, SIMULATOR_SECTIONS } from '../src';
 import { runSeed, MAX_SEED } from '../src/run/run-seed';
@@ -76,11 +77,11 @@ describe('seed per run', () => {
       );
       let got: string[];
       try {
-        got = (await drainQueue(t.dueslag, n, 10_000)).map((m) => beskedIdOf(m.body) ?? '');
+        got = (await drainQueue(t.dueslag, n, 10_000)).map((m) => peekBeskedId(m.body) ?? '');
       } finally {
         await service.stop();
       }
-      got.push(...(await drainQueue(t.dueslag)).map((m) => beskedIdOf(m.body) ?? ''));
+      got.push(...(await drainQueue(t.dueslag)).map((m) => peekBeskedId(m.body) ?? ''));
       const fed = lines.find((l) => String(l.msg).startsWith('simulator: demo subscription fed'));
       return { ids: got, fed };
     }

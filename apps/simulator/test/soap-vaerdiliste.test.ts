@@ -1,3 +1,4 @@
+import { peekBeskedId } from '@cprh/besked';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import * as soap from 'soap';
@@ -11,7 +12,6 @@ import {
   validateAgainstXsd,
   TEST_AMQP_URL,
   TEST_REDIS_URL,
-  beskedIdOf,
   deleteAmqpQueues,
   drainQueues,
   makeTestPki,
@@ -181,7 +181,7 @@ describe('BeskedfordelerService (SOAP over mutual TLS, value lists in Redis)', (
         .map((e) => e.beskedId)
         .sort();
       let got = (await drainQueues([dueslag], { [dueslag]: want1.length }))[dueslag] ?? [];
-      expect(got.map((m) => beskedIdOf(m.body)).sort()).toEqual(want1);
+      expect(got.map((m) => peekBeskedId(m.body)).sort()).toEqual(want1);
 
       await call('fjernvaerdier', { UUIDIdentifikator: listId, Vaerdier: [a] });
       await call('tilfoejvaerdier', { UUIDIdentifikator: listId, Vaerdier: [c] });
@@ -191,7 +191,7 @@ describe('BeskedfordelerService (SOAP over mutual TLS, value lists in Redis)', (
         .map((e) => e.beskedId)
         .sort();
       got = (await drainQueues([dueslag], { [dueslag]: want2.length }))[dueslag] ?? [];
-      expect(got.map((m) => beskedIdOf(m.body)).sort()).toEqual(want2);
+      expect(got.map((m) => peekBeskedId(m.body)).sort()).toEqual(want2);
 
       await call('passivervaerdiliste', { UUIDIdentifikator: listId });
       await distributor.dispatch(batch1);

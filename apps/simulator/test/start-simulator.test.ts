@@ -1,13 +1,7 @@
+import { peekBeskedId } from '@cprh/besked';
 import { randomUUID } from 'node:crypto';
 import { loadConfig } from '@cprh/config';
-import {
-  beskedIdOf,
-  drainQueues,
-  PUSH_OK,
-  simTestEnv,
-  startPushReceiver,
-  TEST_REDIS_URL,
-} from '@cprh/testkit';
+import { drainQueues, PUSH_OK, simTestEnv, startPushReceiver, TEST_REDIS_URL } from '@cprh/testkit';
 import { Redis } from 'ioredis';
 import { Agent, request } from 'undici';
 import { DEMO_SUBSCRIPTION_ID, startSimulator, type Simulator, SIMULATOR_SECTIONS } from '../src';
@@ -37,7 +31,7 @@ describe('startSimulator', () => {
     expect(stats?.published).toBeLessThanOrEqual(40);
     const emitted = await sim.emit(5, { kind: 'doedsfald' });
     const got = (await drainQueues([dueslag], { [dueslag]: 20 }))[dueslag] ?? [];
-    const ids = new Set(got.map((m) => beskedIdOf(m.body)));
+    const ids = new Set(got.map((m) => peekBeskedId(m.body)));
     for (const e of emitted) expect(ids.has(e.beskedId)).toBe(true);
   });
 

@@ -26,7 +26,7 @@ import type { WorkerConfig } from './worker-sections';
 import { loadCatalogue } from './load-catalogue';
 import { deadLetterIfStalled } from './stalled-dead-letter';
 import { observeWorker } from './worker-observability';
-import type { ErrorQueueMoves } from './error-queue-mover';
+import type { ErrorQueueMoves } from './error-queue-move-worker';
 import { WorkerError } from './worker-error';
 
 /** Bench only: `processor` replaces parse and dispatch (the plumbing limit of `pnpm bench`). */
@@ -204,15 +204,16 @@ async function servePartition(
 }
 
 /**
- * KOMBIT_MOVE_DEAD_TO_ERROR_QUEUE: the mover (and with it soap and the KOMBIT client) is loaded
+ * KOMBIT_MOVE_DEAD_TO_ERROR_QUEUE: the move worker (and with it soap and the KOMBIT client) is loaded
  * only when the option is on, so a worker without it stays small.
  */
 async function errorQueueMoves(
-  ...args: Parameters<typeof import('./error-queue-mover.js').startErrorQueueMoves>
+  ...args: Parameters<typeof import('./error-queue-move-worker.js').startErrorQueueMoves>
 ): Promise<ErrorQueueMoves | undefined> {
   if (!args[0].beskedfordelerService.errorQueue.enabled) return undefined;
   // require, not import(): tsx's CommonJS hook compiles it; Node's ESM loader could not.
+  type MoveWorker = typeof import('./error-queue-move-worker.js');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { startErrorQueueMoves } = require('./error-queue-mover') as typeof import('./error-queue-mover.js');
+  const { startErrorQueueMoves } = require('./error-queue-move-worker') as MoveWorker;
   return startErrorQueueMoves(...args);
 }

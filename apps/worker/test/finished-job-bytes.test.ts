@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import Redis from 'ioredis';
-import { cprNumbersIn } from '@cprh/besked';
+import { cprNumbersIn, peekBeskedId } from '@cprh/besked';
 import { loadConfig } from '@cprh/config';
 import {
   createInboxQueue,
@@ -13,7 +13,6 @@ import {
   type RunningService,
 } from '@cprh/pipeline';
 import {
-  beskedIdOf,
   dumpKeys,
   pipelineTestEnv,
   readFixture,
@@ -26,7 +25,7 @@ import { startWorker, WORKER_SECTIONS } from '../src';
 const FIXTURES = ['01', '02', '03'].map((n) => readFixture(`beskeder/testbesked${n}.xml`));
 const quiet = createLogger('test', 'silent');
 /** A fixture with a fresh BeskedId (the fixtures' own ids would collide between tests). */
-const fresh = (xml: string, id = randomUUID()): string => xml.replace(beskedIdOf(xml) ?? '', id);
+const fresh = (xml: string, id = randomUUID()): string => xml.replace(peekBeskedId(xml) ?? '', id);
 /** Every CPR number in the fixtures: none of them may be left outside the streams and dead letters. */
 const FIXTURE_CPRS = new Set(FIXTURES.flatMap((x) => cprNumbersIn(x)));
 
@@ -109,7 +108,7 @@ describe('finished inbox jobs keep no message bytes (real Redis)', () => {
         source: 'urn:test:source',
         seq: 1,
         channel: { kind: 'amqp', messageId: 'tx-1' },
-        beskedId: beskedIdOf(good[0] ?? ''),
+        beskedId: peekBeskedId(good[0] ?? ''),
         bytesRemoved: { outcome: 'dispatched', bytes: Buffer.byteLength(good[0] ?? '') },
       });
       expect(job?.data.body).toBeUndefined();
@@ -152,7 +151,7 @@ describe('finished inbox jobs keep no message bytes (real Redis)', () => {
       const rerunId = `${jobId ?? ''}-rerun`;
       await inbox.add('besked', stripped.data as unknown as InboxJobData, { jobId: rerunId });
       const rerun = await waitFor('the re-run completed', completed(rerunId));
-      expect(rerun?.returnvalue).toMatchObject({ duplicate: true, eventId: beskedIdOf(body) });
+      expect(rerun?.returnvalue).toMatchObject({ duplicate: true, eventId: peekBeskedId(body) });
       // A dead-lettered one fails again rather than being parsed.
       const deadRerun = strippedJobData(
         {

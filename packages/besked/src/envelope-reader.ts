@@ -17,6 +17,7 @@ import type {
   UnikId,
 } from './besked-model';
 import { decodeBase64Payload } from './base64-payload';
+import { unikId } from './ids';
 import * as ns from './namespaces';
 import { toRfc3339 } from './timestamp';
 import type { XNode } from './xml-tree';
@@ -39,22 +40,6 @@ function invalid(path: string, problem: string): BeskedError {
 
 function child(node: XNode, ns: string, local: string): XNode | undefined {
   for (const c of node.children) if (c.local === local && c.ns === ns) return c;
-  return undefined;
-}
-
-/** sd:UnikIdType; undefined when neither identifier has text. */
-function unikId(node: XNode | undefined): UnikId | undefined {
-  if (node === undefined) return undefined;
-  for (const c of node.children) {
-    if (c.ns !== NS_SAGDOK) continue;
-    if (c.local === 'UUIDIdentifikator') {
-      const value = c.text.trim();
-      if (value !== '') return { kind: 'uuid', value };
-    } else if (c.local === 'URNIdentifikator') {
-      const value = c.text.trim();
-      if (value !== '') return { kind: 'urn', value };
-    }
-  }
   return undefined;
 }
 

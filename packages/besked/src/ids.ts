@@ -1,7 +1,30 @@
 import type { UnikId } from './besked-model';
+import * as ns from './namespaces';
+import type { XNode } from './xml-tree';
 
+// A plain local constant: an imported binding compiles to a getter call under CJS (hot path).
+const NS_SAGDOK: string = ns.NS_SAGDOK;
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const CPR_URN = /^urn:oio:cpr-nr:(\d{10})$/i;
+
+/**
+ * sd:UnikIdType read from a tree (the BeskedId, a Beskedtype, an ObjektId...): the first
+ * UUIDIdentifikator or URNIdentifikator with text; undefined when neither has any.
+ */
+export function unikId(node: XNode | undefined): UnikId | undefined {
+  if (node === undefined) return undefined;
+  for (const c of node.children) {
+    if (c.ns !== NS_SAGDOK) continue;
+    if (c.local === 'UUIDIdentifikator') {
+      const value = c.text.trim();
+      if (value !== '') return { kind: 'uuid', value };
+    } else if (c.local === 'URNIdentifikator') {
+      const value = c.text.trim();
+      if (value !== '') return { kind: 'urn', value };
+    }
+  }
+  return undefined;
+}
 
 /** The contract's "id": a UUID written lower-case, a URN exactly as given. */
 export function idString(id: UnikId): string {

@@ -1,8 +1,7 @@
 export { parseBesked } from './parse-besked';
 export type { ParseOptions } from './parse-options';
 export { DEFAULT_MAX_BYTES } from './parse-options';
-export { peekBeskedId } from './peek-besked-id';
-export { peekEnvelopeIds, type EnvelopeIds } from './peek-envelope-ids';
+export { peekBeskedId, peekEnvelopeIds, type EnvelopeIds } from './peek-envelope-ids';
 export { toCloudEvent, beskedToCloudEvent, type ToCloudEventOptions } from './to-cloud-event';
 export { BeskedError } from './besked-error';
 export { BESKED_ERROR_CODES, type BeskedErrorCode } from './error-codes';

@@ -2,6 +2,7 @@ import { SaxesParser } from 'saxes';
 import { NS_KUVERT, NS_SAGDOK, NS_STS } from './namespaces';
 import { isUtf8 } from 'node:buffer';
 import { decodeSingleByte, firstInvalidUtf8 } from './decode-input';
+import { idString } from './ids';
 import { detectEncoding, type TextEncoding } from './text-encoding';
 import { checkPendingAttributes, checkTagAttributes, MAX_DEPTH, MAX_ELEMENTS } from './xml-reader';
 
@@ -114,7 +115,7 @@ export function peekEnvelopeIds(
       if (collecting === 'objekt') {
         if (out.cpr === null) out.cpr = CPR_URN.exec(value)?.[1] ?? null;
       } else if (value !== '' && out.beskedId === null) {
-        out.beskedId = collecting === 'uuid' ? value.toLowerCase() : value;
+        out.beskedId = idString({ kind: collecting, value });
       }
       collecting = undefined;
       if (done()) throw new Stop();
@@ -138,4 +139,13 @@ export function peekEnvelopeIds(
     return out;
   }
   return out;
+}
+
+/**
+ * The BeskedId alone (peekEnvelopeIds without the CPR number: reads only until the id is found),
+ * as the CloudEvent writes it, or null when it cannot be read. Never throws. The one way to read
+ * a BeskedId from bytes: the CLI, the pipeline and the tests all use it.
+ */
+export function peekBeskedId(input: Uint8Array | string): string | null {
+  return peekEnvelopeIds(input, { cpr: false }).beskedId;
 }

@@ -1,5 +1,7 @@
+import { readdirSync } from 'node:fs';
 import { readFixture } from '@cprh/testkit';
-import { checkPushBody, peekBeskedId } from '../src';
+import { checkPushBody, peekBeskedId, peekEnvelopeIds } from '../src';
+import { ownFixture, sharedFixture, SHARED_FIXTURES } from './support/fixtures';
 
 const bytes = (s: string) => Buffer.from(s, 'utf8');
 const push = readFixture('beskeder/push-ModtagBeskedInput.minimal.xml');
@@ -11,6 +13,7 @@ describe('checkPushBody', () => {
     expect(checkPushBody(bytes(push), LIMIT)).toEqual({
       kind: 'ok',
       beskedId: '248ce14c-a863-4fb5-9e6f-7df9ea850809',
+      cpr: null,
     });
     expect(checkPushBody(bytes(bare), LIMIT).kind).toBe('ok');
     const upper = push.replace(
@@ -20,7 +23,27 @@ describe('checkPushBody', () => {
     expect(checkPushBody(bytes(upper), LIMIT)).toEqual({
       kind: 'ok',
       beskedId: '248ce14c-a863-4fb5-9e6f-7df9ea850809',
+      cpr: null,
     });
+  });
+
+  it.each(readdirSync(SHARED_FIXTURES).filter((f) => f.endsWith('.xml')))(
+    '%s: the same BeskedId and first CPR number as peekEnvelopeIds, in the one read',
+    (file) => {
+      const body = sharedFixture(file);
+      const check = checkPushBody(body, LIMIT);
+      expect(check).toEqual({ kind: 'ok', ...peekEnvelopeIds(body) });
+    },
+  );
+
+  it('reads the first CPR number in document order, and none when only other URNs are named', () => {
+    const full = ownFixture('full-envelope.xml');
+    const check = checkPushBody(full, LIMIT);
+    const peeked = peekEnvelopeIds(full).cpr;
+    expect(peeked).not.toBeNull();
+    expect(check.kind === 'ok' && check.cpr).toBe(peeked);
+    const noPerson = bytes(bare.replace(/urn:oio:cpr-nr:(\d{10})/g, 'urn:oio:cvr-nr:$1'));
+    expect(checkPushBody(noPerson, LIMIT)).toMatchObject({ kind: 'ok', cpr: null });
   });
 
   it.each([

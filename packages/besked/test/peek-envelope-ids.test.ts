@@ -1,5 +1,5 @@
 import { readdirSync } from 'node:fs';
-import { beskedToCloudEvent, peekEnvelopeIds } from '../src';
+import { beskedToCloudEvent, peekBeskedId, peekEnvelopeIds } from '../src';
 import { ownFixture, sharedFixture, SHARED_FIXTURES } from './support/fixtures';
 
 describe('peekEnvelopeIds', () => {
@@ -57,5 +57,73 @@ describe('peekEnvelopeIds', () => {
       beskedId: '01157488-c45c-4fd2-b076-1de12effbf66',
       cpr: '2512484916',
     });
+  });
+});
+
+describe('peekBeskedId', () => {
+  it.each(readdirSync(SHARED_FIXTURES).filter((f) => f.endsWith('.xml')))(
+    '%s: the same id as the CloudEvent, from bytes and from a string',
+    (file) => {
+      const bytes = sharedFixture(file);
+      const id = beskedToCloudEvent(bytes, { source: 'file:x' }).id;
+      expect(peekBeskedId(bytes)).toBe(id);
+      expect(peekBeskedId(bytes.toString('utf8'))).toBe(id);
+    },
+  );
+
+  it('reads other prefixes, default namespaces, CRLF and a BOM', () => {
+    for (const f of ['other-prefixes', 'default-namespace', 'local-declarations', 'crlf-bom']) {
+      expect(peekBeskedId(ownFixture(`testbesked01.${f}.xml`))).toBe('01157488-c45c-4fd2-b076-1de12effbf66');
+    }
+  });
+
+  it('lower-cases a UUID and keeps a URN as given', () => {
+    expect(peekBeskedId(ownFixture('full-envelope.xml'))).toBe('6f2c4e1a-9b3d-4c5e-8f70-a1b2c3d4e5f6');
+    const urn =
+      '<Haendelsesbesked xmlns="urn:oio:besked:kuvert:1.0"><BeskedId>' +
+      '<s:URNIdentifikator xmlns:s="urn:oio:sagdok:3.0.0"> urn:Example:ID:1 </s:URNIdentifikator>' +
+      '</BeskedId></Haendelsesbesked>';
+    expect(peekBeskedId(urn)).toBe('urn:Example:ID:1');
+  });
+
+  it('stops at the id: a message broken after it still gives the id (the worker reports the break)', () => {
+    const text = sharedFixture('testbesked01.xml').toString('utf8');
+    expect(peekBeskedId(text.slice(0, text.indexOf('</ns2:BeskedId>') + 15))).toBe(
+      '01157488-c45c-4fd2-b076-1de12effbf66',
+    );
+  });
+
+  it('finds the id beyond the first 16 KiB chunk', () => {
+    const text = sharedFixture('testbesked01.xml').toString('utf8');
+    const padded = text.replace('<ns2:BeskedId>', `<!--${'x'.repeat(40_000)}--><ns2:BeskedId>`);
+    expect(peekBeskedId(Buffer.from(padded))).toBe('01157488-c45c-4fd2-b076-1de12effbf66');
+    expect(peekBeskedId(padded)).toBe('01157488-c45c-4fd2-b076-1de12effbf66');
+  });
+
+  it.each([
+    ['empty input', ''],
+    ['not XML', 'hello'],
+    ['a wrong root', '<x/>'],
+    [
+      'no BeskedId',
+      '<Haendelsesbesked xmlns="urn:oio:besked:kuvert:1.0"><BeskedVersion>1.0</BeskedVersion></Haendelsesbesked>',
+    ],
+    [
+      'a BeskedId in another namespace',
+      '<Haendelsesbesked xmlns="urn:oio:besked:kuvert:1.0"><BeskedId xmlns="urn:x"><UUIDIdentifikator xmlns="urn:oio:sagdok:3.0.0">a</UUIDIdentifikator></BeskedId></Haendelsesbesked>',
+    ],
+    [
+      'an identifier nested too deep',
+      '<Haendelsesbesked xmlns="urn:oio:besked:kuvert:1.0"><Beskedkuvert><BeskedId><UUIDIdentifikator xmlns="urn:oio:sagdok:3.0.0">a</UUIDIdentifikator></BeskedId></Beskedkuvert></Haendelsesbesked>',
+    ],
+    [
+      'an empty identifier',
+      '<Haendelsesbesked xmlns="urn:oio:besked:kuvert:1.0"><BeskedId><UUIDIdentifikator xmlns="urn:oio:sagdok:3.0.0"> </UUIDIdentifikator></BeskedId></Haendelsesbesked>',
+    ],
+    ['malformed XML before the id', '<Haendelsesbesked xmlns="urn:oio:besked:kuvert:1.0"><BeskedId><a></b>'],
+    ['a DOCTYPE', ownFixture('billion-laughs.xml')],
+    ['bytes that are not UTF-8', Buffer.from([0x3c, 0xff, 0xfe, 0x3e])],
+  ])('returns null for %s, never throws', (_what, input) => {
+    expect(peekBeskedId(input)).toBeNull();
   });
 });

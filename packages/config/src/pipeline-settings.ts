@@ -100,6 +100,8 @@ export const pipelineSettings = defineSection({
     QUEUE_PREFIX: z.string().min(1).regex(/^\S+$/, 'may not contain spaces').default('cprh'),
     INBOX_QUEUE: queueName.default('inbox'),
     DEAD_QUEUE: queueName.default('dead'),
+    /** The queue of requests to move dead letters to KOMBIT's error queue (KOMBIT_MOVE_DEAD_TO_ERROR_QUEUE). */
+    ERROR_QUEUE_MOVES_QUEUE: queueName.default('fejlkoe'),
     EVENTS_STREAM: z.string().min(1).regex(/^\S+$/, 'may not contain spaces').default('cpr:events'),
     /** Approximate MAXLEN for every stream the worker writes; 0 = no trimming. */
     EVENTS_MAXLEN: nonNegativeInt.default(0),
@@ -133,6 +135,7 @@ export const pipelineSettings = defineSection({
     queuePrefix: e.QUEUE_PREFIX,
     inboxQueue: e.INBOX_QUEUE,
     deadQueue: e.DEAD_QUEUE,
+    errorQueueMovesQueue: e.ERROR_QUEUE_MOVES_QUEUE,
     eventsStream: e.EVENTS_STREAM,
     /** Receive-sequence counter (INCRBY per batch); same prefix so it shares a hash tag with the inbox. */
     seqKey: `${e.QUEUE_PREFIX}:${e.INBOX_QUEUE}:seq`,

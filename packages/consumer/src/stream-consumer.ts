@@ -9,7 +9,7 @@ import {
   entriesOfReadReply,
   parseAutoclaimReply,
   type RawEntry,
-} from './stream-entry';
+} from './stream-reply';
 
 type Connection = Redis | Cluster;
 

@@ -38,4 +38,4 @@ export {
   BESKEDFORDELER_SERVICE_SECTIONS,
 } from './vaerdiliste/service-client-from-config';
 export { type StsLogin, socketOptions, loginError, connectBroker } from './amqp-login';
-export { modtagBeskedOutput, PUSH_STATUS, type PushStatusKode } from './push-answer';
+export { modtagBeskedOutput, PUSH_STATUS, type PushStatusKode } from './modtag-besked-output';

@@ -1,6 +1,13 @@
 import { createHash } from 'node:crypto';
-import { peekEnvelopeIds } from '@cprh/besked';
+import { peekEnvelopeIds, type EnvelopeIds } from '@cprh/besked';
 import { personKey } from './person-key';
+
+/** Where a received message goes in the inbox: its job id, its BeskedId, its person key. */
+export interface InboxId {
+  jobId: string;
+  beskedId: string | null;
+  person: string;
+}
 
 /**
  * BullMQ job id of a received message, derived from its BeskedId so a redelivery or a second copy
@@ -9,29 +16,25 @@ import { personKey } from './person-key';
  * read gets `raw-<sha256 of the body>`: it is still persisted, and the worker dead-letters it.
  * `person` is its person key (person-key.ts), read in the same pass over the envelope.
  */
-export function inboxJobId(body: Uint8Array): { jobId: string; beskedId: string | null; person: string } {
-  const { beskedId, cpr } = peekEnvelopeIds(body);
-  const { jobId } = inboxJobIdOf(beskedId, body);
-  return { jobId, beskedId: beskedId === '' ? null : beskedId, person: personKey(cpr, jobId) };
+export function inboxJobId(body: Uint8Array): InboxId {
+  return inboxIdOf(peekEnvelopeIds(body), body);
 }
 
 /**
- * The same id for a BeskedId the caller already read (the push receiver's body check), so the
- * body is not parsed a second time; null gives `raw-<sha256 of the body>` (`bodySha256`, hex, when
- * the caller already has it, e.g. from a worker thread).
+ * The same ids from what the caller already read in its own one pass over the body (the push
+ * receiver's body check: BeskedId and first CPR number), so the body is not read a second time;
+ * a null BeskedId gives `raw-<sha256 of the body>` (`bodySha256`, hex, when the caller already has
+ * it, e.g. from a worker thread).
  */
-export function inboxJobIdOf(
-  beskedId: string | null,
-  body: Uint8Array,
-  bodySha256?: string,
-): { jobId: string; beskedId: string | null } {
-  if (beskedId === null || beskedId === '') {
-    return { jobId: `raw-${bodySha256 ?? sha256(body)}`, beskedId: null };
-  }
-  if (/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(beskedId)) {
-    return { jobId: `b-${beskedId.toLowerCase()}`, beskedId };
-  }
-  return { jobId: `h-${sha256(beskedId)}`, beskedId };
+export function inboxIdOf(read: EnvelopeIds, body: Uint8Array, bodySha256?: string): InboxId {
+  const beskedId = read.beskedId === '' ? null : read.beskedId;
+  const jobId =
+    beskedId === null
+      ? `raw-${bodySha256 ?? sha256(body)}`
+      : /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(beskedId)
+        ? `b-${beskedId.toLowerCase()}`
+        : `h-${sha256(beskedId)}`;
+  return { jobId, beskedId, person: personKey(read.cpr, jobId) };
 }
 
 function sha256(input: Uint8Array | string): string {

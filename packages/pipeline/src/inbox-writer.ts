@@ -4,12 +4,13 @@ import type { Config } from '@cprh/config';
 import type { RedisConnection } from './redis-connections';
 import { waitForReplicas, type ReplicaAck } from './replica-wait';
 import { encodeBody } from './inbox-body';
-import { inboxJobId } from './inbox-job-id';
-import { INBOX_JOB_NAME, type ChannelMeta, type InboxJobData } from './job-types';
+import { inboxJobId, type InboxId } from './inbox-job-id';
+import { INBOX_JOB_NAME, type ChannelMeta, type DeadLetterData, type InboxJobData } from './job-types';
 import type { Logger } from './logger';
 import { personOrderKeys } from './order-keys';
 import { REGISTER_LUA } from './order-scripts';
 import { metrics } from './process-metrics';
+import { recordDeadLetter, type Failure } from './record-dead-letter';
 
 /**
  * One message as a source (AMQP pull, HTTPS push) received it: the body's exact bytes, never
@@ -22,14 +23,15 @@ export interface ReceivedMessage {
   /** Epoch ms when the source received it. */
   receivedAt: number;
   channel: ChannelMeta;
-  /** The inbox job id when the source already read the BeskedId (`inboxJobIdOf`); else derived here. */
-  jobId?: string;
+  /**
+   * Job id, BeskedId and person key as the source read them in its one pass over the body (the
+   * push check: `inboxIdOf`; the poller: `inboxJobId` once per delivery, not once per retry);
+   * absent, the writer reads them here.
+   */
+  id?: InboxId;
 }
 
-/**
- * A received message as inbox job data (and dead-letter data: a source that dead-letters a message
- * itself passes this to recordDeadLetter, with `inboxJobId(m.body).jobId` as the id).
- */
+/** A received message as inbox job data: the one shape, also of a message dead-lettered on arrival. */
 export function toInboxJobData(m: ReceivedMessage, seq: number, person?: string): InboxJobData {
   const data: InboxJobData = {
     body: encodeBody(m.body),
@@ -42,11 +44,9 @@ export function toInboxJobData(m: ReceivedMessage, seq: number, person?: string)
   return data;
 }
 
-/** Job id and person key of a received message: a job id the source already read is kept. */
-export type InboxId = ReturnType<typeof inboxJobId>;
-export function inboxIdOf(m: ReceivedMessage): InboxId {
-  const id = inboxJobId(m.body);
-  return m.jobId === undefined ? id : { ...id, jobId: m.jobId };
+/** Job id and person key of a received message: what the source already read, else read now. */
+export function idOfReceived(m: ReceivedMessage): InboxId {
+  return m.id ?? inboxJobId(m.body);
 }
 
 const REGISTER_SHA = createHash('sha1').update(REGISTER_LUA).digest('hex');
@@ -73,9 +73,7 @@ export class InboxWriter {
 
   async persist(messages: readonly ReceivedMessage[]): Promise<string[]> {
     if (messages.length === 0) return [];
-    // The person key needs the envelope's first CPR number: read here for every source (the peek
-    // stops before the payload); a job id the source already read is kept.
-    return this.write(messages, messages.map(inboxIdOf));
+    return this.write(messages, messages.map(idOfReceived));
   }
 
   /** persist() with the ids already read (PartitionedInboxWriter reads them to choose the partition). */
@@ -111,6 +109,40 @@ export class InboxWriter {
       );
     });
     return added.map((j) => j.id ?? '');
+  }
+
+  /**
+   * Keeps a received message that cannot go into the inbox (a push body the receiver refuses) as a
+   * dead letter in `dead`, before the source answers: the same job data as an inbox job
+   * (toInboxJobData, with a receive seq and the person key) and the reason code, through
+   * recordDeadLetter, under the message's inbox job id (`raw-<sha256>` for a refused body), so the
+   * same bad bytes again stay one dead letter. Like persist() it resolves only after Redis (and
+   * with `ack`, enough replicas: WAIT) confirmed; 'repeat' when these bytes already were one.
+   */
+  async deadLetter(
+    dead: Queue<DeadLetterData>,
+    m: ReceivedMessage,
+    failure: Pick<Failure, 'code' | 'message'>,
+  ): Promise<'recorded' | 'repeat'> {
+    const id = idOfReceived(m);
+    // Checked first so a repeat of a large body is not serialized and sent again only for BullMQ to
+    // find the id taken. Its first recording may have been answered 50 when WAIT fell short, so a
+    // repeat waits for the replicas too.
+    if ((await this.redis.exists(dead.toKey(id.jobId))) === 1) {
+      await waitForReplicas(this.redis, this.cfg.seqKey, this.ack);
+      return 'repeat';
+    }
+    const seq = await this.redis.incr(this.cfg.seqKey);
+    const now = Date.now();
+    await recordDeadLetter(dead, id.jobId, toInboxJobData(m, seq, id.person), {
+      ...failure,
+      attempts: 1,
+      firstFailedAt: now,
+      lastFailedAt: now,
+    });
+    // The dead queue shares the prefix's hash tag with the seq key: the same master took both writes.
+    await waitForReplicas(this.redis, this.cfg.seqKey, this.ack);
+    return 'recorded';
   }
 
   private async register(keys: string[], args: string[]): Promise<unknown> {

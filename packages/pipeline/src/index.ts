@@ -13,7 +13,7 @@ export {
   type InboxJobResult,
   type DeadLetterData,
 } from './job-types';
-export { inboxJobId, inboxJobIdOf } from './inbox-job-id';
+export { inboxJobId, inboxIdOf, type InboxId } from './inbox-job-id';
 export {
   createRedis,
   createProducerRedis,
@@ -93,14 +93,13 @@ export {
 export { checkInboxMoving } from './inbox-stall-check';
 export { eventSources } from '@cprh/besked';
 export {
-  ERROR_QUEUE_MOVES,
   createErrorQueueMoves,
   requestErrorQueueMove,
   recordErrorQueueState,
   type ErrorQueueMoveJob,
   type ErrorQueueRecord,
   type DeadLetterWithMove,
-} from './error-queue-moves';
+} from './error-queue-move-requests';
 export { createAuditLog, osUser, type AuditLog, type AuditEntry } from './audit-log';
 export { mentionsAny } from './message-mentions';
 export { erasePerson, type ErasedFamily } from './person-erasure';

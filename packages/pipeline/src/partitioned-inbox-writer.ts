@@ -1,8 +1,12 @@
+import type { Queue } from 'bullmq';
 import type { Config } from '@cprh/config';
 import type { RedisConnection } from './redis-connections';
 import type { ReplicaAck } from './replica-wait';
-import { createInboxQueue } from './queues';
-import { InboxWriter, inboxIdOf, type InboxId, type ReceivedMessage } from './inbox-writer';
+import type { DeadLetterData } from './job-types';
+import { createDeadQueue, createInboxQueue } from './queues';
+import type { Failure } from './record-dead-letter';
+import type { InboxId } from './inbox-job-id';
+import { InboxWriter, idOfReceived, type ReceivedMessage } from './inbox-writer';
 import type { Logger } from './logger';
 import { partitionOf, partitionPipelines } from './partition-layout';
 
@@ -16,9 +20,19 @@ import { partitionOf, partitionPipelines } from './partition-layout';
 export class PartitionedInboxWriter {
   private readonly writers: InboxWriter[];
   private readonly inboxes: ReturnType<typeof createInboxQueue>[];
+  /** Each partition's dead queue, made at its first dead letter (the poller never needs one). */
+  private readonly deads: (Queue<DeadLetterData> | undefined)[];
+  private readonly parts: ReturnType<typeof partitionPipelines>;
 
-  constructor(redis: RedisConnection, pipeline: Config['pipeline'], ack?: ReplicaAck, log?: Logger) {
+  constructor(
+    private readonly redis: RedisConnection,
+    pipeline: Config['pipeline'],
+    ack?: ReplicaAck,
+    private readonly log?: Logger,
+  ) {
     const parts = partitionPipelines(pipeline);
+    this.parts = parts;
+    this.deads = parts.map(() => undefined);
     this.inboxes = parts.map((p) => createInboxQueue(redis, p.pipeline));
     for (const q of this.inboxes)
       q.on('error', (err) => log?.debug({ err: err.message }, 'inbox queue error'));
@@ -27,7 +41,7 @@ export class PartitionedInboxWriter {
 
   async persist(messages: readonly ReceivedMessage[]): Promise<string[]> {
     if (messages.length === 0) return [];
-    const ids = messages.map(inboxIdOf);
+    const ids = messages.map(idOfReceived);
     const n = this.writers.length;
     const groups = new Map<number, { at: number[]; messages: ReceivedMessage[]; ids: InboxId[] }>();
     ids.forEach((id, i) => {
@@ -48,7 +62,23 @@ export class PartitionedInboxWriter {
     return out;
   }
 
+  /** InboxWriter.deadLetter in the partition of the message's person, like its stored siblings. */
+  async deadLetter(
+    m: ReceivedMessage,
+    failure: Pick<Failure, 'code' | 'message'>,
+  ): Promise<'recorded' | 'repeat'> {
+    const id = idOfReceived(m);
+    const p = partitionOf(id.person, this.writers.length);
+    let dead = this.deads[p];
+    if (dead === undefined) {
+      dead = this.deads[p] = createDeadQueue(this.redis, this.parts[p]!.pipeline);
+      dead.on('error', (err) => this.log?.debug({ err: err.message }, 'dead queue error'));
+    }
+    return this.writers[p]!.deadLetter(dead, { ...m, id }, failure);
+  }
+
   async close(): Promise<void> {
-    await Promise.all(this.inboxes.map((q) => q.close().catch(() => undefined)));
+    const queues = [...this.inboxes, ...this.deads.filter((q) => q !== undefined)];
+    await Promise.all(queues.map((q) => q.close().catch(() => undefined)));
   }
 }

@@ -4,7 +4,7 @@ import { encodeBody, inboxBytes } from './inbox-body';
 import { DEAD_JOB_NAME, type DeadLetterData, type InboxJobData } from './job-types';
 import type { Logger } from './logger';
 import { metrics } from './process-metrics';
-import { requestErrorQueueMove, type ErrorQueueMoveJob } from './error-queue-moves';
+import { requestErrorQueueMove, type ErrorQueueMoveJob } from './error-queue-move-requests';
 
 /** Why and when a message failed. */
 export interface Failure {

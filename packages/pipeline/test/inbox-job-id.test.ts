@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFixture } from '@cprh/testkit';
-import { inboxJobId, inboxJobIdOf } from '../src';
+import { peekEnvelopeIds } from '@cprh/besked';
+import { inboxJobId, inboxIdOf } from '../src';
 
 describe('inboxJobId', () => {
   it('uses a UUID BeskedId as it is, prefixed', () => {
@@ -49,17 +50,16 @@ describe('inboxJobId', () => {
     });
   });
 
-  it('inboxJobIdOf gives the same ids for a BeskedId already read, without parsing the body', () => {
+  it('inboxIdOf gives the same ids from what the caller already read, without reading the body', () => {
     const xml = Buffer.from(readFixture('beskeder/testbesked01.xml'));
-    expect(inboxJobIdOf('01157488-c45c-4fd2-b076-1de12effbf66', Buffer.from('not even XML'))).toEqual({
-      jobId: 'b-01157488-c45c-4fd2-b076-1de12effbf66',
-      beskedId: '01157488-c45c-4fd2-b076-1de12effbf66',
-    });
-    expect(inboxJobIdOf('urn:test:besked:1', xml).jobId).toBe(
-      `h-${createHash('sha256').update('urn:test:besked:1').digest('hex')}`,
-    );
+    expect(inboxIdOf(peekEnvelopeIds(xml), Buffer.from('not even XML'))).toEqual(inboxJobId(xml));
+    const urn = { beskedId: 'urn:test:besked:1', cpr: null };
+    const hashed = `h-${createHash('sha256').update('urn:test:besked:1').digest('hex')}`;
+    expect(inboxIdOf(urn, xml)).toEqual({ jobId: hashed, beskedId: 'urn:test:besked:1', person: hashed });
     const raw = `raw-${createHash('sha256').update(xml).digest('hex')}`;
-    expect(inboxJobIdOf(null, xml).jobId).toBe(raw);
-    expect(inboxJobIdOf(null, xml, 'ab'.repeat(32)).jobId).toBe(`raw-${'ab'.repeat(32)}`);
+    expect(inboxIdOf({ beskedId: null, cpr: null }, xml).jobId).toBe(raw);
+    expect(inboxIdOf({ beskedId: null, cpr: null }, xml, 'ab'.repeat(32)).jobId).toBe(
+      `raw-${'ab'.repeat(32)}`,
+    );
   });
 });

@@ -2,10 +2,12 @@ import Redis from 'ioredis';
 import { loadConfig } from '@cprh/config';
 import { pipelineTestEnv, readFixture, startRedisServer, waitFor, type PipelineTestEnv } from '@cprh/testkit';
 import {
+  createDeadQueue,
   createInboxQueue,
   createProducerRedis,
   encodeBody,
   inboxBytes,
+  inboxIdOf,
   InboxWriter,
   type ReceivedMessage,
 } from '../src';
@@ -44,6 +46,49 @@ describe('InboxWriter', () => {
       expect(await redis.get(cfg.seqKey)).toBe('4');
     } finally {
       await inbox.close();
+      redis.disconnect();
+    }
+  });
+
+  it('dead-letters a refused message as the inbox job data plus its reason code, once per id', async () => {
+    t = pipelineTestEnv();
+    const cfg = loadConfig(['pipeline'], t.env).pipeline;
+    const redis = createProducerRedis(t.env.REDIS_URL ?? '', 'test');
+    await redis.connect();
+    const inbox = createInboxQueue(redis, cfg);
+    const dead = createDeadQueue(redis, cfg);
+    try {
+      const w = new InboxWriter(redis, inbox, cfg);
+      const body = Buffer.from('<not-a-besked');
+      const id = inboxIdOf({ beskedId: null, cpr: null }, body);
+      const refused: ReceivedMessage = {
+        body,
+        source: 'urn:test:push',
+        receivedAt: 99,
+        channel: { kind: 'push', certSubject: 'CN=test', certFingerprint256: undefined },
+        id,
+      };
+      const failure = { code: 'BESKED_XML_MALFORMED', message: 'not well-formed' } as const;
+      expect(await w.deadLetter(dead, refused, failure)).toBe('recorded');
+      expect(await w.deadLetter(dead, refused, failure)).toBe('repeat');
+      expect(await dead.getJobCounts()).toMatchObject({ waiting: 1 });
+      const letter = await dead.getJob(id.jobId);
+      expect(letter?.data).toMatchObject({
+        source: 'urn:test:push',
+        receivedAt: 99,
+        channel: { kind: 'push', certSubject: 'CN=test' }, // JSON: the undefined fingerprint is gone
+        seq: 1,
+        person: id.jobId,
+        code: 'BESKED_XML_MALFORMED',
+        message: 'not well-formed',
+        attempts: 1,
+        inboxJobId: id.jobId,
+        originalJobId: id.jobId,
+      });
+      expect(inboxBytes(letter?.data)).toEqual(body);
+      expect(await inbox.getJobCountByTypes('waiting')).toBe(0);
+    } finally {
+      await Promise.all([inbox.close(), dead.close()]);
       redis.disconnect();
     }
   });

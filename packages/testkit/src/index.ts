@@ -17,7 +17,6 @@ export { rabbitmqctl, amqpConnectionPid, closeAmqpConnection, brokerMessageCount
 export { makeDevPki, type DevPki } from './dev-pki';
 export { makeTestPki, type PemBundle } from './test-pki';
 export { drainQueues, drainQueue, type QueuedMessage } from './amqp-drain';
-export { beskedIdOf } from './besked-id';
 export { startPushReceiver, PUSH_OK, type PushReceiver, type ReceivedPush } from './push-receiver';
 export { simTestEnv, type SimTestEnv } from './sim-test-env';
 export { bodyDocument, validateAgainstXsd, WSDL_DIR } from './xsd-validate';

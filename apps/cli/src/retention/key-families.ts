@@ -105,7 +105,7 @@ export const KEY_FAMILIES: readonly KeyFamily[] = [
   {
     id: 'fejlkoe',
     name: 'error-queue moves (when enabled)',
-    keys: '`<prefix>:fejlkoe:*`',
+    keys: '`<prefix>:<ERROR_QUEUE_MOVES_QUEUE>:*`',
     holds: "dead-letter ids to move to KOMBIT's error queue",
     cpr: 'no',
     lifetime: 'the last 1,000',

@@ -85,7 +85,7 @@ export async function surveyRetention(redis: Redis, cfg: Cfg, now = Date.now()):
     if (streams.includes(key)) continue;
     if (key.startsWith(`${prefix}dispatched:`)) add('markers', key);
     else if (key === p.seqKey) add('sequence', key);
-    else if (key.startsWith(`${prefix}fejlkoe:`)) add('fejlkoe', key);
+    else if (key.startsWith(`${prefix}${p.errorQueueMovesQueue}:`)) add('fejlkoe', key);
     else if (key.startsWith(`${prefix}${cfg.poller.schedulerQueue}-`)) add('poller', key);
     else if (key.startsWith(inboxPrefix) || key.startsWith(deadPrefix)) {
       const rest = key.slice((key.startsWith(inboxPrefix) ? inboxPrefix : deadPrefix).length);

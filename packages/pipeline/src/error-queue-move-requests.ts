@@ -7,11 +7,10 @@ import type { DeadLetterData } from './job-types';
  * KOMBIT_MOVE_DEAD_TO_ERROR_QUEUE: after a pulled message is dead-lettered here, Beskedfordeler is
  * asked (flytbeskedtilfejlkoe) to move it to its own error queue. The request is a job in a small
  * queue of its own, so a slow or absent BeskedfordelerService never holds up the inbox; the
- * worker process drains it and writes the outcome onto the dead letter (`fejlkoe`).
+ * worker process drains it (error-queue-move-worker.ts) and writes the outcome onto the dead letter
+ * (`fejlkoe`). The queue's name is ERROR_QUEUE_MOVES_QUEUE, under QUEUE_PREFIX like the inbox and
+ * dead queues.
  */
-
-/** Queue name, under QUEUE_PREFIX like the inbox and dead queues. */
-export const ERROR_QUEUE_MOVES = 'fejlkoe';
 
 /** A move request: which dead letter (its job id in the dead queue). */
 export interface ErrorQueueMoveJob {
@@ -41,7 +40,7 @@ export function createErrorQueueMoves(
   cfg: Config['pipeline'],
   retry: { attempts: number; backoffMs: number },
 ): Queue<ErrorQueueMoveJob> {
-  return new Queue<ErrorQueueMoveJob>(ERROR_QUEUE_MOVES, {
+  return new Queue<ErrorQueueMoveJob>(cfg.errorQueueMovesQueue, {
     connection,
     prefix: cfg.queuePrefix,
     defaultJobOptions: {

@@ -12,11 +12,11 @@ import {
   type InboxJobData,
 } from '@cprh/pipeline';
 import { pipelineTestEnv, readFixture, TEST_REDIS_URL, waitFor, type PipelineTestEnv } from '@cprh/testkit';
-import { startErrorQueueMover } from '../src/error-queue-mover';
+import { startErrorQueueMoveWorker } from '../src/error-queue-move-worker';
 
 // The mover's decisions with a stand-in for the client (the SOAP call itself is tested against
 // the simulator in apps/cli/test/dead-to-error-queue.test.ts): what is retried, what is final.
-describe('error queue mover', () => {
+describe('error queue move worker', () => {
   let t: PipelineTestEnv;
   const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 });
   afterEach(async () => t.cleanup());
@@ -46,7 +46,7 @@ describe('error queue mover', () => {
     const dead = createDeadQueue(redis, cfg);
     const moves = createErrorQueueMoves(redis, cfg, { attempts: 4, backoffMs: 50 });
     const conn = createWorkerRedis(TEST_REDIS_URL, 'test-mover');
-    const mover = startErrorQueueMover({
+    const mover = startErrorQueueMoveWorker({
       connection: conn,
       pipeline: cfg,
       dead,

@@ -58,4 +58,22 @@ describe('error queue moves (KOMBIT_MOVE_DEAD_TO_ERROR_QUEUE)', () => {
       redis.disconnect();
     }
   });
+
+  it('lives in the queue ERROR_QUEUE_MOVES_QUEUE names (default fejlkoe), under QUEUE_PREFIX', async () => {
+    t = pipelineTestEnv();
+    expect(loadConfig(['pipeline'], t.env).pipeline.errorQueueMovesQueue).toBe('fejlkoe');
+    const cfg = loadConfig(['pipeline'], { ...t.env, ERROR_QUEUE_MOVES_QUEUE: 'moves' }).pipeline;
+    const redis = new Redis(t.env.REDIS_URL ?? '', { maxRetriesPerRequest: 1 });
+    const dead = createDeadQueue(redis, cfg);
+    const moves = createErrorQueueMoves(redis, cfg, { attempts: 3, backoffMs: 100 });
+    try {
+      await recordDeadLetter(dead, 'b-pulled', pulled, failure, undefined, moves);
+      expect(await redis.exists(`${cfg.queuePrefix}:moves:b-pulled`)).toBe(1);
+      expect(await redis.exists(`${cfg.queuePrefix}:fejlkoe:b-pulled`)).toBe(0);
+    } finally {
+      await moves.close();
+      await dead.close();
+      redis.disconnect();
+    }
+  });
 });

@@ -11,7 +11,6 @@ import {
 import {
   createDeadQueue,
   createErrorQueueMoves,
-  ERROR_QUEUE_MOVES,
   partitionPipelines,
   inboxBytes,
   recordErrorQueueState,
@@ -22,7 +21,7 @@ import {
 } from '@cprh/pipeline';
 import type { WorkerConfig } from './worker-sections';
 
-export interface ErrorQueueMoverOptions {
+export interface ErrorQueueMoveWorkerOptions {
   /** A BullMQ worker connection (maxRetriesPerRequest null). */
   readonly connection: Redis;
   readonly pipeline: Config['pipeline'];
@@ -39,7 +38,7 @@ function isPermanent(err: unknown): boolean {
   return err instanceof ServiceStatusError && err.statusKode >= 40 && err.statusKode < 50;
 }
 
-async function moveOne(o: ErrorQueueMoverOptions, job: Job<ErrorQueueMoveJob>): Promise<string> {
+async function moveOne(o: ErrorQueueMoveWorkerOptions, job: Job<ErrorQueueMoveJob>): Promise<string> {
   const id = job.data.deadLetterId;
   let dead = o.dead;
   let letter = await dead.getJob(id);
@@ -92,13 +91,17 @@ async function moveOne(o: ErrorQueueMoverOptions, job: Job<ErrorQueueMoveJob>): 
  * Drains the move requests (one at a time: they are rare) in the worker process. Each job is
  * retried with backoff on its own; nothing here touches the inbox.
  */
-export function startErrorQueueMover(o: ErrorQueueMoverOptions): Worker<ErrorQueueMoveJob, string> {
-  const worker = new Worker<ErrorQueueMoveJob, string>(ERROR_QUEUE_MOVES, (job) => moveOne(o, job), {
-    connection: o.connection,
-    prefix: o.pipeline.queuePrefix,
-    concurrency: 1,
-  });
-  worker.on('error', (err) => o.log.warn({ err: err.message }, 'error queue mover error'));
+export function startErrorQueueMoveWorker(o: ErrorQueueMoveWorkerOptions): Worker<ErrorQueueMoveJob, string> {
+  const worker = new Worker<ErrorQueueMoveJob, string>(
+    o.pipeline.errorQueueMovesQueue,
+    (job) => moveOne(o, job),
+    {
+      connection: o.connection,
+      prefix: o.pipeline.queuePrefix,
+      concurrency: 1,
+    },
+  );
+  worker.on('error', (err) => o.log.warn({ err: err.message }, 'error queue move worker error'));
   return worker;
 }
 
@@ -130,7 +133,7 @@ export async function startErrorQueueMoves(
       ? partitionPipelines(config.pipeline).map((p) => createDeadQueue(connections.redis, p.pipeline))
       : [];
   for (const q of partitionDead) q.on('error', (err) => log.debug({ err: err.message }, 'dead queue error'));
-  const mover = startErrorQueueMover({
+  const mover = startErrorQueueMoveWorker({
     connection: connections.workerRedis,
     pipeline: config.pipeline,
     dead,
