@@ -1,6 +1,7 @@
 import type { BareBullmqResult } from './bare-bullmq';
 import type { PipelineRunResult } from './pipeline-run';
 import { renderPollVsConsume, type PollVsConsumeResult } from './poll-vs-consume';
+import type { PushRunResult } from './push-run';
 import type { SteadyLoadResult } from './steady-load';
 import type { WaitingFootprint } from './waiting-footprint';
 import { fmt, renderTable } from './report-table';
@@ -25,6 +26,8 @@ export interface BenchReport {
   waiting: WaitingFootprint;
   /** The poller's drain rate in poll and in consume mode (absent from reports before it existed). */
   pollVsConsume?: PollVsConsumeResult;
+  /** The receiver's pushes/s, client in another process (absent from reports before it existed). */
+  push?: PushRunResult;
   totalSeconds: number;
 }
 
@@ -166,6 +169,31 @@ export function renderReport(b: BenchReport): string {
     renderTable(['target', 'this run', ''], targets),
     '',
     ...(b.pollVsConsume ? [renderPollVsConsume(b.pollVsConsume), ''] : []),
+    ...(b.push ? [renderPush(b.push, b.pollVsConsume), ''] : []),
     `total ${fmt.s(b.totalSeconds)}`,
   ].join('\n');
+}
+
+/** Push beside pull: both are the rate of messages stored in the inbox, no worker running. */
+function renderPush(r: PushRunResult, pull: PollVsConsumeResult | undefined): string {
+  const pullRate = pull?.best.consume.perSecond;
+  return renderTable(
+    ['push vs pull, stored in the inbox', 'rate', 'per message'],
+    [
+      [
+        `push: ${r.pushes.toLocaleString('en')} × ${fmt.kb(r.bodyBytes)}, ${r.connections} mTLS keep-alive conns, client own process`,
+        fmt.rate(r.perSecond),
+        `p50 ${fmt.ms(r.p50)}, p99 ${fmt.ms(r.p99)}; CPU ms receiver ${r.receiverCpuMsPerPush.toFixed(3)}, redis ${r.redisCpuMsPerPush.toFixed(3)} (client ${r.clientCpuMsPerPush.toFixed(3)})`,
+      ],
+      ...(pullRate === undefined
+        ? []
+        : [
+            [
+              'pull: poller drain, consume mode (best round above)',
+              fmt.rate(pullRate),
+              `push / pull ${fmt.ratio(r.perSecond / pullRate)}; CPU ms poller ${pull?.best.consume.pollerCpuMsPerMessage.toFixed(3) ?? ''}`,
+            ],
+          ]),
+    ],
+  );
 }
