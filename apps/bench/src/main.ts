@@ -16,6 +16,7 @@ import { renderReport, type BenchReport } from './bench-report';
 import { averageBytes, makeEnvelopes } from './envelopes';
 import { runPipeline, type PipelineRunResult } from './pipeline-run';
 import { pollVsConsume } from './poll-vs-consume';
+import { pushRun } from './push-run';
 import { steadyLoad } from './steady-load';
 import { waitingFootprint } from './waiting-footprint';
 
@@ -63,6 +64,8 @@ async function main(): Promise<void> {
   const pollCount = Math.min(s.backlog, 10_000);
   step(`poller drain, poll vs consume, ${pollCount} preloaded`);
   const pollVsConsumeRun = await pollVsConsume(backlog.slice(0, pollCount));
+  step(`push: ${pollCount} pushes, client in its own process`);
+  const push = await pushRun(pollCount, 20);
 
   const report: BenchReport = {
     startedAt: new Date(t0).toISOString(),
@@ -81,6 +84,7 @@ async function main(): Promise<void> {
     steady,
     waiting,
     pollVsConsume: pollVsConsumeRun,
+    push,
     totalSeconds: (Date.now() - t0) / 1000,
   };
   mkdirSync(RESULTS, { recursive: true });

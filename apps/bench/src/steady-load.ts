@@ -3,8 +3,18 @@ import { TEST_AMQP_URL, sleep } from '@cprh/testkit';
 import { Dueslag } from './backlog';
 import type { Envelope } from './envelopes';
 import { summarize, type LatencySummary } from './percentiles';
-import { pipelineEnv, runNames, spawnPoller, spawnWorker, type MeasuredProcess } from './pipeline-processes';
+import {
+  pipelineEnv,
+  runNames,
+  spawnPoller,
+  spawnWorker,
+  type MeasuredProcess,
+  type RunNames,
+} from './pipeline-processes';
 import { startBenchRedis } from './private-redis';
+
+/** Looks at a finished steady run's Redis before it goes (steady-breakdown.ts). */
+export type SteadyInspect = (redis: Redis, names: RunNames, sentAt: Map<string, number>) => Promise<void>;
 
 export interface SteadyLoadResult extends LatencySummary {
   rate: number;
@@ -31,6 +41,7 @@ export async function steadyLoad(
   envelopes: readonly Envelope[],
   rate: number,
   warmup: number,
+  inspect?: SteadyInspect,
 ): Promise<SteadyLoadResult> {
   const names = runNames();
   const redis = await startBenchRedis('everysec');
@@ -61,6 +72,7 @@ export async function steadyLoad(
     const published =
       measured.length / ((Math.max(...sentAt.values()) - Math.min(...sentAt.values())) / 1000);
     const latencies = await collectLatencies(redis.client, names.stream, sentAt, warm.length + sentAt.size);
+    if (inspect) await inspect(redis.client, names, sentAt);
     return {
       ...summarize(latencies),
       rate,

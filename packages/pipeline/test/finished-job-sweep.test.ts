@@ -72,4 +72,43 @@ describe('FinishedJobSweep (real Redis)', () => {
       await Promise.all([inbox.close(), dead.close()]);
     }
   });
+
+  it('pages past many jobs finished at the same millisecond and strips each that holds bytes once', async () => {
+    t = pipelineTestEnv();
+    const cfg = loadConfig(['pipeline'], t.env).pipeline;
+    const base = `${cfg.queuePrefix}:${cfg.inboxQueue}`;
+    const data = (seq: number): string =>
+      JSON.stringify({
+        body: encodeBody(Buffer.from(`<x>${seq}</x>`)),
+        source: 's',
+        receivedAt: 1,
+        channel: { kind: 'amqp', messageId: undefined, redelivered: false },
+        seq,
+      });
+    // 1,300 completed jobs on 3 scores (more per score than a page), every 4th already stripped.
+    const pipe = redis.pipeline();
+    for (let i = 0; i < 1300; i++) {
+      const stripped = i % 4 === 0;
+      const d = stripped
+        ? JSON.stringify({ seq: i, bytesRemoved: { at: 1, bytes: 9, outcome: 'dispatched' } })
+        : data(i);
+      pipe.hset(
+        `${base}:j-${i}`,
+        'data',
+        d,
+        'returnvalue',
+        JSON.stringify({ eventId: `e${i}`, entryId: '1-0', duplicate: false }),
+      );
+      pipe.zadd(`${base}:completed`, 1000 + (i % 3), `j-${i}`);
+    }
+    await pipe.exec();
+    const sweep = new FinishedJobSweep(redis, cfg, new JobStripper(redis, cfg), 0);
+    expect(await sweep.run(5000)).toBe(975);
+    const left = await Promise.all(
+      Array.from({ length: 1300 }, (_, i) => redis.hget(`${base}:j-${i}`, 'data')),
+    );
+    expect(left.filter((d) => d?.includes('"body"'))).toEqual([]);
+    expect(await sweep.run(5000)).toBe(0); // the overlap is looked at again, and holds nothing
+    await redis.del(`${base}:completed`, ...Array.from({ length: 1300 }, (_, i) => `${base}:j-${i}`));
+  });
 });
