@@ -3,7 +3,7 @@ import { decodeInput } from './decode-input';
 import { modtagBeskedInputContent } from './modtag-besked-input';
 import { cprOf, idString, unikId } from './ids';
 import { NS_KUVERT, NS_SAGDOK, NS_STS } from './namespaces';
-import { readXml } from './xml-reader';
+import { scanEnvelope } from './envelope-scanner';
 import type { XNode } from './xml-tree';
 
 /**
@@ -55,7 +55,7 @@ function incomplete(path: string, message: string): PushBodyCheck {
 }
 
 /**
- * Reads the whole body with the parser's strict reader (so a body cut after its BeskedId is not
+ * Reads the whole body with the parser's strict scanner (so a body cut after its BeskedId is not
  * taken for a good one) and finds the BeskedId, written as the CloudEvent writes it, and the first
  * CPR number (the person key's input). Pure; never throws.
  */
@@ -63,7 +63,7 @@ export function checkPushBody(input: Uint8Array, maxBytes: number): PushBodyChec
   let root: XNode;
   try {
     const { text, encoding } = decodeInput(input, maxBytes);
-    root = readXml(text, encoding).root;
+    root = scanEnvelope(text, encoding);
   } catch (err) {
     if (err instanceof BeskedError) return { kind: 'unreadable', error: err };
     return {
