@@ -7,8 +7,27 @@ export { personKeyOf, personSlot } from './person-key';
 export { signOne, signatureHeader, verifySignature } from './webhook-signature';
 export { buildRequest, type WebhookRequest } from './cloud-event-request';
 export { EndpointClient, type AttemptResult } from './endpoint-client';
-export { DeliveryStore, type DeadLetter, type Disabled } from './delivery-store';
-export { endpointBase, endpointRegistryKey, endpointGroup } from './delivery-keys';
+export {
+  DeliveryStore,
+  ACCEPT_LUA,
+  ENQUEUE_LUA,
+  CLAIM_LUA,
+  COMPLETE_LUA,
+  INTAKE_LEASE_LUA,
+  INTAKE_RELEASE_LUA,
+  REPLAY_DEAD_LUA,
+  BACKFILL_HEAD_LUA,
+  ERASE_PERSON_LUA,
+  type DeadLetter,
+  type Disabled,
+} from './delivery-store';
+export {
+  endpointBase,
+  endpointKeys,
+  endpointRegistryKey,
+  endpointGroup,
+  type EndpointKeys,
+} from './delivery-keys';
 export {
   endpointStatuses,
   endpointStatus,
