@@ -206,7 +206,7 @@ const BACKFILL_HEAD = new RedisScript(BACKFILL_HEAD_LUA);
 
 // Erasure of one person (`cprh erase`): their queued events, retry state and dead letters go.
 // KEYS queue, backlog, ready, leased, lease, tries, heads, dead   ARGV slot
-// Returns {queued events removed, dead letters removed}.
+// Returns {queued items removed, event ids of the dead letters removed}.
 export const ERASE_PERSON_LUA = `
 local items = redis.call('LRANGE', KEYS[1], 0, -1)
 for _, item in ipairs(items) do redis.call('ZREM', KEYS[2], item) end
@@ -216,16 +216,16 @@ redis.call('ZREM', KEYS[4], ARGV[1])
 redis.call('HDEL', KEYS[5], ARGV[1])
 redis.call('HDEL', KEYS[6], ARGV[1])
 redis.call('HDEL', KEYS[7], ARGV[1])
-local dead = 0
+local dead = {}
 local all = redis.call('HGETALL', KEYS[8])
 for i = 1, #all, 2 do
   local ok, d = pcall(cjson.decode, all[i + 1])
   if ok and type(d) == 'table' and d.slot == ARGV[1] then
     redis.call('HDEL', KEYS[8], all[i])
-    dead = dead + 1
+    table.insert(dead, all[i])
   end
 end
-return { #items, dead }
+return { items, dead }
 `;
 const ERASE_PERSON = new RedisScript(ERASE_PERSON_LUA);
 
@@ -381,15 +381,26 @@ export class DeliveryStore {
     return n;
   }
 
-  /** Erasure: one person's queued events, retry state and dead letters for this endpoint. */
-  async erasePerson(slot: string): Promise<{ queued: number; dead: number }> {
+  /**
+   * Erasure: one person's queued events, retry state and dead letters for this endpoint (a dry
+   * run only reads them). Returns the event ids queued and dead-lettered.
+   */
+  async erasePerson(slot: string, dryRun = false): Promise<{ queued: string[]; dead: string[] }> {
     const k = this.keys;
+    if (dryRun) {
+      const items = await this.redis.lrange(k.queue(slot), 0, -1);
+      const dead = (await this.deadLetters()).filter((d) => d.slot === slot).map((d) => d.eventId);
+      return { queued: items.map((i) => parseQueueItem(i).eventId), dead };
+    }
     const r = (await ERASE_PERSON.run(
       this.redis,
       [k.queue(slot), k.backlog, k.ready, k.leased, k.lease, k.tries, k.heads, k.dead],
       [slot],
-    )) as [number, number];
-    return { queued: Number(r[0]), dead: Number(r[1]) };
+    )) as [string[], string[]];
+    return {
+      queued: (r[0] ?? []).map((i) => parseQueueItem(String(i)).eventId),
+      dead: (r[1] ?? []).map(String),
+    };
   }
 
   /** Queues an event again by its stream entry (a replay of an event that was delivered). */
