@@ -4,9 +4,10 @@ import { renderPollVsConsume, type PollVsConsumeResult } from './poll-vs-consume
 import type { SteadyLoadResult } from './steady-load';
 import type { WaitingFootprint } from './waiting-footprint';
 import { fmt, renderTable } from './report-table';
+import { renderOrderAndCluster, type OrderAndClusterReport } from './order-and-cluster';
 
 /** Everything one `pnpm bench` run measured; written as JSON and rendered as the table. */
-export interface BenchReport {
+export interface BenchReport extends OrderAndClusterReport {
   startedAt: string;
   commit: string;
   node: string;
@@ -145,6 +146,7 @@ export function renderReport(b: BenchReport): string {
     renderTable(['target', 'this run', ''], targets),
     '',
     ...(b.pollVsConsume ? [renderPollVsConsume(b.pollVsConsume), ''] : []),
+    ...renderOrderAndCluster(b, e),
     `total ${fmt.s(b.totalSeconds)}`,
   ].join('\n');
 }

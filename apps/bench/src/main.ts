@@ -12,6 +12,7 @@ import { repoRoot } from '@cprh/testkit';
 import { bareAmqp } from './bare-amqp';
 import { bareBullmq } from './bare-bullmq';
 import { benchSettings } from './bench-settings';
+import { orderAndClusterSections } from './order-and-cluster';
 import { renderReport, type BenchReport } from './bench-report';
 import { averageBytes, makeEnvelopes } from './envelopes';
 import { runPipeline, type PipelineRunResult } from './pipeline-run';
@@ -63,6 +64,7 @@ async function main(): Promise<void> {
   const pollCount = Math.min(s.backlog, 10_000);
   step(`poller drain, poll vs consume, ${pollCount} preloaded`);
   const pollVsConsumeRun = await pollVsConsume(backlog.slice(0, pollCount));
+  const orderAndCluster = await orderAndClusterSections(base, scale, step, s.smoke);
 
   const report: BenchReport = {
     startedAt: new Date(t0).toISOString(),
@@ -81,6 +83,7 @@ async function main(): Promise<void> {
     steady,
     waiting,
     pollVsConsume: pollVsConsumeRun,
+    ...orderAndCluster,
     totalSeconds: (Date.now() - t0) / 1000,
   };
   mkdirSync(RESULTS, { recursive: true });
