@@ -32,7 +32,7 @@ import {
   ERASE_PERSON_LUA,
   INTAKE_LEASE_LUA,
   INTAKE_RELEASE_LUA,
-  personKeyOf,
+  cprPersonKey,
   personSlot,
   REPLAY_DEAD_LUA,
 } from '@cprh/webhooks';
@@ -184,9 +184,7 @@ export async function runEveryScript(
   // Webhooks (one endpoint's state; webhooks run with one partition).
   const store = new DeliveryStore(conn, cfg.queuePrefix, 'ep-lua');
   const token = randomUUID();
-  const slot = personSlot(
-    personKeyOf({ id: 'e1', data: { registreringer: [{ cpr: '0404851234' }] } } as never),
-  );
+  const slot = personSlot(cprPersonKey('0404851234'));
   await store.holdIntake(token, 5000);
   await store.accept(token, 'e1', '1-1', slot, 60000);
   const { claimed } = await store.claim(4, 5000, 'tok');
