@@ -5,9 +5,10 @@ import type { PushRunResult } from './push-run';
 import type { SteadyLoadResult } from './steady-load';
 import type { WaitingFootprint } from './waiting-footprint';
 import { fmt, renderTable } from './report-table';
+import { renderOrderAndCluster, type OrderAndClusterReport } from './order-and-cluster';
 
 /** Everything one `pnpm bench` run measured; written as JSON and rendered as the table. */
-export interface BenchReport {
+export interface BenchReport extends OrderAndClusterReport {
   startedAt: string;
   commit: string;
   node: string;
@@ -170,6 +171,7 @@ export function renderReport(b: BenchReport): string {
     '',
     ...(b.pollVsConsume ? [renderPollVsConsume(b.pollVsConsume), ''] : []),
     ...(b.push ? [renderPush(b.push, b.pollVsConsume), ''] : []),
+    ...renderOrderAndCluster(b, e),
     `total ${fmt.s(b.totalSeconds)}`,
   ].join('\n');
 }

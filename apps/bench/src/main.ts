@@ -12,6 +12,7 @@ import { repoRoot } from '@cprh/testkit';
 import { bareAmqp } from './bare-amqp';
 import { bareBullmq } from './bare-bullmq';
 import { benchSettings } from './bench-settings';
+import { orderAndClusterSections } from './order-and-cluster';
 import { renderReport, type BenchReport } from './bench-report';
 import { averageBytes, makeEnvelopes } from './envelopes';
 import { runPipeline, type PipelineRunResult } from './pipeline-run';
@@ -66,6 +67,7 @@ async function main(): Promise<void> {
   const pollVsConsumeRun = await pollVsConsume(backlog.slice(0, pollCount));
   step(`push: ${pollCount} pushes, client in its own process`);
   const push = await pushRun(pollCount, 20);
+  const orderAndCluster = await orderAndClusterSections(base, scale, step, s.smoke);
 
   const report: BenchReport = {
     startedAt: new Date(t0).toISOString(),
@@ -85,6 +87,7 @@ async function main(): Promise<void> {
     waiting,
     pollVsConsume: pollVsConsumeRun,
     push,
+    ...orderAndCluster,
     totalSeconds: (Date.now() - t0) / 1000,
   };
   mkdirSync(RESULTS, { recursive: true });

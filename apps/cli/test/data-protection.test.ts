@@ -10,8 +10,11 @@ import {
   createLogger,
   encodeBody,
   InboxWriter,
+  personKey,
+  personOrderKeys,
   recordDeadLetter,
 } from '@cprh/pipeline';
+import { cprPersonKey, DeliveryStore, endpointRegistryKey, personSlot } from '@cprh/webhooks';
 import {
   dumpKeys,
   pipelineTestEnv,
@@ -179,6 +182,23 @@ describe('data protection commands: retention, audit, erase, dlq purge --older-t
     expect(dry.stdout.toString()).toMatch(/dry run/);
     expect(await redis.xlen(t.stream)).toBe(2);
 
+    // What a crash can leave of the order gate, and a webhook endpoint's state, for both persons.
+    const pipeline = loadConfig(['pipeline'], env).pipeline;
+    const orderOf = (cpr: string) => personOrderKeys(pipeline.orderKeyPrefix, personKey(cpr, ''));
+    await redis.zadd(orderOf('2204151234').pending, 1, 'job-erase-1');
+    await redis.zadd(orderOf('2204111236').pending, 2, 'job-keep-1');
+    await redis.hset(endpointRegistryKey(t.prefix), 'sag', '{}');
+    const store = new DeliveryStore(redis, t.prefix, 'sag');
+    const slotOf = (cpr: string) => personSlot(cprPersonKey(cpr));
+    await store.holdIntake('tok', 60000);
+    await store.accept('tok', ids.birth, '1-1', slotOf('2204151234'), 60000);
+    await store.accept('tok', ids.other, '1-2', slotOf('2204111236'), 60000);
+    await redis.hset(
+      store.keys.dead,
+      'wh-dead-1',
+      JSON.stringify({ eventId: 'wh-dead-1', entryId: '1-0', slot: slotOf('2204151234'), attempts: 3 }),
+    );
+
     const r = await cli('erase', '--cpr-file', cprFile);
     expect(r.code).toBe(0);
     const out = r.stdout.toString();
@@ -186,7 +206,16 @@ describe('data protection commands: retention, audit, erase, dlq purge --older-t
     expect(out).toContain(`stream ${births()}: removed 1  BeskedIds: ${ids.birth}`);
     expect(out).toContain(`dead letters: removed 1  BeskedIds: ${ids.parsedDead}`);
     expect(out).toContain('inbox jobs: removed 0');
+    expect(out).toContain('order keys: removed 1  BeskedIds: job-erase-1');
+    expect(out).toContain(`webhooks sag: removed 2  BeskedIds: ${ids.birth} wh-dead-1`);
     expect(out).not.toMatch(TEN_DIGITS);
+    // The person's order keys and webhook state are gone; the other person's stay.
+    expect(await redis.exists(orderOf('2204151234').pending)).toBe(0);
+    expect(await redis.zrange(orderOf('2204111236').pending, 0, -1)).toEqual(['job-keep-1']);
+    expect(await redis.exists(store.keys.queue(slotOf('2204151234')))).toBe(0);
+    expect(await redis.hkeys(store.keys.dead)).toEqual([]);
+    expect(await redis.hkeys(store.keys.heads)).toEqual([slotOf('2204111236')]);
+    expect(await redis.zrange(store.keys.backlog, 0, -1)).toEqual([`1-2|${ids.other}`]);
     // The other person's event and the unparseable dead letter stay.
     expect((await redis.xrange(t.stream, '-', '+')).map(([, f]) => f[f.indexOf('id') + 1])).toEqual([
       ids.other,
@@ -197,8 +226,8 @@ describe('data protection commands: retention, audit, erase, dlq purge --older-t
     expect(cprNumbersIn(left)).toContain('2204111236');
     expect(audit().at(-1)).toMatchObject({
       action: 'erase',
-      beskedIds: [ids.birth, ids.parsedDead],
-      removed: { [`stream ${t.stream}`]: 1, 'dead letters': 1 },
+      beskedIds: [ids.birth, ids.parsedDead, 'job-erase-1', 'wh-dead-1'],
+      removed: { [`stream ${t.stream}`]: 1, 'dead letters': 1, 'order keys': 1, 'webhooks sag': 2 },
     });
     expect(readFileSync(auditFile, 'utf8')).not.toMatch(TEN_DIGITS);
 

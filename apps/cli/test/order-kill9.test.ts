@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import { loadConfig } from '@cprh/config';
 import { createDeadQueue, createInboxQueue } from '@cprh/pipeline';
@@ -10,14 +9,8 @@ import {
   type PipelineTestEnv,
   type SpawnedProcess,
 } from '@cprh/testkit';
-import { rewriteBeskedId } from '@cprh/kombit';
-import {
-  expectDeliveredExactlyOnce,
-  publish,
-  POLLER_MAIN,
-  SAMPLE,
-  WORKER_MAIN,
-} from './support/pipeline-harness';
+import { expectDeliveredExactlyOnce, publish, POLLER_MAIN, WORKER_MAIN } from './support/pipeline-harness';
+import { personFeed, readPersonStreams } from './support/person-order';
 import { START_SECTIONS } from '../src/start-services';
 
 const PERSONS = 1000;
@@ -27,56 +20,6 @@ const TOTAL = PERSONS * EVENTS_PER_PERSON;
 /** A fake but well-formed CPR number per person (ten digits; the order gate only hashes it). */
 const cprOf = (p: number): string =>
   `0101${String(70 + (p % 30)).padStart(2, '0')}${String(p).padStart(4, '0')}`;
-
-/**
- * The sample message about person `p` (every CPR number in it replaced) with a fresh BeskedId.
- * Blocks of two persons' ten events are shuffled, so each person's 5 events lie within 10
- * consecutive messages, interleaved with another person's: what a bulk correction looks like.
- */
-function personFeed(): { bodies: Buffer[]; order: Map<string, { person: number; n: number }> } {
-  const order = new Map<string, { person: number; n: number }>();
-  const bodies: Buffer[] = [];
-  for (let p = 0; p < PERSONS; p += 2) {
-    const block: number[] = [];
-    for (let i = 0; i < EVENTS_PER_PERSON; i++) block.push(p, p + 1);
-    // Fisher-Yates on the block; each person's own events stay in their order (n counts up).
-    for (let i = block.length - 1; i > 0; i--) {
-      const j = Math.floor(Math.random() * (i + 1));
-      [block[i], block[j]] = [block[j]!, block[i]!];
-    }
-    const seen = new Map<number, number>();
-    for (const person of block) {
-      const n = seen.get(person) ?? 0;
-      seen.set(person, n + 1);
-      const id = randomUUID();
-      const xml = rewriteBeskedId(SAMPLE, id).replace(
-        /urn:oio:cpr-nr:\d{10}/g,
-        `urn:oio:cpr-nr:${cprOf(person)}`,
-      );
-      bodies.push(Buffer.from(xml));
-      order.set(id, { person, n });
-    }
-  }
-  return { bodies, order };
-}
-
-/** Persons whose events reached the stream in another order than they were published in. */
-async function personsOutOfOrder(
-  redis: Redis,
-  stream: string,
-  order: Map<string, { person: number; n: number }>,
-): Promise<number[]> {
-  const last = new Map<number, number>();
-  const bad = new Set<number>();
-  for (const [, fields] of await redis.xrange(stream, '-', '+')) {
-    const id = fields[fields.indexOf('id') + 1] ?? '';
-    const o = order.get(id);
-    if (o === undefined) continue;
-    if ((last.get(o.person) ?? -1) > o.n) bad.add(o.person);
-    last.set(o.person, o.n);
-  }
-  return [...bad];
-}
 
 // Real poller and 3 worker processes, kill -9 spread over all of them while events flow.
 describe('order per person through kill -9 of the poller and of workers', () => {
@@ -103,7 +46,12 @@ describe('order per person through kill -9 of the poller and of workers', () => 
       POLLER_BATCH_SIZE: '50',
       POLLER_PREFETCH: '100',
     });
-    const { bodies, order } = personFeed();
+    const { bodies, order } = personFeed({
+      persons: PERSONS,
+      eventsPerPerson: EVENTS_PER_PERSON,
+      cprOf,
+      shuffle: true,
+    });
     await publish(t.env, bodies);
 
     const start = (main: string): SpawnedProcess => {
@@ -152,7 +100,7 @@ describe('order per person through kill -9 of the poller and of workers', () => 
     }
     for (const p of [running.poller, ...running.workers]) expect(await p.stop('SIGTERM')).toBe(0);
     await expectDeliveredExactlyOnce(redis, t, [...order.keys()]);
-    expect(await personsOutOfOrder(redis, t.stream, order)).toEqual([]);
+    expect((await readPersonStreams(redis, [t.stream], order)).outOfOrder).toEqual([]);
     // Nothing of the order gate stays behind once every event is delivered.
     expect(await redis.keys(`${t.prefix}:order:*`)).toEqual([]);
   }, 300000);

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +12,6 @@ import {
   type RedisConnection,
 } from '@cprh/pipeline';
 import {
-  clusterTestEnv,
   deleteKeysAt,
   pipelineTestEnv,
   spawnTs,
@@ -24,17 +22,15 @@ import {
   type PipelineTestEnv,
   type SpawnedProcess,
 } from '@cprh/testkit';
-import { rewriteBeskedId } from '@cprh/kombit';
 import {
   expectExactlyOnce,
   publish,
   readyInQueue,
   runCli,
-  SAMPLE,
-  streamEventIds,
   POLLER_MAIN,
   WORKER_MAIN,
 } from './support/pipeline-harness';
+import { personFeed, readPersonStreams as readPartitions, spreadClusterEnv } from './support/person-order';
 
 const PERSONS = 200;
 const EVENTS_PER_PERSON = 4;
@@ -44,48 +40,8 @@ const TOTAL = PERSONS * EVENTS_PER_PERSON;
 const cprOf = (p: number): string =>
   `0202${String(60 + (p % 30)).padStart(2, '0')}${String(p).padStart(4, '0')}`;
 
-/** Each person's events in publish order, two persons' events interleaved per block. */
-function personFeed(): { bodies: Buffer[]; order: Map<string, { person: number; n: number }> } {
-  const order = new Map<string, { person: number; n: number }>();
-  const bodies: Buffer[] = [];
-  for (let p = 0; p < PERSONS; p += 2) {
-    for (let i = 0; i < 2 * EVENTS_PER_PERSON; i++) {
-      const person = p + (i % 2);
-      const id = randomUUID();
-      const xml = rewriteBeskedId(SAMPLE, id).replace(
-        /urn:oio:cpr-nr:\d{10}/g,
-        `urn:oio:cpr-nr:${cprOf(person)}`,
-      );
-      bodies.push(Buffer.from(xml));
-      order.set(id, { person, n: Math.floor(i / 2) });
-    }
-  }
-  return { bodies, order };
-}
-
-/** Every partition stream's event ids, and the persons whose events are out of order in one. */
-async function readPartitions(
-  redis: Redis | RedisConnection,
-  streams: readonly string[],
-  order: Map<string, { person: number; n: number }>,
-): Promise<{ perStream: string[][]; outOfOrder: number[]; personsInTwo: number }> {
-  const perStream = await Promise.all(streams.map((s) => streamEventIds(redis, s)));
-  const bad = new Set<number>();
-  const home = new Map<number, number>();
-  let personsInTwo = 0;
-  perStream.forEach((ids, si) => {
-    const last = new Map<number, number>();
-    for (const id of ids) {
-      const o = order.get(id);
-      if (o === undefined) continue;
-      if ((last.get(o.person) ?? -1) > o.n) bad.add(o.person);
-      last.set(o.person, o.n);
-      if (home.has(o.person) && home.get(o.person) !== si) personsInTwo++;
-      home.set(o.person, si);
-    }
-  });
-  return { perStream, outOfOrder: [...bad], personsInTwo };
-}
+const feed = (): ReturnType<typeof personFeed> =>
+  personFeed({ persons: PERSONS, eventsPerPerson: EVENTS_PER_PERSON, cprOf });
 
 // PARTITIONS=3: the real poller and two worker processes (one killed with -9), the real RabbitMQ.
 describe('PARTITIONS=3', () => {
@@ -127,7 +83,7 @@ describe('PARTITIONS=3', () => {
     const pipeline = loadConfig(['pipeline'], t.env).pipeline;
     const streams = partitionStreams(pipeline, t.stream);
     expect(streams).toEqual([0, 1, 2].map((p) => `${t!.prefix}:events:{${t!.prefix}:p${p}}`));
-    const { bodies, order } = personFeed();
+    const { bodies, order } = feed();
     // One message that cannot be parsed: dead-lettered in its partition, found by `cprh dlq`.
     await publish(t.env, [...bodies, Buffer.from('<not-a-besked/>')]);
 
@@ -248,7 +204,7 @@ describe('PARTITIONS=3', () => {
     expect(bad.lines.join('\n')).toContain(
       'WORKER_PARTITIONS names partition 3, but PARTITIONS=3 has partitions 0..2',
     );
-    const { bodies, order } = personFeed();
+    const { bodies, order } = feed();
     await publish(t.env, bodies);
     const poller = start(POLLER_MAIN, t.env);
     const w02 = start(WORKER_MAIN, { ...t.env, WORKER_PARTITIONS: '0,2' });
@@ -318,22 +274,16 @@ describe('PARTITIONS=3 on a Redis Cluster', () => {
 
   it('the partitions live on more than one master; every event once, in order', async () => {
     cluster = await startRedisCluster();
-    // A test prefix whose 3 partition tags land on at least 2 masters (true for most prefixes).
-    let masters = new Set<number>();
-    for (let i = 0; i < 20 && masters.size < 2; i++) {
-      t = clusterTestEnv(cluster, { PARTITIONS: '3', POLLER_BATCH_SIZE: '50', POLLER_PREFETCH: '100' });
-      const pipeline = loadConfig(['pipeline'], t.env).pipeline;
-      masters = new Set(
-        await Promise.all([0, 1, 2].map((p) => cluster!.masterOf(partitionPipeline(pipeline, p).seqKey))),
-      );
-    }
+    const spread = await spreadClusterEnv(cluster, 3, { POLLER_BATCH_SIZE: '50', POLLER_PREFETCH: '100' });
+    t = spread.t;
+    const masters = spread.masters;
     expect(masters.size).toBeGreaterThanOrEqual(2);
-    const env = t!.env;
+    const env = t.env;
     const pipeline = loadConfig(['pipeline'], env).pipeline;
-    const streams = partitionStreams(pipeline, t!.stream);
+    const streams = partitionStreams(pipeline, t.stream);
     redis = createProducerRedis(loadConfig(['redis'], env).redis, 'partitions-cluster-test');
     await redis.connect();
-    const { bodies, order } = personFeed();
+    const { bodies, order } = feed();
     await publish(env, bodies);
     const poller = spawnTs(POLLER_MAIN, { ...env, LOG_LEVEL: 'info' });
     const worker = spawnTs(WORKER_MAIN, { ...env, LOG_LEVEL: 'info' });

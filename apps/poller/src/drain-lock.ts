@@ -1,8 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { RedisConnection as Redis } from '@cprh/pipeline';
 
-const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0`;
-const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+export const DRAIN_LOCK_RENEW_LUA = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0`;
+export const DRAIN_LOCK_RELEASE_LUA = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+
+/** The lock of one dueslag's drains, beside its tick queue's keys (`prefix`: QUEUE_PREFIX). */
+export function drainLockKey(prefix: string, tickQueue: string): string {
+  return `${prefix}:${tickQueue}:drain-lock`;
+}
 
 /**
  * "No tick starts while one runs", across every poller of a dueslag: BullMQ hands a due tick to any
@@ -24,13 +29,13 @@ export class DrainLock {
     // A failed renewal (Redis away) only risks a second drain elsewhere: harmless, as the broker
     // gives each message to one consumer.
     const timer = setInterval(() => {
-      this.redis.eval(RENEW, 1, this.key, token, String(this.ttlMs)).catch(() => undefined);
+      this.redis.eval(DRAIN_LOCK_RENEW_LUA, 1, this.key, token, String(this.ttlMs)).catch(() => undefined);
     }, this.ttlMs / 3);
     try {
       return await fn();
     } finally {
       clearInterval(timer);
-      await this.redis.eval(RELEASE, 1, this.key, token).catch(() => undefined);
+      await this.redis.eval(DRAIN_LOCK_RELEASE_LUA, 1, this.key, token).catch(() => undefined);
     }
   }
 }

@@ -2,7 +2,7 @@ import { Queue, Worker } from 'bullmq';
 import type { RedisConnection as Redis } from '@cprh/pipeline';
 import type { DueslagConnection } from '@cprh/kombit';
 import type { Logger } from '@cprh/pipeline';
-import { DrainLock } from './drain-lock';
+import { DrainLock, drainLockKey } from './drain-lock';
 import { DueslagDrain, type DrainResult } from './dueslag-drain';
 import type { PersistThenAck } from './persist-then-ack';
 
@@ -37,7 +37,7 @@ export class PollMode {
   private readonly lock: DrainLock;
 
   constructor(private readonly o: PollModeOptions) {
-    this.lock = new DrainLock(o.redis, `${o.prefix}:${this.tickQueue}:drain-lock`);
+    this.lock = new DrainLock(o.redis, drainLockKey(o.prefix, this.tickQueue));
   }
 
   private get schedulerId(): string {

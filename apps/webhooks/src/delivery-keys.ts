@@ -3,6 +3,7 @@
  * so every key of an endpoint is in one Redis Cluster slot and one Lua script may touch them all.
  *
  *   <base>:q:<person slot>  LIST   the person's queued events, `<entry id>|<event id>`, oldest first
+ *   <base>:heads            HASH   person slot -> its queue's first item (so a claim needs no queue key)
  *   <base>:ready            ZSET   person slot -> when its first event is due (new: now; retry: later)
  *   <base>:leased           ZSET   person slot -> lease expiry (a process is sending its first event)
  *   <base>:lease            HASH   person slot -> lease token
@@ -15,6 +16,43 @@
  */
 export function endpointBase(queuePrefix: string, endpointId: string): string {
   return `${queuePrefix}:webhooks:{${endpointId}}`;
+}
+
+/**
+ * Every key of one endpoint by name, for the delivery scripts: each script gets all the keys it
+ * touches as KEYS (none built inside a script), so a Redis Cluster can route and check them.
+ */
+export interface EndpointKeys {
+  readonly intake: string;
+  readonly accepted: string;
+  readonly backlog: string;
+  readonly heads: string;
+  readonly ready: string;
+  readonly leased: string;
+  readonly lease: string;
+  readonly tries: string;
+  readonly dead: string;
+  readonly disabled: string;
+  /** The LIST of one person's queued events. */
+  queue(slot: string): string;
+}
+
+export function endpointKeys(queuePrefix: string, endpointId: string): EndpointKeys {
+  const base = endpointBase(queuePrefix, endpointId);
+  const k = (name: string): string => `${base}:${name}`;
+  return {
+    intake: k('intake'),
+    accepted: k('accepted'),
+    backlog: k('backlog'),
+    heads: k('heads'),
+    ready: k('ready'),
+    leased: k('leased'),
+    lease: k('lease'),
+    tries: k('tries'),
+    dead: k('dead'),
+    disabled: k('disabled'),
+    queue: (slot) => k(`q:${slot}`),
+  };
 }
 
 /** HASH endpoint id -> what a delivery process last said about it (JSON, no secrets). */

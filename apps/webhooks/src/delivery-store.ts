@@ -1,5 +1,12 @@
 import type { RedisConnection as Redis } from '@cprh/pipeline';
-import { endpointBase, entryTimeMs, parseQueueItem, queueItem } from './delivery-keys';
+import {
+  endpointBase,
+  endpointKeys,
+  entryTimeMs,
+  parseQueueItem,
+  queueItem,
+  type EndpointKeys,
+} from './delivery-keys';
 import { RedisScript } from './redis-script';
 
 /** Attempts so far at a person's first queued event. */
@@ -44,57 +51,65 @@ export type Outcome =
   | { kind: 'dead'; dead: DeadLetter }
   | { kind: 'gone'; tries: Tries; disabled: Disabled };
 
-// ARGV: base, token, eventId, item, slot, entryMs, now, acceptedTtlMs
-const ACCEPT = new RedisScript(`
-local base = ARGV[1]
-if redis.call('GET', base .. ':intake') ~= ARGV[2] then return -1 end
-local now = tonumber(ARGV[7])
-if redis.call('ZSCORE', base .. ':accepted', ARGV[3]) then return 0 end
-redis.call('ZADD', base .. ':accepted', now, ARGV[3])
-redis.call('ZREMRANGEBYSCORE', base .. ':accepted', '-inf', now - tonumber(ARGV[8]))
-local n = redis.call('RPUSH', base .. ':q:' .. ARGV[5], ARGV[4])
-redis.call('ZADD', base .. ':backlog', ARGV[6], ARGV[4])
-if n == 1 then redis.call('ZADD', base .. ':ready', now, ARGV[5]) end
-return 1
-`);
+// Every key a script touches comes in KEYS (endpointKeys), none is built inside: on a Redis
+// Cluster they all carry the endpoint's hash tag. A person's queue is found by claims through
+// `heads` (slot -> first item), kept by every script that changes a queue's first item.
 
-// ARGV: base, item, slot, entryMs, now. Appends an event (replay) to its person's queue.
-const ENQUEUE = new RedisScript(`
-local base = ARGV[1]
-local n = redis.call('RPUSH', base .. ':q:' .. ARGV[3], ARGV[2])
-redis.call('ZADD', base .. ':backlog', ARGV[4], ARGV[2])
-if n == 1 and not redis.call('ZSCORE', base .. ':leased', ARGV[3]) then
-  redis.call('ZADD', base .. ':ready', ARGV[5], ARGV[3])
+// KEYS intake, accepted, queue, backlog, ready, heads
+// ARGV token, eventId, item, slot, entryMs, now, acceptedTtlMs
+export const ACCEPT_LUA = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return -1 end
+local now = tonumber(ARGV[6])
+if redis.call('ZSCORE', KEYS[2], ARGV[2]) then return 0 end
+redis.call('ZADD', KEYS[2], now, ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - tonumber(ARGV[7]))
+local n = redis.call('RPUSH', KEYS[3], ARGV[3])
+redis.call('ZADD', KEYS[4], ARGV[5], ARGV[3])
+if n == 1 then
+  redis.call('HSET', KEYS[6], ARGV[4], ARGV[3])
+  redis.call('ZADD', KEYS[5], now, ARGV[4])
+end
+return 1
+`;
+const ACCEPT = new RedisScript(ACCEPT_LUA);
+
+// Appends an event (replay) to its person's queue.
+// KEYS queue, backlog, ready, leased, heads   ARGV item, slot, entryMs, now
+export const ENQUEUE_LUA = `
+local n = redis.call('RPUSH', KEYS[1], ARGV[1])
+redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
+if n == 1 then
+  redis.call('HSET', KEYS[5], ARGV[2], ARGV[1])
+  if not redis.call('ZSCORE', KEYS[4], ARGV[2]) then redis.call('ZADD', KEYS[3], ARGV[4], ARGV[2]) end
 end
 return n
-`);
+`;
+const ENQUEUE = new RedisScript(ENQUEUE_LUA);
 
-// ARGV: base, now, max in flight (all processes), leaseMs, token prefix.
+// KEYS leased, ready, lease, heads, disabled, tries
+// ARGV now, max in flight (all processes), leaseMs, token prefix.
 // Returns { next due ms or -1, slot, item, token, tries, ... }.
-const CLAIM = new RedisScript(`
-local base = ARGV[1]
-local now = tonumber(ARGV[2])
-local leased = base .. ':leased'
-local ready = base .. ':ready'
+export const CLAIM_LUA = `
+local now = tonumber(ARGV[1])
 -- Leases of killed or stuck processes: their persons are due again (an attempt in flight may repeat).
-for _, slot in ipairs(redis.call('ZRANGEBYSCORE', leased, '-inf', now)) do
-  redis.call('ZREM', leased, slot)
-  redis.call('HDEL', base .. ':lease', slot)
-  if redis.call('LLEN', base .. ':q:' .. slot) > 0 then redis.call('ZADD', ready, now, slot) end
+for _, slot in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now)) do
+  redis.call('ZREM', KEYS[1], slot)
+  redis.call('HDEL', KEYS[3], slot)
+  if redis.call('HEXISTS', KEYS[4], slot) == 1 then redis.call('ZADD', KEYS[2], now, slot) end
 end
 local out = { -1 }
-if redis.call('EXISTS', base .. ':disabled') == 1 then return out end
-local free = tonumber(ARGV[3]) - redis.call('ZCARD', leased)
+if redis.call('EXISTS', KEYS[5]) == 1 then return out end
+local free = tonumber(ARGV[2]) - redis.call('ZCARD', KEYS[1])
 if free > 0 then
-  local slots = redis.call('ZRANGEBYSCORE', ready, '-inf', now, 'LIMIT', 0, free)
+  local slots = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, free)
   for i, slot in ipairs(slots) do
-    redis.call('ZREM', ready, slot)
-    local head = redis.call('LINDEX', base .. ':q:' .. slot, 0)
+    redis.call('ZREM', KEYS[2], slot)
+    local head = redis.call('HGET', KEYS[4], slot)
     if head then
-      local token = ARGV[5] .. ':' .. i
-      redis.call('ZADD', leased, now + tonumber(ARGV[4]), slot)
-      redis.call('HSET', base .. ':lease', slot, token)
-      local tries = redis.call('HGET', base .. ':tries', slot) or ''
+      local token = ARGV[4] .. ':' .. i
+      redis.call('ZADD', KEYS[1], now + tonumber(ARGV[3]), slot)
+      redis.call('HSET', KEYS[3], slot, token)
+      local tries = redis.call('HGET', KEYS[6], slot) or ''
       table.insert(out, slot)
       table.insert(out, head)
       table.insert(out, token)
@@ -102,68 +117,117 @@ if free > 0 then
     end
   end
 end
-local nxt = redis.call('ZRANGE', ready, 0, 0, 'WITHSCORES')
+local nxt = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
 if nxt[2] then out[1] = tonumber(nxt[2]) end
 return out
-`);
+`;
+const CLAIM = new RedisScript(CLAIM_LUA);
 
-// ARGV: base, slot, token, outcome, item, eventId, now, dueAt, triesJson, deadJson, disabledJson
-const COMPLETE = new RedisScript(`
-local base = ARGV[1]
-local slot = ARGV[2]
-if redis.call('HGET', base .. ':lease', slot) ~= ARGV[3] then return 0 end
-redis.call('ZREM', base .. ':leased', slot)
-redis.call('HDEL', base .. ':lease', slot)
-local q = base .. ':q:' .. slot
-local outcome = ARGV[4]
+// KEYS lease, leased, queue, backlog, tries, dead, ready, disabled, heads
+// ARGV slot, token, outcome, item, eventId, now, dueAt, triesJson, deadJson, disabledJson
+export const COMPLETE_LUA = `
+local slot = ARGV[1]
+if redis.call('HGET', KEYS[1], slot) ~= ARGV[2] then return 0 end
+redis.call('ZREM', KEYS[2], slot)
+redis.call('HDEL', KEYS[1], slot)
+local outcome = ARGV[3]
 if outcome == 'delivered' or outcome == 'dead' then
-  if redis.call('LINDEX', q, 0) == ARGV[5] then redis.call('LPOP', q) end
-  redis.call('ZREM', base .. ':backlog', ARGV[5])
-  redis.call('HDEL', base .. ':tries', slot)
-  if outcome == 'dead' then redis.call('HSET', base .. ':dead', ARGV[6], ARGV[10]) end
-  if redis.call('LLEN', q) > 0 then redis.call('ZADD', base .. ':ready', ARGV[7], slot) end
+  if redis.call('LINDEX', KEYS[3], 0) == ARGV[4] then redis.call('LPOP', KEYS[3]) end
+  redis.call('ZREM', KEYS[4], ARGV[4])
+  redis.call('HDEL', KEYS[5], slot)
+  if outcome == 'dead' then redis.call('HSET', KEYS[6], ARGV[5], ARGV[9]) end
+  local head = redis.call('LINDEX', KEYS[3], 0)
+  if head then
+    redis.call('HSET', KEYS[9], slot, head)
+    redis.call('ZADD', KEYS[7], ARGV[6], slot)
+  else
+    redis.call('HDEL', KEYS[9], slot)
+  end
 elseif outcome == 'retry' then
-  redis.call('HSET', base .. ':tries', slot, ARGV[9])
-  redis.call('ZADD', base .. ':ready', ARGV[8], slot)
+  redis.call('HSET', KEYS[5], slot, ARGV[8])
+  redis.call('ZADD', KEYS[7], ARGV[7], slot)
 else
-  redis.call('HSET', base .. ':tries', slot, ARGV[9])
-  redis.call('SET', base .. ':disabled', ARGV[11])
-  redis.call('ZADD', base .. ':ready', ARGV[7], slot)
+  redis.call('HSET', KEYS[5], slot, ARGV[8])
+  redis.call('SET', KEYS[8], ARGV[10])
+  redis.call('ZADD', KEYS[7], ARGV[6], slot)
 end
 return 1
-`);
+`;
+const COMPLETE = new RedisScript(COMPLETE_LUA);
 
-// ARGV: base, token, leaseMs. Takes the intake when free, renews it when ours.
-const INTAKE_LEASE = new RedisScript(`
-local key = ARGV[1] .. ':intake'
-local holder = redis.call('GET', key)
-if holder == false or holder == ARGV[2] then
-  redis.call('SET', key, ARGV[2], 'PX', ARGV[3])
+// Takes the intake when free, renews it when ours.   KEYS intake   ARGV token, leaseMs
+export const INTAKE_LEASE_LUA = `
+local holder = redis.call('GET', KEYS[1])
+if holder == false or holder == ARGV[1] then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
   return 1
 end
 return 0
-`);
+`;
+const INTAKE_LEASE = new RedisScript(INTAKE_LEASE_LUA);
 
-const INTAKE_RELEASE = new RedisScript(`
-if redis.call('GET', ARGV[1] .. ':intake') == ARGV[2] then return redis.call('DEL', ARGV[1] .. ':intake') end
+// KEYS intake   ARGV token
+export const INTAKE_RELEASE_LUA = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
-`);
+`;
+const INTAKE_RELEASE = new RedisScript(INTAKE_RELEASE_LUA);
 
-// ARGV: base, eventId, now. A dead letter back to the end of its person's queue.
-const REPLAY_DEAD = new RedisScript(`
-local base = ARGV[1]
-local raw = redis.call('HGET', base .. ':dead', ARGV[2])
+// A dead letter back to the end of its person's queue. The caller read the letter's slot to name
+// the queue key; -1 when the letter names another slot now (read again).
+// KEYS dead, queue, backlog, ready, leased, heads   ARGV eventId, now, slot
+export const REPLAY_DEAD_LUA = `
+local raw = redis.call('HGET', KEYS[1], ARGV[1])
 if not raw then return 0 end
 local d = cjson.decode(raw)
+if d.slot ~= ARGV[3] then return -1 end
 local item = d.entryId .. '|' .. d.eventId
-local n = redis.call('RPUSH', base .. ':q:' .. d.slot, item)
-redis.call('ZADD', base .. ':backlog', tonumber(string.match(d.entryId, '^(%d+)')) or ARGV[3], item)
-if n == 1 and not redis.call('ZSCORE', base .. ':leased', d.slot) then
-  redis.call('ZADD', base .. ':ready', ARGV[3], d.slot)
+local n = redis.call('RPUSH', KEYS[2], item)
+redis.call('ZADD', KEYS[3], tonumber(string.match(d.entryId, '^(%d+)')) or ARGV[2], item)
+if n == 1 then
+  redis.call('HSET', KEYS[6], d.slot, item)
+  if not redis.call('ZSCORE', KEYS[5], d.slot) then redis.call('ZADD', KEYS[4], ARGV[2], d.slot) end
 end
-redis.call('HDEL', base .. ':dead', ARGV[2])
+redis.call('HDEL', KEYS[1], ARGV[1])
 return 1
-`);
+`;
+const REPLAY_DEAD = new RedisScript(REPLAY_DEAD_LUA);
+
+// State written before `heads` existed: a queue whose slot is ready or leased gets its head entry.
+// KEYS heads, queue   ARGV slot
+export const BACKFILL_HEAD_LUA = `
+if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then return 0 end
+local h = redis.call('LINDEX', KEYS[2], 0)
+if not h then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], h)
+return 1
+`;
+const BACKFILL_HEAD = new RedisScript(BACKFILL_HEAD_LUA);
+
+// Erasure of one person (`cprh erase`): their queued events, retry state and dead letters go.
+// KEYS queue, backlog, ready, leased, lease, tries, heads, dead   ARGV slot
+// Returns {queued items removed, event ids of the dead letters removed}.
+export const ERASE_PERSON_LUA = `
+local items = redis.call('LRANGE', KEYS[1], 0, -1)
+for _, item in ipairs(items) do redis.call('ZREM', KEYS[2], item) end
+redis.call('DEL', KEYS[1])
+redis.call('ZREM', KEYS[3], ARGV[1])
+redis.call('ZREM', KEYS[4], ARGV[1])
+redis.call('HDEL', KEYS[5], ARGV[1])
+redis.call('HDEL', KEYS[6], ARGV[1])
+redis.call('HDEL', KEYS[7], ARGV[1])
+local dead = {}
+local all = redis.call('HGETALL', KEYS[8])
+for i = 1, #all, 2 do
+  local ok, d = pcall(cjson.decode, all[i + 1])
+  if ok and type(d) == 'table' and d.slot == ARGV[1] then
+    redis.call('HDEL', KEYS[8], all[i])
+    table.insert(dead, all[i])
+  end
+end
+return { items, dead }
+`;
+const ERASE_PERSON = new RedisScript(ERASE_PERSON_LUA);
 
 function parseJson<T>(text: string | null | undefined): T | null {
   if (text === null || text === undefined || text === '') return null;
@@ -177,6 +241,7 @@ function parseJson<T>(text: string | null | undefined): T | null {
 /** One endpoint's delivery state in Redis (see delivery-keys.ts); every change is one atomic script. */
 export class DeliveryStore {
   readonly base: string;
+  readonly keys: EndpointKeys;
 
   constructor(
     private readonly redis: Redis,
@@ -184,6 +249,7 @@ export class DeliveryStore {
     readonly endpointId: string,
   ) {
     this.base = endpointBase(queuePrefix, endpointId);
+    this.keys = endpointKeys(queuePrefix, endpointId);
   }
 
   /** 1 = queued, 0 = taken from the stream before (a re-read), -1 = this process no longer holds the intake. */
@@ -194,19 +260,11 @@ export class DeliveryStore {
     slot: string,
     acceptedTtlMs: number,
   ): Promise<number> {
+    const k = this.keys;
     const r = await ACCEPT.run(
       this.redis,
-      [],
-      [
-        this.base,
-        token,
-        eventId,
-        queueItem(entryId, eventId),
-        slot,
-        entryTimeMs(entryId),
-        Date.now(),
-        acceptedTtlMs,
-      ],
+      [k.intake, k.accepted, k.queue(slot), k.backlog, k.ready, k.heads],
+      [token, eventId, queueItem(entryId, eventId), slot, entryTimeMs(entryId), Date.now(), acceptedTtlMs],
     );
     return Number(r);
   }
@@ -217,9 +275,12 @@ export class DeliveryStore {
     leaseMs: number,
     tokenPrefix: string,
   ): Promise<{ claimed: Claimed[]; nextDue: number | null }> {
-    const r = (await CLAIM.run(this.redis, [], [this.base, Date.now(), max, leaseMs, tokenPrefix])) as (
-      string | number
-    )[];
+    const k = this.keys;
+    const r = (await CLAIM.run(
+      this.redis,
+      [k.leased, k.ready, k.lease, k.heads, k.disabled, k.tries],
+      [Date.now(), max, leaseMs, tokenPrefix],
+    )) as (string | number)[];
     const claimed: Claimed[] = [];
     for (let i = 1; i + 3 < r.length; i += 4) {
       const item = String(r[i + 1]);
@@ -238,11 +299,11 @@ export class DeliveryStore {
   /** Records an attempt's outcome; false when the lease was lost (expired and taken by another). */
   async complete(c: Claimed, outcome: Outcome): Promise<boolean> {
     const now = Date.now();
+    const k = this.keys;
     const r = await COMPLETE.run(
       this.redis,
-      [],
+      [k.lease, k.leased, k.queue(c.slot), k.backlog, k.tries, k.dead, k.ready, k.disabled, k.heads],
       [
-        this.base,
         c.slot,
         c.token,
         outcome.kind,
@@ -259,29 +320,29 @@ export class DeliveryStore {
   }
 
   async holdIntake(token: string, leaseMs: number): Promise<boolean> {
-    return Number(await INTAKE_LEASE.run(this.redis, [], [this.base, token, leaseMs])) === 1;
+    return Number(await INTAKE_LEASE.run(this.redis, [this.keys.intake], [token, leaseMs])) === 1;
   }
 
   async releaseIntake(token: string): Promise<void> {
-    await INTAKE_RELEASE.run(this.redis, [], [this.base, token]);
+    await INTAKE_RELEASE.run(this.redis, [this.keys.intake], [token]);
   }
 
   async disable(reason: string): Promise<void> {
     const d: Disabled = { reason, at: Date.now() };
-    await this.redis.set(`${this.base}:disabled`, JSON.stringify(d));
+    await this.redis.set(this.keys.disabled, JSON.stringify(d));
   }
 
   /** Enables the endpoint; persons whose retry was pending are due at once. */
   async enable(): Promise<boolean> {
-    return (await this.redis.del(`${this.base}:disabled`)) === 1;
+    return (await this.redis.del(this.keys.disabled)) === 1;
   }
 
   async disabled(): Promise<Disabled | null> {
-    return parseJson<Disabled>(await this.redis.get(`${this.base}:disabled`));
+    return parseJson<Disabled>(await this.redis.get(this.keys.disabled));
   }
 
   async deadLetters(): Promise<DeadLetter[]> {
-    const all = await this.redis.hvals(`${this.base}:dead`);
+    const all = await this.redis.hvals(this.keys.dead);
     return all
       .map((t) => parseJson<DeadLetter>(t))
       .filter((d): d is DeadLetter => d !== null)
@@ -290,28 +351,78 @@ export class DeliveryStore {
 
   /** True when the dead letter existed and is queued again (at the end of its person's queue). */
   async replayDead(eventId: string): Promise<boolean> {
-    return Number(await REPLAY_DEAD.run(this.redis, [], [this.base, eventId, Date.now()])) === 1;
+    const k = this.keys;
+    // The letter names its person's queue: read it, then replay naming that queue in KEYS.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const d = parseJson<DeadLetter>(await this.redis.hget(k.dead, eventId));
+      if (d === null) return false;
+      const r = Number(
+        await REPLAY_DEAD.run(
+          this.redis,
+          [k.dead, k.queue(d.slot), k.backlog, k.ready, k.leased, k.heads],
+          [eventId, Date.now(), d.slot],
+        ),
+      );
+      if (r !== -1) return r === 1;
+    }
+    return false;
+  }
+
+  /** Gives queues written before `heads` existed their head entry (idempotent; run at start). */
+  async backfillHeads(): Promise<number> {
+    const k = this.keys;
+    const slots = new Set([
+      ...(await this.redis.zrange(k.ready, 0, -1)),
+      ...(await this.redis.zrange(k.leased, 0, -1)),
+    ]);
+    let n = 0;
+    for (const slot of slots)
+      n += Number(await BACKFILL_HEAD.run(this.redis, [k.heads, k.queue(slot)], [slot]));
+    return n;
+  }
+
+  /**
+   * Erasure: one person's queued events, retry state and dead letters for this endpoint (a dry
+   * run only reads them). Returns the event ids queued and dead-lettered.
+   */
+  async erasePerson(slot: string, dryRun = false): Promise<{ queued: string[]; dead: string[] }> {
+    const k = this.keys;
+    if (dryRun) {
+      const items = await this.redis.lrange(k.queue(slot), 0, -1);
+      const dead = (await this.deadLetters()).filter((d) => d.slot === slot).map((d) => d.eventId);
+      return { queued: items.map((i) => parseQueueItem(i).eventId), dead };
+    }
+    const r = (await ERASE_PERSON.run(
+      this.redis,
+      [k.queue(slot), k.backlog, k.ready, k.leased, k.lease, k.tries, k.heads, k.dead],
+      [slot],
+    )) as [string[], string[]];
+    return {
+      queued: (r[0] ?? []).map((i) => parseQueueItem(String(i)).eventId),
+      dead: (r[1] ?? []).map(String),
+    };
   }
 
   /** Queues an event again by its stream entry (a replay of an event that was delivered). */
   async enqueue(entryId: string, eventId: string, slot: string): Promise<void> {
+    const k = this.keys;
     await ENQUEUE.run(
       this.redis,
-      [],
-      [this.base, queueItem(entryId, eventId), slot, entryTimeMs(entryId), Date.now()],
+      [k.queue(slot), k.backlog, k.ready, k.leased, k.heads],
+      [queueItem(entryId, eventId), slot, entryTimeMs(entryId), Date.now()],
     );
   }
 
   /** Undelivered events and the stream time of the oldest. */
   async backlog(): Promise<{ count: number; oldestMs: number | null }> {
     const [count, oldest] = await Promise.all([
-      this.redis.zcard(`${this.base}:backlog`),
-      this.redis.zrange(`${this.base}:backlog`, 0, 0, 'WITHSCORES'),
+      this.redis.zcard(this.keys.backlog),
+      this.redis.zrange(this.keys.backlog, 0, 0, 'WITHSCORES'),
     ]);
     return { count, oldestMs: oldest[1] === undefined ? null : Number(oldest[1]) };
   }
 
   async deadCount(): Promise<number> {
-    return this.redis.hlen(`${this.base}:dead`);
+    return this.redis.hlen(this.keys.dead);
   }
 }

@@ -8,9 +8,14 @@ import type { CprCloudEvent } from '@cprh/besked';
  */
 export function personKeyOf(event: CprCloudEvent): string {
   for (const r of event.data?.registreringer ?? []) {
-    if (typeof r.cpr === 'string' && r.cpr !== '') return `cpr:${r.cpr}`;
+    if (typeof r.cpr === 'string' && r.cpr !== '') return cprPersonKey(r.cpr);
   }
   return `id:${event.id}`;
+}
+
+/** The person key of a CPR number (ten digits, as the CloudEvent carries it). */
+export function cprPersonKey(cpr: string): string {
+  return `cpr:${cpr}`;
 }
 
 /** The person key as it appears in Redis key names: a digest, so no CPR number is in a key. */

@@ -84,6 +84,9 @@ export async function startWebhooks(config: WebhooksConfig, log: Logger): Promis
     const stream = endpoint.stream ?? pipeline.eventsStream;
     const store = new DeliveryStore(redis, pipeline.queuePrefix, endpoint.id);
     const elog = log.child({ endpoint: endpoint.id });
+    // Queues written by a version without `heads` become claimable again.
+    const backfilled = await store.backfillHeads();
+    if (backfilled > 0) elog.info({ persons: backfilled }, 'webhook queues given their head entry');
     const deliverer = new EndpointDeliverer({
       endpoint,
       stream,

@@ -7,7 +7,7 @@ import type { Readiness } from './readiness-checks';
  * touches is in KEYS (a Redis Cluster routes by them): the oldest waiting job's hash is read after
  * it, with its id from this reply.
  */
-const READ_INBOX_PROGRESS = `
+export const READ_INBOX_PROGRESS_LUA = `
 local waiting = redis.call('LLEN', KEYS[1]) + redis.call('ZCARD', KEYS[2])
 local last = 0
 for _, set in ipairs({ KEYS[3], KEYS[4] }) do
@@ -34,7 +34,7 @@ export async function checkInboxMoving(
   let reply: unknown;
   try {
     reply = await redis.eval(
-      READ_INBOX_PROGRESS,
+      READ_INBOX_PROGRESS_LUA,
       4,
       `${base}wait`,
       `${base}prioritized`,

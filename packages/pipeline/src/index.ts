@@ -69,7 +69,7 @@ export {
   type StrippedJobData,
   type StrippedOutcome,
 } from './stripped-job';
-export { JobStripper, type StripItem } from './job-stripper';
+export { JobStripper, STRIP_LUA, type StripItem } from './job-stripper';
 export { FinishedJobSweep } from './finished-job-sweep';
 export { trimStreamByAge, type StreamTrimReport, type GroupReport } from './stream-age-trim';
 export { startRetention, type RetentionTask, type RetentionOptions } from './retention-task';
@@ -90,7 +90,7 @@ export {
   type Readiness,
   type ReadinessCheck,
 } from './readiness-checks';
-export { checkInboxMoving } from './inbox-stall-check';
+export { checkInboxMoving, READ_INBOX_PROGRESS_LUA } from './inbox-stall-check';
 export { eventSources } from '@cprh/besked';
 export {
   createErrorQueueMoves,

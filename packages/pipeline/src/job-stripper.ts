@@ -10,7 +10,7 @@ import { isStripped, strippedJobData, type StrippedJobData } from './stripped-jo
  * there). ARGV per job: its id, the metadata. Checked and written atomically, so a job a board
  * user retried meanwhile (no longer in the set) keeps its bytes.
  */
-const STRIP_LUA = `
+export const STRIP_LUA = `
 local out = {}
 for i = 1, #ARGV / 2 do
   local id = ARGV[2 * i - 1]

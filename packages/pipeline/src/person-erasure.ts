@@ -6,6 +6,8 @@ import { inboxBytes } from './inbox-body';
 import type { InboxJobData } from './job-types';
 import { mentionsAny } from './message-mentions';
 import { isStripped } from './stripped-job';
+import { personOrderKeys } from './order-keys';
+import { personKey } from './person-key';
 
 /** What was (or, in a dry run, would be) removed from one key family. */
 export interface ErasedFamily {
@@ -34,7 +36,9 @@ const PAGE = 200;
  * Finds and removes every message about one of `cprs` (ten digits each) from the key families
  * that hold message content: each stream the worker writes (XDEL), the dead letters and the inbox
  * jobs still holding bytes (waiting ones, and completed ones kept by
- * WORKER_KEEP_COMPLETED_BYTES_SECONDS). Dispatch markers and finished jobs' metadata stay: they
+ * WORKER_KEEP_COMPLETED_BYTES_SECONDS), and the person's order keys (pending set, gaps, missing
+ * marker: a hash of the number and job ids, there only while the person has events in flight).
+ * Dispatch markers and finished jobs' metadata stay: they
  * hold BeskedIds only, and the markers keep a redelivery of an erased message from being written
  * again. A job a worker holds at this moment is reported as busy, not removed.
  */
@@ -54,13 +58,44 @@ export async function erasePerson(
       await eraseJobs(redis, 'dead letters', dead.toKey(''), deadIds, cprs, dryRun, (id) => dead.remove(id)),
     );
     const inboxIds = await inbox.getRanges([...INBOX_STATES], 0, -1, true);
-    out.push(
-      await eraseJobs(redis, 'inbox jobs', inbox.toKey(''), inboxIds, cprs, dryRun, (id) => inbox.remove(id)),
+    const jobs = await eraseJobs(redis, 'inbox jobs', inbox.toKey(''), inboxIds, cprs, dryRun, (id) =>
+      inbox.remove(id),
     );
+    out.push(jobs);
+    // With a job of theirs held by a worker, the order keys stay for it: the re-run removes them.
+    out.push(await eraseOrderKeys(redis, cfg, cprs, dryRun, (jobs.busy?.length ?? 0) > 0));
   } finally {
     await Promise.all([dead.close(), inbox.close()]).catch(() => undefined);
   }
   return out;
+}
+
+/**
+ * The order gate's keys of each person (order-keys.ts). Reported by kind (`pending`, `gaps`,
+ * `missing`), never by name: the name carries the person's hash. `beskedIds`: the job ids in them.
+ */
+async function eraseOrderKeys(
+  redis: Redis,
+  cfg: Config['pipeline'],
+  cprs: ReadonlySet<string>,
+  dryRun: boolean,
+  busy: boolean,
+): Promise<ErasedFamily> {
+  const family: ErasedFamily = { family: 'order keys', removed: [], beskedIds: [], busy: [] };
+  for (const cpr of cprs) {
+    const keys = personOrderKeys(cfg.orderKeyPrefix, personKey(cpr, ''));
+    for (const [kind, key] of Object.entries(keys)) {
+      if ((await redis.exists(key)) === 0) continue;
+      if (busy && !dryRun) {
+        family.busy?.push(kind);
+        continue;
+      }
+      family.removed.push(kind);
+      if (kind !== 'missing') family.beskedIds.push(...(await redis.zrange(key, 0, -1)));
+      if (!dryRun) await redis.del(key);
+    }
+  }
+  return family;
 }
 
 async function eraseFromStream(

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { describeCprProblems, parseCprNumberFile } from '@cprh/besked';
 import { loadConfig } from '@cprh/config';
 import { createAuditLog, erasePerson, osUser, partitionPipelines, type ErasedFamily } from '@cprh/pipeline';
+import { eraseWebhookState } from '@cprh/webhooks';
 import type { Command } from '../command';
 import { UsageError } from '../command';
 import { connectRedis } from '../redis-connect';
@@ -12,7 +13,8 @@ const USAGE = 'usage: cprh erase --cpr-file FILE [--dry-run]';
 /**
  * `cprh erase --cpr-file FILE`: removes every message about the person(s) in FILE (one CPR
  * number a line; a file, so the number is in neither the shell history nor `ps`) from the event
- * streams, the dead letters and the inbox jobs that still hold bytes. Prints per key family what
+ * streams, the dead letters, the inbox jobs that still hold bytes, the person's order keys and
+ * each webhook endpoint's queue and dead letters for the person. Prints per key family what
  * it removed: counts and BeskedIds, never a CPR number; writes one audit line.
  */
 export const erase: Command = async (argv) => {
@@ -58,6 +60,9 @@ export const erase: Command = async (argv) => {
         );
       }
     }
+    families.push(
+      ...(await eraseWebhookState(redis, config.pipeline.queuePrefix, new Set(list.numbers), dryRun)),
+    );
     const verb = dryRun ? 'would remove' : 'removed';
     const out = (s: string): boolean => process.stdout.write(`${s}\n`);
     out(
