@@ -108,7 +108,6 @@ export function recordingScripts(redis: RedisConnection): {
 
 /** A received message about `cpr` with a fresh BeskedId. */
 function aboutPerson(cpr: string): {
-  id: string;
   body: Buffer;
   source: string;
   receivedAt: number;
@@ -119,7 +118,6 @@ function aboutPerson(cpr: string): {
     rewriteBeskedId(SAMPLE, id).replace(/urn:oio:cpr-nr:\d{10}/g, `urn:oio:cpr-nr:${cpr}`),
   );
   return {
-    id,
     body,
     source: 'urn:test',
     receivedAt: Date.now(),
