@@ -33,6 +33,7 @@ COPY packages/consumer/package.json packages/consumer/
 COPY packages/errors/package.json packages/errors/
 COPY packages/kombit/package.json packages/kombit/
 COPY packages/pipeline/package.json packages/pipeline/
+COPY packages/runtime/package.json packages/runtime/
 COPY packages/testkit/package.json packages/testkit/
 RUN pnpm install --frozen-lockfile --offline
 COPY . .

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { loadConfig } from '@cprh/config';
-import { metricsRegistry } from '@cprh/pipeline';
+import { metricsRegistry } from '@cprh/runtime';
 import { createQueueMetrics } from '../src/queue-metrics';
 // Registers the webhook delivery metrics in the process registry (the delivery process exports them).
 import '@cprh/webhooks';

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { LOCAL_RECEIVER_URL } from '@cprh/config';
-import type { Logger, RunningService } from '@cprh/pipeline';
+import type { Logger, RunningService } from '@cprh/runtime';
 import { startReceiver } from '@cprh/receiver';
 import { loadCerts, resolveCertsDir } from '@cprh/simulator';
 import type { StartConfig } from './start-services';

@@ -1,7 +1,8 @@
 import { BOARD_SECTIONS, startBoardService } from '@cprh/board';
 import type { Config } from '@cprh/config';
 import { POLLER_SECTIONS, startPoller } from '@cprh/poller';
-import { createLogger, oneLine, type Logger, type RunningService } from '@cprh/pipeline';
+import { oneLine } from '@cprh/pipeline';
+import { createLogger, type Logger, type RunningService } from '@cprh/runtime';
 import { SIMULATOR_SECTIONS, startSimulatorService } from '@cprh/simulator';
 import { startWorker, WORKER_SECTIONS } from '@cprh/worker';
 import { RECEIVER_SECTIONS } from '@cprh/receiver';

@@ -1,7 +1,8 @@
 import Redis from 'ioredis';
 import { eventSources } from '@cprh/besked';
 import { loadConfig } from '@cprh/config';
-import { createDeadQueue, createLogger, type RunningService } from '@cprh/pipeline';
+import { createDeadQueue } from '@cprh/pipeline';
+import { createLogger, type RunningService } from '@cprh/runtime';
 import { rewriteBeskedId } from '@cprh/kombit';
 import { pipelineTestEnv, TEST_REDIS_URL, waitFor, type PipelineTestEnv } from '@cprh/testkit';
 import { startServices, START_SECTIONS } from '../src/start-services';

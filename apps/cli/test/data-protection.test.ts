@@ -4,14 +4,8 @@ import { join } from 'node:path';
 import Redis from 'ioredis';
 import { cprNumbersIn } from '@cprh/besked';
 import { loadConfig } from '@cprh/config';
-import {
-  createDeadQueue,
-  createInboxQueue,
-  createLogger,
-  encodeBody,
-  InboxWriter,
-  recordDeadLetter,
-} from '@cprh/pipeline';
+import { createDeadQueue, createInboxQueue, encodeBody, InboxWriter, recordDeadLetter } from '@cprh/pipeline';
+import { createLogger } from '@cprh/runtime';
 import {
   beskedIdOf,
   dumpKeys,

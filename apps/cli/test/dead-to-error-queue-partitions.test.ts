@@ -6,8 +6,8 @@ import {
   PartitionedDeadLetters,
   partitionPipeline,
   type DeadLetterWithMove,
-  type RunningService,
 } from '@cprh/pipeline';
+import { type RunningService } from '@cprh/runtime';
 import { POLLER_SECTIONS, startPoller } from '@cprh/poller';
 import {
   deleteKeysAt,

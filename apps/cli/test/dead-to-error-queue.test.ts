@@ -1,7 +1,8 @@
 import Redis from 'ioredis';
 import { loadConfig } from '@cprh/config';
 import { rewriteBeskedId } from '@cprh/kombit';
-import { createDeadQueue, type DeadLetterWithMove, type RunningService } from '@cprh/pipeline';
+import { createDeadQueue, type DeadLetterWithMove } from '@cprh/pipeline';
+import { type RunningService } from '@cprh/runtime';
 import { POLLER_SECTIONS, startPoller } from '@cprh/poller';
 import {
   freePort,

@@ -1,6 +1,7 @@
 import Redis from 'ioredis';
 import { loadConfig } from '@cprh/config';
-import { createDeadQueue, metricsRegistry, type RunningService } from '@cprh/pipeline';
+import { createDeadQueue } from '@cprh/pipeline';
+import { metricsRegistry, type RunningService } from '@cprh/runtime';
 import { pipelineTestEnv, TEST_REDIS_URL, waitFor, type PipelineTestEnv } from '@cprh/testkit';
 import { startServices, START_SECTIONS } from '../src/start-services';
 import { capturingLogger, publish, runCli } from './support/pipeline-harness';

@@ -1,6 +1,7 @@
 import Redis from 'ioredis';
 import { loadConfig } from '@cprh/config';
-import { createDeadQueue, createLogger, type RunningService } from '@cprh/pipeline';
+import { createDeadQueue } from '@cprh/pipeline';
+import { createLogger, type RunningService } from '@cprh/runtime';
 import { pipelineTestEnv, spawnTs, TEST_REDIS_URL, waitFor, type PipelineTestEnv } from '@cprh/testkit';
 import { startServices, START_SECTIONS } from '../src/start-services';
 import {

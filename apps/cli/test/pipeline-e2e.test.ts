@@ -1,6 +1,6 @@
 import Redis from 'ioredis';
 import { loadConfig } from '@cprh/config';
-import type { RunningService } from '@cprh/pipeline';
+import type { RunningService } from '@cprh/runtime';
 import { pipelineTestEnv, TEST_REDIS_URL, waitFor, type PipelineTestEnv } from '@cprh/testkit';
 import { startServices, START_SECTIONS } from '../src/start-services';
 import {

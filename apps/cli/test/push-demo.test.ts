@@ -1,7 +1,8 @@
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
 import { loadConfig } from '@cprh/config';
-import { inboxBytes, metricsRegistry, type InboxJobData, type RunningService } from '@cprh/pipeline';
+import { inboxBytes, type InboxJobData } from '@cprh/pipeline';
+import { metricsRegistry, type RunningService } from '@cprh/runtime';
 import { beskedIdOf, pipelineTestEnv, simTestEnv, TEST_REDIS_URL, waitFor } from '@cprh/testkit';
 import { startServices, START_SECTIONS } from '../src/start-services';
 import { capturingLogger, streamEventIds } from './support/pipeline-harness';

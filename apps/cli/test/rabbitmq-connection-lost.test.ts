@@ -1,6 +1,6 @@
 import Redis from 'ioredis';
 import { loadConfig } from '@cprh/config';
-import type { RunningService } from '@cprh/pipeline';
+import type { RunningService } from '@cprh/runtime';
 import {
   amqpConnectionPid,
   closeAmqpConnection,

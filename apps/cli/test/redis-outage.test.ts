@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import { loadConfig } from '@cprh/config';
-import type { RunningService } from '@cprh/pipeline';
+import type { RunningService } from '@cprh/runtime';
 import {
   brokerMessageCount,
   pipelineTestEnv,

@@ -1,6 +1,7 @@
 import Redis from 'ioredis';
 import { loadConfig } from '@cprh/config';
-import { createInboxQueue, createLogger, type RunningService } from '@cprh/pipeline';
+import { createInboxQueue } from '@cprh/pipeline';
+import { createLogger, type RunningService } from '@cprh/runtime';
 import {
   pipelineTestEnv,
   spawnTs,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import { loadConfig } from '@cprh/config';
-import type { RunningService } from '@cprh/pipeline';
+import type { RunningService } from '@cprh/runtime';
 import { POLLER_SECTIONS, startPoller } from '@cprh/poller';
 import type { SimEvent } from '@cprh/simulator';
 import { pipelineTestEnv, sleep, TEST_REDIS_URL, type PipelineTestEnv } from '@cprh/testkit';

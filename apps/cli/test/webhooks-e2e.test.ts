@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Webhook } from 'standardwebhooks';
 import { loadConfig } from '@cprh/config';
-import type { RunningService } from '@cprh/pipeline';
+import type { RunningService } from '@cprh/runtime';
 import { pipelineTestEnv, waitFor, type PipelineTestEnv } from '@cprh/testkit';
 import { startServices, START_SECTIONS } from '../src/start-services';
 import { capturingLogger, freshMessages, publish } from './support/pipeline-harness';

@@ -7,13 +7,10 @@ import {
   PartitionedInboxWriter,
   partitionOf,
   partitionPipelines,
-  addReadinessCheck,
   logRedisErrors,
-  metrics,
-  type Logger,
   type ReceivedMessage,
-  type RunningService,
 } from '@cprh/pipeline';
+import { addReadinessCheck, metrics, type Logger, type RunningService } from '@cprh/runtime';
 import { BodyChecker } from './body-checker';
 import { InboxBatcher } from './inbox-batcher';
 import { PushIntake } from './push-intake';

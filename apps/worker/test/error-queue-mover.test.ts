@@ -4,13 +4,13 @@ import { KombitError, ServiceStatusError } from '@cprh/kombit';
 import {
   createDeadQueue,
   createErrorQueueMoves,
-  createLogger,
   createWorkerRedis,
   encodeBody,
   recordDeadLetter,
   type DeadLetterWithMove,
   type InboxJobData,
 } from '@cprh/pipeline';
+import { createLogger } from '@cprh/runtime';
 import { pipelineTestEnv, readFixture, TEST_REDIS_URL, waitFor, type PipelineTestEnv } from '@cprh/testkit';
 import { startErrorQueueMover } from '../src/error-queue-mover';
 

@@ -5,13 +5,12 @@ import { cprNumbersIn } from '@cprh/besked';
 import { loadConfig } from '@cprh/config';
 import {
   createInboxQueue,
-  createLogger,
   InboxWriter,
   isStripped,
   strippedJobData,
   type InboxJobData,
-  type RunningService,
 } from '@cprh/pipeline';
+import { createLogger, type RunningService } from '@cprh/runtime';
 import {
   beskedIdOf,
   dumpKeys,

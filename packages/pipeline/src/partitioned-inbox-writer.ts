@@ -3,7 +3,7 @@ import type { RedisConnection } from './redis-connections';
 import type { ReplicaAck } from './replica-wait';
 import { createInboxQueue } from './queues';
 import { InboxWriter, inboxIdOf, type InboxId, type ReceivedMessage } from './inbox-writer';
-import type { Logger } from './logger';
+import type { Logger } from '@cprh/runtime';
 import { partitionOf, partitionPipelines } from './partition-layout';
 
 /**

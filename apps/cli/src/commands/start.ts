@@ -1,5 +1,5 @@
 import { loadConfig } from '@cprh/config';
-import { createLogger, HeldLogOutput, serveProcessMetrics } from '@cprh/pipeline';
+import { createLogger, HeldLogOutput, serveProcessMetrics } from '@cprh/runtime';
 import type { Command } from '../command';
 import { UsageError } from '../command';
 import { START_SECTIONS, startServices } from '../start-services';

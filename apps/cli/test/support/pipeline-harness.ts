@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { Writable } from 'node:stream';
 import type { Cluster, Redis } from 'ioredis';
 import { publishToDueslag, rewriteBeskedId } from '@cprh/kombit';
-import { createLogger, type Logger } from '@cprh/pipeline';
+import { createLogger, type Logger } from '@cprh/runtime';
 import { appMain, readFixture, waitFor, withAmqpChannel, type PipelineTestEnv } from '@cprh/testkit';
 
 export const SAMPLE = readFixture('beskeder/testbesked01.xml');

@@ -67,7 +67,7 @@ describe('process metrics endpoint', () => {
     await expect(
       startMetricsServer({ port, host: '127.0.0.1', readyStallSeconds: 60 }),
     ).rejects.toMatchObject({
-      code: 'PIPELINE_METRICS_LISTEN',
+      code: 'RUNTIME_METRICS_LISTEN',
       message: expect.stringMatching(/^metrics endpoint cannot listen on 127\.0\.0\.1:\d+: .*EADDRINUSE/),
     });
   });

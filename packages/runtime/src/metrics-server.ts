@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from '@cprh/config';
-import { PipelineError } from './pipeline-error';
+import { RuntimeError } from './runtime-error';
 import { metrics, metricsRegistry } from './process-metrics';
 import { evaluateReadiness } from './readiness-checks';
 
@@ -46,8 +46,8 @@ export async function startMetricsServer(settings: Config['metrics']): Promise<M
     server.listen(settings.port, settings.host);
     await once(server, 'listening');
   } catch (err) {
-    throw new PipelineError(
-      'PIPELINE_METRICS_LISTEN',
+    throw new RuntimeError(
+      'RUNTIME_METRICS_LISTEN',
       `metrics endpoint cannot listen on ${settings.host}:${String(settings.port)}: ${(err as Error).message}`,
       { cause: err },
     );

@@ -1,3 +1,5 @@
+import { withDeadline } from './with-deadline';
+
 export type Readiness = { ready: true } | { ready: false; reason: string };
 
 /** One thing a process needs to do its work (Redis, the broker, a moving inbox). */
@@ -24,7 +26,11 @@ export function addReadinessCheck(name: string, check: ReadinessCheck): () => vo
 export async function evaluateReadiness(timeoutMs: number): Promise<Readiness> {
   const results = await Promise.all(
     [...checks.values()].map(async ({ name, check }) => {
-      const r = await withTimeout(check(), timeoutMs).catch((err: unknown): Readiness => ({
+      const r = await withDeadline(
+        check(),
+        timeoutMs,
+        () => new Error(`no answer within ${timeoutMs} ms`),
+      ).catch((err: unknown): Readiness => ({
         ready: false,
         reason: err instanceof Error ? err.message : String(err),
       }));
@@ -33,12 +39,4 @@ export async function evaluateReadiness(timeoutMs: number): Promise<Readiness> {
   );
   const reasons = results.filter((r): r is string => r !== undefined);
   return reasons.length === 0 ? { ready: true } : { ready: false, reason: reasons.join('; ') };
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([p, deadline]).finally(() => clearTimeout(timer));
 }
