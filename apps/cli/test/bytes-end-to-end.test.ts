@@ -3,7 +3,7 @@ import { eventSources } from '@cprh/besked';
 import { loadConfig } from '@cprh/config';
 import { createDeadQueue } from '@cprh/pipeline';
 import { createLogger, type RunningService } from '@cprh/runtime';
-import { rewriteBeskedId } from '@cprh/kombit';
+import { rewriteBeskedId } from '@cprh/simulator';
 import { pipelineTestEnv, TEST_REDIS_URL, waitFor, type PipelineTestEnv } from '@cprh/testkit';
 import { startServices, START_SECTIONS } from '../src/start-services';
 import { publish, runCli, SAMPLE, sha256, waitForStreamLength } from './support/pipeline-harness';

@@ -1,6 +1,6 @@
 import Redis from 'ioredis';
 import { loadConfig } from '@cprh/config';
-import { rewriteBeskedId } from '@cprh/kombit';
+import { rewriteBeskedId } from '@cprh/simulator';
 import {
   createDeadQueue,
   PartitionedDeadLetters,

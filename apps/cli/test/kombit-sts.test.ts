@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
-import { publishToDueslag } from '@cprh/kombit';
+import { publishToDueslag } from '@cprh/simulator';
 import {
   deleteAmqpQueue,
   makeDevPki,

@@ -10,7 +10,7 @@ import {
   type PipelineTestEnv,
   type SpawnedProcess,
 } from '@cprh/testkit';
-import { rewriteBeskedId } from '@cprh/kombit';
+import { rewriteBeskedId } from '@cprh/simulator';
 import {
   expectDeliveredExactlyOnce,
   publish,

@@ -24,7 +24,7 @@ import {
   type PipelineTestEnv,
   type SpawnedProcess,
 } from '@cprh/testkit';
-import { rewriteBeskedId } from '@cprh/kombit';
+import { rewriteBeskedId } from '@cprh/simulator';
 import {
   expectExactlyOnce,
   publish,

@@ -1,6 +1,7 @@
 import { loadConfig } from '@cprh/config';
 import { randomUUID } from 'node:crypto';
-import { DueslagConnection, publishToDueslag, rewriteBeskedId } from '@cprh/kombit';
+import { DueslagConnection } from '@cprh/kombit';
+import { publishToDueslag, rewriteBeskedId } from '@cprh/simulator';
 import { createInboxQueue, createProducerRedis, eventSources, InboxWriter } from '@cprh/pipeline';
 import { createLogger, FaultInjector } from '@cprh/runtime';
 import { pipelineTestEnv, readFixture, withAmqpChannel, type PipelineTestEnv } from '@cprh/testkit';

@@ -1,5 +1,5 @@
 import { loadConfig } from '@cprh/config';
-import { publishToDueslag } from '@cprh/kombit';
+import { publishToDueslag } from '@cprh/simulator';
 import { createInboxQueue } from '@cprh/pipeline';
 import { createLogger, evaluateReadiness, metricsRegistry } from '@cprh/runtime';
 import {

@@ -1,5 +1,5 @@
 import { loadConfig } from '@cprh/config';
-import { publishToDueslag } from '@cprh/kombit';
+import { publishToDueslag } from '@cprh/simulator';
 import { createLogger } from '@cprh/runtime';
 import { pipelineTestEnv, readFixture, startRedisServer, waitFor, withAmqpChannel } from '@cprh/testkit';
 import { Writable } from 'node:stream';

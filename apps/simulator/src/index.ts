@@ -30,3 +30,5 @@ export { createSimLogger } from './logger';
 export { startSimulatorService } from './simulator-service';
 export { SIMULATOR_SECTIONS } from './simulator-sections';
 export { MAX_SEED } from './run/run-seed';
+export { publishToDueslag, type PublishOptions } from './dueslag/publish-to-dueslag';
+export { rewriteBeskedId } from './besked/rewrite-besked-id';

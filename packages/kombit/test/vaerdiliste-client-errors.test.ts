@@ -82,8 +82,8 @@ describe('VaerdilisteClient errors: each failure its own code, no CPR number or 
     expect(err).toBeInstanceOf(ServiceStatusError);
     expect(err.code).toBe('KOMBIT_SERVICE_STATUS');
     expect((err as ServiceStatusError).statusKode).toBe(40);
-    expect((err as ServiceStatusError).fejlbeskedTekst).toBe('Ugyldig værdi [CPR] i Vaerdier');
-    expect(err.message).toBe('tilfoejvaerdier: StatusKode 40: Ugyldig værdi [CPR] i Vaerdier');
+    expect((err as ServiceStatusError).fejlbeskedTekst).toBe('Ugyldig værdi xxxxxx-xxxx i Vaerdier');
+    expect(err.message).toBe('tilfoejvaerdier: StatusKode 40: Ugyldig værdi xxxxxx-xxxx i Vaerdier');
   });
 
   it('a SOAP fault', async () => {
@@ -95,7 +95,7 @@ describe('VaerdilisteClient errors: each failure its own code, no CPR number or 
     }));
     const err = await failure(await client());
     expect(err.code).toBe('KOMBIT_SOAP_FAULT');
-    expect(err.message).toContain('SOAP fault soap:Server kan ikke behandle [CPR]');
+    expect(err.message).toContain('SOAP fault soap:Server kan ikke behandle xxxxxx-xxxx');
   });
 
   it('no answer within the timeout', async () => {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '@cprh/config';
-import { publishToDueslag, rewriteBeskedId } from '@cprh/kombit';
+import { publishToDueslag, rewriteBeskedId } from '@cprh/simulator';
 import { ensureBfVhost } from '@cprh/simulator';
 import type { Command } from '../command';
 import { UsageError } from '../command';

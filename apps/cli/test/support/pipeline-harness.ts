@@ -3,7 +3,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { Writable } from 'node:stream';
 import type { Cluster, Redis } from 'ioredis';
-import { publishToDueslag, rewriteBeskedId } from '@cprh/kombit';
+import { publishToDueslag, rewriteBeskedId } from '@cprh/simulator';
 import { createLogger, type Logger } from '@cprh/runtime';
 import { appMain, readFixture, waitFor, withAmqpChannel, type PipelineTestEnv } from '@cprh/testkit';
 

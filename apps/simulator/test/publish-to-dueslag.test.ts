@@ -1,5 +1,5 @@
 import { deleteAmqpQueue, readFixture, uniqueName, withAmqpChannel } from '@cprh/testkit';
-import { KombitError, publishToDueslag, rewriteBeskedId } from '../src';
+import { publishToDueslag, rewriteBeskedId, SimError } from '../src';
 
 describe('rewriteBeskedId', () => {
   it('replaces only the BeskedId UUID, whatever the prefix', () => {
@@ -18,7 +18,7 @@ describe('rewriteBeskedId', () => {
   });
 
   it('refuses a message without a UUID BeskedId', () => {
-    expect(() => rewriteBeskedId('<a/>', 'x')).toThrow(KombitError);
+    expect(() => rewriteBeskedId('<a/>', 'x')).toThrow(SimError);
   });
 });
 
