@@ -16,7 +16,7 @@ import {
   type PipelineTestEnv,
 } from '@cprh/testkit';
 import { startWorker, WORKER_SECTIONS } from '@cprh/worker';
-import { runCli } from './support/pipeline-harness';
+import { runCli } from './support/run-cli';
 
 const fresh = (xml: string, id: string): string => xml.replace(beskedIdOf(xml) ?? '', id);
 const TEN_DIGITS = /(?<!\d)\d{6}-?\d{4}(?!\d)/;

@@ -20,7 +20,7 @@ export { haendelsesbeskedXml, modtagBeskedInputXml, type DeliveryInfo } from './
 export { EVENT_KINDS, HANDLING_IDS, type EventKind } from './population/event-kinds';
 export { SubscriptionRegistry } from './subscriptions/subscription-registry';
 export { VaerdilisteStore } from './vaerdiliste/vaerdiliste-store';
-export { loadCerts, makeDevCerts, resolveCertsDir, type CertBundle } from './certificates';
+export { devPkiFiles, loadCerts, makeDevCerts, resolveCertsDir, type CertBundle } from './certificates';
 export { STS_ISSUE_PATH } from './sts/sts-server';
 export { SOAP_PATH, WSDL_PATH } from './vaerdiliste/soap-server';
 export { SimError } from './sim-error';

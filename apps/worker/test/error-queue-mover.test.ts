@@ -15,7 +15,7 @@ import { pipelineTestEnv, readFixture, TEST_REDIS_URL, waitFor, type PipelineTes
 import { startErrorQueueMover } from '../src/error-queue-mover';
 
 // The mover's decisions with a stand-in for the client (the SOAP call itself is tested against
-// the simulator in apps/cli/test/dead-to-error-queue.test.ts): what is retried, what is final.
+// the simulator in e2e/test/dead-to-error-queue.test.ts): what is retried, what is final.
 describe('error queue mover', () => {
   let t: PipelineTestEnv;
   const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 });

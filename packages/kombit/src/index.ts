@@ -31,7 +31,6 @@ export type {
 } from './vaerdiliste/vaerdiliste-types';
 export {
   vaerdilisteClientFromConfig,
-  serviceCertificate,
   BESKEDFORDELER_SERVICE_SECTIONS,
 } from './vaerdiliste/service-client-from-config';
 export { type StsLogin, socketOptions, loginError, connectBroker } from './amqp-login';
