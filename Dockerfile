@@ -22,6 +22,7 @@ RUN pnpm fetch
 COPY apps/bench/package.json apps/bench/
 COPY apps/board/package.json apps/board/
 COPY apps/cli/package.json apps/cli/
+COPY apps/demo/package.json apps/demo/
 COPY apps/poller/package.json apps/poller/
 COPY apps/receiver/package.json apps/receiver/
 COPY apps/simulator/package.json apps/simulator/
@@ -33,7 +34,9 @@ COPY packages/consumer/package.json packages/consumer/
 COPY packages/errors/package.json packages/errors/
 COPY packages/kombit/package.json packages/kombit/
 COPY packages/pipeline/package.json packages/pipeline/
+COPY packages/runtime/package.json packages/runtime/
 COPY packages/testkit/package.json packages/testkit/
+COPY e2e/package.json e2e/
 RUN pnpm install --frozen-lockfile --offline
 COPY . .
 RUN pnpm run build \

@@ -3,7 +3,7 @@
  * Redis connections) with parse and dispatch replaced by a no-op that returns at once.
  */
 import type { InboxJobResult } from '@cprh/pipeline';
-import { runAsProcess } from '@cprh/pipeline';
+import { runAsProcess } from '@cprh/runtime';
 import { startWorker, WORKER_SECTIONS } from '@cprh/worker';
 
 const noop = async (): Promise<InboxJobResult> => ({ eventId: '', entryId: '', duplicate: false });

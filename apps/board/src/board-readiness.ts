@@ -1,7 +1,7 @@
 import type { RedisConnection as Redis } from '@cprh/pipeline';
 import type { Config } from '@cprh/config';
-import { checkInboxMoving, type Readiness } from '@cprh/pipeline';
-import { checkRedis } from './redis-readiness';
+import { checkInboxMoving } from '@cprh/pipeline';
+import { redisReadiness, type Readiness } from '@cprh/runtime';
 
 /** The board's /readyz: Redis answers, and the inbox is not wedged (READY_STALL_SECONDS). */
 export async function boardReadiness(
@@ -10,7 +10,7 @@ export async function boardReadiness(
   stallSeconds: number,
   timeoutMs: number,
 ): Promise<Readiness> {
-  const r = await checkRedis(redis, timeoutMs);
+  const r = await redisReadiness(redis, timeoutMs);
   if (!r.ready) return r;
   // Every partition's inbox (one with PARTITIONS=1).
   for (const pipeline of partitions) {

@@ -1,4 +1,4 @@
-import type { Logger, RunningService } from '@cprh/pipeline';
+import type { Logger, RunningService } from '@cprh/runtime';
 import type { BoardConfig } from './board-sections';
 import { startBoard } from './start-board';
 

@@ -3,3 +3,4 @@ export { startBoardService } from './board-service';
 export { BoardError } from './board-error';
 export { BOARD_ERROR_CODES, type BoardErrorCode } from './error-codes';
 export { BOARD_SECTIONS, type BoardConfig } from './board-sections';
+export { createQueueMetrics } from './queue-metrics';

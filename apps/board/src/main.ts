@@ -1,4 +1,4 @@
-import { runAsProcess } from '@cprh/pipeline';
+import { runAsProcess } from '@cprh/runtime';
 import { BOARD_SECTIONS } from './board-sections';
 import { startBoardService } from './board-service';
 

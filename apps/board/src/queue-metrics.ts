@@ -2,8 +2,7 @@ import type { Queue } from 'bullmq';
 import { DEAD_LETTER_STATES, JOB_STATES } from '@cprh/pipeline';
 import type { RedisConnection as Redis } from '@cprh/pipeline';
 import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
-import type { Readiness } from '@cprh/pipeline';
-import { withDeadline } from './with-deadline';
+import { withDeadline, type Readiness } from '@cprh/runtime';
 
 export interface QueueMetricsSources {
   readonly redis: Redis;
@@ -75,7 +74,7 @@ export function createQueueMetrics(src: QueueMetricsSources): QueueMetrics {
   async function refresh(): Promise<void> {
     ready.set((await src.readiness()).ready ? 1 : 0);
     try {
-      const r = await withDeadline(read(), src.timeoutMs, 'redis did not answer in time');
+      const r = await withDeadline(read(), src.timeoutMs, () => new Error('redis did not answer in time'));
       for (const [queue, counts] of [
         [queueName(src.inbox), r.inbox],
         [queueName(src.dead), r.dead],

@@ -6,12 +6,11 @@ import {
   createAuditLog,
   createDeadQueue,
   createInboxQueue,
-  createLogger,
   createRedis,
   partitionPipelines,
   partitionStreams,
-  type Logger,
 } from '@cprh/pipeline';
+import { createLogger, type Logger } from '@cprh/runtime';
 import { basicAuth } from './basic-auth';
 import type { BoardConfig } from './board-sections';
 import { hostForUrl, isLoopbackHost } from './bind-address';

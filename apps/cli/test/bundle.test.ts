@@ -1,11 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 
 // `pnpm run build` for the cli (scripts/bundle-app.mjs), into a temp directory: the bundle runs with
-// plain node, its source map names the .ts files, and the workspace's __dirname paths (WSDL, the
-// simulator's data, the dev-PKI script) still point at the files they name.
+// plain node, its source map names the .ts files, the workspace's __dirname paths still point at the
+// files they name, and nothing of the workbench is in it.
 const ROOT = join(__dirname, '..', '..', '..');
 const out = mkdtempSync(join(tmpdir(), 'cprh-bundle-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
@@ -41,29 +41,15 @@ describe('the cli bundle', () => {
     const dirs = [...text.matchAll(/require\("node:path"\)\.join\(__dirname, "([^"]+)"\)/g)].map(
       (m) => m[1] ?? '',
     );
-    // The simulator's data and certs script, KOMBIT's WSDL: at least those three source directories.
-    expect(new Set(dirs).size).toBeGreaterThanOrEqual(3);
     for (const d of dirs) expect([d, existsSync(join(out, d))]).toEqual([d, true]);
-    expect(existsSync(join(ROOT, 'wsdl', 'wsdl', 'Beskedfordeler.wsdl'))).toBe(true);
   });
 
-  it("bundles the receiver's body-check thread beside the bundle, and it judges a large body", () => {
-    const thread = join(out, 'body-check-thread.js');
-    expect(existsSync(thread)).toBe(true);
-    const script = `
-      const { Worker } = require('node:worker_threads');
-      const w = new Worker(${JSON.stringify(thread)}, { workerData: { maxBytes: 1e7 } });
-      w.on('message', (m) => { process.stdout.write(m.verdict.code); process.exit(0); });
-      w.on('error', (e) => { process.stdout.write('error ' + e.message); process.exit(1); });
-      w.postMessage({ id: 1, body: Buffer.from('<x>' + 'a'.repeat(100000) + '</x>') });`;
-    const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 30_000 });
-    expect([r.status, r.stdout]).toEqual([0, 'BESKED_ROOT_UNKNOWN']);
-  });
-
-  it("ships Bull Board's UI files beside the bundle, where @bull-board/express looks", () => {
-    const ui = join(out, 'node_modules', '@bull-board', 'ui');
-    expect(existsSync(join(ui, 'package.json'))).toBe(true);
-    expect(existsSync(join(ui, 'dist', 'index.ejs'))).toBe(true);
-    expect(dirname(require.resolve('@bull-board/ui/package.json', { paths: [out] }))).toBe(ui);
+  it('holds no workbench code: the simulator, the demo and the testkit stay out of the operator bundle', () => {
+    const map = JSON.parse(readFileSync(join(out, 'main.js.map'), 'utf8')) as { sources: string[] };
+    const own = map.sources.filter((s) => !s.includes('node_modules')).map((s) => join(out, s));
+    const workbench = ['apps/simulator/', 'apps/demo/', 'apps/bench/', 'packages/testkit/'].map((d) =>
+      join(ROOT, d),
+    );
+    expect(own.filter((s) => workbench.some((w) => s.startsWith(w)))).toEqual([]);
   });
 });

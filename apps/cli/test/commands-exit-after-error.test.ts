@@ -1,15 +1,21 @@
 import { join } from 'node:path';
 import {
+  appMain,
   freePort,
   makeDevPki,
   pipelineTestEnv,
   repoRoot,
+  runMain,
   type DevPki,
   type PipelineTestEnv,
 } from '@cprh/testkit';
-import { runCli } from './support/pipeline-harness';
+import { CLI_MAIN } from './support/run-cli';
 
-// Every `cprh` command ends after its error: one line on stderr, exit 1, never a process left
+// The demo launcher's commands (`cprh-demo sim`, `cprh-demo publish`) share cprh's command runner.
+const DEMO_COMMANDS = new Set(['sim', 'publish']);
+const binOf = (args: string[]): string => (DEMO_COMMANDS.has(args[0] ?? '') ? 'cprh-demo' : 'cprh');
+
+// Every `cprh` (and `cprh-demo`) command ends after its error: one line on stderr, exit 1, never a process left
 // waiting on a connection that retries in the background.
 describe('a cprh command exits after its error', () => {
   let t: PipelineTestEnv;
@@ -30,7 +36,8 @@ describe('a cprh command exits after its error', () => {
 
   async function fails(env: Record<string, string>, args: string[]): Promise<string> {
     const started = Date.now();
-    const r = await runCli({ ...t.env, ...env }, args);
+    const main = binOf(args) === 'cprh' ? CLI_MAIN : appMain('demo');
+    const r = await runMain(main, { ...t.env, ...env }, args);
     const lines = r.stderr.trim().split('\n');
     expect({ code: r.code, lines: lines.length, stdout: r.stdout.toString('utf8') }).toEqual({
       code: 1,
@@ -60,7 +67,7 @@ describe('a cprh command exits after its error', () => {
     'Redis unreachable: %j',
     async (args) => {
       const line = await fails(redisDown(), args);
-      expect(line).toMatch(new RegExp(`^cprh ${args[0]}${REDIS_LINE.source}`));
+      expect(line).toMatch(new RegExp(`^${binOf(args)} ${args[0]}${REDIS_LINE.source}`));
     },
     30_000,
   );
@@ -70,7 +77,7 @@ describe('a cprh command exits after its error', () => {
     'RabbitMQ unreachable: %j',
     async (args) => {
       const line = await fails(amqpDown(), args);
-      expect(line).toMatch(new RegExp(`^cprh ${args[0]}${AMQP_LINE.source}`));
+      expect(line).toMatch(new RegExp(`^${binOf(args)} ${args[0]}${AMQP_LINE.source}`));
     },
     30_000,
   );

@@ -7,13 +7,13 @@ import { loadConfig } from '@cprh/config';
 import {
   createDeadQueue,
   createInboxQueue,
-  createLogger,
   encodeBody,
   InboxWriter,
   personKey,
   personOrderKeys,
   recordDeadLetter,
 } from '@cprh/pipeline';
+import { createLogger } from '@cprh/runtime';
 import { cprPersonKey, DeliveryStore, endpointRegistryKey, personSlot } from '@cprh/webhooks';
 import {
   dumpKeys,
@@ -24,7 +24,7 @@ import {
   type PipelineTestEnv,
 } from '@cprh/testkit';
 import { startWorker, WORKER_SECTIONS } from '@cprh/worker';
-import { runCli } from './support/pipeline-harness';
+import { runCli } from './support/run-cli';
 
 const fresh = (xml: string, id: string): string => xml.replace(peekBeskedId(xml) ?? '', id);
 const TEN_DIGITS = /(?<!\d)\d{6}-?\d{4}(?!\d)/;

@@ -9,7 +9,7 @@ import {
   type PipelineTestEnv,
   type SpawnedProcess,
 } from '@cprh/testkit';
-import { CLI_MAIN, runCli } from './support/pipeline-harness';
+import { CLI_MAIN, runCli } from './support/run-cli';
 
 // Made-up CPR numbers: the tail must never print them unless asked to.
 const CPRS = ['0101801234', '3112994321', '1502711111'];

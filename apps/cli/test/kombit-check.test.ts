@@ -9,7 +9,7 @@ import {
   uniqueName,
   type DevPki,
 } from '@cprh/testkit';
-import { runCli } from './support/pipeline-harness';
+import { runCli } from './support/run-cli';
 
 // `cprh kombit check` against the simulator's STS and AMQP front (real mutual TLS, real RabbitMQ).
 describe('cprh kombit check', () => {

@@ -6,7 +6,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import { VaerdilisteStore } from '@cprh/simulator';
-import { makeDevPki, pipelineTestEnv, TEST_REDIS_URL, type PipelineTestEnv, CPR_SHAPED } from '@cprh/testkit';
+import {
+  appMain,
+  makeDevPki,
+  pipelineTestEnv,
+  runMain,
+  TEST_REDIS_URL,
+  type PipelineTestEnv,
+  CPR_SHAPED,
+} from '@cprh/testkit';
 import {
   cprNumbers,
   runCli,
@@ -201,12 +209,19 @@ describe('cprh vaerdiliste', () => {
     );
   });
 
-  it('locally, without a configured certificate, uses the simulator dev certificate (SIM_CERTS_DIR)', async () => {
+  it('locally, without a configured certificate: cprh refuses, cprh-demo uses the simulator dev certificate', async () => {
     const certSettings = ['CLIENT_CERT_FILE', 'CLIENT_KEY_FILE', 'CA_FILE'];
     const rest = Object.fromEntries(Object.entries(s.cliEnv).filter(([k]) => !certSettings.includes(k)));
     const env = { ...rest, SIM_CERTS_DIR: s.pki.dir };
-    const r = await runCli(['vaerdiliste', 'soeg', '--navn', 'nobody by this name'], env);
-    expect(r).toMatchObject({ code: 0, stdout: 'no value lists found\n' });
+    // The operator's command knows no dev PKI: it needs CLIENT_CERT_* like any deployment.
+    const refused = await runCli(['vaerdiliste', 'soeg', '--navn', 'nobody by this name'], env);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr.trim().split('\n')).toHaveLength(1);
+    const r = await runMain(appMain('demo'), env, ['vaerdiliste', 'soeg', '--navn', 'nobody by this name']);
+    expect({ code: r.code, stdout: r.stdout.toString('utf8') }).toEqual({
+      code: 0,
+      stdout: 'no value lists found\n',
+    });
     const help = await runCli(['vaerdiliste', '--help'], env);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/^usage: cprh vaerdiliste/);

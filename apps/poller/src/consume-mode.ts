@@ -1,6 +1,7 @@
 import type { Channel, ConsumeMessage } from 'amqplib';
 import type { DueslagConnection } from '@cprh/kombit';
-import { oneLine, type Logger } from '@cprh/pipeline';
+import { oneLine } from '@cprh/pipeline';
+import { type Logger } from '@cprh/runtime';
 import type { UnackedMessage } from './unacked-message';
 import type { PersistThenAck } from './persist-then-ack';
 

@@ -1,4 +1,4 @@
-import { runAsProcess } from '@cprh/pipeline';
+import { runAsProcess } from '@cprh/runtime';
 import { POLLER_SECTIONS } from './poller-sections';
 import { startPoller } from './start-poller';
 

@@ -1,13 +1,6 @@
 import type { Channel } from 'amqplib';
-import {
-  backoffDelay,
-  metrics,
-  oneLine,
-  sleep,
-  type FaultInjector,
-  type InboxWriter,
-  type Logger,
-} from '@cprh/pipeline';
+import { oneLine, type InboxWriter } from '@cprh/pipeline';
+import { backoffDelay, metrics, sleep, type FaultInjector, type Logger } from '@cprh/runtime';
 import { toReceived, type UnackedMessage } from './unacked-message';
 
 /*

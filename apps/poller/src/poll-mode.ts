@@ -1,7 +1,7 @@
 import { Queue, Worker } from 'bullmq';
 import type { RedisConnection as Redis } from '@cprh/pipeline';
 import type { DueslagConnection } from '@cprh/kombit';
-import type { Logger } from '@cprh/pipeline';
+import type { Logger } from '@cprh/runtime';
 import { DrainLock, drainLockKey } from './drain-lock';
 import { DueslagDrain, type DrainResult } from './dueslag-drain';
 import type { PersistThenAck } from './persist-then-ack';

@@ -1,5 +1,5 @@
 import type { DueslagConnection } from '@cprh/kombit';
-import { addReadinessCheck, metrics } from '@cprh/pipeline';
+import { addReadinessCheck, metrics } from '@cprh/runtime';
 import type { RedisConnection as Redis } from '@cprh/pipeline';
 
 /**

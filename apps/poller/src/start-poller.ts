@@ -4,12 +4,10 @@ import {
   createProducerRedis,
   createWorkerRedis,
   eventSources,
-  FaultInjector,
   PartitionedInboxWriter,
   logRedisErrors,
-  type Logger,
-  type RunningService,
 } from '@cprh/pipeline';
+import { FaultInjector, type Logger, type RunningService } from '@cprh/runtime';
 import { ConsumeMode } from './consume-mode';
 import type { PollerConfig } from './poller-sections';
 import { observePoller } from './poller-observability';

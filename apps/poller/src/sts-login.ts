@@ -1,5 +1,5 @@
 import { loadFunctionCertificate, StsClient, type StsLogin } from '@cprh/kombit';
-import { metrics, type Logger } from '@cprh/pipeline';
+import { metrics, type Logger } from '@cprh/runtime';
 import type { PollerConfig } from './poller-sections';
 
 /**

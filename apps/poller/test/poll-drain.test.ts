@@ -1,14 +1,9 @@
 import { loadConfig } from '@cprh/config';
 import { randomUUID } from 'node:crypto';
-import { DueslagConnection, publishToDueslag, rewriteBeskedId } from '@cprh/kombit';
-import {
-  createInboxQueue,
-  createLogger,
-  createProducerRedis,
-  eventSources,
-  FaultInjector,
-  InboxWriter,
-} from '@cprh/pipeline';
+import { DueslagConnection } from '@cprh/kombit';
+import { publishToDueslag, rewriteBeskedId } from '@cprh/simulator';
+import { createInboxQueue, createProducerRedis, eventSources, InboxWriter } from '@cprh/pipeline';
+import { createLogger, FaultInjector } from '@cprh/runtime';
 import { pipelineTestEnv, readFixture, withAmqpChannel, type PipelineTestEnv } from '@cprh/testkit';
 import type { RedisConnection as Redis } from '@cprh/pipeline';
 import type { Queue } from 'bullmq';

@@ -1,6 +1,7 @@
 import { loadConfig } from '@cprh/config';
-import { publishToDueslag } from '@cprh/kombit';
-import { createInboxQueue, createLogger, evaluateReadiness, metricsRegistry } from '@cprh/pipeline';
+import { publishToDueslag } from '@cprh/simulator';
+import { createInboxQueue } from '@cprh/pipeline';
+import { createLogger, evaluateReadiness, metricsRegistry } from '@cprh/runtime';
 import {
   amqpConnectionPid,
   closeAmqpConnection,

@@ -1,6 +1,6 @@
 import { loadConfig } from '@cprh/config';
-import { publishToDueslag } from '@cprh/kombit';
-import { createLogger } from '@cprh/pipeline';
+import { publishToDueslag } from '@cprh/simulator';
+import { createLogger } from '@cprh/runtime';
 import { pipelineTestEnv, readFixture, startRedisServer, waitFor, withAmqpChannel } from '@cprh/testkit';
 import { Writable } from 'node:stream';
 import { startPoller, POLLER_SECTIONS } from '../src';

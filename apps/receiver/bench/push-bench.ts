@@ -12,8 +12,8 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'undici';
 import { loadConfig } from '@cprh/config';
-import { rewriteBeskedId } from '@cprh/kombit';
-import { createLogger } from '@cprh/pipeline';
+import { rewriteBeskedId } from '@cprh/simulator';
+import { createLogger } from '@cprh/runtime';
 import { makeDevPki, pipelineTestEnv, readFixture } from '@cprh/testkit';
 import { RECEIVER_SECTIONS, startReceiver } from '../src';
 import {

@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { dirname, join } from 'node:path';
 import { judgeBody, type BodyVerdict } from './body-verdict';
-import type { Logger } from '@cprh/pipeline';
+import type { Logger } from '@cprh/runtime';
 
 /** Bodies up to this size are judged on the event loop (a real message is ~6 KB: ~0.3 ms). */
 export const INLINE_CHECK_MAX_BYTES = 64 * 1024;

@@ -1,4 +1,4 @@
-import { runAsProcess } from '@cprh/pipeline';
+import { runAsProcess } from '@cprh/runtime';
 import { RECEIVER_SECTIONS } from './receiver-sections';
 import { startReceiver } from './start-receiver';
 

@@ -1,8 +1,9 @@
-import { inboxIdOf, metrics, oneLine, type Logger } from '@cprh/pipeline';
+import { inboxIdOf, oneLine } from '@cprh/pipeline';
+import { metrics, withDeadline, type Logger } from '@cprh/runtime';
 import type { BodyVerdict } from './body-verdict';
+import { ReceiverError } from './receiver-error';
 import { answers, type PushAnswer } from './push-answer';
 import type { PushedMessage, PushSinks } from './pushed-message';
-import { withDeadline } from './with-deadline';
 
 export interface PushIntakeOptions {
   sinks: PushSinks;
@@ -47,7 +48,7 @@ export class PushIntake {
     const { jobId } = id;
     try {
       if (verdict.kind === 'ok') {
-        await withDeadline(this.o.sinks.store(message, id), this.o.storeTimeoutMs, 'inbox write');
+        await withDeadline(this.o.sinks.store(message, id), this.o.storeTimeoutMs, this.timeout('inbox write'));
         this.writable();
         metrics.messagesStored.inc({ channel: 'push' });
         metrics.messagesAcked.inc({ channel: 'push' });
@@ -58,7 +59,7 @@ export class PushIntake {
       const kept = await withDeadline(
         this.o.sinks.deadLetter(message, failure, id),
         this.o.storeTimeoutMs,
-        'dead letter',
+        this.timeout('dead letter'),
       );
       this.writable();
       this.o.log.warn(
@@ -79,6 +80,15 @@ export class PushIntake {
       }
       return answers.unavailable(UNAVAILABLE);
     }
+  }
+
+  /**
+   * The write is not cancelled at the deadline: one Redis confirms later is harmless, the sender's
+   * retry finds it stored.
+   */
+  private timeout(what: string): () => ReceiverError {
+    const ms = this.o.storeTimeoutMs;
+    return () => new ReceiverError('RECEIVER_STORE_TIMEOUT', `${what} not confirmed within ${ms} ms`);
   }
 
   private writable(): void {

@@ -3,14 +3,11 @@ import {
   createProducerRedis,
   eventSources,
   PartitionedInboxWriter,
-  addReadinessCheck,
   logRedisErrors,
-  metrics,
   type InboxId,
-  type Logger,
   type ReceivedMessage,
-  type RunningService,
 } from '@cprh/pipeline';
+import { addReadinessCheck, metrics, type Logger, type RunningService } from '@cprh/runtime';
 import { BodyChecker } from './body-checker';
 import { InboxBatcher } from './inbox-batcher';
 import { PushIntake } from './push-intake';

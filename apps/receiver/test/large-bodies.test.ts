@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { metrics } from '@cprh/pipeline';
+import { metrics } from '@cprh/runtime';
 import { makeDevPki } from '@cprh/testkit';
 import { namespaceBombBody } from './support/abuse';
 import { pushBody, pushClient, startTestReceiver, type ReceiverUnderTest } from './support/receiver-harness';

@@ -13,6 +13,31 @@ export interface CertBundle {
   readonly clientKey: string;
 }
 
+/**
+ * The dev PKI's file layout (certs/make-dev-certs.sh): the one place that names its files. `dir`
+ * is taken as resolveCertsDir does.
+ */
+export function devPkiFiles(dir: string): {
+  readonly dir: string;
+  readonly ca: string;
+  readonly caKey: string;
+  readonly serverCert: string;
+  readonly serverKey: string;
+  readonly clientCert: string;
+  readonly clientKey: string;
+} {
+  const abs = resolveCertsDir(dir);
+  return {
+    dir: abs,
+    ca: join(abs, 'ca.crt'),
+    caKey: join(abs, 'ca.key'),
+    serverCert: join(abs, 'server.crt'),
+    serverKey: join(abs, 'server.key'),
+    clientCert: join(abs, 'client.crt'),
+    clientKey: join(abs, 'client.key'),
+  };
+}
+
 /** certs/make-dev-certs.sh in this repository. */
 export const MAKE_DEV_CERTS = join(__dirname, '..', '..', '..', 'certs', 'make-dev-certs.sh');
 const REPO_ROOT = join(__dirname, '..', '..', '..');
@@ -32,23 +57,23 @@ export function makeDevCerts(dir: string): void {
 }
 
 export function loadCerts(dir: string, opts: { create?: boolean } = {}): CertBundle {
-  const abs = resolveCertsDir(dir);
-  if (opts.create && !existsSync(join(abs, 'client.crt'))) makeDevCerts(abs);
-  const read = (name: string): string => {
+  const files = devPkiFiles(dir);
+  if (opts.create && !existsSync(files.clientCert)) makeDevCerts(files.dir);
+  const read = (file: string): string => {
     try {
-      return readFileSync(join(abs, name), 'utf8');
+      return readFileSync(file, 'utf8');
     } catch (err) {
-      throw new SimError('SIM_CERTS_MISSING', `cannot read ${name} in ${abs}: run certs/make-dev-certs.sh`, {
+      throw new SimError('SIM_CERTS_MISSING', `cannot read ${file}: run certs/make-dev-certs.sh`, {
         cause: err,
       });
     }
   };
   return {
-    ca: read('ca.crt'),
-    caKey: read('ca.key'),
-    serverCert: read('server.crt'),
-    serverKey: read('server.key'),
-    clientCert: read('client.crt'),
-    clientKey: read('client.key'),
+    ca: read(files.ca),
+    caKey: read(files.caKey),
+    serverCert: read(files.serverCert),
+    serverKey: read(files.serverKey),
+    clientCert: read(files.clientCert),
+    clientKey: read(files.clientKey),
   };
 }

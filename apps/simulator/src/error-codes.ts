@@ -8,6 +8,7 @@ export const SIM_ERROR_CODES = defineErrorCodes({
   SIM_PUSH_GAVE_UP: 'A push delivery failed on every attempt',
   SIM_PUSH_FAILED: 'One push attempt failed (network error, non-200, StatusKode other than 20)',
   SIM_PUBLISH_FAILED: 'Publishing to RabbitMQ failed (broker nack or closed channel)',
+  SIM_BESKED_ID_NOT_FOUND: 'A Haendelsesbesked has no UUID BeskedId to rewrite (`cprh-demo publish --count`)',
   SIM_STS_REQUEST_INVALID: 'An STS request was malformed or not allowed',
   SIM_AMQP_FRONT_FAILED: 'The Beskedfordeler AMQP front could not start (vhost BF not creatable, port taken)',
   SIM_STOPPED: 'The simulator was used after stop()',

@@ -20,7 +20,7 @@ export { haendelsesbeskedXml, modtagBeskedInputXml, type DeliveryInfo } from './
 export { EVENT_KINDS, HANDLING_IDS, type EventKind } from './population/event-kinds';
 export { SubscriptionRegistry } from './subscriptions/subscription-registry';
 export { VaerdilisteStore } from './vaerdiliste/vaerdiliste-store';
-export { loadCerts, makeDevCerts, resolveCertsDir, type CertBundle } from './certificates';
+export { devPkiFiles, loadCerts, makeDevCerts, resolveCertsDir, type CertBundle } from './certificates';
 export { STS_ISSUE_PATH } from './sts/sts-server';
 export { SOAP_PATH, WSDL_PATH } from './vaerdiliste/soap-server';
 export { SimError } from './sim-error';
@@ -30,3 +30,5 @@ export { createSimLogger } from './logger';
 export { startSimulatorService } from './simulator-service';
 export { SIMULATOR_SECTIONS } from './simulator-sections';
 export { MAX_SEED } from './run/run-seed';
+export { publishToDueslag, type PublishOptions } from './dueslag/publish-to-dueslag';
+export { rewriteBeskedId } from './besked/rewrite-besked-id';

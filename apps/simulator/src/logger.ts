@@ -1,24 +1,6 @@
-import pino, { type Logger } from 'pino';
+import { createLogger, type Logger } from '@cprh/runtime';
 
-/** The simulator's logger: CPR numbers and payloads are redacted wherever they appear in objects. */
+/** The simulator's logger: the runtime's, with its one redact list (CPR numbers, persons, payloads). */
 export function createSimLogger(level: string): Logger {
-  return pino({
-    name: 'simulator',
-    level,
-    redact: {
-      paths: [
-        'cpr',
-        '*.cpr',
-        'person',
-        '*.person',
-        'body',
-        '*.body',
-        'xml',
-        '*.xml',
-        'vaerdier',
-        '*.vaerdier',
-      ],
-      censor: '[redacted]',
-    },
-  });
+  return createLogger('simulator', level);
 }

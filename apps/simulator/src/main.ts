@@ -1,4 +1,4 @@
-import { runAsProcess } from '@cprh/pipeline';
+import { runAsProcess } from '@cprh/runtime';
 import { SIMULATOR_SECTIONS } from './simulator-sections';
 import { startSimulatorService } from './simulator-service';
 

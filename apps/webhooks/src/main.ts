@@ -1,5 +1,5 @@
 import { loadConfig, WebhooksFileError } from '@cprh/config';
-import { runAsProcess } from '@cprh/pipeline';
+import { runAsProcess } from '@cprh/runtime';
 import { WEBHOOKS_SECTIONS } from './webhooks-sections';
 import { startWebhooksService } from './webhooks-service';
 

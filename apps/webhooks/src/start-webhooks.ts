@@ -1,13 +1,6 @@
 import type { RedisConnection as Redis } from '@cprh/pipeline';
-import {
-  addReadinessCheck,
-  checkRedis,
-  createWorkerRedis,
-  logRedisErrors,
-  oneLine,
-  type Logger,
-  type RunningService,
-} from '@cprh/pipeline';
+import { checkRedis, createWorkerRedis, logRedisErrors, oneLine } from '@cprh/pipeline';
+import { addReadinessCheck, type Logger, type RunningService } from '@cprh/runtime';
 import type { WebhookEndpoint } from '@cprh/config';
 import { DeliveryStore } from './delivery-store';
 import { EndpointClient } from './endpoint-client';

@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram } from 'prom-client';
-import { metricsRegistry } from '@cprh/pipeline';
+import { metricsRegistry } from '@cprh/runtime';
 
 const registers = [metricsRegistry];
 

@@ -1,4 +1,4 @@
-import type { Logger, RunningService } from '@cprh/pipeline';
+import type { Logger, RunningService } from '@cprh/runtime';
 import { startWebhooks } from './start-webhooks';
 import type { WebhooksConfig } from './webhooks-sections';
 

@@ -1,5 +1,5 @@
 import { Webhook } from 'standardwebhooks';
-import { startMetricsServer } from '@cprh/pipeline';
+import { startMetricsServer } from '@cprh/runtime';
 import { waitFor } from '@cprh/testkit';
 import { DeliveryStore, endpointStatuses } from '../src';
 import {

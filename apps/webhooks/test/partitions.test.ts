@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '@cprh/config';
-import { createLogger } from '@cprh/pipeline';
+import { createLogger } from '@cprh/runtime';
 import { startWebhooks, WEBHOOKS_SECTIONS } from '../src';
 import { newSecret } from './support/webhook-harness';
 

@@ -1,5 +1,5 @@
 import type { CprCloudEvent } from '@cprh/besked';
-import { metrics } from '@cprh/pipeline';
+import { metrics } from '@cprh/runtime';
 
 /**
  * Counts one dispatch: a written event by each registrering's catalogue name (`unknown` when not in

@@ -17,8 +17,8 @@ import {
   type DeadLetterData,
   type ErrorQueueMoveJob,
   type ErrorQueueRecord,
-  type Logger,
 } from '@cprh/pipeline';
+import { type Logger } from '@cprh/runtime';
 import type { WorkerConfig } from './worker-sections';
 
 export interface ErrorQueueMoveWorkerOptions {

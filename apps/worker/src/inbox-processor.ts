@@ -16,15 +16,13 @@ import {
   type ErrorQueueMoveJob,
   type Failure,
   type EventDispatcher,
-  type FaultInjector,
   type InboxJobData,
   type InboxJobResult,
-  type Logger,
-  metrics,
   type BlockingHead,
   type OrderGate,
   type OrderTicket,
 } from '@cprh/pipeline';
+import { type FaultInjector, type Logger, metrics } from '@cprh/runtime';
 import { recordDispatch } from './dispatch-metrics';
 
 export interface InboxProcessorOptions {

@@ -1,4 +1,4 @@
-import { runAsProcess } from '@cprh/pipeline';
+import { runAsProcess } from '@cprh/runtime';
 import { WORKER_SECTIONS } from './worker-sections';
 import { startWorker } from './start-worker';
 

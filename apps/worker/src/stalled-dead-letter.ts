@@ -5,9 +5,9 @@ import {
   type ErrorQueueMoveJob,
   type Failure,
   type InboxJobData,
-  type Logger,
   type OrderGate,
 } from '@cprh/pipeline';
+import { type Logger } from '@cprh/runtime';
 import { releaseOrder } from './inbox-processor';
 
 /** BullMQ's reason for a job that stalled more than WORKER_MAX_STALLED_COUNT times. */

@@ -10,7 +10,6 @@ import {
   EventDispatcher,
   JobStripper,
   startRetention,
-  FaultInjector,
   logRedisErrors,
   OrderGate,
   partitionPipelines,
@@ -18,9 +17,8 @@ import {
   type RedisConnection,
   type InboxJobData,
   type InboxJobResult,
-  type Logger,
-  type RunningService,
 } from '@cprh/pipeline';
+import { FaultInjector, type Logger, type RunningService } from '@cprh/runtime';
 import { createInboxProcessor } from './inbox-processor';
 import type { WorkerConfig } from './worker-sections';
 import { loadCatalogue } from './load-catalogue';

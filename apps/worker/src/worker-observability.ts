@@ -1,5 +1,6 @@
 import type { Config } from '@cprh/config';
-import { addReadinessCheck, checkInboxMoving } from '@cprh/pipeline';
+import { checkInboxMoving } from '@cprh/pipeline';
+import { addReadinessCheck } from '@cprh/runtime';
 import type { RedisConnection as Redis } from '@cprh/pipeline';
 
 /**

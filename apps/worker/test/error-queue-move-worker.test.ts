@@ -4,18 +4,18 @@ import { KombitError, ServiceStatusError } from '@cprh/kombit';
 import {
   createDeadQueue,
   createErrorQueueMoves,
-  createLogger,
   createWorkerRedis,
   encodeBody,
   recordDeadLetter,
   type DeadLetterWithMove,
   type InboxJobData,
 } from '@cprh/pipeline';
+import { createLogger } from '@cprh/runtime';
 import { pipelineTestEnv, readFixture, TEST_REDIS_URL, waitFor, type PipelineTestEnv } from '@cprh/testkit';
 import { startErrorQueueMoveWorker } from '../src/error-queue-move-worker';
 
 // The mover's decisions with a stand-in for the client (the SOAP call itself is tested against
-// the simulator in apps/cli/test/dead-to-error-queue.test.ts): what is retried, what is final.
+// the simulator in e2e/test/dead-to-error-queue.test.ts): what is retried, what is final.
 describe('error queue move worker', () => {
   let t: PipelineTestEnv;
   const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 });

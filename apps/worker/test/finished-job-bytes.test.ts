@@ -5,13 +5,12 @@ import { cprNumbersIn, peekBeskedId } from '@cprh/besked';
 import { loadConfig } from '@cprh/config';
 import {
   createInboxQueue,
-  createLogger,
   InboxWriter,
   isStripped,
   strippedJobData,
   type InboxJobData,
-  type RunningService,
 } from '@cprh/pipeline';
+import { createLogger, type RunningService } from '@cprh/runtime';
 import {
   dumpKeys,
   pipelineTestEnv,

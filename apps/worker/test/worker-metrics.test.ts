@@ -1,15 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import { loadConfig } from '@cprh/config';
-import {
-  createDeadQueue,
-  createInboxQueue,
-  createLogger,
-  evaluateReadiness,
-  InboxWriter,
-  metricsRegistry,
-  type RunningService,
-} from '@cprh/pipeline';
+import { createDeadQueue, createInboxQueue, InboxWriter } from '@cprh/pipeline';
+import { createLogger, evaluateReadiness, metricsRegistry, type RunningService } from '@cprh/runtime';
 import { pipelineTestEnv, readFixture, TEST_REDIS_URL, waitFor } from '@cprh/testkit';
 import { startWorker, WORKER_SECTIONS } from '../src';
 

@@ -1,14 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import { loadConfig } from '@cprh/config';
-import {
-  createDeadQueue,
-  createInboxQueue,
-  createLogger,
-  inboxBytes,
-  InboxWriter,
-  type RunningService,
-} from '@cprh/pipeline';
+import { createDeadQueue, createInboxQueue, inboxBytes, InboxWriter } from '@cprh/pipeline';
+import { createLogger, type RunningService } from '@cprh/runtime';
 import { pipelineTestEnv, readFixture, TEST_REDIS_URL, waitFor, type PipelineTestEnv } from '@cprh/testkit';
 import { startWorker, WORKER_SECTIONS } from '../src';
 

@@ -1,12 +1,10 @@
 import { CodedError } from '@cprh/errors';
+import { maskCprNumbers } from './cpr-in-text';
 import type { BeskedErrorCode } from './error-codes';
-
-/** Ten or more digits in a row could be a CPR number: never let one into a message. */
-const DIGIT_RUN = /\d{10,}/g;
 
 /** Keeps messages to one line without anything that could be a CPR number. */
 function scrub(text: string): string {
-  return text.replace(/\s+/g, ' ').replace(DIGIT_RUN, '<digits>').trim();
+  return maskCprNumbers(text.replace(/\s+/g, ' ')).trim();
 }
 
 /**

@@ -8,8 +8,6 @@ export const KOMBIT_ERROR_CODES = defineErrorCodes({
     'The broker refused the login (403 ACCESS_REFUSED): token expired, wrong CVR or audience, certificate not bound',
   KOMBIT_DUESLAG_UNAVAILABLE:
     'The dueslag queue does not exist or may not be declared with the requested properties',
-  KOMBIT_PUBLISH_FAILED: 'RabbitMQ refused or dropped published messages (no publisher confirm)',
-  KOMBIT_BESKED_ID_NOT_FOUND: 'A Haendelsesbesked has no UUID BeskedId to rewrite (`cprh publish --count`)',
   KOMBIT_CERT_UNREADABLE: 'A certificate, key or CA file is missing or not readable',
   KOMBIT_CERT_PASSWORD: 'Wrong PKCS#12 password, or an encrypted PEM key without or with a wrong passphrase',
   KOMBIT_CERT_INVALID: 'The file is not a PKCS#12 / PEM certificate or key',

@@ -1,9 +1,7 @@
 export { KOMBIT_ERROR_CODES, type KombitErrorCode } from './error-codes';
 export { KombitError } from './kombit-error';
 export { DueslagConnection, type DueslagConnectionOptions } from './dueslag-connection';
-export { publishToDueslag, type PublishOptions } from './dueslag-publisher';
 export { amqpUnreachable, START_RABBITMQ_HINT } from './amqp-unreachable';
-export { rewriteBeskedId } from './rewrite-besked-id';
 export { FunctionCertificate, loadFunctionCertificate, type TlsClientMaterial } from './function-certificate';
 export { SamlToken, readAssertion, type AssertionFacts } from './saml-token';
 export { tokenFromAnswer, lifetimeExpiry } from './sts-answer';
@@ -16,7 +14,6 @@ export {
   type StsClientOptions,
   type StsObserver,
 } from './sts-client';
-export { redactCprNumbers } from './redact-cpr-numbers';
 export {
   VaerdilisteClient,
   DEFAULT_AKTOER,
@@ -34,7 +31,6 @@ export type {
 } from './vaerdiliste/vaerdiliste-types';
 export {
   vaerdilisteClientFromConfig,
-  serviceCertificate,
   BESKEDFORDELER_SERVICE_SECTIONS,
 } from './vaerdiliste/service-client-from-config';
 export { type StsLogin, socketOptions, loginError, connectBroker } from './amqp-login';

@@ -34,9 +34,12 @@ describe('modtagBeskedOutput (the push answer)', () => {
   });
 
   it('keeps the error text to one escaped line without anything like a CPR number', () => {
-    const xml = modtagBeskedOutput(PUSH_STATUS.BAD_INPUT, 'bad\n  value 0101901234 <x> & \u0001more');
+    const xml = modtagBeskedOutput(
+      PUSH_STATUS.BAD_INPUT,
+      'bad\n  value 0101901234 010190-1234 <x> & \u0001more',
+    );
     expect(xml).toContain(
-      '<sd:StatusKode>40</sd:StatusKode><sd:FejlbeskedTekst>bad value &lt;digits&gt; &lt;x&gt; &amp; more</sd:FejlbeskedTekst>',
+      '<sd:StatusKode>40</sd:StatusKode><sd:FejlbeskedTekst>bad value xxxxxx-xxxx xxxxxx-xxxx &lt;x&gt; &amp; more</sd:FejlbeskedTekst>',
     );
     expect(xml).not.toMatch(CPR_SHAPED);
   });

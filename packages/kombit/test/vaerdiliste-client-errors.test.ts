@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { KombitError, ServiceStatusError, VaerdilisteClient, type VaerdilisteClientOptions } from '../src';
-import { makeDevPki, type DevPki } from './support/dev-pki';
+import { makeDevPki, type DevPki } from '@cprh/testkit';
 import {
   envelope,
   output,
@@ -41,14 +41,14 @@ describe('VaerdilisteClient errors: each failure its own code, no CPR number or 
   afterAll(async () => {
     for (const c of clients) c.close();
     await fake.close();
-    pki.cleanup();
-    otherPki.cleanup();
+    pki.remove();
+    otherPki.remove();
   });
 
   const client = async (over: Partial<VaerdilisteClientOptions> = {}): Promise<VaerdilisteClient> => {
     const c = await VaerdilisteClient.create({
       endpoint: fake.url,
-      tls: { cert: pki.clientCert, key: pki.clientKey, ca: pki.ca },
+      tls: { cert: pki.pem().clientCert, key: pki.pem().clientKey, ca: pki.pem().ca },
       timeoutMs: 2_000,
       log,
       ...over,
@@ -82,8 +82,8 @@ describe('VaerdilisteClient errors: each failure its own code, no CPR number or 
     expect(err).toBeInstanceOf(ServiceStatusError);
     expect(err.code).toBe('KOMBIT_SERVICE_STATUS');
     expect((err as ServiceStatusError).statusKode).toBe(40);
-    expect((err as ServiceStatusError).fejlbeskedTekst).toBe('Ugyldig værdi [CPR] i Vaerdier');
-    expect(err.message).toBe('tilfoejvaerdier: StatusKode 40: Ugyldig værdi [CPR] i Vaerdier');
+    expect((err as ServiceStatusError).fejlbeskedTekst).toBe('Ugyldig værdi xxxxxx-xxxx i Vaerdier');
+    expect(err.message).toBe('tilfoejvaerdier: StatusKode 40: Ugyldig værdi xxxxxx-xxxx i Vaerdier');
   });
 
   it('a SOAP fault', async () => {
@@ -95,7 +95,7 @@ describe('VaerdilisteClient errors: each failure its own code, no CPR number or 
     }));
     const err = await failure(await client());
     expect(err.code).toBe('KOMBIT_SOAP_FAULT');
-    expect(err.message).toContain('SOAP fault soap:Server kan ikke behandle [CPR]');
+    expect(err.message).toContain('SOAP fault soap:Server kan ikke behandle xxxxxx-xxxx');
   });
 
   it('no answer within the timeout', async () => {
@@ -122,10 +122,12 @@ describe('VaerdilisteClient errors: each failure its own code, no CPR number or 
     fake.answer(() => ({ status: 200, body: output('TilfoejVaerdierOutput', standardRetur(20, 'OK')) }));
     const before = fake.seen.length;
     const stranger = await client({
-      tls: { cert: otherPki.clientCert, key: otherPki.clientKey, ca: pki.ca },
+      tls: { cert: otherPki.pem().clientCert, key: otherPki.pem().clientKey, ca: pki.pem().ca },
     });
     expect((await failure(stranger)).code).toBe('KOMBIT_SOAP_TLS_FAILED');
-    const distrustful = await client({ tls: { cert: pki.clientCert, key: pki.clientKey, ca: otherPki.ca } });
+    const distrustful = await client({
+      tls: { cert: pki.pem().clientCert, key: pki.pem().clientKey, ca: otherPki.pem().ca },
+    });
     const err = await failure(distrustful);
     expect(err.code).toBe('KOMBIT_SOAP_TLS_FAILED');
     expect(err.message).toMatch(/SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/);

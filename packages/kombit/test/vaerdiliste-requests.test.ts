@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { readFixture, bodyDocument, validateAgainstXsd } from '@cprh/testkit';
+import { readFixture, bodyDocument, makeDevPki, validateAgainstXsd, type DevPki } from '@cprh/testkit';
 import { VaerdilisteClient } from '../src';
-import { makeDevPki, type DevPki } from './support/dev-pki';
 import {
   envelope,
   output,
@@ -75,7 +74,7 @@ describe('VaerdilisteClient requests (the soap client from KOMBIT WSDL, over mut
     fake.answer((r) => ({ status: 200, body: answerFor(r.soapAction, listId) }));
     client = await VaerdilisteClient.create({
       endpoint: fake.url,
-      tls: { cert: pki.clientCert, key: pki.clientKey, ca: pki.ca },
+      tls: { cert: pki.pem().clientCert, key: pki.pem().clientKey, ca: pki.pem().ca },
       aktoer: { uuid: '00000000-0000-0000-0000-000000000002', typeKode: 'OrganisationFunktion' },
     });
   });
@@ -83,7 +82,7 @@ describe('VaerdilisteClient requests (the soap client from KOMBIT WSDL, over mut
   afterAll(async () => {
     client.close();
     await fake.close();
-    pki.cleanup();
+    pki.remove();
   });
 
   it('sends every operation valid against KOMBIT schemas, with its SOAPAction, and reads the answers', async () => {

@@ -16,7 +16,6 @@ export const PIPELINE_ERROR_CODES = defineErrorCodes({
   PIPELINE_JOB_INVALID:
     'An inbox job has no message bytes or no seq (written by something other than the InboxWriter)',
   PIPELINE_DEAD_LETTER_NOT_FOUND: 'No dead letter with the given id',
-  PIPELINE_METRICS_LISTEN: "The process's metrics endpoint could not bind METRICS_HOST:METRICS_PORT",
 });
 
 export type PipelineErrorCode = CodeOf<typeof PIPELINE_ERROR_CODES>;

@@ -1,6 +1,6 @@
 import type { RedisConnection as Redis } from './redis-connections';
 import type { Config } from '@cprh/config';
-import type { Readiness } from './readiness-checks';
+import type { Readiness } from '@cprh/runtime';
 
 /**
  * Reads, in one round trip, what says whether the inbox moves (BullMQ's own keys). Every key it

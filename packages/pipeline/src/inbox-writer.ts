@@ -6,10 +6,9 @@ import { waitForReplicas, type ReplicaAck } from './replica-wait';
 import { encodeBody } from './inbox-body';
 import { inboxJobId, type InboxId } from './inbox-job-id';
 import { INBOX_JOB_NAME, type ChannelMeta, type DeadLetterData, type InboxJobData } from './job-types';
-import type { Logger } from './logger';
 import { personOrderKeys } from './order-keys';
 import { REGISTER_LUA } from './order-scripts';
-import { metrics } from './process-metrics';
+import { metrics, type Logger } from '@cprh/runtime';
 import { recordDeadLetter, type Failure } from './record-dead-letter';
 
 /**

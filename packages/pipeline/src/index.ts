@@ -1,8 +1,5 @@
 export { PIPELINE_ERROR_CODES, type PipelineErrorCode } from './error-codes';
 export { PipelineError } from './pipeline-error';
-export { createLogger, type Logger } from './logger';
-export { backoffDelay, sleep } from './backoff';
-export { FaultInjector } from './fault-injection';
 export {
   INBOX_JOB_NAME,
   DEAD_JOB_NAME,
@@ -76,20 +73,8 @@ export { startRetention, type RetentionTask, type RetentionOptions } from './ret
 export { recordDeadLetter, type Failure } from './record-dead-letter';
 export { isDeadLetterCode, WORKER_DEAD_LETTER_CODES, type DeadLetterCode } from './dead-letter-codes';
 export { logRedisErrors } from './redis-error-log';
-export { runAsProcess, type RunningService } from './run-as-process';
-export { HeldLogOutput } from './held-log-output';
 // The one-line form of an error lives in @cprh/errors; re-exported for the services' callers.
 export { oneLine } from '@cprh/errors';
-export { metrics, metricsRegistry, type Channel } from './process-metrics';
-export { CountdownGauge } from './countdown-gauge';
-export { startMetricsServer, type MetricsServer } from './metrics-server';
-export { serveProcessMetrics } from './serve-process-metrics';
-export {
-  addReadinessCheck,
-  evaluateReadiness,
-  type Readiness,
-  type ReadinessCheck,
-} from './readiness-checks';
 export { checkInboxMoving, READ_INBOX_PROGRESS_LUA } from './inbox-stall-check';
 export { eventSources } from '@cprh/besked';
 export {

@@ -1,7 +1,7 @@
 import type { RedisConnection as Redis } from './redis-connections';
 import type { Config } from '@cprh/config';
 import type { InboxJobData, InboxJobResult } from './job-types';
-import { metrics } from './process-metrics';
+import { metrics } from '@cprh/runtime';
 import { isStripped, strippedJobData, type StrippedJobData } from './stripped-job';
 
 /**

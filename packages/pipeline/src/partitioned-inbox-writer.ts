@@ -7,7 +7,7 @@ import { createDeadQueue, createInboxQueue } from './queues';
 import type { Failure } from './record-dead-letter';
 import type { InboxId } from './inbox-job-id';
 import { InboxWriter, idOfReceived, type ReceivedMessage } from './inbox-writer';
-import type { Logger } from './logger';
+import type { Logger } from '@cprh/runtime';
 import { partitionOf, partitionPipelines } from './partition-layout';
 
 /**

@@ -2,8 +2,7 @@ import type { Queue } from 'bullmq';
 import type { DeadLetterCode } from './dead-letter-codes';
 import { encodeBody, inboxBytes } from './inbox-body';
 import { DEAD_JOB_NAME, type DeadLetterData, type InboxJobData } from './job-types';
-import type { Logger } from './logger';
-import { metrics } from './process-metrics';
+import { metrics, type Logger } from '@cprh/runtime';
 import { requestErrorQueueMove, type ErrorQueueMoveJob } from './error-queue-move-requests';
 
 /** Why and when a message failed. */

@@ -3,8 +3,7 @@ import type { Config } from '@cprh/config';
 import type { DeadLetters } from './dead-letters';
 import { FinishedJobSweep } from './finished-job-sweep';
 import type { JobStripper } from './job-stripper';
-import type { Logger } from './logger';
-import { metrics } from './process-metrics';
+import { metrics, type Logger } from '@cprh/runtime';
 import { trimStreamByAge } from './stream-age-trim';
 
 export interface RetentionOptions {

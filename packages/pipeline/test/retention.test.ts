@@ -5,16 +5,15 @@ import { pipelineTestEnv, type PipelineTestEnv } from '@cprh/testkit';
 import {
   createDeadQueue,
   createInboxQueue,
-  createLogger,
   DeadLetters,
   encodeBody,
   JobStripper,
-  metricsRegistry,
   recordDeadLetter,
   startRetention,
   type InboxJobData,
   type RetentionTask,
 } from '../src';
+import { createLogger, metricsRegistry } from '@cprh/runtime';
 
 const DAY = 24 * 3600 * 1000;
 

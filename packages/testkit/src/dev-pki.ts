@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from './fixtures';
@@ -9,6 +9,8 @@ export interface DevPki {
   readonly dir: string;
   /** Absolute path of a file in the PKI dir (`ca.crt`, `client.key`, …). */
   path(name: string): string;
+  /** The PEM texts of the CA, the server and the client certificate and their keys. */
+  pem(): { ca: string; serverCert: string; serverKey: string; clientCert: string; clientKey: string };
   /** The dev client certificate as a function-certificate PEM source, trusting the dev CA. */
   clientPem(): { kind: 'pem'; certFile: string; keyFile: string; caFile: string };
   /** Runs openssl in the PKI dir (quiet); for tests' own variants. */
@@ -36,6 +38,13 @@ export function makeDevPki(cvr = '12345678'): DevPki {
     dir,
     path,
     openssl,
+    pem: () => ({
+      ca: readFileSync(path('ca.crt'), 'utf8'),
+      serverCert: readFileSync(path('server.crt'), 'utf8'),
+      serverKey: readFileSync(path('server.key'), 'utf8'),
+      clientCert: readFileSync(path('client.crt'), 'utf8'),
+      clientKey: readFileSync(path('client.key'), 'utf8'),
+    }),
     clientPem: () => ({
       kind: 'pem',
       certFile: path('client.crt'),

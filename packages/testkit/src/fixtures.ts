@@ -14,6 +14,8 @@ export function readFixture(relative: string): string {
 export const repoRoot: string = join(__dirname, '..', '..', '..');
 
 /** The entry file of an app (`apps/<app>/src/main.ts`), for spawnTs. */
-export function appMain(app: 'cli' | 'poller' | 'worker' | 'simulator' | 'board'): string {
+export function appMain(
+  app: 'cli' | 'demo' | 'poller' | 'worker' | 'receiver' | 'webhooks' | 'simulator' | 'board',
+): string {
   return join(repoRoot, 'apps', app, 'src', 'main.ts');
 }

@@ -23,3 +23,4 @@ export { bodyDocument, validateAgainstXsd, WSDL_DIR } from './xsd-validate';
 export { startRedisCluster, type OwnRedisCluster } from './redis-cluster';
 export { dumpKeys, type KeyDump } from './redis-key-dump';
 export { CPR_SHAPED } from './cpr-shaped';
+export { runMain, type MainRun } from './run-main';

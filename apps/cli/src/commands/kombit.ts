@@ -1,9 +1,8 @@
-import { loadConfig, redactUrl } from '@cprh/config';
+import { loadConfig } from '@cprh/config';
 import { oneLine } from '@cprh/errors';
 import type { Command } from '../command';
 import { UsageError } from '../command';
-import { configuredSimulatorKombit, demoUsesStsFront, viaSimulatorFront } from '../demo-kombit-wiring';
-import { KOMBIT_CHECK_SECTIONS, kombitCheckSteps } from '../kombit-check/check-steps';
+import { KOMBIT_CHECK_SECTIONS, kombitCheckSteps, type KombitCheckConfig } from '../kombit-check/check-steps';
 
 const USAGE = 'usage: cprh kombit check';
 
@@ -14,16 +13,11 @@ const USAGE = 'usage: cprh kombit check';
  */
 export const kombit: Command = async (argv) => {
   if (argv.length !== 1 || argv[0] !== 'check') throw new UsageError(USAGE);
-  const loaded = loadConfig(KOMBIT_CHECK_SECTIONS);
-  // Pointed at the demo (no KOMBIT_ENV / AMQP_AUTH): check the route `pnpm start`'s poller takes,
-  // the simulator's STS and AMQP front with TLS and the dev certificate, not plain AMQP.
-  const demo = demoUsesStsFront(loaded);
-  const config = demo ? viaSimulatorFront(loaded, configuredSimulatorKombit(loaded.simulator)) : loaded;
-  if (demo) {
-    process.stderr.write(
-      `checking the demo's route (pnpm start): the simulator's STS and AMQP front at ${redactUrl(config.amqp.url)}; KOMBIT_ENV=exttest checks KOMBIT\n`,
-    );
-  }
+  return runKombitCheck(loadConfig(KOMBIT_CHECK_SECTIONS));
+};
+
+/** The steps of `cprh kombit check` for `config`; 0 when all pass, 1 at the first failure. */
+export async function runKombitCheck(config: KombitCheckConfig): Promise<number> {
   const { steps, close } = kombitCheckSteps(config);
   const width = Math.max(...steps.map((s) => s.name.length));
   try {
@@ -40,4 +34,4 @@ export const kombit: Command = async (argv) => {
   } finally {
     await close();
   }
-};
+}

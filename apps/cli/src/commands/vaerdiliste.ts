@@ -25,19 +25,9 @@ const ACTIONS: Record<VaerdilisteArgs['sub'], Action> = {
   fjern: change.fjernAction,
 };
 
-/** The simulator's dev PKI folder; loaded only here, so other runs do not pay for the simulator. */
-function devCerts(dir: string): string {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const sim = require('@cprh/simulator') as typeof import('@cprh/simulator');
-  return sim.resolveCertsDir(dir);
-}
-
+/** The client on the configured service with the configured function certificate. */
 async function connect(): Promise<VaerdilisteClient> {
-  const cfg = loadConfig(BESKEDFORDELER_SERVICE_SECTIONS);
-  // Locally, without a configured certificate, the simulator's dev PKI is used.
-  const local = cfg.amqp.kombitEnv === 'local' && cfg.clientCert.source === undefined;
-  const devCertsDir = local ? devCerts(loadConfig(['simulator']).simulator.certsDir) : undefined;
-  return vaerdilisteClientFromConfig(cfg, devCertsDir === undefined ? {} : { devCertsDir });
+  return vaerdilisteClientFromConfig(loadConfig(BESKEDFORDELER_SERVICE_SECTIONS));
 }
 
 /**
@@ -45,17 +35,23 @@ async function connect(): Promise<VaerdilisteClient> {
  * CPR number is checked before the first request (exit 2, nothing sent); a service error exits 1
  * with its code and, for a StandardRetur other than 20, the service's StatusKode and text.
  */
-export const vaerdiliste: Command = async (argv) => {
+export const vaerdiliste: Command = (argv) => runVaerdiliste(argv, connect);
+
+/** `cprh vaerdiliste` on a client of the caller's making (the demo's: the simulator's dev certificate). */
+export async function runVaerdiliste(
+  argv: string[],
+  connectTo: () => Promise<VaerdilisteClient>,
+): Promise<number> {
   if (argv[0] === '-h' || argv[0] === '--help') {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
   const args = parseVaerdilisteArgs(argv);
-  const client = await connect();
+  const client = await connectTo();
   try {
     await ACTIONS[args.sub](client, args);
     return 0;
   } finally {
     client.close();
   }
-};
+}

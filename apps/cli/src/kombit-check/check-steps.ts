@@ -9,7 +9,7 @@ import {
   type SamlToken,
 } from '@cprh/kombit';
 
-export const KOMBIT_CHECK_SECTIONS = ['amqp', 'clientCert', 'poller', 'simulator'] as const;
+export const KOMBIT_CHECK_SECTIONS = ['amqp', 'clientCert', 'poller'] as const;
 export type KombitCheckConfig = ConfigOf<typeof KOMBIT_CHECK_SECTIONS>;
 
 /** One step of the doctor: its name and what it found, or throws with the reason. */

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { loadConfig } from '@cprh/config';
-import { createLogger } from '@cprh/pipeline';
+import { createLogger } from '@cprh/runtime';
 import {
   loadCerts,
   SIMULATOR_SECTIONS,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { rewriteBeskedId } from '@cprh/kombit';
+import { rewriteBeskedId } from '@cprh/simulator';
 import { readFixture } from '@cprh/testkit';
 
 export const SAMPLE = readFixture('beskeder/exttest-sf1601-push.success.xml');

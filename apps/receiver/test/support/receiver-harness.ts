@@ -4,13 +4,8 @@ import type { Readable } from 'node:stream';
 import { Queue } from 'bullmq';
 import { Agent, request } from 'undici';
 import { loadConfig } from '@cprh/config';
-import {
-  createLogger,
-  createRedis,
-  inboxBytes,
-  type DeadLetterData,
-  type InboxJobData,
-} from '@cprh/pipeline';
+import { createRedis, inboxBytes, type DeadLetterData, type InboxJobData } from '@cprh/pipeline';
+import { createLogger } from '@cprh/runtime';
 import {
   clusterTestEnv,
   pipelineTestEnv,

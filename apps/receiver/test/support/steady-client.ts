@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'undici';
-import { rewriteBeskedId } from '@cprh/kombit';
+import { rewriteBeskedId } from '@cprh/simulator';
 import { readFixture } from '@cprh/testkit';
 
 interface Options {

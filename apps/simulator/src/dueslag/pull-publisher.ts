@@ -30,10 +30,19 @@ export class PullPublisher {
     this.declared.add(dueslag);
   }
 
-  /** Queues one message; call flush() to wait for the broker's confirms. */
-  async publish(dueslag: string, xml: string, messageId: string): Promise<void> {
-    await this.ensureQueue(dueslag);
-    const ok = this.channel.sendToQueue(dueslag, Buffer.from(xml, 'utf8'), {
+  /**
+   * Queues one message (a string is sent as UTF-8, a Buffer byte for byte); call flush() to wait
+   * for the broker's confirms. `declareQueue: false` for a queue the broker side owns.
+   */
+  async publish(
+    dueslag: string,
+    xml: string | Buffer,
+    messageId: string,
+    opts: { declareQueue?: boolean } = {},
+  ): Promise<void> {
+    if (opts.declareQueue !== false) await this.ensureQueue(dueslag);
+    const body = typeof xml === 'string' ? Buffer.from(xml, 'utf8') : xml;
+    const ok = this.channel.sendToQueue(dueslag, body, {
       persistent: true,
       messageId,
       contentType: 'application/xml',

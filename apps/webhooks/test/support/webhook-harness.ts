@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import { loadConfig } from '@cprh/config';
-import { createLogger, type RunningService } from '@cprh/pipeline';
+import { createLogger, type RunningService } from '@cprh/runtime';
 import { deleteKeysWithPrefix, TEST_REDIS_URL, uniqueName } from '@cprh/testkit';
 import { startWebhooks, WEBHOOKS_SECTIONS } from '../../src';
 

@@ -1,6 +1,5 @@
-import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { beskedfordelerServiceUrl, type ClientCertSource, type Config } from '@cprh/config';
+import { beskedfordelerServiceUrl, type Config } from '@cprh/config';
 import { FunctionCertificate, loadFunctionCertificate } from '../function-certificate';
 import { VaerdilisteClient } from './vaerdiliste-client';
 
@@ -9,28 +8,14 @@ export const BESKEDFORDELER_SERVICE_SECTIONS = ['amqp', 'clientCert', 'beskedfor
 type ServiceConfig = Config<(typeof BESKEDFORDELER_SERVICE_SECTIONS)[number]>;
 
 /**
- * The function certificate for the service. With KOMBIT_ENV=local and none configured, the
- * simulator's dev client certificate in `devCertsDir` (certs/make-dev-certs.sh), its CA trusted.
+ * A VaerdilisteClient on VAERDILISTE_URL (or KOMBIT_ENV's preset) with the function certificate of
+ * CLIENT_CERT_*, or `certificate` when the caller has its own (the demo's dev certificate).
  */
-export function serviceCertificate(cfg: ServiceConfig, devCertsDir?: string): FunctionCertificate {
-  if (cfg.clientCert.source === undefined && cfg.amqp.kombitEnv === 'local' && devCertsDir !== undefined) {
-    const dev: ClientCertSource = {
-      kind: 'pem',
-      certFile: join(devCertsDir, 'client.crt'),
-      keyFile: join(devCertsDir, 'client.key'),
-      caFile: cfg.clientCert.caFile ?? join(devCertsDir, 'ca.crt'),
-    };
-    return FunctionCertificate.load(dev);
-  }
-  return loadFunctionCertificate(cfg.clientCert);
-}
-
-/** A VaerdilisteClient on VAERDILISTE_URL (or KOMBIT_ENV's preset) with the function certificate. */
 export async function vaerdilisteClientFromConfig(
   cfg: ServiceConfig,
-  opts: { log?: Logger; devCertsDir?: string } = {},
+  opts: { log?: Logger; certificate?: FunctionCertificate } = {},
 ): Promise<VaerdilisteClient> {
-  const cert = serviceCertificate(cfg, opts.devCertsDir);
+  const cert = opts.certificate ?? loadFunctionCertificate(cfg.clientCert);
   const tls = cert.tls();
   return VaerdilisteClient.create({
     endpoint: beskedfordelerServiceUrl(cfg.amqp, cfg.beskedfordelerService),

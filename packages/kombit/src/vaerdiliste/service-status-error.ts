@@ -1,5 +1,5 @@
 import { KombitError } from '../kombit-error';
-import { redactCprNumbers } from '../redact-cpr-numbers';
+import { maskCprNumbers } from '@cprh/besked';
 
 /**
  * BeskedfordelerService answered, but with a StandardRetur other than 20. Carries the service's
@@ -13,7 +13,7 @@ export class ServiceStatusError extends KombitError {
     readonly statusKode: number,
     fejlbeskedTekst: string | undefined,
   ) {
-    const tekst = redactCprNumbers(fejlbeskedTekst ?? '').trim();
+    const tekst = maskCprNumbers(fejlbeskedTekst ?? '').trim();
     super(
       'KOMBIT_SERVICE_STATUS',
       `${operation}: StatusKode ${statusKode}${tekst === '' ? '' : `: ${tekst}`}`,

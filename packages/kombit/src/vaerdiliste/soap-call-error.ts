@@ -1,6 +1,6 @@
 import { KombitError } from '../kombit-error';
 import type { KombitErrorCode } from '../error-codes';
-import { redactCprNumbers } from '../redact-cpr-numbers';
+import { maskCprNumbers } from '@cprh/besked';
 
 /*
  * Turns what `soap` (axios underneath) throws into a KombitError with its own code. The cause is
@@ -39,12 +39,12 @@ function codeOf(err: Thrown): string {
 }
 
 function plainCause(code: string, message: string): Error {
-  return Object.assign(new Error(redactCprNumbers(message)), code === '' ? {} : { code });
+  return Object.assign(new Error(maskCprNumbers(message)), code === '' ? {} : { code });
 }
 
 function faultText(fault: Record<string, unknown>): string {
   const str = (v: unknown): string => (typeof v === 'string' ? v : v === undefined ? '' : JSON.stringify(v));
-  return redactCprNumbers(`${str(fault.faultcode)} ${str(fault.faultstring)}`.trim()).slice(0, 300);
+  return maskCprNumbers(`${str(fault.faultcode)} ${str(fault.faultstring)}`.trim()).slice(0, 300);
 }
 
 /** What kind of failure `err` is, as code and a one-line reason (no request data in it). */
@@ -59,7 +59,7 @@ function classify(err: Thrown, timeoutMs: number): { code: KombitErrorCode; reas
   if (TLS_CODES.has(inner) || inner.startsWith('ERR_SSL_') || inner.startsWith('ERR_TLS_')) {
     return {
       code: 'KOMBIT_SOAP_TLS_FAILED',
-      reason: `TLS failed (${inner}): ${redactCprNumbers(message)}`,
+      reason: `TLS failed (${inner}): ${maskCprNumbers(message)}`,
       inner,
     };
   }
@@ -77,7 +77,7 @@ function classify(err: Thrown, timeoutMs: number): { code: KombitErrorCode; reas
   const status = typeof err.response?.status === 'number' ? ` (HTTP ${err.response.status})` : '';
   return {
     code: 'KOMBIT_SOAP_BAD_RESPONSE',
-    reason: `unusable answer${status}: ${redactCprNumbers(message).slice(0, 200)}`,
+    reason: `unusable answer${status}: ${maskCprNumbers(message).slice(0, 200)}`,
     inner,
   };
 }

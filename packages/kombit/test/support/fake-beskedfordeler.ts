@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { DevPki } from './dev-pki';
+import type { DevPki } from '@cprh/testkit';
 
 export interface SeenRequest {
   readonly soapAction: string;
@@ -51,9 +51,9 @@ export async function startFakeBeskedfordeler(
     body: output('ListOutput', standardRetur(20, 'OK')),
   });
   const server: Server = createServer({
-    key: pki.serverKey,
-    cert: pki.serverCert,
-    ca: pki.ca,
+    key: pki.pem().serverKey,
+    cert: pki.pem().serverCert,
+    ca: pki.pem().ca,
     requestCert: true,
     rejectUnauthorized: true,
   });
