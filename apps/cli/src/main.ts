@@ -79,9 +79,7 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   try {
-    return await (
-      await entry.load()
-    )(rest);
+    return await entry.load()(rest);
   } catch (err) {
     if (err instanceof UsageError) {
       process.stderr.write(`cprh ${name}: ${err.message}\n`);
