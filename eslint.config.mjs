@@ -55,17 +55,17 @@ const escapeRe = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
  * calls, import() expressions and `typeof import('x')` types, so a lazy require does not slip by.
  */
 function restrict(...bans) {
-  const paths = bans.flatMap((b) => b.names.map((name) => ({ name, message: b.message })));
+  // A name in two bans (bench is an app and workbench) is reported once, with the first reason.
+  const reasons = new Map();
+  for (const b of bans) for (const name of b.names) if (!reasons.has(name)) reasons.set(name, b.message);
+  const paths = [...reasons].map(([name, message]) => ({ name, message }));
   // Reaching into a workbench folder by relative path is the same crossing as importing it by name.
   const relative = {
     regex: `^(\\.\\./)+((apps|packages)/)?(${WORKBENCH.join('|')})(/|$)`,
     message: workbenchBan.message,
   };
   // esquery regexes cannot hold a '/', so '.' stands for it; anchored on both ends.
-  const re = `/^(${bans
-    .flatMap((b) => b.names)
-    .map((n) => escapeRe(n).replace(/\//g, '.'))
-    .join('|')})$/`;
+  const re = `/^(${[...reasons.keys()].map((n) => escapeRe(n).replace(/\//g, '.')).join('|')})$/`;
   const message = 'Restricted module (the wall or a floor, see ARCHITECTURE.md and eslint.config.mjs).';
   return {
     '@typescript-eslint/no-restricted-imports': ['error', { paths, patterns: [relative] }],
@@ -133,6 +133,7 @@ export default tseslint.config(
     // Demo launcher code that still sits in the operator CLI: moves to apps/demo (issue 18).
     files: [
       'apps/cli/src/start-services.ts',
+      'apps/cli/src/start-config.ts',
       'apps/cli/src/demo-kombit-wiring.ts',
       'apps/cli/src/demo-push-wiring.ts',
       'apps/cli/src/commands/sim.ts',

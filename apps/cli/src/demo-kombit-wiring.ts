@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { FunctionCertificate } from '@cprh/kombit';
 import { BF_VHOST, resolveCertsDir, STS_ISSUE_PATH } from '@cprh/simulator';
-import type { StartConfig } from './start-services';
+import type { StartConfig } from './start-config';
 
 /** What the running simulator offers in place of KOMBIT. */
 export interface SimulatorKombit {
