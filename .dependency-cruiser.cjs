@@ -6,7 +6,8 @@ module.exports = {
     {
       name: 'no-circular',
       severity: 'error',
-      comment: 'Files import each other in a loop: move the shared part (often a type) into a file of its own.',
+      comment:
+        'Files import each other in a loop: move the shared part (often a type) into a file of its own.',
       from: {},
       to: { circular: true },
     },
