@@ -34,6 +34,7 @@ COPY packages/errors/package.json packages/errors/
 COPY packages/kombit/package.json packages/kombit/
 COPY packages/pipeline/package.json packages/pipeline/
 COPY packages/testkit/package.json packages/testkit/
+COPY tooling/lint/package.json tooling/lint/
 RUN pnpm install --frozen-lockfile --offline
 COPY . .
 RUN pnpm run build \
