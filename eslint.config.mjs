@@ -108,7 +108,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['packages/config/**', '**/test/**', 'packages/testkit/**', '**/bench/**'],
+    files: ['packages/config/**', '**/test/**', 'packages/testkit/**', '**/bench/**', 'e2e/**'],
     rules: { 'no-restricted-properties': 'off' },
   },
   {
