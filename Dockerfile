@@ -37,6 +37,7 @@ COPY packages/pipeline/package.json packages/pipeline/
 COPY packages/runtime/package.json packages/runtime/
 COPY packages/testkit/package.json packages/testkit/
 COPY e2e/package.json e2e/
+COPY tooling/lint/package.json tooling/lint/
 RUN pnpm install --frozen-lockfile --offline
 COPY . .
 RUN pnpm run build \

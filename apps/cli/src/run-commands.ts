@@ -25,9 +25,7 @@ async function main(bin: string, commands: CommandTable, argv: string[]): Promis
     return 2;
   }
   try {
-    return await (
-      await entry.load()
-    )(rest);
+    return await entry.load()(rest);
   } catch (err) {
     if (err instanceof UsageError) {
       process.stderr.write(`${bin} ${name}: ${err.message}\n`);

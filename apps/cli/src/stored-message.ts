@@ -5,7 +5,6 @@ import {
   inboxBytes,
   isStripped,
   partitionPipelines,
-  type InboxJobData,
 } from '@cprh/pipeline';
 import { CliError } from './cli-error';
 import { connectRedis } from './redis-connect';
@@ -36,7 +35,7 @@ export async function readStoredMessage(where: 'dead' | 'job', id: string): Prom
         `no ${where === 'dead' ? 'dead letter' : 'inbox job'} with id ${id}`,
       );
     }
-    const data = job.data as InboxJobData;
+    const data = job.data;
     const bytes = isStripped(data) ? undefined : inboxBytes(data);
     if (bytes === undefined) {
       throw new CliError(

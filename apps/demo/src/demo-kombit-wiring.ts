@@ -1,6 +1,6 @@
 import { FunctionCertificate } from '@cprh/kombit';
 import { BF_VHOST, devPkiFiles, STS_ISSUE_PATH } from '@cprh/simulator';
-import type { StartConfig } from './start-services';
+import type { StartConfig } from './start-config';
 
 /** What the running simulator offers in place of KOMBIT. */
 export interface SimulatorKombit {

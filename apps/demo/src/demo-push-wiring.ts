@@ -2,7 +2,7 @@ import { LOCAL_RECEIVER_URL } from '@cprh/config';
 import type { Logger, RunningService } from '@cprh/runtime';
 import { startReceiver } from '@cprh/receiver';
 import { devPkiFiles, loadCerts } from '@cprh/simulator';
-import type { StartConfig } from './start-services';
+import type { StartConfig } from './start-config';
 
 /** The receiver as a `cprh start` service; `url` is set when it runs. */
 export type ReceiverService = RunningService & { readonly url?: string };

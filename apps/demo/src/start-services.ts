@@ -1,32 +1,17 @@
-import { BOARD_SECTIONS, startBoardService } from '@cprh/board';
-import type { Config } from '@cprh/config';
-import { POLLER_SECTIONS, startPoller } from '@cprh/poller';
+import { startBoardService } from '@cprh/board';
+import { startPoller } from '@cprh/poller';
 import { oneLine } from '@cprh/pipeline';
 import { createLogger, type Logger, type RunningService } from '@cprh/runtime';
-import { SIMULATOR_SECTIONS, startSimulatorService } from '@cprh/simulator';
-import { startWorker, WORKER_SECTIONS } from '@cprh/worker';
-import { RECEIVER_SECTIONS } from '@cprh/receiver';
-import { startWebhooksService, WEBHOOKS_SECTIONS } from '@cprh/webhooks';
+import { startSimulatorService } from '@cprh/simulator';
+import { startWorker } from '@cprh/worker';
+import { startWebhooksService } from '@cprh/webhooks';
 import { startReceiverService, withDemoPushUrl, type ReceiverService } from './demo-push-wiring';
 import { demoUsesStsFront, viaSimulatorFront, withAmqpFront } from './demo-kombit-wiring';
+import type { StartConfig } from './start-config';
 
-/**
- * The settings sections `cprh start` validates: the union of what its services read (and `log`, `metrics`).
- * A service added to `services` adds its list here.
- */
-export const START_SECTIONS = [
-  ...new Set([
-    ...WORKER_SECTIONS,
-    ...POLLER_SECTIONS,
-    ...BOARD_SECTIONS,
-    ...SIMULATOR_SECTIONS,
-    ...RECEIVER_SECTIONS,
-    ...WEBHOOKS_SECTIONS,
-    'log',
-    'metrics',
-  ] as const),
-];
-export type StartConfig = Config<(typeof START_SECTIONS)[number]>;
+// The settings live in their own file: the demo wiring needs the type, and start-services needs the
+// wiring (no import cycle).
+export { START_SECTIONS, type StartConfig } from './start-config';
 
 /** One part of `cprh start`. */
 interface ServiceEntry {

@@ -120,10 +120,8 @@ export class ReceiverServer {
   async listen(): Promise<void> {
     this.server.listen(this.o.port, this.o.host);
     try {
-      await Promise.race([
-        once(this.server, 'listening'),
-        once(this.server, 'error').then(([e]) => Promise.reject(e)),
-      ]);
+      // once() rejects with the server's 'error' (EADDRINUSE, EACCES) if that comes first.
+      await once(this.server, 'listening');
     } catch (err) {
       throw new ReceiverError(
         'RECEIVER_LISTEN_FAILED',

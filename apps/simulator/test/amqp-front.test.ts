@@ -111,7 +111,7 @@ describe('Beskedfordeler AMQP front', () => {
         cert: new X509Certificate(readPem(who, 'client.crt')).toString(),
         key: readPem(who, 'client.key'),
         ca: certs.ca,
-      } as never)
+      })
       .then(
         async (c) => {
           await c.close();
@@ -143,7 +143,7 @@ describe('Beskedfordeler AMQP front', () => {
         response: () => Buffer.from(token.assertionXml()),
       },
       ...cert.tls(),
-    } as never);
+    });
     const closed = new Promise<string>((resolve) =>
       conn.on('close', (err?: Error) => resolve(err?.message ?? 'clean')),
     );
@@ -189,7 +189,7 @@ describe('Beskedfordeler AMQP front', () => {
       /not bound to this client certificate/,
     );
     const plain = await amqp
-      .connect(front.url.replace('amqps://', 'amqps://guest:guest@'), { ...cert.tls() } as never)
+      .connect(front.url.replace('amqps://', 'amqps://guest:guest@'), { ...cert.tls() })
       .then(
         () => 'accepted',
         (e: Error) => e.message,
@@ -203,7 +203,7 @@ describe('Beskedfordeler AMQP front', () => {
       certFile: strangerPki.path('client.crt'),
       keyFile: strangerPki.path('client.key'),
     });
-    const result = await amqp.connect(front.url, { ...stranger.tls(), ca: certs.ca } as never).then(
+    const result = await amqp.connect(front.url, { ...stranger.tls(), ca: certs.ca }).then(
       () => 'accepted',
       (e: Error) => e.message,
     );

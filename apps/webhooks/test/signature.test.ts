@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { compileFunction } from 'node:vm';
 import ts from 'typescript';
 import { Webhook } from 'standardwebhooks';
 import { waitFor } from '@cprh/testkit';
@@ -97,7 +98,7 @@ describe('Standard Webhooks signature', () => {
       compilerOptions: { module: ts.ModuleKind.CommonJS },
     }).outputText;
     const mod = { exports: {} as Record<string, unknown> };
-    new Function('require', 'module', 'exports', js)(require, mod, mod.exports);
+    compileFunction(js, ['require', 'module', 'exports'])(require, mod, mod.exports);
     const verifyWebhook = mod.exports.verifyWebhook as (s: string, h: Headers, b: string) => boolean;
     const secret = newSecret();
     const event = personEvent('0101801234');

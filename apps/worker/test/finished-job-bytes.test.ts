@@ -148,7 +148,7 @@ describe('finished inbox jobs keep no message bytes (real Redis)', () => {
       expect(again?.returnvalue).toMatchObject({ duplicate: true, entryId: entries[0]?.[0] });
       // 3. A stripped job that runs again (a worker died before completing it): no parse, no write.
       const rerunId = `${jobId ?? ''}-rerun`;
-      await inbox.add('besked', stripped.data as unknown as InboxJobData, { jobId: rerunId });
+      await inbox.add('besked', stripped.data, { jobId: rerunId });
       const rerun = await waitFor('the re-run completed', completed(rerunId));
       expect(rerun?.returnvalue).toMatchObject({ duplicate: true, eventId: peekBeskedId(body) });
       // A dead-lettered one fails again rather than being parsed.

@@ -159,7 +159,7 @@ export const pipelineSettings = defineSection({
     dispatchedTtlSeconds: e.DISPATCHED_TTL_SECONDS,
     jobAttempts: e.JOB_ATTEMPTS,
     jobBackoffMs: e.JOB_BACKOFF_MS,
-    fault: { point: e.FAULT_INJECT as FaultPoint, at: e.FAULT_INJECT_AT },
+    fault: { point: e.FAULT_INJECT, at: e.FAULT_INJECT_AT },
   }),
 });
 

@@ -1,7 +1,7 @@
 import { Cluster } from 'ioredis';
 import { beskedToCloudEvent, eventSources } from '@cprh/besked';
 import { readFixture, startRedisCluster, uniqueName, waitFor, type OwnRedisCluster } from '@cprh/testkit';
-import { createEventConsumer, ConsumerError } from '../src';
+import { createEventConsumer, type ConsumerError } from '../src';
 
 const sample = beskedToCloudEvent(readFixture('beskeder/testbesked01.xml'), {
   source: eventSources.file('testbesked01.xml'),

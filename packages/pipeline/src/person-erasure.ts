@@ -84,7 +84,8 @@ async function eraseOrderKeys(
   const family: ErasedFamily = { family: 'order keys', removed: [], beskedIds: [], busy: [] };
   for (const cpr of cprs) {
     const keys = personOrderKeys(cfg.orderKeyPrefix, personKey(cpr, ''));
-    for (const [kind, key] of Object.entries(keys)) {
+    for (const kind of ['pending', 'gaps', 'missing'] as const) {
+      const key = keys[kind];
       if ((await redis.exists(key)) === 0) continue;
       if (busy && !dryRun) {
         family.busy?.push(kind);

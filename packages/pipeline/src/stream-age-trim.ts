@@ -37,8 +37,8 @@ export async function trimStreamByAge(
   const warnCutoff = cutoff + warnSeconds * 1000;
   for (const info of (await redis.xinfo('GROUPS', stream)) as unknown[][]) {
     const g = fields(info);
-    const group = String(g.get('name') ?? '');
-    const last = String(g.get('last-delivered-id') ?? '0-0');
+    const group = text(g.get('name'), '');
+    const last = text(g.get('last-delivered-id'), '0-0');
     const [next] = (await redis.xrange(stream, `(${last}`, '+', 'COUNT', 1)) as [string, string[]][];
     const oldest = next === undefined ? undefined : entryTime(next[0]);
     report.groups.push({
@@ -90,6 +90,11 @@ async function countRange(redis: Redis, stream: string, start: string, end: stri
 
 function entryTime(id: string): number {
   return Number(id.split('-')[0]);
+}
+
+/** An XINFO field that Redis sends as a bulk string (ioredis: a string), else `fallback`. */
+function text(v: unknown, fallback: string): string {
+  return typeof v === 'string' ? v : fallback;
 }
 
 function fields(flat: unknown[]): Map<string, unknown> {

@@ -11,7 +11,7 @@ import {
   InboxWriter,
   keySlot,
   nodeForKey,
-  PipelineError,
+  type PipelineError,
   type RedisConnection,
 } from '../src';
 

@@ -42,8 +42,7 @@ export async function* tailStream(
   while (!o.signal.aborted) {
     let reply: [string, RawStreamEntry[]][] | null;
     try {
-      reply = (await redis.xread('COUNT', PAGE, 'BLOCK', o.blockMs, 'STREAMS', stream, cursor)) as
-        [string, RawStreamEntry[]][] | null;
+      reply = await redis.xread('COUNT', PAGE, 'BLOCK', o.blockMs, 'STREAMS', stream, cursor);
     } catch (err) {
       if (o.signal.aborted) return;
       throw err;
@@ -89,8 +88,7 @@ export async function* tailStreams(
     for (const [i, stream] of streams.entries()) {
       let reply: [string, RawStreamEntry[]][] | null;
       try {
-        reply = (await redis.xread('COUNT', PAGE, 'STREAMS', stream, cursors[i]!)) as
-          [string, RawStreamEntry[]][] | null;
+        reply = await redis.xread('COUNT', PAGE, 'STREAMS', stream, cursors[i]!);
       } catch (err) {
         if (o.signal.aborted) return;
         throw err;

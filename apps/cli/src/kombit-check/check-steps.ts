@@ -29,7 +29,7 @@ interface State {
  * The steps of `cprh kombit check` in order: certificate, STS token, broker TLS + login, dueslag.
  * Each needs the one before. `close()` releases what they opened.
  */
-export function kombitCheckSteps(config: KombitCheckConfig): { steps: Step[]; close(): Promise<void> } {
+export function kombitCheckSteps(config: KombitCheckConfig): { steps: Step[]; close: () => Promise<void> } {
   const s: State = {};
   const { amqp: a } = config;
   const steps: Step[] = [

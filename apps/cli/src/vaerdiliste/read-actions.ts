@@ -21,7 +21,10 @@ export async function laesAction(client: VaerdilisteClient, a: VaerdilisteArgs):
   const s = listSummary(list);
   out(
     Object.entries(s)
-      .map(([k, v]) => `${k.padEnd(11)}${v ?? '-'}`)
+      .map(
+        ([k, v]) =>
+          `${k.padEnd(11)}${typeof v === 'string' ? v : v === null || v === undefined ? '-' : JSON.stringify(v)}`,
+      )
       .join('\n'),
   );
   // The numbers themselves only on request, to the operator's terminal.

@@ -143,9 +143,7 @@ export async function startTestReceiver(
   const jobsOf = async <T extends InboxJobData>(
     q: Queue<T>,
   ): Promise<{ id: string; body: Buffer; data: T }[]> =>
-    (
-      await (q as Queue<T>).getJobs(['waiting', 'active', 'completed', 'failed', 'delayed', 'prioritized'])
-    ).map((j) => ({
+    (await q.getJobs(['waiting', 'active', 'completed', 'failed', 'delayed', 'prioritized'])).map((j) => ({
       id: j.id ?? '',
       body: inboxBytes(j.data) ?? Buffer.alloc(0),
       data: j.data as T,

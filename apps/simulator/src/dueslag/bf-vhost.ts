@@ -45,7 +45,10 @@ export async function ensureBfVhost(
 }
 
 function alreadyThere(err: unknown): void {
-  const text = String((err as { stderr?: unknown }).stderr ?? (err as Error).message);
+  const stderr = (err as { stderr?: unknown }).stderr;
+  // execFile's stderr is a string or a Buffer; a failed HTTP call has only a message.
+  const text =
+    typeof stderr === 'string' || Buffer.isBuffer(stderr) ? stderr.toString() : (err as Error).message;
   if (!/already exists|vhost_already_exists/i.test(text)) throw err;
 }
 

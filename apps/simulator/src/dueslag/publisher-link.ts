@@ -1,8 +1,13 @@
 import { amqpUnreachable } from '@cprh/kombit';
 import type { Logger } from 'pino';
-import type { Distributor } from '../subscriptions/distributor';
 import type { SimEvent } from '../population/sim-event';
 import { PullPublisher } from './pull-publisher';
+
+/** What the link needs of the distributor; structural, so dueslag does not import subscriptions. */
+interface PublishingDistributor {
+  setPublisher(publisher: PullPublisher): void;
+  dispatch(events: readonly SimEvent[]): Promise<void>;
+}
 
 /**
  * The simulator's one RabbitMQ publisher, kept alive across broker restarts: a failed batch drops
@@ -45,7 +50,7 @@ export class PublisherLink {
   }
 
   /** Hands the events to the distributor, reconnecting first when the last batch failed. */
-  async deliver(distributor: Distributor, events: SimEvent[]): Promise<void> {
+  async deliver(distributor: PublishingDistributor, events: SimEvent[]): Promise<void> {
     if (!this.publisher) {
       this.publisher = await PullPublisher.connect(this.url);
       distributor.setPublisher(this.publisher);

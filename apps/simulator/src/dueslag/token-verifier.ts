@@ -1,4 +1,4 @@
-import { X509Certificate } from 'node:crypto';
+import type { X509Certificate } from 'node:crypto';
 import { SignedXml } from 'xml-crypto';
 import { readAssertion } from '@cprh/kombit';
 

@@ -41,7 +41,7 @@ function children(node: Record<string, unknown>, parentScope: Scope): Element[] 
   const out: Element[] = [];
   for (const [name, value] of Object.entries(node)) {
     if (name === '@' || name === '#text') continue;
-    for (const v of Array.isArray(value) ? value : [value]) {
+    for (const v of Array.isArray(value) ? (value as unknown[]) : [value]) {
       const child = typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : { '#text': v };
       const childScope = scopeOf(child, scope);
       const colon = name.indexOf(':');
@@ -79,6 +79,7 @@ export function pushAnswerStatus(body: string): number | undefined {
   const [kode, tekst, ...rest] = fields;
   if (!is(kode, NS_SAGDOK, 'StatusKode') || rest.length > 0) return undefined;
   if (tekst !== undefined && !is(tekst, NS_SAGDOK, 'FejlbeskedTekst')) return undefined;
-  const text = String(kode.node['#text'] ?? '').trim();
+  const raw = kode.node['#text'];
+  const text = (typeof raw === 'string' ? raw : '').trim();
   return /^\d+$/.test(text) ? Number(text) : undefined;
 }

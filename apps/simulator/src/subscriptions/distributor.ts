@@ -68,6 +68,7 @@ export class Distributor {
   add(sub: Subscription): void {
     const filter = compileSubscription(sub);
     const old = this.entries.get(sub.id);
+    // The replaced subscription's connections close in the background: add() stays synchronous.
     if (old?.pusher) void old.pusher.close();
     let pusher: PushSender | undefined;
     if (sub.delivery.mode === 'push') {
@@ -179,6 +180,6 @@ export class Distributor {
   async close(): Promise<void> {
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
-    await Promise.all([...this.entries.values()].map((e) => e.pusher?.close()));
+    await Promise.all([...this.entries.values()].flatMap((e) => (e.pusher ? [e.pusher.close()] : [])));
   }
 }

@@ -22,7 +22,7 @@ export function text(v: unknown): string | undefined {
   if (typeof v === 'string') return v;
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   // soap gives { $value } for elements with attributes.
-  if (v && typeof v === 'object' && '$value' in v) return text((v as { $value: unknown }).$value);
+  if (v && typeof v === 'object' && '$value' in v) return text(v.$value);
   return undefined;
 }
 

@@ -57,7 +57,10 @@ export async function startSoapServer(opts: SoapServerOptions): Promise<SoapServ
       xml: wsdl,
       uri: WSDL_PATH,
       suppressStack: true,
-      callback: (err: unknown) => (err ? reject(err as Error) : resolve()),
+      callback: (err: unknown) =>
+        err
+          ? reject(err instanceof Error ? err : new Error('the SOAP service did not start', { cause: err }))
+          : resolve(),
     });
     soapServer.log = () => undefined;
   });

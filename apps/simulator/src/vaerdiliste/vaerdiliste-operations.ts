@@ -48,7 +48,7 @@ const opretvaerdiliste: Operation = async ({ store }, args) => {
     uuid: randomUUID(),
     navn: attr.navn,
     ...(attr.noegle !== undefined ? { brugervendtNoegle: attr.noegle } : {}),
-    ...(text(args.NoteTekst) !== undefined ? { note: text(args.NoteTekst) as string } : {}),
+    ...(text(args.NoteTekst) !== undefined ? { note: text(args.NoteTekst) } : {}),
     vaerdier: [...new Set(attr.vaerdier)],
   });
   return ok(vaerdilisteXml(list));
@@ -77,7 +77,7 @@ const retvaerdiliste: Operation = async ({ store }, args) => {
   await store.update(id, {
     ...(attr.navn !== undefined ? { navn: attr.navn } : {}),
     ...(args.AttributListe !== undefined ? { vaerdier: [...new Set(attr.vaerdier)] } : {}),
-    ...(text(args.NoteTekst) !== undefined ? { note: text(args.NoteTekst) as string } : {}),
+    ...(text(args.NoteTekst) !== undefined ? { note: text(args.NoteTekst) } : {}),
   });
   return ok(registreringXml(await mustExist(store, id)));
 };

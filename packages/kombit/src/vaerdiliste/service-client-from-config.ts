@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { beskedfordelerServiceUrl, type Config } from '@cprh/config';
-import { FunctionCertificate, loadFunctionCertificate } from '../function-certificate';
+import { type FunctionCertificate, loadFunctionCertificate } from '../function-certificate';
 import { VaerdilisteClient } from './vaerdiliste-client';
 
 /** The sections a BeskedfordelerService client is made from. */

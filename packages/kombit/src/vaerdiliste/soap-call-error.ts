@@ -48,9 +48,12 @@ function faultText(fault: Record<string, unknown>): string {
 }
 
 /** What kind of failure `err` is, as code and a one-line reason (no request data in it). */
-function classify(err: Thrown, timeoutMs: number): { code: KombitErrorCode; reason: string; inner: string } {
+function classify(
+  err: Thrown,
+  message: string,
+  timeoutMs: number,
+): { code: KombitErrorCode; reason: string; inner: string } {
   const inner = codeOf(err);
-  const message = typeof err.message === 'string' ? err.message : String(err);
   const fault = err.root?.Envelope?.Body?.Fault;
   if (fault) return { code: 'KOMBIT_SOAP_FAULT', reason: `SOAP fault ${faultText(fault)}`, inner };
   if (TIMEOUT_CODES.has(inner) || /timeout/i.test(message)) {
@@ -90,8 +93,8 @@ export function soapCallError(
 ): KombitError {
   if (err instanceof KombitError) return err;
   const thrown = (err ?? {}) as Thrown;
-  const { code, reason, inner } = classify(thrown, timeoutMs);
   const message = typeof thrown.message === 'string' ? thrown.message : String(err);
+  const { code, reason, inner } = classify(thrown, message, timeoutMs);
   return new KombitError(code, `${operation} at ${endpoint}: ${reason}`, {
     cause: plainCause(inner, message),
   });
