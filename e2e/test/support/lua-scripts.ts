@@ -8,7 +8,9 @@ import {
   createInboxQueue,
   DISPATCH_LUA,
   EventDispatcher,
+  FinishedJobSweep,
   HEAD_CHECK_LUA,
+  HOLDS_BYTES_LUA,
   InboxWriter,
   JobStripper,
   OrderGate,
@@ -56,6 +58,7 @@ export const LUA_SCRIPTS: readonly LuaScriptEntry[] = [
   { name: 'order gate: RELEASE (dead letter gives up its place)', lua: RELEASE_LUA },
   { name: 'order gate: WAKE', lua: WAKE_LUA },
   { name: 'job stripper', lua: STRIP_LUA },
+  { name: 'finished-job sweep: which jobs still hold bytes', lua: HOLDS_BYTES_LUA },
   { name: 'inbox stall check (readiness)', lua: READ_INBOX_PROGRESS_LUA },
   { name: 'poller drain lock: renew', lua: DRAIN_LOCK_RENEW_LUA },
   { name: 'poller drain lock: release', lua: DRAIN_LOCK_RELEASE_LUA },
@@ -169,6 +172,9 @@ export async function runEveryScript(
       { jobId: t1.jobId, state: 'completed', meta },
       { jobId: t2.jobId, state: 'failed', meta },
     ]);
+    // The retention sweep reads the completed set: put the first job there as BullMQ would.
+    await plain.zadd(`${part.queuePrefix}:${part.inboxQueue}:completed`, Date.now() - 1000, t1.jobId);
+    await new FinishedJobSweep(conn, part, stripper, 0).run();
     await checkInboxMoving(conn, part, 60);
   } finally {
     await inbox.close();

@@ -19,7 +19,7 @@ const OVERLAP_MS = { completed: 30 * 1000, failed: 5 * 60 * 1000 } as const;
  * top-level "bytesRemoved" key, which inside the JSON string of a body would be escaped), so only
  * those are fetched and parsed; the overlap's stripped jobs cost one HGET in Redis each.
  */
-const HOLDS_BYTES_LUA = `
+export const HOLDS_BYTES_LUA = `
 local out = {}
 for i = 1, #KEYS do
   local d = redis.call('HGET', KEYS[i], 'data')

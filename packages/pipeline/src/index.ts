@@ -67,7 +67,7 @@ export {
   type StrippedOutcome,
 } from './stripped-job';
 export { JobStripper, STRIP_LUA, type StripItem } from './job-stripper';
-export { FinishedJobSweep } from './finished-job-sweep';
+export { FinishedJobSweep, HOLDS_BYTES_LUA } from './finished-job-sweep';
 export { trimStreamByAge, type StreamTrimReport, type GroupReport } from './stream-age-trim';
 export { startRetention, type RetentionTask, type RetentionOptions } from './retention-task';
 export { recordDeadLetter, type Failure } from './record-dead-letter';
