@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { loadConfig } from '@cprh/config';
+import { loadWorkbenchConfig } from '@cprh/simulator';
 import { createLogger } from '@cprh/runtime';
 import {
   loadCerts,
@@ -60,7 +60,7 @@ export async function startSimForVaerdilister(
 ): Promise<SimForVaerdilister> {
   const pki = opts.pki ?? makeDevPki();
   const simEnv = { ...env, SIM_REDIS_PREFIX: `${env.QUEUE_PREFIX ?? 'x'}:sim:`, SIM_CERTS_DIR: pki.dir };
-  const sim = await startSimulator(loadConfig(SIMULATOR_SECTIONS, simEnv), {
+  const sim = await startSimulator(loadWorkbenchConfig(SIMULATOR_SECTIONS, simEnv), {
     demo: false,
     rate: 0,
     stsPort: 0,
