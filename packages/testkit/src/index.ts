@@ -15,6 +15,7 @@ export { appMain, fixturePath, readFixture, repoRoot } from './fixtures';
 export { pipelineTestEnv, clusterTestEnv, TEST_REDIS_URL, type PipelineTestEnv } from './pipeline-test-env';
 export { rabbitmqctl, amqpConnectionPid, closeAmqpConnection, brokerMessageCount } from './rabbitmqctl';
 export { makeDevPki, type DevPki } from './dev-pki';
+export { DEV_PKI_FILE_NAMES, devPkiFilesIn, type DevPkiFile, type DevPkiFiles } from './dev-pki-layout';
 export { makeTestPki, type PemBundle } from './test-pki';
 export { drainQueues, drainQueue, type QueuedMessage } from './amqp-drain';
 export { startPushReceiver, PUSH_OK, type PushReceiver, type ReceivedPush } from './push-receiver';

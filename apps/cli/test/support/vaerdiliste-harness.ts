@@ -73,9 +73,9 @@ export async function startSimForVaerdilister(
     ...env,
     KOMBIT_ENV: 'local',
     VAERDILISTE_URL: sim.soapUrl ?? '',
-    CLIENT_CERT_FILE: pki.path('client.crt'),
-    CLIENT_KEY_FILE: pki.path('client.key'),
-    CA_FILE: pki.path('ca.crt'),
+    CLIENT_CERT_FILE: pki.files.clientCert,
+    CLIENT_KEY_FILE: pki.files.clientKey,
+    CA_FILE: pki.files.ca,
   };
   return {
     sim,
