@@ -25,3 +25,5 @@ export { startRedisCluster, type OwnRedisCluster } from './redis-cluster';
 export { dumpKeys, type KeyDump } from './redis-key-dump';
 export { CPR_SHAPED } from './cpr-shaped';
 export { runMain, type MainRun } from './run-main';
+export { runCli, type CliRun } from './run-cli';
+export { cprNumbers } from './cpr-numbers';
