@@ -1,6 +1,6 @@
 import Redis from 'ioredis';
 import { eventSources } from '@cprh/besked';
-import { loadConfig } from '@cprh/config';
+import { loadWorkbenchConfig } from '@cprh/simulator';
 import { createDeadQueue } from '@cprh/pipeline';
 import { createLogger, type RunningService } from '@cprh/runtime';
 import { rewriteBeskedId } from '@cprh/simulator';
@@ -66,8 +66,11 @@ describe('a message keeps its exact bytes from RabbitMQ to the stream or the dea
     t = pipelineTestEnv();
     const sent = messages();
     await publish(t.env, Object.values(sent));
-    services = await startServices(loadConfig(START_SECTIONS, t.env), createLogger('test', 'silent'));
-    const dead = createDeadQueue(redis, loadConfig(['pipeline'], t.env).pipeline);
+    services = await startServices(
+      loadWorkbenchConfig(START_SECTIONS, t.env),
+      createLogger('test', 'silent'),
+    );
+    const dead = createDeadQueue(redis, loadWorkbenchConfig(['pipeline'], t.env).pipeline);
     try {
       await waitForStreamLength(redis, t.stream, 2);
       await waitFor('three dead letters', async () => (await dead.getWaitingCount()) === 3);

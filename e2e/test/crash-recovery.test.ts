@@ -1,5 +1,5 @@
 import Redis from 'ioredis';
-import { loadConfig } from '@cprh/config';
+import { loadWorkbenchConfig } from '@cprh/simulator';
 import { createInboxQueue } from '@cprh/pipeline';
 import { createLogger, type RunningService } from '@cprh/runtime';
 import { startPoller } from '@cprh/poller';
@@ -59,7 +59,7 @@ describe('kill -9 at the dangerous moments', () => {
     // Two batches were acked; the third was stored but not acked, so RabbitMQ has it again:
     // the inbox holds more messages than were acked, by at most one batch.
     const acked = 300 - (await readyInQueue(t.dueslag));
-    const inbox = createInboxQueue(redis, loadConfig(START_SECTIONS, t.env).pipeline);
+    const inbox = createInboxQueue(redis, loadWorkbenchConfig(START_SECTIONS, t.env).pipeline);
     const stored = await inbox.getWaitingCount();
     await inbox.close();
     expect(stored - acked).toBeGreaterThan(0);
@@ -68,7 +68,7 @@ describe('kill -9 at the dangerous moments', () => {
     const poller = spawnTs(POLLER_MAIN, { ...t.env, LOG_LEVEL: 'info' });
     procs.push(poller);
     await poller.waitForLine(/poller ready/);
-    inProcess.push(await startWorker(loadConfig(START_SECTIONS, t.env), quiet));
+    inProcess.push(await startWorker(loadWorkbenchConfig(START_SECTIONS, t.env), quiet));
     await waitForStreamLength(redis, t.stream, 300);
     expect(await poller.stop('SIGTERM')).toBe(0);
     await expectDeliveredExactlyOnce(redis, t, ids);
@@ -83,7 +83,7 @@ describe('kill -9 at the dangerous moments', () => {
     });
     const { ids, bodies } = freshMessages(100);
     await publish(t.env, bodies);
-    inProcess.push(await startPoller(loadConfig(START_SECTIONS, t.env), quiet));
+    inProcess.push(await startPoller(loadWorkbenchConfig(START_SECTIONS, t.env), quiet));
     await runUntilInjectedCrash(WORKER_MAIN, 'crash-after-dispatch', '10');
     const written = await redis.xlen(t.stream);
     expect(written).toBeGreaterThanOrEqual(10);
@@ -92,7 +92,7 @@ describe('kill -9 at the dangerous moments', () => {
     procs.push(worker);
     await waitForStreamLength(redis, t.stream, 100);
     // Let the stalled job(s) be re-run and complete.
-    const cfg = loadConfig(START_SECTIONS, t.env);
+    const cfg = loadWorkbenchConfig(START_SECTIONS, t.env);
     const inbox = createInboxQueue(redis, cfg.pipeline);
     try {
       await waitFor('all 100 inbox jobs completed', async () => (await inbox.getCompletedCount()) === 100, {

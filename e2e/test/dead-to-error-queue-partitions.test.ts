@@ -21,10 +21,7 @@ import {
 } from '@cprh/testkit';
 import { startWorker, WORKER_SECTIONS } from '@cprh/worker';
 import { capturingLogger, publish, SAMPLE } from './support/pipeline-harness';
-import {
-  startSimForVaerdilister,
-  type SimForVaerdilister,
-} from '../../apps/cli/test/support/vaerdiliste-harness';
+import { startSimForVaerdilister, type SimForVaerdilister } from '@cprh/simulator/sim-for-vaerdilister';
 
 // KOMBIT_MOVE_DEAD_TO_ERROR_QUEUE with PARTITIONS=3: a dead letter in any partition is moved, by a
 // worker that serves only another partition too (the move requests are shared).

@@ -21,11 +21,8 @@ import {
   SAMPLE,
   waitForStreamLength,
 } from './support/pipeline-harness';
-import {
-  runCli,
-  startSimForVaerdilister,
-  type SimForVaerdilister,
-} from '../../apps/cli/test/support/vaerdiliste-harness';
+import { runCli } from '@cprh/testkit';
+import { startSimForVaerdilister, type SimForVaerdilister } from '@cprh/simulator/sim-for-vaerdilister';
 
 // KOMBIT_MOVE_DEAD_TO_ERROR_QUEUE: a pulled message that is dead-lettered here is sent to
 // flytbeskedtilfejlkoe (the simulator's, over mutual TLS); the outcome is written on the dead

@@ -1,5 +1,5 @@
 import Redis from 'ioredis';
-import { loadConfig } from '@cprh/config';
+import { loadWorkbenchConfig } from '@cprh/simulator';
 import { createDeadQueue } from '@cprh/pipeline';
 import { metricsRegistry, type RunningService } from '@cprh/runtime';
 import { pipelineTestEnv, TEST_REDIS_URL, waitFor, type PipelineTestEnv } from '@cprh/testkit';
@@ -30,7 +30,7 @@ describe('a broken message sent again: while dead-lettered, and after `cprh dlq 
 
   it('logs and counts the repeat; after the purge it is a dead letter again', async () => {
     t = pipelineTestEnv();
-    const config = loadConfig(START_SECTIONS, t.env);
+    const config = loadWorkbenchConfig(START_SECTIONS, t.env);
     const dead = createDeadQueue(redis, config.pipeline);
     const { log, lines } = capturingLogger('info');
     services = await startServices(config, log);

@@ -1,5 +1,5 @@
 import Redis from 'ioredis';
-import { loadConfig } from '@cprh/config';
+import { loadWorkbenchConfig } from '@cprh/simulator';
 import { createDeadQueue } from '@cprh/pipeline';
 import { createLogger, type RunningService } from '@cprh/runtime';
 import { pipelineTestEnv, spawnTs, TEST_REDIS_URL, waitFor, type PipelineTestEnv } from '@cprh/testkit';
@@ -43,8 +43,8 @@ describe('poison messages, dead letters and `cprh dlq`', () => {
     const { ids, bodies } = freshMessages(1);
     const noId = Buffer.from('<Haendelsesbesked xmlns="urn:oio:besked:kuvert:1.0"/>');
     await publish(t.env, [...bodies, noId]);
-    services = await startServices(loadConfig(START_SECTIONS, t.env), quiet);
-    const dead = createDeadQueue(redis, loadConfig(START_SECTIONS, t.env).pipeline);
+    services = await startServices(loadWorkbenchConfig(START_SECTIONS, t.env), quiet);
+    const dead = createDeadQueue(redis, loadWorkbenchConfig(START_SECTIONS, t.env).pipeline);
     try {
       await waitFor('two dead letters', async () => (await dead.getWaitingCount()) === 2);
       expect(await redis.exists(t.stream)).toBe(0);
@@ -81,7 +81,10 @@ describe('poison messages, dead letters and `cprh dlq`', () => {
       expect(sha256(rawOut.stdout)).toBe(sha256(noId));
 
       // Fixed config (default size limit): replay goes through the same exactly-once dispatch.
-      services = await startServices(loadConfig(START_SECTIONS, { ...t.env, BESKED_MAX_BYTES: '' }), quiet);
+      services = await startServices(
+        loadWorkbenchConfig(START_SECTIONS, { ...t.env, BESKED_MAX_BYTES: '' }),
+        quiet,
+      );
       const replay = await cprh(t.env, 'dlq', 'replay', jobId);
       expect(replay.code).toBe(0);
       expect(replay.out).toContain('replayed 1 dead letter');

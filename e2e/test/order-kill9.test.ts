@@ -1,5 +1,5 @@
 import Redis from 'ioredis';
-import { loadConfig } from '@cprh/config';
+import { loadWorkbenchConfig } from '@cprh/simulator';
 import { createDeadQueue, createInboxQueue } from '@cprh/pipeline';
 import {
   pipelineTestEnv,
@@ -85,7 +85,7 @@ describe('order per person through kill -9 of the poller and of workers', () => 
       await w.waitForLine(/worker started/, 30000);
     }
 
-    const cfg = loadConfig(START_SECTIONS, t.env).pipeline;
+    const cfg = loadWorkbenchConfig(START_SECTIONS, t.env).pipeline;
     const inbox = createInboxQueue(redis, cfg);
     const dead = createDeadQueue(redis, cfg);
     try {

@@ -1,5 +1,5 @@
 import Redis from 'ioredis';
-import { loadConfig } from '@cprh/config';
+import { loadWorkbenchConfig } from '@cprh/simulator';
 import type { RunningService } from '@cprh/runtime';
 import { pipelineTestEnv, TEST_REDIS_URL, waitFor, type PipelineTestEnv } from '@cprh/testkit';
 import { startServices, START_SECTIONS } from '@cprh/demo';
@@ -34,7 +34,7 @@ describe.each(['consume', 'poll'] as const)('pipeline end to end, %s mode', (mod
     const { ids, bodies } = freshMessages(1000);
     await publish(t.env, bodies);
     const { log } = capturingLogger('warn');
-    services = await startServices(loadConfig(START_SECTIONS, t.env), log);
+    services = await startServices(loadWorkbenchConfig(START_SECTIONS, t.env), log);
     await waitForStreamLength(redis, t.stream, 1000, 60000);
     await services.stop();
     services = undefined;
@@ -57,7 +57,7 @@ describe.each(['consume', 'poll'] as const)('pipeline end to end, %s mode', (mod
     // Each message twice (same BeskedId, new AMQP messageId), the copies far apart.
     await publish(t.env, [...bodies, ...bodies]);
     const { log, lines } = capturingLogger('info');
-    services = await startServices(loadConfig(START_SECTIONS, t.env), log);
+    services = await startServices(loadWorkbenchConfig(START_SECTIONS, t.env), log);
     await waitForStreamLength(redis, t.stream, 150, 30000);
     await waitFor('the dueslag to drain', async () => (await readyInQueue(t.dueslag)) === 0, {
       timeoutMs: 15000,

@@ -1,7 +1,7 @@
 import { peekBeskedId } from '@cprh/besked';
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
-import { loadConfig } from '@cprh/config';
+import { loadWorkbenchConfig } from '@cprh/simulator';
 import { inboxBytes, type InboxJobData } from '@cprh/pipeline';
 import { metricsRegistry, type RunningService } from '@cprh/runtime';
 import { pipelineTestEnv, simTestEnv, TEST_REDIS_URL, waitFor } from '@cprh/testkit';
@@ -40,7 +40,7 @@ describe('the push demo (SIM_DEMO_MODE=push)', () => {
 
   it('delivers every pushed event to the stream exactly once, with duplicate, failing and slow pushes', async () => {
     const { log, lines } = capturingLogger('info');
-    const config = loadConfig(START_SECTIONS, t.env);
+    const config = loadWorkbenchConfig(START_SECTIONS, t.env);
     services = await startServices(config, log);
     expect(lines.some((l) => /"msg":"receiver listening"/.test(l))).toBe(true);
     const listening = JSON.parse(lines.find((l) => /"msg":"receiver listening"/.test(l)) ?? '{}') as {

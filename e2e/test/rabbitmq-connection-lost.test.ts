@@ -1,5 +1,5 @@
 import Redis from 'ioredis';
-import { loadConfig } from '@cprh/config';
+import { loadWorkbenchConfig } from '@cprh/simulator';
 import type { RunningService } from '@cprh/runtime';
 import {
   amqpConnectionPid,
@@ -41,7 +41,7 @@ describe('RabbitMQ connection lost mid-run', () => {
     t = pipelineTestEnv({ POLLER_BATCH_SIZE: '20', POLLER_PREFETCH: '40', WORKER_CONCURRENCY: '2' });
     const { ids, bodies } = freshMessages(600);
     const { log, lines } = capturingLogger('info');
-    services = await startServices(loadConfig(START_SECTIONS, t.env), log);
+    services = await startServices(loadWorkbenchConfig(START_SECTIONS, t.env), log);
     await publish(t.env, bodies);
     await waitForStreamLength(redis, t.stream, 20);
     await closePollerConnection(t.dueslag);

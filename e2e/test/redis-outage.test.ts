@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
-import { loadConfig } from '@cprh/config';
+import { loadWorkbenchConfig } from '@cprh/simulator';
 import type { RunningService } from '@cprh/runtime';
 import {
   brokerMessageCount,
@@ -52,7 +52,7 @@ describe('Redis outage mid-run', () => {
     try {
       const first = freshMessages(200);
       const second = freshMessages(100);
-      services = await startServices(loadConfig(START_SECTIONS, t.env), log);
+      services = await startServices(loadWorkbenchConfig(START_SECTIONS, t.env), log);
       await publish(t.env, first.bodies);
       await waitForStreamLength(redis, t.stream, 20);
 

@@ -1,5 +1,5 @@
 import Redis from 'ioredis';
-import { loadConfig } from '@cprh/config';
+import { loadWorkbenchConfig } from '@cprh/simulator';
 import { createInboxQueue } from '@cprh/pipeline';
 import { createLogger, type RunningService } from '@cprh/runtime';
 import {
@@ -49,7 +49,7 @@ describe('SIGTERM during a run (`cprh start`)', () => {
     expect(proc.lines.some((l) => l.includes('cprh stopped'))).toBe(true);
 
     // Mid-run: some events are out, the rest is either stored in the inbox or back in the dueslag.
-    const cfg = loadConfig(START_SECTIONS, t.env);
+    const cfg = loadWorkbenchConfig(START_SECTIONS, t.env);
     const inbox = createInboxQueue(redis, cfg.pipeline);
     const out = await redis.xlen(t.stream);
     // The sample names one person: jobs behind an earlier one of it wait their turn delayed.

@@ -12,11 +12,8 @@ import {
   streamEventIds,
   waitForStreamLength,
 } from './support/pipeline-harness';
-import {
-  runCli,
-  startSimForVaerdilister,
-  type SimForVaerdilister,
-} from '../../apps/cli/test/support/vaerdiliste-harness';
+import { runCli } from '@cprh/testkit';
+import { startSimForVaerdilister, type SimForVaerdilister } from '@cprh/simulator/sim-for-vaerdilister';
 
 // A value list changed with `cprh vaerdiliste` decides which events the simulator delivers to a
 // CPR-filtered pull subscription, and so which events reach the stream (poller + worker here).

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Webhook } from 'standardwebhooks';
-import { loadConfig } from '@cprh/config';
+import { loadWorkbenchConfig } from '@cprh/simulator';
 import type { RunningService } from '@cprh/runtime';
 import { pipelineTestEnv, waitFor, type PipelineTestEnv } from '@cprh/testkit';
 import { startServices, START_SECTIONS } from '@cprh/demo';
@@ -44,7 +44,7 @@ describe('cprh start with WEBHOOKS_FILE', () => {
       const { ids, bodies } = freshMessages(5);
       await publish(t.env, bodies);
       const { log } = capturingLogger('warn');
-      services = await startServices(loadConfig(START_SECTIONS, t.env), log);
+      services = await startServices(loadWorkbenchConfig(START_SECTIONS, t.env), log);
       await waitFor('five deliveries', () => got.length >= 5, { timeoutMs: 30000 });
       const wh = new Webhook(secret);
       const delivered = got.map((g) => (wh.verify(g.body, g.headers) as { id: string }).id);

@@ -11,7 +11,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipelineTestEnv } from '@cprh/testkit';
-import { cprNumbers, runCli, startSimForVaerdilister } from '../test/support/vaerdiliste-harness';
+import { cprNumbers, runCli } from '@cprh/testkit';
+import { startSimForVaerdilister } from '@cprh/simulator/sim-for-vaerdilister';
 
 const N = Number(process.env.BENCH_CPR_NUMBERS ?? 50_000);
 const CHUNK = process.env.BENCH_CHUNK ?? '1000';

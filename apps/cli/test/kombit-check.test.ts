@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { loadConfig } from '@cprh/config';
+import { loadWorkbenchConfig } from '@cprh/simulator';
 import { SIMULATOR_SECTIONS, startSimulator, type Simulator } from '@cprh/simulator';
 import {
   deleteAmqpQueue,
@@ -33,7 +33,7 @@ describe('cprh kombit check', () => {
       SIM_REDIS_PREFIX: `${uniqueName('t-check')}:`,
       SIM_RATE: '0',
     };
-    sim = await startSimulator(loadConfig(SIMULATOR_SECTIONS, env));
+    sim = await startSimulator(loadWorkbenchConfig(SIMULATOR_SECTIONS, env));
     base = {
       AMQP_AUTH: 'sts',
       AMQP_URL: sim.amqpFrontUrl ?? '',

@@ -15,12 +15,8 @@ import {
   type PipelineTestEnv,
   CPR_SHAPED,
 } from '@cprh/testkit';
-import {
-  cprNumbers,
-  runCli,
-  startSimForVaerdilister,
-  type SimForVaerdilister,
-} from './support/vaerdiliste-harness';
+import { cprNumbers, runCli } from '@cprh/testkit';
+import { startSimForVaerdilister, type SimForVaerdilister } from '@cprh/simulator/sim-for-vaerdilister';
 
 // `cprh vaerdiliste` (the real bin) against the simulator's BeskedfordelerService over mutual TLS.
 describe('cprh vaerdiliste', () => {

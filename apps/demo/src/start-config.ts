@@ -1,8 +1,7 @@
 import { BOARD_SECTIONS } from '@cprh/board';
-import type { Config } from '@cprh/config';
 import { POLLER_SECTIONS } from '@cprh/poller';
 import { RECEIVER_SECTIONS } from '@cprh/receiver';
-import { SIMULATOR_SECTIONS } from '@cprh/simulator';
+import { SIMULATOR_SECTIONS, type WorkbenchConfig } from '@cprh/simulator';
 import { WEBHOOKS_SECTIONS } from '@cprh/webhooks';
 import { WORKER_SECTIONS } from '@cprh/worker';
 
@@ -22,4 +21,4 @@ export const START_SECTIONS = [
     'metrics',
   ] as const),
 ];
-export type StartConfig = Config<(typeof START_SECTIONS)[number]>;
+export type StartConfig = WorkbenchConfig<(typeof START_SECTIONS)[number]>;

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
+import { devPkiFilesIn, type DevPkiFiles } from '@cprh/testkit/dev-pki-layout';
 import { SimError } from './sim-error';
 
 /** PEM material of the dev PKI (certs/make-dev-certs.sh). */
@@ -14,28 +15,12 @@ export interface CertBundle {
 }
 
 /**
- * The dev PKI's file layout (certs/make-dev-certs.sh): the one place that names its files. `dir`
- * is taken as resolveCertsDir does.
+ * The dev PKI's files in `dir` (the layout is testkit's dev-pki-layout.ts). `dir` is taken as
+ * resolveCertsDir does.
  */
-export function devPkiFiles(dir: string): {
-  readonly dir: string;
-  readonly ca: string;
-  readonly caKey: string;
-  readonly serverCert: string;
-  readonly serverKey: string;
-  readonly clientCert: string;
-  readonly clientKey: string;
-} {
+export function devPkiFiles(dir: string): DevPkiFiles & { readonly dir: string } {
   const abs = resolveCertsDir(dir);
-  return {
-    dir: abs,
-    ca: join(abs, 'ca.crt'),
-    caKey: join(abs, 'ca.key'),
-    serverCert: join(abs, 'server.crt'),
-    serverKey: join(abs, 'server.key'),
-    clientCert: join(abs, 'client.crt'),
-    clientKey: join(abs, 'client.key'),
-  };
+  return { dir: abs, ...devPkiFilesIn(abs) };
 }
 
 /** certs/make-dev-certs.sh in this repository. */

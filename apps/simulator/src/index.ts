@@ -29,6 +29,15 @@ export { SIM_ERROR_CODES, type SimErrorCode } from './error-codes';
 export { createSimLogger } from './logger';
 export { startSimulatorService } from './simulator-service';
 export { SIMULATOR_SECTIONS } from './simulator-sections';
+export { simulatorSettings } from './simulator-settings';
+export {
+  loadWorkbenchConfig,
+  workbenchSettingNames,
+  WORKBENCH_SECTION_NAMES,
+  type WorkbenchConfig,
+  type WorkbenchConfigOf,
+  type WorkbenchSectionName,
+} from './workbench-config';
 export { MAX_SEED } from './run/run-seed';
 export { publishToDueslag, type PublishOptions } from './dueslag/publish-to-dueslag';
 export { rewriteBeskedId } from './besked/rewrite-besked-id';

@@ -1,4 +1,4 @@
-import type { SectionName } from '@cprh/config';
+import type { WorkbenchSectionName } from './workbench-config';
 
 /** The settings sections the simulator reads (see SimulatorConfig); only these are validated when it starts. */
 export const SIMULATOR_SECTIONS = [
@@ -6,4 +6,4 @@ export const SIMULATOR_SECTIONS = [
   'redis',
   'amqp',
   'simulator',
-] as const satisfies readonly SectionName[];
+] as const satisfies readonly WorkbenchSectionName[];

@@ -1,4 +1,4 @@
-import type { Config } from '@cprh/config';
+import type { WorkbenchConfig } from './workbench-config';
 import { redisUnreachable } from '@cprh/pipeline';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -26,7 +26,7 @@ import { VaerdilisteStore } from './vaerdiliste/vaerdiliste-store';
 
 export { DEMO_SUBSCRIPTION_ID } from './subscriptions/demo-subscription';
 
-export type SimulatorConfig = Pick<Config, 'redis' | 'amqp' | 'log' | 'simulator'>;
+export type SimulatorConfig = WorkbenchConfig<'redis' | 'amqp' | 'log' | 'simulator'>;
 
 export interface SimulatorOptions {
   readonly logger?: Logger;

@@ -1,6 +1,6 @@
 import { peekBeskedId } from '@cprh/besked';
 import { Writable } from 'node:stream';
-import { loadConfig } from '@cprh/config';
+import { loadWorkbenchConfig } from '../src';
 import { drainQueue, simTestEnv, type SimTestEnv } from '@cprh/testkit';
 import pino from 'pino';
 import { startSimulator, startSimulatorService, SIMULATOR_SECTIONS } from '../src';
@@ -26,7 +26,7 @@ describe('seed per run', () => {
 
   /** BeskedIds of `n` events emitted by a simulator started with `seed` (or none). */
   async function idsOfRun(n: number, seed?: number): Promise<{ seed: number; ids: string[] }> {
-    const sim = await startSimulator(loadConfig(SIMULATOR_SECTIONS, t.env), {
+    const sim = await startSimulator(loadWorkbenchConfig(SIMULATOR_SECTIONS, t.env), {
       servers: false,
       ...(seed !== undefined ? { seed } : {}),
     });
@@ -53,7 +53,7 @@ describe('seed per run', () => {
     expect((await idsOfRun(6, a.seed)).ids).toEqual(a.ids);
     // SIM_SEED does the same as the option.
     const viaEnv = await startSimulator(
-      loadConfig(SIMULATOR_SECTIONS, { ...t.env, SIM_SEED: String(b.seed) }),
+      loadWorkbenchConfig(SIMULATOR_SECTIONS, { ...t.env, SIM_SEED: String(b.seed) }),
       {
         servers: false,
       },
@@ -72,7 +72,7 @@ describe('seed per run', () => {
     async function serviceRun(env: Record<string, string>, n: number) {
       const lines: Record<string, unknown>[] = [];
       const service = await startSimulatorService(
-        loadConfig(SIMULATOR_SECTIONS, env),
+        loadWorkbenchConfig(SIMULATOR_SECTIONS, env),
         capturingLogger(lines),
       );
       let got: string[];

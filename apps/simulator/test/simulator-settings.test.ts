@@ -1,8 +1,11 @@
-import { ConfigError, loadConfig } from '@cprh/config';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError, settingNames } from '@cprh/config';
+import { loadWorkbenchConfig, simulatorSettings, workbenchSettingNames } from '../src';
 
 describe('simulator settings', () => {
   it('has defaults that meet the poller and pipeline', () => {
-    const s = loadConfig(['simulator'], {}).simulator;
+    const s = loadWorkbenchConfig(['simulator'], {}).simulator;
     expect(s.dueslag).toBe('11111111-2222-4333-8444-555555555555');
     expect(s.beskedtype).toBe('248ce14c-a863-4fb5-9e6f-7df9ea850809');
     expect(s.redisPrefix).toBe('cprh-sim:');
@@ -17,7 +20,7 @@ describe('simulator settings', () => {
   });
 
   it('reads chaos rates and push settings', () => {
-    const s = loadConfig(['simulator'], {
+    const s = loadWorkbenchConfig(['simulator'], {
       SIM_CHAOS_DUPLICATE: '0.25',
       SIM_DEMO_MODE: 'push',
       SIM_PUSH_URL: 'https://127.0.0.1:9443/ModtagBesked',
@@ -26,7 +29,7 @@ describe('simulator settings', () => {
     expect(s.chaos.duplicate).toBe(0.25);
     expect(s.demo).toEqual({ mode: 'push', pushUrl: 'https://127.0.0.1:9443/ModtagBesked' });
     // Without SIM_PUSH_URL the demo pushes to the local receiver's default endpoint.
-    expect(loadConfig(['simulator'], { SIM_DEMO_MODE: 'push' }).simulator.demo.pushUrl).toBe(
+    expect(loadWorkbenchConfig(['simulator'], { SIM_DEMO_MODE: 'push' }).simulator.demo.pushUrl).toBe(
       'https://127.0.0.1:9443/sts/beskedfordeler/ModtagBesked',
     );
     expect(s.seed).toBe(42);
@@ -41,7 +44,20 @@ describe('simulator settings', () => {
     [{ SIM_SEED: '-1' }, /^Invalid setting SIM_SEED: /],
     [{ SIM_SEED: '2147483648' }, /^Invalid setting SIM_SEED: must be <= 2147483647/],
   ])('refuses %j', (env, message) => {
-    expect(() => loadConfig(['simulator'], env)).toThrow(ConfigError);
-    expect(() => loadConfig(['simulator'], env)).toThrow(message);
+    expect(() => loadWorkbenchConfig(['simulator'], env)).toThrow(ConfigError);
+    expect(() => loadWorkbenchConfig(['simulator'], env)).toThrow(message);
+  });
+});
+
+// The README promises every setting is documented; the product's are checked in packages/config.
+describe('simulator settings documentation', () => {
+  const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
+  const own = workbenchSettingNames().filter((n) => !settingNames().includes(n));
+  it('are the workbench settings the product does not read', () => {
+    expect(own).toEqual(Object.keys(simulatorSettings.env));
+    expect(own.every((n) => n.startsWith('SIM_'))).toBe(true);
+  });
+  it.each(own)('%s is documented in apps/simulator/README.md', (name) => {
+    expect(readme).toMatch(new RegExp(`\\b${name}\\b`));
   });
 });

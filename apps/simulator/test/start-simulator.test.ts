@@ -1,6 +1,6 @@
 import { peekBeskedId } from '@cprh/besked';
 import { randomUUID } from 'node:crypto';
-import { loadConfig } from '@cprh/config';
+import { loadWorkbenchConfig } from '../src';
 import { drainQueues, PUSH_OK, simTestEnv, startPushReceiver, TEST_REDIS_URL } from '@cprh/testkit';
 import { Redis } from 'ioredis';
 import { Agent, request } from 'undici';
@@ -15,7 +15,7 @@ describe('startSimulator', () => {
 
   beforeAll(async () => {
     redis = new Redis(TEST_REDIS_URL);
-    sim = await startSimulator(loadConfig(SIMULATOR_SECTIONS, t.env), { rate: 20 });
+    sim = await startSimulator(loadWorkbenchConfig(SIMULATOR_SECTIONS, t.env), { rate: 20 });
   });
 
   afterAll(async () => {

@@ -2,7 +2,7 @@ import { X509Certificate } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig, settingNames, SECTION_NAMES } from '@cprh/config';
+import { loadWorkbenchConfig, WORKBENCH_SECTION_NAMES, workbenchSettingNames } from '@cprh/simulator';
 import { makeDevPki } from '@cprh/testkit';
 import {
   APP_ENTRIES,
@@ -150,7 +150,7 @@ describe('docker-compose.yml', () => {
   });
 
   it('names only real settings, and each app service config loads', () => {
-    const known = new Set(settingNames());
+    const known = new Set(workbenchSettingNames());
     for (const name of APPS) {
       const env = envOf(service(name));
       for (const key of Object.keys(env)) expect([name, key, known.has(key)]).toEqual([name, key, true]);
@@ -158,7 +158,7 @@ describe('docker-compose.yml', () => {
         for (const v of interpolatedNames(value)) expect([name, v, known.has(v)]).toEqual([name, v, true]);
       }
       const resolved = serviceEnv(name, { BOARD_PASSWORD: 'from-the-environment' }, secretsDir);
-      expect(() => loadConfig(SECTION_NAMES, resolved)).not.toThrow();
+      expect(() => loadWorkbenchConfig(WORKBENCH_SECTION_NAMES, resolved)).not.toThrow();
     }
   });
 
@@ -197,7 +197,10 @@ describe('docker-compose.yml', () => {
     expect((board.ports ?? []).map(published)).toEqual([
       { hostIp: '127.0.0.1', host: '3000', target: '3000' },
     ]);
-    const cfg = loadConfig(SECTION_NAMES, serviceEnv('board', { BOARD_PASSWORD: 'x' }, secretsDir));
+    const cfg = loadWorkbenchConfig(
+      WORKBENCH_SECTION_NAMES,
+      serviceEnv('board', { BOARD_PASSWORD: 'x' }, secretsDir),
+    );
     expect(cfg.board.port).toBe(3000);
     expect(cfg.board.credentials).toEqual({ user: 'ops', password: 'x' });
     if (!['127.0.0.1', 'localhost', '::1'].includes(cfg.board.host))
@@ -214,7 +217,7 @@ describe('docker-compose.yml', () => {
       { hostIp: '127.0.0.1', host: '9443', target: '9443' },
     ]);
     const env = Object.fromEntries(Object.entries(envOf(receiver)).map(([k, v]) => [k, resolve(v, {})]));
-    const cfg = loadConfig(['receiver'], env).receiver;
+    const cfg = loadWorkbenchConfig(['receiver'], env).receiver;
     expect([cfg.host, cfg.port]).toEqual(['0.0.0.0', 9443]);
     // The TLS files default to the simulator's volume, mounted read-only.
     const certs = (receiver.volumes ?? []).map(String).find((v) => v.startsWith('simulator-certs:'));
@@ -229,7 +232,7 @@ describe('docker-compose.yml', () => {
     const simEnv = Object.fromEntries(
       Object.entries(envOf(service('simulator'))).map(([k, v]) => [k, resolve(v, {})]),
     );
-    const demo = loadConfig(['simulator'], { ...simEnv, SIM_DEMO_MODE: 'push' }).simulator.demo;
+    const demo = loadWorkbenchConfig(['simulator'], { ...simEnv, SIM_DEMO_MODE: 'push' }).simulator.demo;
     expect(demo.pushUrl).toBe(`https://receiver:${cfg.port}${cfg.path}`);
     const pki = makeDevPki();
     try {

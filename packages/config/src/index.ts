@@ -27,3 +27,7 @@ export {
   type WebhookEndpoint,
   type WebhookMode,
 } from './webhooks-settings';
+export { configLoader, type ConfigFrom, type ConfigLoader, type SectionMap } from './config-loader';
+export { type Section } from './define-section';
+export { sections as productSections } from './settings-schema';
+export { boolFromEnv, nonNegativeInt, positiveInt, urlWithScheme } from './common-types';

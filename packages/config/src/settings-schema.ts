@@ -6,7 +6,6 @@ import { beskedSettings } from './besked-settings';
 import { pipelineSettings } from './pipeline-settings';
 import { pollerSettings } from './poller-settings';
 import { workerSettings } from './worker-settings';
-import { simulatorSettings } from './simulator-settings';
 import { boardSettings } from './board-settings';
 import { metricsSettings } from './metrics-settings';
 import { beskedfordelerServiceSettings } from './beskedfordeler-service-settings';
@@ -16,6 +15,7 @@ import { webhooksSettings } from './webhooks-settings';
 /**
  * Every section of the product's configuration. Add a section by writing `<name>-settings.ts`
  * with defineSection and listing it here; the env-var names must be unique across sections.
+ * The workbench loads these plus its own sections through configLoader, the same mechanism.
  */
 export const sections = {
   redis: redisSettings,
@@ -26,7 +26,6 @@ export const sections = {
   pipeline: pipelineSettings,
   poller: pollerSettings,
   worker: workerSettings,
-  simulator: simulatorSettings,
   board: boardSettings,
   metrics: metricsSettings,
   beskedfordelerService: beskedfordelerServiceSettings,

@@ -8,7 +8,6 @@ const docs = [
   'README.md',
   'packages/pipeline/README.md',
   'packages/besked/README.md',
-  'apps/simulator/README.md',
   'apps/receiver/README.md',
 ]
   .map((f) => readFileSync(join(root, f), 'utf8'))

@@ -21,10 +21,27 @@ export function runAsProcess<const K extends SectionName>(
   name: string,
   sections: readonly K[],
   start: (config: Config<K>, log: Logger) => Promise<RunningService>,
+): void;
+/**
+ * The same with another loader over a section map that extends the product's (the workbench's own
+ * sections, e.g. the simulator's): `load` is its ConfigLoader's `load`.
+ */
+export function runAsProcess<const K extends string, C extends Config<'log'>>(
+  name: string,
+  sections: readonly K[],
+  start: (config: C, log: Logger) => Promise<RunningService>,
+  load: (names: readonly (K | 'log' | 'metrics')[]) => C & Config<'metrics'>,
+): void;
+export function runAsProcess(
+  name: string,
+  sections: readonly string[],
+  start: (config: Config<'log' | 'metrics'>, log: Logger) => Promise<RunningService>,
+  load: (names: readonly string[]) => Config<'log' | 'metrics'> = (names) =>
+    loadConfig(names as readonly SectionName[]),
 ): void {
-  let config: Config<K | 'log' | 'metrics'>;
+  let config: Config<'log' | 'metrics'>;
   try {
-    config = loadConfig([...sections, 'log', 'metrics']);
+    config = load([...sections, 'log', 'metrics']);
   } catch (err) {
     process.stderr.write(`${name}: ${oneLine(err)}\n`);
     process.exit(1);

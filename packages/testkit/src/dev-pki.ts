@@ -2,11 +2,14 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DEV_PKI_FILE_NAMES, devPkiFilesIn, type DevPkiFiles } from './dev-pki-layout';
 import { repoRoot } from './fixtures';
 
 /** A throw-away dev PKI (certs/make-dev-certs.sh) in a temp dir, plus openssl-made variants. */
 export interface DevPki {
   readonly dir: string;
+  /** Absolute paths of the PKI's own files (dev-pki-layout.ts). */
+  readonly files: DevPkiFiles;
   /** Absolute path of a file in the PKI dir (`ca.crt`, `client.key`, …). */
   path(name: string): string;
   /** The PEM texts of the CA, the server and the client certificate and their keys. */
@@ -34,22 +37,25 @@ export function makeDevPki(cvr = '12345678'): DevPki {
   const openssl = (...args: string[]): void => {
     execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
   };
+  const files = devPkiFilesIn(dir);
+  const N = DEV_PKI_FILE_NAMES;
   return {
     dir,
+    files,
     path,
     openssl,
     pem: () => ({
-      ca: readFileSync(path('ca.crt'), 'utf8'),
-      serverCert: readFileSync(path('server.crt'), 'utf8'),
-      serverKey: readFileSync(path('server.key'), 'utf8'),
-      clientCert: readFileSync(path('client.crt'), 'utf8'),
-      clientKey: readFileSync(path('client.key'), 'utf8'),
+      ca: readFileSync(files.ca, 'utf8'),
+      serverCert: readFileSync(files.serverCert, 'utf8'),
+      serverKey: readFileSync(files.serverKey, 'utf8'),
+      clientCert: readFileSync(files.clientCert, 'utf8'),
+      clientKey: readFileSync(files.clientKey, 'utf8'),
     }),
     clientPem: () => ({
       kind: 'pem',
-      certFile: path('client.crt'),
-      keyFile: path('client.key'),
-      caFile: path('ca.crt'),
+      certFile: files.clientCert,
+      keyFile: files.clientKey,
+      caFile: files.ca,
     }),
     makeP12(name, password, legacy = false) {
       const extra = legacy ? ['-legacy'] : [];
@@ -58,11 +64,11 @@ export function makeDevPki(cvr = '12345678'): DevPki {
         '-export',
         ...extra,
         '-in',
-        'client.crt',
+        N.clientCert,
         '-inkey',
-        'client.key',
+        N.clientKey,
         '-certfile',
-        'ca.crt',
+        N.ca,
         '-out',
         name,
         '-passout',
@@ -123,8 +129,8 @@ function caConfig(dir: string, name: string): string {
     '[dev]',
     `database = ${join(dir, `${name}-index.txt`)}`,
     `new_certs_dir = ${dir}`,
-    'certificate = ca.crt',
-    'private_key = ca.key',
+    `certificate = ${DEV_PKI_FILE_NAMES.ca}`,
+    `private_key = ${DEV_PKI_FILE_NAMES.caKey}`,
     'rand_serial = yes',
     'default_md = sha256',
     'policy = any',

@@ -14,14 +14,15 @@ export interface PemBundle {
 /** A test's own dev PKI (makeDevPki) read as PEM texts; cleanup() removes it. */
 export function makeTestPki(): { dir: string; certs: PemBundle; cleanup: () => void } {
   const pki = makeDevPki();
-  const read = (name: string) => readFileSync(pki.path(name), 'utf8');
+  const read = (file: string) => readFileSync(file, 'utf8');
+  const f = pki.files;
   const certs: PemBundle = {
-    ca: read('ca.crt'),
-    caKey: read('ca.key'),
-    serverCert: read('server.crt'),
-    serverKey: read('server.key'),
-    clientCert: read('client.crt'),
-    clientKey: read('client.key'),
+    ca: read(f.ca),
+    caKey: read(f.caKey),
+    serverCert: read(f.serverCert),
+    serverKey: read(f.serverKey),
+    clientCert: read(f.clientCert),
+    clientKey: read(f.clientKey),
   };
   return { dir: pki.dir, certs, cleanup: () => pki.remove() };
 }

@@ -1,4 +1,5 @@
-import { loadConfig, redactUrl } from '@cprh/config';
+import { redactUrl } from '@cprh/config';
+import { loadWorkbenchConfig } from '@cprh/simulator';
 import { KOMBIT_CHECK_SECTIONS, runKombitCheck, UsageError, type Command } from '@cprh/cli';
 import { configuredSimulatorKombit, demoUsesStsFront, viaSimulatorFront } from '../demo-kombit-wiring';
 
@@ -11,7 +12,7 @@ const USAGE = 'usage: cprh-demo kombit check';
  */
 export const kombit: Command = async (argv) => {
   if (argv.length !== 1 || argv[0] !== 'check') throw new UsageError(USAGE);
-  const loaded = loadConfig([...KOMBIT_CHECK_SECTIONS, 'simulator']);
+  const loaded = loadWorkbenchConfig([...KOMBIT_CHECK_SECTIONS, 'simulator']);
   if (!demoUsesStsFront(loaded)) return runKombitCheck(loaded);
   const config = viaSimulatorFront(loaded, configuredSimulatorKombit(loaded.simulator));
   process.stderr.write(

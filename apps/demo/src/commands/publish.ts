@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '@cprh/config';
+import { loadWorkbenchConfig } from '@cprh/simulator';
 import { publishToDueslag, rewriteBeskedId } from '@cprh/simulator';
 import { ensureBfVhost } from '@cprh/simulator';
 import type { Command } from '@cprh/cli';
@@ -33,7 +33,7 @@ export const publish: Command = async (argv) => {
   if (count !== undefined && (!Number.isInteger(count) || count < 1)) {
     throw new UsageError(`--count must be a positive integer, got "${countText}"`);
   }
-  const config = loadConfig(['amqp', 'poller', 'simulator']);
+  const config = loadWorkbenchConfig(['amqp', 'poller', 'simulator']);
   const queue = parsed.values.queue ?? config.poller.dueslagQueue;
 
   const texts = files.map((f) => {

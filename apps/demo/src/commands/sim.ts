@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { loadConfig, type ConfigOf } from '@cprh/config';
+import { loadWorkbenchConfig, type WorkbenchConfigOf } from '@cprh/simulator';
 import {
   EVENT_KINDS,
   MAX_SEED,
@@ -24,7 +24,7 @@ const USAGE = [
   '       cprh sim subscriptions',
 ].join('\n');
 
-type SimConfig = ConfigOf<typeof SIMULATOR_SECTIONS>;
+type SimConfig = WorkbenchConfigOf<typeof SIMULATOR_SECTIONS>;
 type Args = ReturnType<typeof parse>;
 
 function parse(argv: string[]) {
@@ -177,7 +177,7 @@ async function simSubscriptions(config: SimConfig, { positionals }: Args): Promi
 export const sim: Command = async (argv) => {
   const [sub, ...rest] = argv;
   const args = parse(rest);
-  const config = loadConfig(SIMULATOR_SECTIONS);
+  const config = loadWorkbenchConfig(SIMULATOR_SECTIONS);
   const seed = intArg('--seed', args.values.seed, 0, MAX_SEED);
   const dueslag = args.values.dueslag;
   if (dueslag !== undefined && !/^\S{1,255}$/.test(dueslag))

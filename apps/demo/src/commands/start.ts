@@ -1,4 +1,4 @@
-import { loadConfig } from '@cprh/config';
+import { loadWorkbenchConfig } from '@cprh/simulator';
 import { createLogger, HeldLogOutput, serveProcessMetrics } from '@cprh/runtime';
 import type { Command } from '@cprh/cli';
 import { UsageError } from '@cprh/cli';
@@ -11,7 +11,7 @@ import { START_SECTIONS, startServices } from '../start-services';
  */
 export const start: Command = async (argv) => {
   if (argv.length > 0) throw new UsageError('takes no arguments (settings come from the environment)');
-  const config = loadConfig(START_SECTIONS);
+  const config = loadWorkbenchConfig(START_SECTIONS);
   const output = new HeldLogOutput();
   const log = createLogger('cprh', config.log.level, output);
   const endpoint = await serveProcessMetrics(config.metrics, log).catch((err: unknown) => {

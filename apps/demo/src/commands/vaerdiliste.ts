@@ -1,4 +1,4 @@
-import { loadConfig } from '@cprh/config';
+import { loadWorkbenchConfig } from '@cprh/simulator';
 import { runVaerdiliste, type Command } from '@cprh/cli';
 import {
   BESKEDFORDELER_SERVICE_SECTIONS,
@@ -14,11 +14,11 @@ import { devPkiFiles } from '@cprh/simulator';
  */
 export const vaerdiliste: Command = (argv) =>
   runVaerdiliste(argv, async () => {
-    const cfg = loadConfig(BESKEDFORDELER_SERVICE_SECTIONS);
+    const cfg = loadWorkbenchConfig(BESKEDFORDELER_SERVICE_SECTIONS);
     if (cfg.amqp.kombitEnv !== 'local' || cfg.clientCert.source !== undefined) {
       return vaerdilisteClientFromConfig(cfg);
     }
-    const pki = devPkiFiles(loadConfig(['simulator']).simulator.certsDir);
+    const pki = devPkiFiles(loadWorkbenchConfig(['simulator']).simulator.certsDir);
     const certificate = FunctionCertificate.load({
       kind: 'pem',
       certFile: pki.clientCert,

@@ -72,7 +72,7 @@ export function slowHandshakes(target: AbuseTarget, n: number, everyMs = 1000): 
 export function connectionBursts(target: AbuseTarget, n: number, periodMs = 1000): RunningAbuse {
   const { t, add } = tally();
   // One context for all: the abuser's own cost per connection stays that of the handshake.
-  const secureContext = createSecureContext({ ca: readFileSync(target.pki.path('ca.crt')) });
+  const secureContext = createSecureContext({ ca: readFileSync(target.pki.files.ca) });
   const sockets = new Set<TLSSocket>();
   const burst = (): void => {
     add('bursts');
@@ -113,9 +113,9 @@ export function headerFlood(target: AbuseTarget, lanes: number): RunningAbuse {
   for (let i = 0; headers.length < 64 * 1024; i++) headers += `X-Flood-${i}: ${'a'.repeat(100)}\r\n`;
   const request = `POST ${path} HTTP/1.1\r\nHost: localhost\r\n${headers}\r\n`;
   const context = createSecureContext({
-    ca: readFileSync(target.pki.path('ca.crt')),
-    cert: readFileSync(target.pki.path('client.crt')),
-    key: readFileSync(target.pki.path('client.key')),
+    ca: readFileSync(target.pki.files.ca),
+    cert: readFileSync(target.pki.files.clientCert),
+    key: readFileSync(target.pki.files.clientKey),
   });
   const lane = async (): Promise<void> => {
     while (!stopped) {
@@ -147,9 +147,9 @@ function bodyLoop(target: AbuseTarget, lanes: number, body: () => Buffer): Runni
   let stopped = false;
   const agent = new Agent({
     connect: {
-      ca: readFileSync(target.pki.path('ca.crt')),
-      cert: readFileSync(target.pki.path('client.crt')),
-      key: readFileSync(target.pki.path('client.key')),
+      ca: readFileSync(target.pki.files.ca),
+      cert: readFileSync(target.pki.files.clientCert),
+      key: readFileSync(target.pki.files.clientKey),
     },
     connections: lanes,
   });

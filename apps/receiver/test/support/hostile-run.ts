@@ -81,9 +81,9 @@ export async function runHostileLoad(o: {
     LOG_LEVEL: 'info',
     RECEIVER_PORT: '0',
     METRICS_PORT: '0',
-    RECEIVER_TLS_CERT_FILE: pki.path('server.crt'),
-    RECEIVER_TLS_KEY_FILE: pki.path('server.key'),
-    RECEIVER_CLIENT_CA_FILE: pki.path('ca.crt'),
+    RECEIVER_TLS_CERT_FILE: pki.files.serverCert,
+    RECEIVER_TLS_KEY_FILE: pki.files.serverKey,
+    RECEIVER_CLIENT_CA_FILE: pki.files.ca,
     ...o.receiverEnv,
   });
   const config = loadConfig(RECEIVER_SECTIONS, t.env);
@@ -109,9 +109,9 @@ export async function runHostileLoad(o: {
         url,
         rate: o.rate,
         connections: 2,
-        ca: pki.path('ca.crt'),
-        cert: pki.path('client.crt'),
-        key: pki.path('client.key'),
+        ca: pki.files.ca,
+        cert: pki.files.clientCert,
+        key: pki.files.clientKey,
       }),
     ]);
     await steady.waitForLine(/steady client running/, 60_000);

@@ -31,7 +31,7 @@ export interface PushReply {
 export function pushClient(pki: DevPki, opts: { connections?: number; cert?: string; key?: string } = {}) {
   const agent = new Agent({
     connect: {
-      ca: readFileSync(pki.path('ca.crt'), 'utf8'),
+      ca: readFileSync(pki.files.ca, 'utf8'),
       ...(opts.cert === undefined ? {} : { cert: readFileSync(opts.cert, 'utf8') }),
       ...(opts.key === undefined ? {} : { key: readFileSync(opts.key, 'utf8') }),
     },
@@ -72,9 +72,9 @@ export function rawTlsExchange(pki: DevPki, port: number, request: string): Prom
   const socket = connect({
     host: '127.0.0.1',
     port,
-    ca: readFileSync(pki.path('ca.crt')),
-    cert: readFileSync(pki.path('client.crt')),
-    key: readFileSync(pki.path('client.key')),
+    ca: readFileSync(pki.files.ca),
+    cert: readFileSync(pki.files.clientCert),
+    key: readFileSync(pki.files.clientKey),
     servername: 'localhost',
   });
   return new Promise<string>((resolve, reject) => {
@@ -125,9 +125,9 @@ export async function startTestReceiver(
   const settings = {
     RECEIVER_PORT: '0',
     LOG_LEVEL: 'error',
-    RECEIVER_TLS_CERT_FILE: pki.path('server.crt'),
-    RECEIVER_TLS_KEY_FILE: pki.path('server.key'),
-    RECEIVER_CLIENT_CA_FILE: pki.path('ca.crt'),
+    RECEIVER_TLS_CERT_FILE: pki.files.serverCert,
+    RECEIVER_TLS_KEY_FILE: pki.files.serverKey,
+    RECEIVER_CLIENT_CA_FILE: pki.files.ca,
     ...overrides,
   };
   const env = cluster ? clusterTestEnv(cluster, settings) : pipelineTestEnv(settings);

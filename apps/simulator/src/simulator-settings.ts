@@ -1,7 +1,12 @@
 import { z } from 'zod';
-import { defineSection } from './define-section';
-import { LOCAL_RECEIVER_URL } from './receiver-settings';
-import { boolFromEnv, nonNegativeInt, positiveInt, urlWithScheme } from './common-types';
+import {
+  boolFromEnv,
+  defineSection,
+  LOCAL_RECEIVER_URL,
+  nonNegativeInt,
+  positiveInt,
+  urlWithScheme,
+} from '@cprh/config';
 
 const uuid = z
   .string()
@@ -16,7 +21,8 @@ const port = z.coerce
   .min(0, 'must be a port 0-65535')
   .max(65535, 'must be a port 0-65535');
 
-// Settings of the local Beskedfordeler (apps/simulator). Documented in apps/simulator/README.md.
+// Settings of the local Beskedfordeler: the workbench's own section (workbench-config.ts), not the
+// product's. Documented in apps/simulator/README.md.
 export const simulatorSettings = defineSection({
   env: {
     /** Start the simulator with `cprh start` (the local stack). */
