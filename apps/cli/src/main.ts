@@ -43,6 +43,19 @@ const commands: CommandTable = {
       'webhooks list|dead ID|replay ID|enable ID|disable ID|test ID|listen   webhook endpoints (state, dead letters, replay)',
     load: () => (require('./commands/webhooks') as typeof import('./commands/webhooks.js')).webhooks,
   },
+  // The demo launcher's commands under their old names: run `cprh-demo` (workbench) as a process.
+  ...Object.fromEntries(
+    ['start', 'sim', 'publish'].map((name) => [
+      name,
+      {
+        summary: `${(name + ' ...').padEnd(21)}= \`cprh-demo ${name}\` (the demo launcher, where installed)`,
+        load: () =>
+          (require('./commands/demo-forward') as typeof import('./commands/demo-forward.js')).forwardToDemo(
+            name,
+          ),
+      },
+    ]),
+  ),
 };
 
 runCommands('cprh', commands, process.argv.slice(2));
