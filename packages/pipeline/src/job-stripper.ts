@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { RedisConnection as Redis } from './redis-connections';
 import type { Config } from '@cprh/config';
 import type { InboxJobData, InboxJobResult } from './job-types';
@@ -24,8 +23,6 @@ end
 return out
 `;
 
-const STRIP_SHA = createHash('sha1').update(STRIP_LUA).digest('hex');
-
 type FinishedState = 'completed' | 'failed';
 
 interface Item {
@@ -42,15 +39,12 @@ const MAX_BATCH = 256;
  * bytes, and with them its CPR numbers, leave Redis once the event is in the stream or the
  * message is a dead letter. The job itself stays (WORKER_KEEP_COMPLETED_SECONDS), so BullMQ's
  * job-id check still drops a redelivered BeskedId; after that the dispatch marker does.
- * Jobs finished in one turn of the event loop are stripped in one script call, and at most one
- * call is in flight: jobs finishing meanwhile wait for it and go together in the next, so under
- * load there are far fewer strip calls than jobs (each a Redis script run), and none is delayed
- * when the worker is idle.
+ * Jobs finished in one turn of the event loop are stripped in one script call.
  */
 export class JobStripper {
   private pending: Item[] = [];
   private scheduled = false;
-  private inFlight = false;
+  private flushing: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly redis: Redis,
@@ -85,7 +79,7 @@ export class JobStripper {
         keys.push(`${base}:${it.jobId}`, `${base}:${it.state}`, guard);
         args.push(it.jobId, JSON.stringify(it.meta));
       }
-      const flags = (await this.call(keys, args)) as number[];
+      const flags = (await this.redis.eval(STRIP_LUA, keys.length, ...keys, ...args)) as number[];
       batch.forEach((it, j) => {
         if (flags[j] !== 1) return;
         n += 1;
@@ -97,43 +91,21 @@ export class JobStripper {
 
   /** Waits for the strips queued so far (tests, shutdown). */
   async idle(): Promise<void> {
-    while (this.scheduled || this.inFlight || this.pending.length > 0) {
-      await new Promise((r) => setImmediate(r));
-    }
-  }
-
-  private async call(keys: string[], args: string[]): Promise<unknown> {
-    try {
-      return await this.redis.evalsha(STRIP_SHA, keys.length, ...keys, ...args);
-    } catch (err) {
-      if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
-      return this.redis.eval(STRIP_LUA, keys.length, ...keys, ...args);
-    }
+    while (this.scheduled || this.pending.length > 0) await new Promise((r) => setImmediate(r));
+    await this.flushing;
   }
 
   private queue(item: Item): void {
     this.pending.push(item);
-    if (this.scheduled || this.inFlight) return;
+    if (this.scheduled) return;
     this.scheduled = true;
-    setImmediate(() => this.flush());
-  }
-
-  private flush(): void {
-    this.scheduled = false;
-    const items = this.pending;
-    this.pending = [];
-    this.inFlight = true;
-    // A failure leaves the bytes for the retention sweep (RetentionTask), which finds them.
-    void this.strip(items)
-      .catch(() => undefined)
-      .finally(() => {
-        this.inFlight = false;
-        // Jobs that finished during the call: one call for all of them.
-        if (this.pending.length > 0 && !this.scheduled) {
-          this.scheduled = true;
-          setImmediate(() => this.flush());
-        }
-      });
+    setImmediate(() => {
+      this.scheduled = false;
+      const items = this.pending;
+      this.pending = [];
+      // A failure leaves the bytes for the retention sweep (RetentionTask), which finds them.
+      this.flushing = this.strip(items).catch(() => undefined);
+    });
   }
 }
 
