@@ -32,6 +32,8 @@ export interface PipelineRunResult {
   processes: ProcessFigures[];
   /** Redis server time per message by command (µs; Lua scripts, BullMQ's and ours, are evalsha). */
   redisUsecPerMessage: Record<string, number>;
+  /** The same commands' calls per message: script calls per event show here. */
+  redisCallsPerMessage: Record<string, number>;
   /** Most jobs seen waiting in the inbox at once: near 0 = the poller is the limit, high = the workers. */
   inboxPeakWaiting: number;
   /** Redis memory after the run divided by the messages (stream entry, kept job, marker). */
@@ -72,9 +74,9 @@ export async function runPipeline(o: PipelineRunOptions): Promise<PipelineRunRes
     const n = o.envelopes.length;
     const seconds = (finished - started) / 1000;
     const redisCpu = (await redis.cpuMs()) - redisCpu0;
-    const redisUsecPerMessage = Object.fromEntries(
-      (await redis.commandTimes()).slice(0, 6).map((c) => [c.command, c.usec / n]),
-    );
+    const top = (await redis.commandTimes()).slice(0, 6);
+    const redisUsecPerMessage = Object.fromEntries(top.map((c) => [c.command, c.usec / n]));
+    const redisCallsPerMessage = Object.fromEntries(top.map((c) => [c.command, c.calls / n]));
     const processes: ProcessFigures[] = procs.map((p) => {
       const cpu = p.cpuSinceMark();
       return {
@@ -95,6 +97,7 @@ export async function runPipeline(o: PipelineRunOptions): Promise<PipelineRunRes
       perSecond: n / seconds,
       processes,
       redisUsecPerMessage,
+      redisCallsPerMessage,
       inboxPeakWaiting: peakWaiting,
       redisBytesPerMessage: (await redis.usedMemory()) / n,
     };
