@@ -1,4 +1,5 @@
 import * as ns from './namespaces';
+import { newNode, type Segment, type XNode } from './xml-tree';
 
 /**
  * How an element's children are read into the XNode tree; the same for both envelope readers
@@ -37,4 +38,39 @@ export function modeOf(uri: string, local: string): number {
 /** An attribute value as it is written into a captured element's start tag. */
 export function escapeAttr(value: string): string {
   return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;');
+}
+
+/** What both readers know of an element captured as text when it closes. */
+export interface FinishedCapture {
+  readonly start: number;
+  readonly insertAt: number;
+  /** Outside namespace bindings the captured text uses, to be declared on its start tag. */
+  readonly needed: Map<string, string> | undefined;
+  readonly parent: XNode;
+  readonly asSegment: boolean;
+  readonly ns: string;
+  readonly local: string;
+}
+
+/**
+ * The captured element's text, `xml[start, end)`, made self-contained (the outside declarations it
+ * needs written into its start tag) and put where it goes: a Beskeddata segment or a parent's child.
+ */
+export function placeCapture(xml: string, c: FinishedCapture, end: number): void {
+  let raw: string;
+  if (c.needed === undefined) {
+    raw = xml.slice(c.start, end);
+  } else {
+    let decls = '';
+    for (const [p, uri] of c.needed) decls += ` ${p === '' ? 'xmlns' : `xmlns:${p}`}="${escapeAttr(uri)}"`;
+    raw = xml.slice(c.start, c.insertAt) + decls + xml.slice(c.insertAt, end);
+  }
+  if (c.asSegment) {
+    const seg: Segment = { start: c.start, end, raw };
+    (c.parent.segments ??= []).push(seg);
+  } else {
+    const node = newNode(c.ns, c.local, MODE_TREE);
+    node.raw = raw.indexOf('\r') < 0 ? raw : raw.replace(/\r\n?/g, '\n');
+    c.parent.children.push(node);
+  }
 }

@@ -1,6 +1,6 @@
 import { BeskedError } from './besked-error';
 import * as ns from './namespaces';
-import { newNode, type Segment, type XNode } from './xml-tree';
+import { newNode, type XNode } from './xml-tree';
 import { declarationAgrees, type TextEncoding } from './text-encoding';
 import * as modes from './envelope-modes';
 import { dtdForbidden, malformedAt } from './xml-error';
@@ -9,7 +9,6 @@ import * as reference from './xml-reader';
 
 // Plain local copies: imported bindings compile to getter calls under CJS, which measured ~30% of
 // the scanner's time when called per character.
-const escapeAttr = modes.escapeAttr;
 const modeOf = modes.modeOf;
 const MODE_TREE = modes.MODE_TREE;
 const MODE_BESKEDDATA = modes.MODE_BESKEDDATA;
@@ -826,7 +825,7 @@ class EnvelopeScanner {
     const cap = this.cap;
     if (cap !== undefined) {
       if (--cap.depth === 0) {
-        this.endCapture(cap, after);
+        modes.placeCapture(this.xml, cap, after);
         this.cap = undefined;
       } else {
         for (const p of cap.frames.pop()!) cap.declared.set(p, cap.declared.get(p)! - 1);
@@ -891,26 +890,6 @@ class EnvelopeScanner {
     };
     this.cap = cap;
     this.captureOpen(cap, prefix, uri);
-  }
-
-  private endCapture(c: Capture, end: number): void {
-    const xml = this.xml;
-    let raw: string;
-    if (c.needed === undefined) {
-      raw = xml.slice(c.start, end);
-    } else {
-      let decls = '';
-      for (const [p, uri] of c.needed) decls += ` ${p === '' ? 'xmlns' : `xmlns:${p}`}="${escapeAttr(uri)}"`;
-      raw = xml.slice(c.start, c.insertAt) + decls + xml.slice(c.insertAt, end);
-    }
-    if (c.asSegment) {
-      const seg: Segment = { start: c.start, end, raw };
-      (c.parent.segments ??= []).push(seg);
-    } else {
-      const node = newNode(c.ns, c.local, MODE_TREE);
-      node.raw = raw.indexOf('\r') < 0 ? raw : raw.replace(/\r\n?/g, '\n');
-      c.parent.children.push(node);
-    }
   }
 }
 

@@ -2,10 +2,10 @@ import { SaxesParser, type SaxesTagNS } from 'saxes';
 import { BeskedError } from './besked-error';
 import * as ns from './namespaces';
 import { BASE64_TEXT } from './base64-payload';
-import { newNode, type Segment, type XNode } from './xml-tree';
+import { newNode, type XNode } from './xml-tree';
 import { declarationAgrees, type TextEncoding } from './text-encoding';
 import {
-  escapeAttr,
+  placeCapture,
   MODE_BESKEDDATA,
   MODE_CAPTURE_ALL,
   MODE_CAPTURE_FOREIGN,
@@ -293,27 +293,6 @@ class EnvelopeSax {
     this.captureOpen(cap, tag);
   }
 
-  private endCapture(c: Capture): void {
-    const xml = this.xml;
-    const end = this.pos();
-    let raw: string;
-    if (c.needed === undefined) {
-      raw = xml.slice(c.start, end);
-    } else {
-      let decls = '';
-      for (const [p, uri] of c.needed) decls += ` ${p === '' ? 'xmlns' : `xmlns:${p}`}="${escapeAttr(uri)}"`;
-      raw = xml.slice(c.start, c.insertAt) + decls + xml.slice(c.insertAt, end);
-    }
-    if (c.asSegment) {
-      const seg: Segment = { start: c.start, end, raw };
-      (c.parent.segments ??= []).push(seg);
-    } else {
-      const node = newNode(c.ns, c.local, MODE_TREE);
-      node.raw = raw.indexOf('\r') < 0 ? raw : raw.replace(/\r\n?/g, '\n');
-      c.parent.children.push(node);
-    }
-  }
-
   private open(tag: SaxesTagNS): void {
     if (++this.depth > MAX_DEPTH) {
       // saxes resolves a prefix by walking up the open elements: deep nesting costs depth² time.
@@ -406,7 +385,7 @@ class EnvelopeSax {
     const cap = this.cap;
     if (cap !== undefined) {
       if (--cap.depth === 0) {
-        this.endCapture(cap);
+        placeCapture(this.xml, cap, this.pos());
         this.cap = undefined;
       } else {
         const decls = cap.frames.pop()!;
