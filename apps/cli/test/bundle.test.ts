@@ -1,23 +1,21 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { bundleApp, repoRoot, type AppBundle } from '@cprh/testkit';
 
 // `pnpm run build` for the cli (scripts/bundle-app.mjs), into a temp directory: the bundle runs with
 // plain node, its source map names the .ts files, the workspace's __dirname paths still point at the
 // files they name, and nothing of the workbench is in it.
-const ROOT = join(__dirname, '..', '..', '..');
-const out = mkdtempSync(join(tmpdir(), 'cprh-bundle-'));
-afterAll(() => rmSync(out, { recursive: true, force: true }));
+const ROOT = repoRoot;
+let bundle: AppBundle;
+let out = '';
+afterAll(() => bundle.remove());
 
 describe('the cli bundle', () => {
   beforeAll(() => {
-    const r = spawnSync(process.execPath, [join(ROOT, 'scripts', 'bundle-app.mjs')], {
-      cwd: join(ROOT, 'apps', 'cli'),
-      env: { ...process.env, BUNDLE_OUT_DIR: out },
-      encoding: 'utf8',
-    });
-    expect([r.status, r.stderr]).toEqual([0, '']);
+    bundle = bundleApp('cli');
+    out = bundle.dir;
+    expect([bundle.status, bundle.stderr]).toEqual([0, '']);
   }, 120_000);
 
   it('runs with plain node, no tsx', () => {
@@ -30,8 +28,7 @@ describe('the cli bundle', () => {
   });
 
   it('has a source map naming the TypeScript sources', () => {
-    const map = JSON.parse(readFileSync(join(out, 'main.js.map'), 'utf8')) as { sources: string[] };
-    const own = map.sources.filter((s) => !s.includes('node_modules'));
+    const own = bundle.ownSources();
     expect(own.map((s) => join(out, s))).toContain(join(ROOT, 'apps', 'cli', 'src', 'main.ts'));
     for (const s of own) expect([s, existsSync(join(out, s))]).toEqual([s, true]);
   });
@@ -45,8 +42,7 @@ describe('the cli bundle', () => {
   });
 
   it('holds no workbench code: the simulator, the demo and the testkit stay out of the operator bundle', () => {
-    const map = JSON.parse(readFileSync(join(out, 'main.js.map'), 'utf8')) as { sources: string[] };
-    const own = map.sources.filter((s) => !s.includes('node_modules')).map((s) => join(out, s));
+    const own = bundle.ownSources().map((s) => join(out, s));
     const workbench = ['apps/simulator/', 'apps/demo/', 'apps/bench/', 'packages/testkit/'].map((d) =>
       join(ROOT, d),
     );

@@ -1,23 +1,21 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { bundleApp, repoRoot, type AppBundle } from '@cprh/testkit';
 
 // `pnpm run build` for the demo launcher (scripts/bundle-app.mjs), into a temp directory: the bundle runs with
 // plain node, its source map names the .ts files, and the workspace's __dirname paths (WSDL, the
 // simulator's data, the dev-PKI script) still point at the files they name.
-const ROOT = join(__dirname, '..', '..', '..');
-const out = mkdtempSync(join(tmpdir(), 'cprh-bundle-'));
-afterAll(() => rmSync(out, { recursive: true, force: true }));
+const ROOT = repoRoot;
+let bundle: AppBundle;
+let out = '';
+afterAll(() => bundle.remove());
 
 describe('the demo bundle (the whole stack in one process)', () => {
   beforeAll(() => {
-    const r = spawnSync(process.execPath, [join(ROOT, 'scripts', 'bundle-app.mjs')], {
-      cwd: join(ROOT, 'apps', 'demo'),
-      env: { ...process.env, BUNDLE_OUT_DIR: out },
-      encoding: 'utf8',
-    });
-    expect([r.status, r.stderr]).toEqual([0, '']);
+    bundle = bundleApp('demo');
+    out = bundle.dir;
+    expect([bundle.status, bundle.stderr]).toEqual([0, '']);
   }, 120_000);
 
   it('runs with plain node, no tsx', () => {
@@ -30,8 +28,7 @@ describe('the demo bundle (the whole stack in one process)', () => {
   });
 
   it('has a source map naming the TypeScript sources', () => {
-    const map = JSON.parse(readFileSync(join(out, 'main.js.map'), 'utf8')) as { sources: string[] };
-    const own = map.sources.filter((s) => !s.includes('node_modules'));
+    const own = bundle.ownSources();
     expect(own.map((s) => join(out, s))).toContain(join(ROOT, 'apps', 'demo', 'src', 'main.ts'));
     for (const s of own) expect([s, existsSync(join(out, s))]).toEqual([s, true]);
   });

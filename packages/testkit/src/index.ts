@@ -27,3 +27,4 @@ export { CPR_SHAPED } from './cpr-shaped';
 export { runMain, type MainRun } from './run-main';
 export { runCli, type CliRun } from './run-cli';
 export { cprNumbers } from './cpr-numbers';
+export { bundleApp, type AppBundle } from './app-bundle';
