@@ -97,7 +97,8 @@ describe.each(['poll', 'consume'] as const)('a backlog across token renewals, %s
     });
     // Poll mode: at least one drain must have run while the token was renewed. Whether a drain and
     // a renewal overlap depends on the machine's speed, so more backlogs are sent (each a fresh
-    // chance) until one did, at most five times.
+    // chance) until one did, at most five times. Each backlog is large enough to take seconds to
+    // drain (renewals come every few seconds), so one round overlaps a renewal more often than not.
     const drainsSpanningRenewal = (): number => {
       const drains = proc.lines.filter((l) => l.includes('"msg":"drain done"')).map(lineFacts);
       const renewals = proc.lines
@@ -106,7 +107,7 @@ describe.each(['poll', 'consume'] as const)('a backlog across token renewals, %s
       return drains.filter((d) => renewals.some((r) => r > d.time - d.ms && r < d.time)).length;
     };
     for (let round = 0; mode === 'poll' && round < 5 && drainsSpanningRenewal() === 0; round++) {
-      const more = freshMessages(1500);
+      const more = freshMessages(4000);
       allIds.push(...more.ids);
       await publishBf(more.bodies);
       await waitFor(`${allIds.length} entries`, async () => (await redis.xlen(t.stream)) >= allIds.length, {
