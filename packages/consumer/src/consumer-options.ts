@@ -20,6 +20,14 @@ export interface EventConsumerOptions {
   redis: Redis | Cluster | string | { clusterNodes: string };
   /** Default DEFAULT_EVENTS_STREAM of @cprh/besked, `cpr:events`. */
   stream?: string;
+  /**
+   * With a TENANTS_FILE deployment: the municipality (its `id`) whose events to read. The consumer
+   * then reads `<stream>:{<queuePrefix>:<tenant>}` (`cpr:events:{cprh:aarhus}`) and its partitions,
+   * never another tenant's. Unset: `stream` as it is (one municipality from the environment).
+   */
+  tenant?: string;
+  /** The pipeline's QUEUE_PREFIX (braces ignored), the base of a tenant's hash tag. Default `cprh`. */
+  queuePrefix?: string;
   /** Consumer group: one per downstream service. */
   group: string;
   /** This instance's name inside the group; keep it stable across restarts so it re-reads its own pending entries. */

@@ -2,6 +2,7 @@ import { DEFAULT_EVENTS_STREAM } from '@cprh/besked';
 import { ConsumerError } from './consumer-error';
 import type { EventConsumer, EventConsumerOptions, EventHandler } from './consumer-options';
 import { connect, createStreamConsumer, ownsConnection } from './stream-consumer';
+import { tenantStream } from './tenant-stream';
 
 /**
  * Where the pipeline lists a stream's partition streams (space-separated) when PARTITIONS > 1;
@@ -18,7 +19,8 @@ export function streamDirectoryKey(stream: string): string {
  * partition entries come in stream order; the handler is called one event at a time across all
  * partitions, so one person's events (always in one partition) reach it in order.
  */
-export function createEventConsumer(options: EventConsumerOptions): EventConsumer {
+export function createEventConsumer(given: EventConsumerOptions): EventConsumer {
+  const options = withTenantStream(given);
   // Checks the options now (throws as before), and is the consumer when there is one stream.
   createStreamConsumer(options);
   const stream = options.stream ?? DEFAULT_EVENTS_STREAM;
@@ -85,4 +87,16 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
       return stopPromise;
     },
   };
+}
+
+/** With `tenant`: the options naming that tenant's stream (its partitions are found from it). */
+function withTenantStream(options: EventConsumerOptions): EventConsumerOptions {
+  if (options.tenant === undefined) {
+    if (options.queuePrefix !== undefined) {
+      throw new ConsumerError('CONSUMER_OPTIONS_INVALID', 'queuePrefix goes with tenant');
+    }
+    return options;
+  }
+  const stream = tenantStream(options.stream ?? DEFAULT_EVENTS_STREAM, options.tenant, options.queuePrefix);
+  return { ...options, stream };
 }
