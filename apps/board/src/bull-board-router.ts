@@ -42,8 +42,13 @@ export function bullBoardRouter(
     showCpr: boolean;
     /** Queues no worker reads by design (dead letters): no "No workers" warning, a description instead. */
     unconsumed?: ReadonlyMap<Queue, string>;
-    /** Shown before a queue's name (PARTITIONS > 1: `p3-`), so the partitions' queues stay apart. */
+    /**
+     * Shown before a queue's name (PARTITIONS > 1: `p3-`; a tenant's: `aarhus.`), so the partitions'
+     * and the tenants' queues stay apart.
+     */
     namePrefix?: ReadonlyMap<Queue, string>;
+    /** Bull Board groups queues by the part of their name before it (the tenant): `aarhus.inbox`. */
+    delimiter?: string;
     audit?: UnmaskedViewAudit;
   },
 ): Router {
@@ -53,7 +58,10 @@ export function bullBoardRouter(
   const adapters = queues.map((q) => {
     const description = opts.unconsumed?.get(q);
     const prefix = opts.namePrefix?.get(q);
-    const named = prefix === undefined ? {} : { prefix };
+    const named = {
+      ...(prefix === undefined ? {} : { prefix }),
+      ...(opts.delimiter === undefined ? {} : { delimiter: opts.delimiter }),
+    };
     const adapter =
       description === undefined
         ? new BullMQAdapter(q, { readOnlyMode: opts.readOnly, ...named })

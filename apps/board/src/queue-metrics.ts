@@ -4,13 +4,20 @@ import type { RedisConnection as Redis } from '@cprh/pipeline';
 import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { withDeadline, type Readiness } from '@cprh/runtime';
 
-export interface QueueMetricsSources {
-  readonly redis: Redis;
+/** One municipality's queues and streams (the one of the environment: `default`). */
+export interface TenantQueues {
+  /** The `tenant` label: a TENANTS_FILE id, or `default`. Bounded by the file. */
+  readonly id: string;
   /** Each partition's inbox and dead queue (one each with PARTITIONS=1); counted per queue name. */
   readonly inbox: readonly Queue[];
   readonly dead: readonly Queue[];
   /** The events stream first, then any route streams (configured names, never message data). */
   readonly streams: readonly string[];
+}
+
+export interface QueueMetricsSources {
+  readonly redis: Redis;
+  readonly tenants: readonly TenantQueues[];
   /** A scrape never waits longer than this for Redis. */
   readonly timeoutMs: number;
   /** What /readyz answers; its verdict is `cprh_ready` at each scrape. */
@@ -24,8 +31,8 @@ export interface QueueMetrics {
 }
 
 /**
- * Prometheus metrics of the ops process. Labels are configured queue/stream names and job states only:
- * never ids or anything from a message, so no CPR number can reach a label.
+ * Prometheus metrics of the ops process. Labels are the tenant id, configured queue/stream names and
+ * job states only: never ids or anything from a message, so no CPR number can reach a label.
  */
 export function createQueueMetrics(src: QueueMetricsSources): QueueMetrics {
   // Own registry per board so several boards (tests) never clash on metric names.
@@ -35,19 +42,19 @@ export function createQueueMetrics(src: QueueMetricsSources): QueueMetrics {
   const jobs = new Gauge({
     name: 'cprh_queue_jobs',
     help: 'Jobs in a BullMQ queue by state, read from Redis at scrape time.',
-    labelNames: ['queue', 'state'] as const,
+    labelNames: ['queue', 'state', 'tenant'] as const,
     registers: [registry],
   });
   const deadLetters = new Gauge({
     name: 'cprh_dead_letters',
     help: 'Dead letters waiting in the dead-letter queue for replay or purge.',
-    labelNames: ['queue'] as const,
+    labelNames: ['queue', 'tenant'] as const,
     registers: [registry],
   });
   const streamLength = new Gauge({
     name: 'cprh_events_stream_length',
     help: 'Entries in the events stream and each route stream (XLEN).',
-    labelNames: ['stream'] as const,
+    labelNames: ['stream', 'tenant'] as const,
     registers: [registry],
   });
   const redisUp = new Gauge({
@@ -62,30 +69,34 @@ export function createQueueMetrics(src: QueueMetricsSources): QueueMetrics {
     registers: [registry],
   });
 
-  async function read() {
+  async function readTenant(t: TenantQueues) {
     const [inbox, dead, lengths] = await Promise.all([
-      Promise.all(src.inbox.map((q) => q.getJobCounts(...JOB_STATES))).then(sumCounts),
-      Promise.all(src.dead.map((q) => q.getJobCounts(...JOB_STATES))).then(sumCounts),
-      Promise.all(src.streams.map((stream) => src.redis.xlen(stream))),
+      Promise.all(t.inbox.map((q) => q.getJobCounts(...JOB_STATES))).then(sumCounts),
+      Promise.all(t.dead.map((q) => q.getJobCounts(...JOB_STATES))).then(sumCounts),
+      Promise.all(t.streams.map((stream) => src.redis.xlen(stream))),
     ]);
-    return { inbox, dead, lengths };
+    return { t, inbox, dead, lengths };
   }
+  const read = () => Promise.all(src.tenants.map(readTenant));
 
   async function refresh(): Promise<void> {
     ready.set((await src.readiness()).ready ? 1 : 0);
     try {
-      const r = await withDeadline(read(), src.timeoutMs, () => new Error('redis did not answer in time'));
-      for (const [queue, counts] of [
-        [queueName(src.inbox), r.inbox],
-        [queueName(src.dead), r.dead],
-      ] as const) {
-        for (const state of JOB_STATES) jobs.set({ queue, state }, counts[state] ?? 0);
+      const all = await withDeadline(read(), src.timeoutMs, () => new Error('redis did not answer in time'));
+      for (const r of all) {
+        const tenant = r.t.id;
+        for (const [queue, counts] of [
+          [queueName(r.t.inbox), r.inbox],
+          [queueName(r.t.dead), r.dead],
+        ] as const) {
+          for (const state of JOB_STATES) jobs.set({ queue, state, tenant }, counts[state] ?? 0);
+        }
+        deadLetters.set(
+          { queue: queueName(r.t.dead), tenant },
+          DEAD_LETTER_STATES.reduce((sum, s) => sum + (r.dead[s] ?? 0), 0),
+        );
+        r.t.streams.forEach((stream, i) => streamLength.set({ stream, tenant }, r.lengths[i] ?? 0));
       }
-      deadLetters.set(
-        { queue: queueName(src.dead) },
-        DEAD_LETTER_STATES.reduce((sum, s) => sum + (r.dead[s] ?? 0), 0),
-      );
-      src.streams.forEach((stream, i) => streamLength.set({ stream }, r.lengths[i] ?? 0));
       redisUp.set(1);
     } catch {
       // Unknown is not zero: drop the values rather than report stale or false counts.

@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Queue } from 'bullmq';
 import express from 'express';
 import {
   createAuditLog,
@@ -19,6 +20,7 @@ import { bullBoardRouter } from './bull-board-router';
 import { createQueueMetrics } from './queue-metrics';
 import { boardReadiness } from './board-readiness';
 import { webhooksView } from './webhooks-view';
+import { SINGLE_TENANT_LABEL, TENANT_DELIMITER, type BoardTenant } from './board-tenant';
 
 /** What the board says of the dead queue, which no worker reads. */
 const DEAD_QUEUE_DESCRIPTION =
@@ -35,6 +37,12 @@ export interface BoardOptions {
   readonly logger?: Logger;
   /** How long /readyz and /metrics wait for Redis. */
   readonly redisTimeoutMs?: number;
+  /**
+   * The municipalities of TENANTS_FILE: each one's queues are shown as a group of its own
+   * (`aarhus.inbox`, `aarhus.dead`), its queue metrics carry its id as `tenant`, and /webhooks
+   * lists its endpoints under it. Unset: the one pipeline of `config`, as without tenants.
+   */
+  readonly tenants?: readonly BoardTenant[];
 }
 
 /**
@@ -75,28 +83,42 @@ export async function startBoard(config: BoardConfig, opts: BoardOptions = {}): 
     lastRedisError = '';
   });
 
-  // Every partition's inbox and dead queue (PARTITIONS > 1: shown as `p<n>-inbox`, `p<n>-dead`).
-  const parts = partitionPipelines(pipeline);
-  const inbox = parts.map((p) => createInboxQueue(redis, p.pipeline));
-  const dead = parts.map((p) => createDeadQueue(redis, p.pipeline));
-  for (const q of [...inbox, ...dead]) q.on('error', () => undefined); // already logged by the connection
-  const namePrefix = new Map(
-    parts.length === 1
-      ? []
-      : parts.flatMap((p, i) => [inbox[i]!, dead[i]!].map((q) => [q, `p${p.partition}-`] as const)),
-  );
+  const tenants = opts.tenants ?? [{ id: SINGLE_TENANT_LABEL, name: undefined, pipeline }];
+  const grouped = opts.tenants !== undefined;
+  const namePrefix = new Map<Queue, string>();
+  const scopes = tenants.map((tenant) => {
+    // Every partition's inbox and dead queue (PARTITIONS > 1: shown as `p<n>-inbox`, `p<n>-dead`),
+    // with tenants in the tenant's group (`aarhus.inbox`, `aarhus.p1-dead`).
+    const parts = partitionPipelines(tenant.pipeline);
+    const inbox = parts.map((p) => createInboxQueue(redis, p.pipeline));
+    const dead = parts.map((p) => createDeadQueue(redis, p.pipeline));
+    for (const q of [...inbox, ...dead]) q.on('error', () => undefined); // already logged by the connection
+    parts.forEach((p, i) => {
+      const prefix = `${grouped ? `${tenant.id}${TENANT_DELIMITER}` : ''}${parts.length === 1 ? '' : `p${p.partition}-`}`;
+      if (prefix !== '') for (const q of [inbox[i]!, dead[i]!]) namePrefix.set(q, prefix);
+    });
+    const tp = tenant.pipeline;
+    const streams = [...new Set([tp.eventsStream, ...tp.routes.map((r) => r.stream)])].flatMap((s) =>
+      partitionStreams(tp, s),
+    );
+    return { tenant, parts, inbox, dead, streams };
+  });
+  const inbox = scopes.flatMap((s) => s.inbox);
+  const dead = scopes.flatMap((s) => s.dead);
 
-  const streams = [...new Set([pipeline.eventsStream, ...pipeline.routes.map((r) => r.stream)])].flatMap(
-    (s) => partitionStreams(pipeline, s),
-  );
   const readiness = () =>
     boardReadiness(
       redis,
-      parts.map((p) => p.pipeline),
+      scopes.flatMap((s) => s.parts.map((p) => p.pipeline)),
       config.metrics.readyStallSeconds,
       timeoutMs,
     );
-  const metrics = createQueueMetrics({ redis, inbox, dead, streams, timeoutMs, readiness });
+  const metrics = createQueueMetrics({
+    redis,
+    tenants: scopes.map((s) => ({ id: s.tenant.id, inbox: s.inbox, dead: s.dead, streams: s.streams })),
+    timeoutMs,
+    readiness,
+  });
 
   const app = express();
   app.disable('x-powered-by');
@@ -113,7 +135,17 @@ export async function startBoard(config: BoardConfig, opts: BoardOptions = {}): 
     await metrics.refresh();
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
-  app.get('/webhooks', webhooksView(redis, pipeline.queuePrefix));
+  app.get(
+    '/webhooks',
+    webhooksView(
+      redis,
+      scopes.map((s) => ({
+        id: grouped ? s.tenant.id : undefined,
+        name: s.tenant.name,
+        queuePrefix: s.tenant.pipeline.queuePrefix,
+      })),
+    ),
+  );
   app.use(
     '/',
     bullBoardRouter([...inbox, ...dead], {
@@ -122,6 +154,7 @@ export async function startBoard(config: BoardConfig, opts: BoardOptions = {}): 
       showCpr: board.showCpr,
       unconsumed: new Map(dead.map((q) => [q, DEAD_QUEUE_DESCRIPTION])),
       namePrefix,
+      ...(grouped ? { delimiter: TENANT_DELIMITER } : {}),
       ...(board.showCpr ? { audit: unmaskedViewAudit(createAuditLog(config.log.auditFile)) } : {}),
     }),
   );

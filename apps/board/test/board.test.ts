@@ -153,14 +153,16 @@ describe('ops board against the real Redis', () => {
       const found = text.split('\n').find((l) => l.startsWith(`${line} `));
       return found === undefined ? undefined : Number(found.slice(line.length + 1));
     };
-    expect(value(`cprh_queue_jobs{queue="${env.INBOX_QUEUE}",state="waiting"}`)).toBe(3);
-    expect(value(`cprh_queue_jobs{queue="${env.INBOX_QUEUE}",state="delayed"}`)).toBe(1);
-    expect(value(`cprh_queue_jobs{queue="${env.INBOX_QUEUE}",state="failed"}`)).toBe(0);
-    expect(value(`cprh_queue_jobs{queue="${env.INBOX_QUEUE}",state="completed"}`)).toBe(0);
-    expect(value(`cprh_queue_jobs{queue="${env.DEAD_QUEUE}",state="waiting"}`)).toBe(2);
-    expect(value(`cprh_dead_letters{queue="${env.DEAD_QUEUE}"}`)).toBe(2);
-    expect(value(`cprh_events_stream_length{stream="${env.EVENTS_STREAM}"}`)).toBe(5);
-    expect(value(`cprh_events_stream_length{stream="cprh-test-board-${suffix}:events:foedsel"}`)).toBe(1);
+    expect(value(`cprh_queue_jobs{queue="${env.INBOX_QUEUE}",state="waiting",tenant="default"}`)).toBe(3);
+    expect(value(`cprh_queue_jobs{queue="${env.INBOX_QUEUE}",state="delayed",tenant="default"}`)).toBe(1);
+    expect(value(`cprh_queue_jobs{queue="${env.INBOX_QUEUE}",state="failed",tenant="default"}`)).toBe(0);
+    expect(value(`cprh_queue_jobs{queue="${env.INBOX_QUEUE}",state="completed",tenant="default"}`)).toBe(0);
+    expect(value(`cprh_queue_jobs{queue="${env.DEAD_QUEUE}",state="waiting",tenant="default"}`)).toBe(2);
+    expect(value(`cprh_dead_letters{queue="${env.DEAD_QUEUE}",tenant="default"}`)).toBe(2);
+    expect(value(`cprh_events_stream_length{stream="${env.EVENTS_STREAM}",tenant="default"}`)).toBe(5);
+    expect(
+      value(`cprh_events_stream_length{stream="cprh-test-board-${suffix}:events:foedsel",tenant="default"}`),
+    ).toBe(1);
     expect(value('cprh_redis_up')).toBe(1);
     expect(text).toMatch(/^process_cpu_user_seconds_total /m);
     // Ids never become labels.
@@ -170,7 +172,7 @@ describe('ops board against the real Redis', () => {
     // Read at scrape time: a new entry shows on the next scrape.
     await redis.xadd(env.EVENTS_STREAM, '*', 'id', 'e5');
     const again = await (await fetch(`${b.url}metrics`)).text();
-    expect(again).toContain(`cprh_events_stream_length{stream="${env.EVENTS_STREAM}"} 6`);
+    expect(again).toContain(`cprh_events_stream_length{stream="${env.EVENTS_STREAM}",tenant="default"} 6`);
   });
 
   it('answers /readyz 503 with a reason when Redis is unreachable, and stays alive', async () => {

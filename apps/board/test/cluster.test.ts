@@ -35,8 +35,8 @@ describe('board on a Redis Cluster', () => {
     const board = await startBoard(cfg);
     try {
       const metrics = await (await fetch(`${board.url}metrics`)).text();
-      expect(metrics).toMatch(/cprh_queue_jobs\{queue="inbox",state="waiting"\} 1/);
-      expect(metrics).toContain(`cprh_events_stream_length{stream="${t.stream}"} 1`);
+      expect(metrics).toMatch(/cprh_queue_jobs\{queue="inbox",state="waiting",tenant="default"\} 1/);
+      expect(metrics).toContain(`cprh_events_stream_length{stream="${t.stream}",tenant="default"} 1`);
       expect(metrics).toMatch(/cprh_redis_up 1/);
       expect((await fetch(`${board.url}readyz`)).status).toBe(200);
     } finally {

@@ -43,9 +43,9 @@ describe('the board with PARTITIONS=3 (real Redis)', () => {
       const names = ((await api.json()) as { queues: { name: string }[] }).queues.map((q) => q.name);
       expect(names.sort()).toEqual(['p0-dead', 'p0-inbox', 'p1-dead', 'p1-inbox', 'p2-dead', 'p2-inbox']);
       const metrics = await (await fetch(`${b.url}metrics`)).text();
-      expect(metrics).toContain('cprh_queue_jobs{queue="inbox",state="waiting"} 3');
+      expect(metrics).toContain('cprh_queue_jobs{queue="inbox",state="waiting",tenant="default"} 3');
       expect(metrics).toContain(
-        `cprh_events_stream_length{stream="${partitionPipeline(pipeline, 1).eventsStream}"} 1`,
+        `cprh_events_stream_length{stream="${partitionPipeline(pipeline, 1).eventsStream}",tenant="default"} 1`,
       );
     } finally {
       await b.close();

@@ -1,4 +1,5 @@
 import { runCommands, type CommandTable } from './run-commands';
+import { chooseTenant, takeTenantOption } from './tenant-scope';
 
 // Commands load lazily (require, not import(): the tsx bin hooks CJS only) so `cprh inspect`
 // does not pay for BullMQ or amqplib start-up.
@@ -35,8 +36,14 @@ const commands: CommandTable = {
     load: () => (require('./commands/vaerdiliste') as typeof import('./commands/vaerdiliste.js')).vaerdiliste,
   },
   kombit: {
-    summary: 'kombit check          step by step: certificate, STS token, broker TLS + login, dueslag',
+    summary:
+      'kombit check [--all]  step by step: certificate, STS token, broker TLS + login, dueslag (--all: every municipality)',
     load: () => (require('./commands/kombit') as typeof import('./commands/kombit.js')).kombit,
+  },
+  tenants: {
+    summary:
+      "tenants [--json] | purge ID --dry-run|--yes   the municipalities (TENANTS_FILE); remove one's Redis keys",
+    load: () => (require('./commands/tenants') as typeof import('./commands/tenants.js')).tenants,
   },
   webhooks: {
     summary:
@@ -58,4 +65,12 @@ const commands: CommandTable = {
   ),
 };
 
-runCommands('cprh', commands, process.argv.slice(2));
+// `--tenant ID` may stand anywhere before `--`; the commands read the municipality's settings.
+const scoped = takeTenantOption(process.argv.slice(2));
+if ('problem' in scoped) {
+  process.stderr.write(`cprh: ${scoped.problem}\n`);
+  process.exitCode = 2;
+} else {
+  chooseTenant(scoped.tenant);
+  runCommands('cprh', commands, scoped.rest, '[--tenant ID] ');
+}

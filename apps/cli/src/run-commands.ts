@@ -5,23 +5,28 @@ import { UsageError } from './command';
 /** Sub-commands by name, each loaded only when it runs. */
 export type CommandTable = Record<string, { summary: string; load: () => Command }>;
 
-function usage(bin: string, commands: CommandTable): string {
+function usage(bin: string, commands: CommandTable, globalOptions: string): string {
   return [
-    `usage: ${bin} <command> [args]`,
+    `usage: ${bin} ${globalOptions}<command> [args]`,
     '',
     ...Object.values(commands).map((c) => `  ${bin} ${c.summary}`),
   ].join('\n');
 }
 
-async function main(bin: string, commands: CommandTable, argv: string[]): Promise<number> {
+async function main(
+  bin: string,
+  commands: CommandTable,
+  argv: string[],
+  globalOptions: string,
+): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '-h' || name === '--help') {
-    process.stdout.write(usage(bin, commands) + '\n');
+    process.stdout.write(usage(bin, commands, globalOptions) + '\n');
     return name === undefined ? 2 : 0;
   }
   const entry = commands[name];
   if (!entry) {
-    process.stderr.write(`${bin}: unknown command "${name}"\n${usage(bin, commands)}\n`);
+    process.stderr.write(`${bin}: unknown command "${name}"\n${usage(bin, commands, globalOptions)}\n`);
     return 2;
   }
   try {
@@ -47,8 +52,14 @@ function flushed(stream: NodeJS.WriteStream): Promise<void> {
  * Exits as soon as the command is done: a connection still retrying in the background (Redis or
  * RabbitMQ down) must never keep a finished command alive.
  */
-export function runCommands(bin: string, commands: CommandTable, argv: string[]): void {
-  main(bin, commands, argv).then(
+export function runCommands(
+  bin: string,
+  commands: CommandTable,
+  argv: string[],
+  /** Options every command takes, for the usage line (`[--tenant ID] `). */
+  globalOptions = '',
+): void {
+  main(bin, commands, argv, globalOptions).then(
     async (code) => {
       await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
       process.exit(code);

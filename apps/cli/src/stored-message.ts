@@ -1,4 +1,3 @@
-import { loadConfig } from '@cprh/config';
 import {
   createDeadQueue,
   createInboxQueue,
@@ -8,6 +7,7 @@ import {
 } from '@cprh/pipeline';
 import { CliError } from './cli-error';
 import { connectRedis } from './redis-connect';
+import { tenantConfig } from './tenant-scope';
 
 /** A message kept in Redis: a dead letter, or an inbox job that still holds its bytes. */
 export interface StoredMessage {
@@ -20,7 +20,7 @@ export interface StoredMessage {
  * A finished job holds metadata only: that is said, not shown as an empty message.
  */
 export async function readStoredMessage(where: 'dead' | 'job', id: string): Promise<StoredMessage> {
-  const config = loadConfig(['redis', 'pipeline']);
+  const config = tenantConfig(['redis', 'pipeline']);
   const redis = await connectRedis(config.redis, 'cprh-inspect');
   // Every partition's queue (one with PARTITIONS=1); the id is in at most one of them.
   const queues = partitionPipelines(config.pipeline).map((p) =>

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { peekBeskedId } from '@cprh/besked';
-import { loadConfig } from '@cprh/config';
 import {
   createAuditLog,
   PartitionedDeadLetters,
@@ -17,6 +16,7 @@ import type { Command } from '../command';
 import { UsageError } from '../command';
 import { parseDuration } from '../duration';
 import { connectRedis } from '../redis-connect';
+import { tenantConfig } from '../tenant-scope';
 
 const USAGE = 'usage: cprh dlq list | show ID [--raw] | replay ID|--all | purge [--older-than DURATION]';
 
@@ -59,7 +59,7 @@ export const dlq: Command = async (argv) => {
       throw new UsageError(USAGE);
   }
 
-  const config = loadConfig(['redis', 'pipeline', 'log']);
+  const config = tenantConfig(['redis', 'pipeline', 'log']);
   const redis = await connectRedis(config.redis, 'cprh-dlq');
   // Every partition's dead letters (one dead queue with PARTITIONS=1).
   const dl = new PartitionedDeadLetters(redis, config.pipeline);

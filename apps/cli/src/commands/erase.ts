@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { describeCprProblems, parseCprNumberFile } from '@cprh/besked';
-import { loadConfig } from '@cprh/config';
 import { createAuditLog, erasePerson, osUser, partitionPipelines, type ErasedFamily } from '@cprh/pipeline';
 import { eraseWebhookState } from '@cprh/webhooks';
 import type { Command } from '../command';
 import { UsageError } from '../command';
 import { connectRedis } from '../redis-connect';
+import { tenantConfig } from '../tenant-scope';
 
 const USAGE = 'usage: cprh erase --cpr-file FILE [--dry-run]';
 
@@ -45,7 +45,7 @@ export const erase: Command = async (argv) => {
   }
   if (list.numbers.length === 0) throw new UsageError(`${file} holds no CPR numbers`);
 
-  const config = loadConfig(['redis', 'pipeline', 'log']);
+  const config = tenantConfig(['redis', 'pipeline', 'log']);
   const redis = await connectRedis(config.redis, 'cprh-erase');
   try {
     // Every partition (PARTITIONS > 1): a message can name the person without being in their partition.

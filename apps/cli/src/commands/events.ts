@@ -1,10 +1,10 @@
 import { parseArgs } from 'node:util';
-import { loadConfig } from '@cprh/config';
 import { createRedis, redisUnreachable } from '@cprh/pipeline';
 import type { Command } from '../command';
 import { UsageError } from '../command';
 import { jsonLine, textLine } from '../events/event-line';
 import { partitionStreamsOf, tailStreams } from '../events/stream-tail';
+import { tenantConfig } from '../tenant-scope';
 
 const USAGE = 'usage: cprh events tail [--from-start] [--exit-at-end] [--json] [--show-cpr] [--stream NAME]';
 
@@ -36,7 +36,7 @@ export const events: Command = async (argv) => {
   if (v.stream !== undefined && v.stream.trim() === '')
     throw new UsageError(`--stream needs a name\n${USAGE}`);
 
-  const config = loadConfig(['redis', 'pipeline']);
+  const config = tenantConfig(['redis', 'pipeline']);
   const stream = v.stream ?? config.pipeline.eventsStream;
   const showCpr = v['show-cpr'] === true;
   // No offline queue: a Redis that is not there is one line at once, not a hang.

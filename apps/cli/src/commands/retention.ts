@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
-import { loadConfig } from '@cprh/config';
 import type { Command } from '../command';
 import { UsageError } from '../command';
 import { connectRedis } from '../redis-connect';
+import { tenantConfig } from '../tenant-scope';
 import { partitionPipelines } from '@cprh/pipeline';
 import { surveyRetention } from '../retention/retention-survey';
 import { mergeSurveys } from '../retention/survey-merge';
@@ -23,7 +23,7 @@ export const retention: Command = async (argv) => {
   } catch (err) {
     throw new UsageError(`${(err as Error).message}\n${USAGE}`);
   }
-  const config = loadConfig(['redis', 'pipeline', 'poller']);
+  const config = tenantConfig(['redis', 'pipeline', 'poller']);
   const redis = await connectRedis(config.redis, 'cprh-retention');
   try {
     let survey = config.pipeline.partitions > 1 ? undefined : await surveyRetention(redis, config);

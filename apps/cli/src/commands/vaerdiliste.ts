@@ -1,10 +1,10 @@
-import { loadConfig } from '@cprh/config';
 import {
   BESKEDFORDELER_SERVICE_SECTIONS,
   vaerdilisteClientFromConfig,
   type VaerdilisteClient,
 } from '@cprh/kombit';
 import type { Command } from '../command';
+import { tenantConfig } from '../tenant-scope';
 import { parseVaerdilisteArgs, USAGE, type VaerdilisteArgs } from '../vaerdiliste/vaerdiliste-args';
 import { diffAction, laesAction, listAction, soegAction } from '../vaerdiliste/read-actions';
 import * as change from '../vaerdiliste/change-actions';
@@ -27,7 +27,7 @@ const ACTIONS: Record<VaerdilisteArgs['sub'], Action> = {
 
 /** The client on the configured service with the configured function certificate. */
 async function connect(): Promise<VaerdilisteClient> {
-  return vaerdilisteClientFromConfig(loadConfig(BESKEDFORDELER_SERVICE_SECTIONS));
+  return vaerdilisteClientFromConfig(tenantConfig(BESKEDFORDELER_SERVICE_SECTIONS));
 }
 
 /**

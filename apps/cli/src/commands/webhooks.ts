@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import type { RedisConnection as Redis } from '@cprh/pipeline';
 import { STREAM_FIELDS } from '@cprh/besked';
-import { loadConfig, redactUrl, webhookSecretBytes, type WebhookEndpoint } from '@cprh/config';
+import { redactUrl, webhookSecretBytes, type WebhookEndpoint } from '@cprh/config';
 import { createProducerRedis, PipelineError } from '@cprh/pipeline';
 import {
   buildRequest,
@@ -17,6 +17,7 @@ import {
 } from '@cprh/webhooks';
 import type { Command } from '../command';
 import { UsageError } from '../command';
+import { tenantConfig } from '../tenant-scope';
 
 const USAGE = [
   'usage: cprh webhooks list [--json]',
@@ -31,11 +32,11 @@ const out = (s: string): boolean => process.stdout.write(s + '\n');
 
 /** Endpoints of WEBHOOKS_FILE when it is set (for `test`, and to list endpoints no process registered yet). */
 function fileEndpoints(): WebhookEndpoint[] {
-  return loadConfig(['webhooks']).webhooks.endpoints;
+  return tenantConfig(['webhooks']).webhooks.endpoints;
 }
 
 async function connect(): Promise<{ redis: Redis; prefix: string; eventsStream: string }> {
-  const config = loadConfig(['redis', 'pipeline']);
+  const config = tenantConfig(['redis', 'pipeline']);
   const redis = createProducerRedis(config.redis, 'cprh-webhooks-cli');
   redis.on('error', () => undefined);
   try {
