@@ -5,16 +5,9 @@ import {
   tenantsConfigured,
   type Config,
   type SectionName,
+  type TenantEnvironment,
 } from '@cprh/config';
 import { CliError } from './cli-error';
-
-/** One municipality as `cprh` sees it: its id and the environment its commands run with. */
-export interface TenantEnvironment {
-  readonly id: string;
-  readonly name: string | undefined;
-  readonly cvr: string | undefined;
-  readonly env: NodeJS.ProcessEnv;
-}
 
 /** The `--tenant` of this run (main sets it once, before the command runs). */
 let chosen: string | undefined;

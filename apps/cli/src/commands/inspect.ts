@@ -15,6 +15,7 @@ import { ConfigError, loadConfig } from '@cprh/config';
 import type { Command } from '../command';
 import { CliError } from '../cli-error';
 import { UsageError } from '../command';
+import { scopedTenant } from '../tenant-scope';
 
 const USAGE = 'usage: cprh inspect FILE|- | --dead ID | --job ID [--show-cpr]';
 
@@ -122,6 +123,8 @@ export const inspect: Command = async (argv) => {
   if (stored !== undefined ? target !== undefined : target === undefined || extra.length > 0 || showCpr)
     throw new UsageError(`expected exactly one FILE or -, or --dead/--job ID; ${USAGE}`);
 
+  // A stored message is one municipality's: with TENANTS_FILE, `--tenant` first (exit 1 as for dlq).
+  if (stored !== undefined) scopedTenant();
   try {
     const config = loadConfig(['besked', 'log']);
     const { maxBytes, catalogueFile } = config.besked;

@@ -1,9 +1,9 @@
-import { loadConfig } from '@cprh/config';
+import { loadConfig, type TenantEnvironment } from '@cprh/config';
 import { oneLine } from '@cprh/errors';
 import type { Command } from '../command';
 import { UsageError } from '../command';
 import { KOMBIT_CHECK_SECTIONS, kombitCheckSteps, type KombitCheckConfig } from '../kombit-check/check-steps';
-import { allTenants, scopedTenant, tenantChosen, type TenantEnvironment } from '../tenant-scope';
+import { allTenants, scopedTenant, tenantChosen } from '../tenant-scope';
 
 const USAGE = 'usage: cprh [--tenant ID] kombit check | cprh kombit check --all';
 
