@@ -28,12 +28,13 @@ export const tenants: Command = async (argv) => {
     throw new UsageError(`${(err as Error).message}\n${USAGE}`);
   }
   const [sub, id, ...extra] = parsed.positionals;
-  const { json, yes } = parsed.values;
+  const json = parsed.values.json === true;
+  const yes = parsed.values.yes === true;
   const dryRun = parsed.values['dry-run'] === true;
   if (tenantChosen() !== undefined) throw new UsageError(`cprh tenants takes no --tenant\n${USAGE}`);
   if (sub === undefined || sub === 'list') {
     if (id !== undefined || yes || dryRun) throw new UsageError(USAGE);
-    list(json === true);
+    list(json);
     return 0;
   }
   if (sub !== 'purge' || id === undefined || extra.length > 0 || json) throw new UsageError(USAGE);
