@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import { loadTenants } from '@cprh/config';
-import { createDeadQueue, createInboxQueue, partitionPipelines, streamDirectoryKey } from '@cprh/pipeline';
+import { Queue } from 'bullmq';
+import { partitionPipelines, streamDirectoryKey } from '@cprh/pipeline';
 import { DeliveryStore } from '@cprh/webhooks';
 import { deleteKeysWithPrefix, TEST_REDIS_URL, uniqueName } from '@cprh/testkit';
 import { runCli } from './support/run-cli';
@@ -55,8 +56,9 @@ describe('cprh tenants purge (real Redis)', () => {
     // their directory, webhook state.
     for (const t of loadTenants(['pipeline'], { ...env, TENANTS_FILE: before })) {
       for (const { pipeline } of partitionPipelines(t.config.pipeline)) {
-        const inbox = createInboxQueue(redis, pipeline);
-        const dead = createDeadQueue(redis, pipeline);
+        // Raw queues under the pipeline's names (the job data does not matter to a purge).
+        const inbox = new Queue('inbox', { connection: redis, prefix: pipeline.queuePrefix });
+        const dead = new Queue('dead', { connection: redis, prefix: pipeline.queuePrefix });
         await inbox.add('x', { n: 1 }, { jobId: 'j1' });
         await dead.add('x', { n: 2 }, { jobId: 'd1' });
         await Promise.all([inbox.close(), dead.close()]);
