@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { loadWorkbenchConfig } from '@cprh/simulator';
 import { SIMULATOR_SECTIONS, startSimulator, type Simulator } from '@cprh/simulator';
 import {
@@ -7,6 +8,7 @@ import {
   TEST_AMQP_URL,
   TEST_REDIS_URL,
   uniqueName,
+  withAmqpChannel,
   type DevPki,
 } from '@cprh/testkit';
 import { runCli } from './support/run-cli';
@@ -45,9 +47,11 @@ describe('cprh kombit check', () => {
       DUESLAG_QUEUE: dueslag,
     };
   });
+  const odenseDueslag = randomUUID();
   afterAll(async () => {
     await sim.stop();
     await deleteAmqpQueue(dueslag, `${TEST_AMQP_URL}/BF`);
+    await deleteAmqpQueue(odenseDueslag, `${TEST_AMQP_URL}/BF`);
     pki.remove();
   });
 
@@ -96,5 +100,100 @@ describe('cprh kombit check', () => {
     const { code, stdout } = await runCli({ ...base, DUESLAG_QUEUE: missing }, ['kombit', 'check']);
     expect(lines(stdout)[3]).toMatch(new RegExp(`^FAIL dueslag      ${missing} is not there`));
     expect(code).toBe(1);
+  });
+
+  /**
+   * Three municipalities in a TENANTS_FILE: aarhus (the dev certificate's CVR) and odense (its own
+   * certificate and dueslag) pass; aalborg names a CVR its certificate does not carry, so the STS
+   * refuses it. Each is checked with its own certificate, CVR and dueslag.
+   */
+  describe('with TENANTS_FILE', () => {
+    let env: Record<string, string>;
+
+    beforeAll(async () => {
+      const odense = pki.makeClientCert('odense', { startDays: -1, endDays: 30, cvr: '35209115' });
+      await withAmqpChannel(async (ch) => {
+        await ch.assertQueue(odenseDueslag);
+      }, `${TEST_AMQP_URL}/BF`);
+      const aarhusCert = { certFile: pki.path('client.crt'), keyFile: pki.path('client.key') };
+      const file = pki.path('tenants.json');
+      writeFileSync(
+        file,
+        JSON.stringify({
+          tenants: [
+            { id: 'aarhus', name: 'Aarhus Kommune', cvr: '12345678', certificate: aarhusCert, dueslag },
+            {
+              id: 'odense',
+              cvr: '35209115',
+              certificate: { certFile: odense.cert, keyFile: odense.key },
+              dueslag: odenseDueslag,
+            },
+            { id: 'aalborg', cvr: '29189420', certificate: aarhusCert, dueslag: randomUUID() },
+          ],
+        }),
+      );
+      // The deployment's way in to KOMBIT; certificate, CVR and dueslag are each municipality's.
+      const { AMQP_AUTH, AMQP_URL, STS_URL, CA_FILE } = base;
+      env = {
+        AMQP_AUTH: AMQP_AUTH!,
+        AMQP_URL: AMQP_URL!,
+        STS_URL: STS_URL!,
+        CA_FILE: CA_FILE!,
+        TENANTS_FILE: file,
+      };
+    });
+
+    it('--all: a block per municipality with its own steps, a summary, exit 1 when one failed', async () => {
+      const { code, stdout } = await runCli(env, ['kombit', 'check', '--all']);
+      const out = lines(stdout);
+      const steps = (l: string | undefined) => (l ?? '').slice(0, 18).trim();
+      expect(out.map((l) => (l.startsWith('  ') ? steps(l) : l))).toEqual([
+        'aarhus (Aarhus Kommune, CVR 12345678)',
+        'ok   certificate',
+        'ok   sts token',
+        'ok   broker',
+        'ok   dueslag',
+        'odense (CVR 35209115)',
+        'ok   certificate',
+        'ok   sts token',
+        'ok   broker',
+        'ok   dueslag',
+        'aalborg (CVR 29189420)',
+        'ok   certificate',
+        'FAIL sts token',
+        '2 of 3 municipalities passed; failed: aalborg',
+      ]);
+      expect(out[1]).toMatch(/CVR 12345678; valid until/);
+      expect(out[6]).toMatch(/CVR 35209115; valid until/);
+      expect(out[7]).toMatch(/subject .*CVR:35209115/);
+      expect(out[9]).toBe(`  ok   dueslag      ${odenseDueslag} exists: 0 message(s) waiting, 0 consumer(s)`);
+      expect(out[12]).toMatch(
+        /^ {2}FAIL sts token {4}KOMBIT_STS_REFUSED: the STS answered HTTP 401: AnvenderKontekst/,
+      );
+      expect(code).toBe(1);
+    });
+
+    it('--tenant: that municipality alone, exit 0', async () => {
+      const { code, stdout } = await runCli(env, ['--tenant', 'odense', 'kombit', 'check']);
+      const out = lines(stdout);
+      expect(out.map((l) => l.slice(0, 16).trim())).toEqual([
+        'ok   certificate',
+        'ok   sts token',
+        'ok   broker',
+        'ok   dueslag',
+      ]);
+      expect(out[0]).toMatch(/CVR 35209115; valid until/);
+      expect(code).toBe(0);
+    });
+
+    it('--all with only passing municipalities exits 0; --all and --tenant together is a usage error', async () => {
+      const both = await runCli(env, ['kombit', 'check', '--all', '--tenant', 'aarhus']);
+      expect(both.code).toBe(2);
+      expect(both.stderr).toMatch(/^cprh kombit: --all or --tenant, not both/);
+      const single = await runCli(base, ['kombit', 'check', '--all']);
+      expect(lines(single.stdout).at(-1)).toBe('1 of 1 municipality passed');
+      expect(lines(single.stdout)[0]).toBe('default (CVR 12345678)');
+      expect(single.code).toBe(0);
+    });
   });
 });

@@ -1,9 +1,9 @@
-import { loadConfig, type TenantEnvironment } from '@cprh/config';
+import { loadConfig, loadTenants, type TenantConfig } from '@cprh/config';
 import { oneLine } from '@cprh/errors';
 import type { Command } from '../command';
 import { UsageError } from '../command';
 import { KOMBIT_CHECK_SECTIONS, kombitCheckSteps, type KombitCheckConfig } from '../kombit-check/check-steps';
-import { allTenants, scopedTenant, tenantChosen } from '../tenant-scope';
+import { scopedTenant, tenantChosen } from '../tenant-scope';
 
 const USAGE = 'usage: cprh [--tenant ID] kombit check | cprh kombit check --all';
 
@@ -21,15 +21,16 @@ export const kombit: Command = async (argv) => {
   if (argv[0] !== 'check' || (argv.length !== 1 && !all)) throw new UsageError(USAGE);
   if (!all) return runKombitCheck(loadConfig(KOMBIT_CHECK_SECTIONS, scopedTenant().env));
   if (tenantChosen() !== undefined) throw new UsageError(`--all or --tenant, not both\n${USAGE}`);
-  return checkAll(allTenants());
+  // Every municipality's settings first: a mistake in one stops before any check, naming it.
+  return checkAll(loadTenants(KOMBIT_CHECK_SECTIONS));
 };
 
 /** Every municipality's check, a block each in file order, then one summary line. */
-async function checkAll(tenants: readonly TenantEnvironment[]): Promise<number> {
-  // Loaded first, all of them: a mistake in one municipality's settings stops before any check.
-  const configs = tenants.map((t) => loadConfig(KOMBIT_CHECK_SECTIONS, t.env));
+async function checkAll(
+  tenants: readonly TenantConfig<(typeof KOMBIT_CHECK_SECTIONS)[number]>[],
+): Promise<number> {
+  const configs = tenants.map((t) => t.config);
   const blocks: Promise<{ lines: string[]; code: number }>[] = [];
-  let next = 0;
   // At most ALL_AT_ONCE checks run; each block is printed whole, in order, as soon as it is its turn.
   const slots = Array.from({ length: ALL_AT_ONCE }, () => Promise.resolve());
   for (const [i, config] of configs.entries()) {
@@ -48,18 +49,17 @@ async function checkAll(tenants: readonly TenantEnvironment[]): Promise<number> 
   const failed: string[] = [];
   for (const [i, tenant] of tenants.entries()) {
     const { lines, code } = await blocks[i]!;
-    next++;
     process.stdout.write(`${heading(tenant)}\n${lines.map((l) => `  ${l}`).join('')}`);
     if (code !== 0) failed.push(tenant.id);
   }
-  const passed = next - failed.length;
+  const n = tenants.length;
   process.stdout.write(
-    `${passed} of ${next} municipalit${next === 1 ? 'y' : 'ies'} passed${failed.length > 0 ? `; failed: ${failed.join(', ')}` : ''}\n`,
+    `${n - failed.length} of ${n} municipalit${n === 1 ? 'y' : 'ies'} passed${failed.length > 0 ? `; failed: ${failed.join(', ')}` : ''}\n`,
   );
   return failed.length > 0 ? 1 : 0;
 }
 
-function heading(t: TenantEnvironment): string {
+function heading(t: { id: string; name: string | undefined; cvr: string | undefined }): string {
   const about = [t.name, t.cvr === undefined ? undefined : `CVR ${t.cvr}`].filter((x) => x !== undefined);
   return about.length > 0 ? `${t.id} (${about.join(', ')})` : t.id;
 }
