@@ -1,6 +1,8 @@
 import Redis from 'ioredis';
 import { beskedToCloudEvent, eventSources } from '@cprh/besked';
 import { readFixture, TEST_REDIS_URL, uniqueName, waitFor } from '@cprh/testkit';
+import { loadConfig } from '@cprh/config';
+import { partitionStreams, streamDirectoryKey as pipelineDirectoryKey } from '@cprh/pipeline';
 import { ConsumerError, createEventConsumer, streamDirectoryKey, tenantStream } from '../src';
 
 const sample = beskedToCloudEvent(readFixture('beskeder/testbesked01.xml'), {
@@ -12,6 +14,31 @@ describe('tenantStream', () => {
     expect(tenantStream('cpr:events', 'aarhus')).toBe('cpr:events:{cprh:aarhus}');
     expect(tenantStream('{cprh}:events', 'odense', '{cprh}')).toBe('cprh:events:{cprh:odense}');
     expect(tenantStream('cpr:events:foedsel', 'k-101', 'x1')).toBe('cpr:events:foedsel:{x1:k-101}');
+  });
+
+  it("names exactly the stream the pipeline writes a tenant's events to", () => {
+    for (const [prefix, stream, routeStream] of [
+      ['cprh', 'cpr:events', 'cpr:events:foedsel'],
+      ['{cprh}', '{cprh}:events', '{cprh}:events:foedsel'],
+      ['kunde-7', 'k7:events', 'k7:foedsel'],
+    ] as const) {
+      const pipeline = loadConfig(['pipeline'], {
+        QUEUE_PREFIX: prefix,
+        EVENTS_STREAM: stream,
+        ROUTES: `foedsel=${routeStream}`,
+        TENANT_ID: 'odense',
+        PARTITIONS: '3',
+      }).pipeline;
+      expect(tenantStream(stream, 'odense', prefix)).toBe(pipeline.eventsStream);
+      expect(tenantStream(routeStream, 'odense', prefix)).toBe(pipeline.routes[0]?.stream);
+      // Partitions are found through the directory the pipeline keeps under the tenant's stream.
+      expect(streamDirectoryKey(tenantStream(stream, 'odense', prefix))).toBe(
+        pipelineDirectoryKey(pipeline.eventsStream),
+      );
+      expect(partitionStreams(pipeline, pipeline.eventsStream)[2]).toBe(
+        `${stream.replace(/[{}]/g, '')}:{${prefix.replace(/[{}]/g, '')}:odense:p2}`,
+      );
+    }
   });
 
   it('refuses an id TENANTS_FILE would refuse', () => {
