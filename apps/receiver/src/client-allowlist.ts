@@ -25,7 +25,9 @@ export function isAllowedClient(client: ClientIdentity, allowed: readonly Allowe
   if (allowed.length === 0) return true;
   if (client.fingerprint256 === undefined) return false;
   const fingerprint = client.fingerprint256.replace(/:/g, '').toUpperCase();
-  return allowed.some((a) => (a.kind === 'fingerprint' ? a.sha256 === fingerprint : client.cns.includes(a.cn)));
+  return allowed.some((a) =>
+    a.kind === 'fingerprint' ? a.sha256 === fingerprint : client.cns.includes(a.cn),
+  );
 }
 
 /** The subject as one line (`C=DK, O=…, CN=…`) for the inbox's channel record. */

@@ -1,4 +1,5 @@
 import { maskCprNumbers } from '@cprh/besked';
+import { TENANT_ID_PATTERN } from '@cprh/config';
 import type { Logger } from '@cprh/runtime';
 import type { ClientIdentity } from './client-allowlist';
 
@@ -6,8 +7,6 @@ import type { ClientIdentity } from './client-allowlist';
 export type PushRefusedReason = 'unknown_tenant' | 'client_not_allowed';
 
 export interface PushRefusalsOptions {
-  /** RECEIVER_PATH of the environment: tenants' paths are `<it>/<id>` unless a tenant sets its own. */
-  basePath: string;
   /** Log refusals (with TENANTS_FILE; a single tenant answers another path 404 quietly, as it always did). */
   logged: boolean;
   log: Logger;
@@ -17,19 +16,20 @@ export interface PushRefusalsOptions {
 /** Distinct refusals logged per process; beyond it they are only counted (a flood stays out of the log). */
 export const REFUSALS_LOGGED_MAX = 100;
 
-const TENANT_ID = /^[a-z0-9][a-z0-9-]{0,30}$/;
-
 /**
- * What a log line may say about a path no tenant has: the segment after RECEIVER_PATH when it is
- * shaped like a tenant id and not like a CPR number, else a fixed word. Never the path itself: a
- * caller chooses it.
+ * What a log line may say about a path no tenant has: its last segment (where a tenant's push path
+ * `<RECEIVER_PATH>/<id>` names the tenant) when that is shaped like a tenant id and not like a CPR
+ * number, else a fixed word. Never the path itself: the caller chooses it.
  */
-export function tenantSegment(pathname: string, basePath: string): string {
-  const base = basePath.endsWith('/') ? basePath : `${basePath}/`;
-  if (!pathname.startsWith(base)) return '(outside RECEIVER_PATH)';
-  const segment = pathname.slice(base.length).split('/')[0] ?? '';
-  if (segment === '') return '(none)';
-  return TENANT_ID.test(segment) && maskCprNumbers(segment) === segment ? segment : '(not a tenant id)';
+export function tenantSegment(pathname: string): string {
+  const segment = pathname
+    .split('/')
+    .filter((s) => s !== '')
+    .pop();
+  if (segment === undefined) return '(none)';
+  return TENANT_ID_PATTERN.test(segment) && maskCprNumbers(segment) === segment
+    ? segment
+    : '(not a tenant id)';
 }
 
 /**
@@ -44,7 +44,7 @@ export class PushRefusals {
 
   unknownTenant(pathname: string): void {
     this.o.count('unknown_tenant');
-    const segment = tenantSegment(pathname, this.o.basePath);
+    const segment = tenantSegment(pathname);
     this.once(`path ${segment}`, () =>
       this.o.log.warn(
         { reason: 'unknown_tenant', segment },

@@ -29,7 +29,8 @@ export class PushTenants {
     for (const t of all) {
       const other = this.byPath.get(t.path);
       // The tenants file already refuses this; a second guard costs nothing and keeps inboxes apart.
-      if (other !== undefined) throw new Error(`tenants ${other.id} and ${t.id} share the push path ${t.path}`);
+      if (other !== undefined)
+        throw new Error(`tenants ${other.id} and ${t.id} share the push path ${t.path}`);
       this.byPath.set(t.path, t);
     }
     this.handshakeLists = all.some((t) => t.allowedSubjects.length === 0)
@@ -44,7 +45,9 @@ export class PushTenants {
 
   /** Whether any tenant may be pushed to with this certificate (checked at the handshake). */
   admitsAtHandshake(client: ClientIdentity): boolean {
-    return this.handshakeLists.length === 0 || this.handshakeLists.some((list) => isAllowedClient(client, list));
+    return (
+      this.handshakeLists.length === 0 || this.handshakeLists.some((list) => isAllowedClient(client, list))
+    );
   }
 
   /** Whether this tenant takes pushes from this certificate. */

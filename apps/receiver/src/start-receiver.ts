@@ -31,7 +31,7 @@ export interface RunningReceiver extends RunningService {
   readonly urls: ReadonlyMap<string, string>;
 }
 
-/** A tenant as the receiver needs it: its id and its own configuration (the environment's plus its overrides). */
+/** A tenant as the receiver needs it (a TenantConfig of loadTenants): its id and its own configuration. */
 export interface ReceiverTenant {
   readonly id: string;
   readonly config: ReceiverConfig;
@@ -56,7 +56,7 @@ export function startReceiver(config: ReceiverConfig, log: Logger): Promise<Runn
  * Starts the push receiver: reads its TLS files, checks Redis (reachable, noeviction), then serves
  * ModtagBesked for every tenant on one port: a push is matched to its tenant by the path (the
  * tenant's RECEIVER_PATH) and goes into that tenant's inbox through the same InboxWriter the
- * poller uses. `shared` (the environment's own settings) gives the listener, TLS, limits and Redis.
+ * poller uses. `shared` gives what no tenant can override: the listener, TLS, limits and Redis.
  * Rejects with a one-line error when a file is wrong, Redis is unreachable or the port is taken.
  */
 export async function startTenantsReceiver(
@@ -66,7 +66,12 @@ export async function startTenantsReceiver(
 ): Promise<RunningReceiver> {
   const r = shared.receiver;
   const tls = loadReceiverTls(r.tls);
-  for (const t of tenants) await checkRedis(shared.redis, log, t.config.pipeline);
+  const multi = tenants.some((t) => t.config.pipeline.tenant !== undefined);
+  // One Redis for all; each tenant's key layout and PARTITIONS checked too. Redis's own warnings
+  // (AOF off, too few replicas) once, not once per tenant.
+  const quiet = log.child({}, { level: 'error' });
+  for (const [i, t] of tenants.entries())
+    await checkRedis(shared.redis, i === 0 ? log : quiet, t.config.pipeline);
 
   const redis = createProducerRedis(shared.redis, 'cprh-receiver');
   logRedisErrors(redis, log, 'receiver');
@@ -75,7 +80,7 @@ export async function startTenantsReceiver(
   const checker = new BodyChecker(shared.besked.maxBytes, log);
   const pushTenants = new PushTenants(
     tenants.map((t): PushTenant => {
-      const tenantLog = tenants.length > 1 || t.config.pipeline.tenant !== undefined ? log.child({ tenant: t.id }) : log;
+      const tenantLog = multi ? log.child({ tenant: t.id }) : log;
       const writer = new PartitionedInboxWriter(redis, t.config.pipeline, shared.redis, tenantLog);
       writers.push(writer);
       const batcher = new InboxBatcher(writer);
@@ -88,7 +93,13 @@ export async function startTenantsReceiver(
         id: t.id,
         path: t.config.receiver.path,
         allowedSubjects: t.config.receiver.allowedSubjects,
-        intake: new PushIntake({ sinks, checker, storeTimeoutMs: r.storeTimeoutMs, log: tenantLog }),
+        intake: new PushIntake({
+          tenant: t.id,
+          sinks,
+          checker,
+          storeTimeoutMs: r.storeTimeoutMs,
+          log: tenantLog,
+        }),
       };
     }),
   );
@@ -98,8 +109,7 @@ export async function startTenantsReceiver(
     port: r.port,
     tenants: pushTenants,
     refusals: new PushRefusals({
-      basePath: r.path,
-      logged: shared.pipeline.tenant !== undefined || tenants.some((t) => t.config.pipeline.tenant !== undefined),
+      logged: multi,
       log,
       count: (reason) => metrics.receiverPushesRefused.inc({ reason }),
     }),
@@ -114,7 +124,11 @@ export async function startTenantsReceiver(
     log,
     onAnswer: (a, seconds, tenant) => {
       const t = tenant ?? NO_TENANT;
-      metrics.receiverAnswers.inc({ tenant: t, http_status: String(a.http), status_kode: String(a.statusKode) });
+      metrics.receiverAnswers.inc({
+        tenant: t,
+        http_status: String(a.http),
+        status_kode: String(a.statusKode),
+      });
       metrics.receiverAnswerTime.observe({ tenant: t, http_status: String(a.http) }, seconds);
     },
     onRefused: (reason) => metrics.receiverConnectionsRefused.inc({ reason }),
@@ -137,11 +151,15 @@ export async function startTenantsReceiver(
   );
   const urls = new Map(pushTenants.all.map((t) => [t.id, server.urlOf(t.path)]));
   const url = server.urlOf(pushTenants.all[0]!.path);
-  if (tenants.length === 1 && tenants[0]!.config.pipeline.tenant === undefined) {
-    log.info({ url, allowedSubjects: r.allowedSubjects.length }, 'receiver listening');
+  if (multi) {
+    const paths = pushTenants.all.map((t) => ({
+      tenant: t.id,
+      path: t.path,
+      allowedSubjects: t.allowedSubjects.length,
+    }));
+    log.info({ url, tenants: paths }, 'receiver listening');
   } else {
-    const paths = pushTenants.all.map((t) => ({ tenant: t.id, path: t.path, allowedSubjects: t.allowedSubjects.length }));
-    log.info({ url: server.urlOf(r.path), tenants: paths }, 'receiver listening');
+    log.info({ url, allowedSubjects: r.allowedSubjects.length }, 'receiver listening');
   }
 
   return {

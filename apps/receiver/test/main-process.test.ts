@@ -30,8 +30,10 @@ describe('node --require tsx/cjs apps/receiver/src/main.ts', () => {
       const ready = await fetch(new URL('readyz', metricsUrl));
       expect(ready.status).toBe(200);
       const text = await (await fetch(new URL('metrics', metricsUrl))).text();
-      expect(text).toMatch(/^cprh_receiver_answers_total\{http_status="200",status_kode="20"\} 1$/m);
-      expect(text).toMatch(/^cprh_receiver_answer_seconds_count\{http_status="200"\} 1$/m);
+      expect(text).toMatch(
+        /^cprh_receiver_answers_total\{tenant="default",http_status="200",status_kode="20"\} 1$/m,
+      );
+      expect(text).toMatch(/^cprh_receiver_answer_seconds_count\{tenant="default",http_status="200"\} 1$/m);
       expect(text).toMatch(/^cprh_upstream_up\{channel="push"\} 1$/m);
       expect(await p.stop('SIGTERM')).toBe(0);
       expect(p.stderrLines).toEqual([]);
