@@ -2,6 +2,7 @@ import type { AllowedSubject } from '@cprh/config';
 import { isAllowedClient, type ClientIdentity } from './client-allowlist';
 import type { PushAnswer } from './push-answer';
 import type { PushedMessage } from './pushed-message';
+import { ReceiverError } from './receiver-error';
 
 /** One tenant the receiver serves: the path its pushes arrive on, who may send them, its inbox. */
 export interface PushTenant {
@@ -11,6 +12,25 @@ export interface PushTenant {
   /** The tenant's RECEIVER_ALLOWED_SUBJECTS; empty: every certificate of RECEIVER_CLIENT_CA_FILE. */
   readonly allowedSubjects: readonly AllowedSubject[];
   readonly intake: { take(message: PushedMessage): Promise<PushAnswer> };
+}
+
+/**
+ * Throws unless every tenant has its own path. The tenants file refuses two equal pushPaths; a
+ * pushPath can still equal another tenant's default `<RECEIVER_PATH>/<id>`. Refused at start:
+ * which inbox a push lands in must never be a guess.
+ */
+export function checkTenantPaths(tenants: readonly { id: string; path: string }[]): void {
+  const seen = new Map<string, string>();
+  for (const t of tenants) {
+    const other = seen.get(t.path);
+    if (other !== undefined) {
+      throw new ReceiverError(
+        'RECEIVER_TENANT_PATH_TAKEN',
+        `tenants ${other} and ${t.id} have the same push path ${t.path}; give one of them another pushPath`,
+      );
+    }
+    seen.set(t.path, t.id);
+  }
 }
 
 /**
@@ -25,14 +45,8 @@ export class PushTenants {
   private readonly handshakeLists: (readonly AllowedSubject[])[];
 
   constructor(readonly all: readonly PushTenant[]) {
-    if (all.length === 0) throw new Error('the receiver needs at least one tenant');
-    for (const t of all) {
-      const other = this.byPath.get(t.path);
-      // The tenants file already refuses this; a second guard costs nothing and keeps inboxes apart.
-      if (other !== undefined)
-        throw new Error(`tenants ${other.id} and ${t.id} share the push path ${t.path}`);
-      this.byPath.set(t.path, t);
-    }
+    checkTenantPaths(all);
+    for (const t of all) this.byPath.set(t.path, t);
     this.handshakeLists = all.some((t) => t.allowedSubjects.length === 0)
       ? []
       : all.map((t) => t.allowedSubjects);

@@ -13,7 +13,7 @@ import { BodyChecker } from './body-checker';
 import { InboxBatcher } from './inbox-batcher';
 import { PushIntake } from './push-intake';
 import { PushRefusals } from './push-refusals';
-import { PushTenants, type PushTenant } from './push-tenants';
+import { checkTenantPaths, PushTenants, type PushTenant } from './push-tenants';
 import type { PushedMessage, PushSinks } from './pushed-message';
 import type { ReceiverConfig } from './receiver-sections';
 import { loadReceiverTls } from './receiver-tls';
@@ -65,6 +65,7 @@ export async function startTenantsReceiver(
   log: Logger,
 ): Promise<RunningReceiver> {
   const r = shared.receiver;
+  checkTenantPaths(tenants.map((t) => ({ id: t.id, path: t.config.receiver.path })));
   const tls = loadReceiverTls(r.tls);
   const multi = tenants.some((t) => t.config.pipeline.tenant !== undefined);
   // One Redis for all; each tenant's key layout and PARTITIONS checked too. Redis's own warnings

@@ -187,3 +187,26 @@ describe('tenants that each allow only their own client certificate', () => {
     expect(await rx.inboxIds('horsens')).toEqual([`b-${b}`]);
   });
 });
+
+describe('two tenants on one path', () => {
+  const pki = makeDevPki();
+  afterAll(() => pki.remove());
+
+  it("stop the start with RECEIVER_TENANT_PATH_TAKEN (a pushPath equal to another tenant's default path)", async () => {
+    await expect(
+      startTenantsTestReceiver(pki, [
+        { id: 'aarhus', cvr: '55133018', dueslag: randomUUID() },
+        {
+          id: 'randers',
+          cvr: '29189668',
+          dueslag: randomUUID(),
+          pushPath: '/sts/beskedfordeler/ModtagBesked/aarhus',
+        },
+      ]),
+    ).rejects.toMatchObject({
+      code: 'RECEIVER_TENANT_PATH_TAKEN',
+      message:
+        'tenants aarhus and randers have the same push path /sts/beskedfordeler/ModtagBesked/aarhus; give one of them another pushPath',
+    });
+  });
+});

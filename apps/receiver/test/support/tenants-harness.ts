@@ -50,7 +50,14 @@ export async function startTenantsTestReceiver(
   const env = cluster ? clusterTestEnv(cluster, settings) : pipelineTestEnv(settings);
   const loaded = loadTenants(RECEIVER_SECTIONS, env.env);
   const shared = loadConfig(RECEIVER_SECTIONS, env.env);
-  const receiver = await startTenantsReceiver(loaded, shared, createLogger('receiver-test', 'error'));
+  let receiver: RunningReceiver;
+  try {
+    receiver = await startTenantsReceiver(loaded, shared, createLogger('receiver-test', 'error'));
+  } catch (err) {
+    await env.cleanup();
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
   const redis = createRedis(shared.redis, { maxRetriesPerRequest: 1 });
   redis.on('error', () => undefined);
   // Each tenant's queues, one pair per partition (PARTITIONS > 1 splits a tenant's tag further).
