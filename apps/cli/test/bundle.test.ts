@@ -23,7 +23,7 @@ describe('the cli bundle', () => {
       encoding: 'utf8',
     });
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/^usage: cprh <command>/);
+    expect(r.stdout).toMatch(/^usage: cprh \[--tenant ID\] <command>/);
     expect(readFileSync(join(out, 'main.js'), 'utf8')).not.toMatch(/require\("(tsx|typescript)[/"]/);
   });
 
