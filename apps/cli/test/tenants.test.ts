@@ -160,6 +160,25 @@ describe('cprh with TENANTS_FILE (real Redis, three municipalities)', () => {
     expect(ids).toEqual([eventIds.get('aalborg')]);
   });
 
+  it("--stream names the tenant's own copy of a route stream", async () => {
+    const aarhus = tenants.find((t) => t.id === 'aarhus')!.config.pipeline;
+    const route = `${base}:events:foedsel`;
+    await redis.xadd(`${route}:${aarhus.queuePrefix}`, '*', 'event', '{"id":"r1"}', 'id', 'r1', 'seq', '1');
+    await redis.xadd(route, '*', 'event', '{"id":"plain"}', 'id', 'plain', 'seq', '1');
+    const r = await cli(
+      '--tenant',
+      'aarhus',
+      'events',
+      'tail',
+      '--from-start',
+      '--exit-at-end',
+      '--json',
+      '--stream',
+      route,
+    );
+    expect([r.code, lines(r.stdout).map((l) => (JSON.parse(l) as { id: string }).id)]).toEqual([0, ['r1']]);
+  });
+
   it('erases a person in the named tenant only', async () => {
     writeFileSync(join(dir, 'person.txt'), `${PERSON}\n`);
     const r = await cli('--tenant', 'odense', 'erase', '--cpr-file', join(dir, 'person.txt'));

@@ -37,7 +37,8 @@ export const events: Command = async (argv) => {
     throw new UsageError(`--stream needs a name\n${USAGE}`);
 
   const config = tenantConfig(['redis', 'pipeline']);
-  const stream = v.stream ?? config.pipeline.eventsStream;
+  const stream =
+    v.stream === undefined ? config.pipeline.eventsStream : tenantStreamOf(config.pipeline, v.stream);
   const showCpr = v['show-cpr'] === true;
   // No offline queue: a Redis that is not there is one line at once, not a hang.
   const redis = createRedis(config.redis, {
@@ -88,3 +89,13 @@ export const events: Command = async (argv) => {
     redis.disconnect();
   }
 };
+
+/**
+ * `--stream NAME` of a tenant (`--tenant aarhus --stream cpr:events:foedsel`): the name as the
+ * tenant's route has it, `cpr:events:foedsel:{cprh:aarhus}` (the pipeline's rule, tenantNames in
+ * @cprh/config), unless it carries the tenant's tag already. Without a tenant: the name as given.
+ */
+function tenantStreamOf(pipeline: { tenant: string | undefined; queuePrefix: string }, name: string): string {
+  if (pipeline.tenant === undefined || name.endsWith(`:${pipeline.queuePrefix}`)) return name;
+  return `${name.replace(/[{}]/g, '')}:${pipeline.queuePrefix}`;
+}
