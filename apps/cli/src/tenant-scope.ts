@@ -91,6 +91,11 @@ export function takeTenantOption(
   return { tenant, rest };
 }
 
+/** For an audit line: the municipality whose data was shown or removed (with TENANTS_FILE). */
+export function auditTenant(): { tenant?: string } {
+  return tenantsConfigured() && chosen !== undefined ? { tenant: chosen } : {};
+}
+
 /** Whether `--tenant` was given (commands that act on every municipality refuse it). */
 export function tenantChosen(): string | undefined {
   return chosen;

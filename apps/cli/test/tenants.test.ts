@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
@@ -188,6 +188,16 @@ describe('cprh with TENANTS_FILE (real Redis, three municipalities)', () => {
     const len = async (id: string) =>
       redis.xlen(tenants.find((t) => t.id === id)?.config.pipeline.eventsStream ?? '');
     expect([await len('aarhus'), await len('odense'), await len('aalborg')]).toEqual([1, 0, 1]);
+    // The audit line says whose data it was.
+    const audit = readFileSync(join(dir, 'audit.log'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(audit.at(-1)).toMatchObject({
+      action: 'erase',
+      tenant: 'odense',
+      beskedIds: [eventIds.get('odense')],
+    });
     // The dead letters of the others still hold their message.
     const again = await cli('--tenant', 'aarhus', 'dlq', 'list');
     expect(lines(again.stdout)).toHaveLength(1);

@@ -16,7 +16,7 @@ import type { Command } from '../command';
 import { UsageError } from '../command';
 import { parseDuration } from '../duration';
 import { connectRedis } from '../redis-connect';
-import { tenantConfig } from '../tenant-scope';
+import { auditTenant, tenantConfig } from '../tenant-scope';
 
 const USAGE = 'usage: cprh dlq list | show ID [--raw] | replay ID|--all | purge [--older-than DURATION]';
 
@@ -78,6 +78,7 @@ export const dlq: Command = async (argv) => {
         createAuditLog(config.log.auditFile).record({
           who: osUser(config.log.sudoUser),
           action: 'dlq.show.raw',
+          ...auditTenant(),
           beskedIds: [peekBeskedId(bytes) ?? id],
           deadLetter: id,
         });

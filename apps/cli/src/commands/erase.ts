@@ -6,7 +6,7 @@ import { eraseWebhookState } from '@cprh/webhooks';
 import type { Command } from '../command';
 import { UsageError } from '../command';
 import { connectRedis } from '../redis-connect';
-import { tenantConfig } from '../tenant-scope';
+import { auditTenant, tenantConfig } from '../tenant-scope';
 
 const USAGE = 'usage: cprh erase --cpr-file FILE [--dry-run]';
 
@@ -80,6 +80,7 @@ export const erase: Command = async (argv) => {
     createAuditLog(config.log.auditFile).record({
       who: osUser(config.log.sudoUser),
       action: dryRun ? 'erase.dry-run' : 'erase',
+      ...auditTenant(),
       beskedIds,
       persons: list.numbers.length,
       removed: Object.fromEntries(families.map((f) => [f.family, f.removed.length])),

@@ -15,7 +15,7 @@ import { ConfigError, loadConfig } from '@cprh/config';
 import type { Command } from '../command';
 import { CliError } from '../cli-error';
 import { UsageError } from '../command';
-import { scopedTenant } from '../tenant-scope';
+import { auditTenant, scopedTenant } from '../tenant-scope';
 
 const USAGE = 'usage: cprh inspect FILE|- | --dead ID | --job ID [--show-cpr]';
 
@@ -159,6 +159,7 @@ export const inspect: Command = async (argv) => {
       createAuditLog(config.log.auditFile).record({
         who: osUser(config.log.sudoUser),
         action: `inspect.${stored.where}.show-cpr`,
+        ...auditTenant(),
         beskedIds: [peekBeskedId(bytes) ?? stored.id],
         [stored.where === 'dead' ? 'deadLetter' : 'job']: stored.id,
       });
