@@ -1,3 +1,4 @@
+import { TenantsFileError } from '@cprh/config';
 import { oneLine } from '@cprh/errors';
 import type { Command } from './command';
 import { UsageError } from './command';
@@ -36,8 +37,14 @@ async function main(
       process.stderr.write(`${bin} ${name}: ${err.message}\n`);
       return 2;
     }
-    // One line, `cprh <command>: <CODE>: <message>` (README "Error codes").
-    process.stderr.write(`${bin} ${name}: ${oneLine(err)}\n`);
+    // One line, `cprh <command>: <CODE>: <message>` (README "Error codes"); a wrong TENANTS_FILE one
+    // line per mistake, as the processes print it.
+    const problems = err instanceof TenantsFileError ? err.problems : [undefined];
+    for (const p of problems) {
+      const text =
+        p === undefined ? oneLine(err) : oneLine(new TenantsFileError((err as TenantsFileError).file, [p]));
+      process.stderr.write(`${bin} ${name}: ${text}\n`);
+    }
     return 1;
   }
 }

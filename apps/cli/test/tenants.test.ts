@@ -126,6 +126,21 @@ describe('cprh with TENANTS_FILE (real Redis, three municipalities)', () => {
     }
   });
 
+  it('a wrong TENANTS_FILE: one line per mistake', async () => {
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ tenants: [{ id: 'Aarhus', cvr: '1', dueslag: 'q' }] }));
+    const r = await runCli({ ...env, TENANTS_FILE: bad }, ['--tenant', 'aarhus', 'dlq', 'list']);
+    expect([r.code, r.stdout.toString()]).toEqual([1, '']);
+    expect(lines(r.stderr)).toEqual([
+      expect.stringMatching(
+        /^cprh dlq: CONFIG_INVALID: .*TENANTS_FILE.*bad\.json: tenants\[0\] \(Aarhus\)\.id: /,
+      ),
+      expect.stringMatching(
+        /^cprh dlq: CONFIG_INVALID: .*TENANTS_FILE.*bad\.json: tenants\[0\] \(Aarhus\)\.cvr: expected an 8-digit CVR number$/,
+      ),
+    ]);
+  });
+
   it('refuses an unknown tenant, and --tenant without a value', async () => {
     const r = await cli('--tenant', 'vejle', 'dlq', 'list');
     expect(r.code).toBe(1);
