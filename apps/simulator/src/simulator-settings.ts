@@ -7,6 +7,7 @@ import {
   positiveInt,
   urlWithScheme,
 } from '@cprh/config';
+import type { SimTenant } from './tenants/sim-tenant';
 
 const uuid = z
   .string()
@@ -91,6 +92,8 @@ export const simulatorSettings = defineSection({
     return {
       enabled: e.SIM_ENABLED,
       seed: e.SIM_SEED,
+      // Filled from TENANTS_FILE once the product's tenancy config lands (see tenants/).
+      tenants: [] as readonly SimTenant[],
       dueslag: e.SIM_DUESLAG.toLowerCase(),
       rate: e.SIM_RATE,
       population: e.SIM_POPULATION,
