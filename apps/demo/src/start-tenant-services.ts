@@ -1,5 +1,5 @@
 import { startBoardService } from '@cprh/board';
-import { ConfigError, type ConfigOf } from '@cprh/config';
+import { ConfigError, type TenantConfig } from '@cprh/config';
 import { startPoller, POLLER_SECTIONS } from '@cprh/poller';
 import { oneLine } from '@cprh/pipeline';
 import type { Logger, RunningService } from '@cprh/runtime';
@@ -16,13 +16,9 @@ import type { StartConfig } from './start-config';
 
 /** The product sections each tenant of the demo is loaded with (loadTenants): the poller's and the worker's. */
 export const TENANT_SECTIONS = [...new Set([...POLLER_SECTIONS, ...WORKER_SECTIONS] as const)];
-export type TenantSectionConfig = ConfigOf<typeof TENANT_SECTIONS>;
 
 /** One municipality as the demo runs it: the product's per-tenant configuration (loadTenants). */
-export interface DemoTenantConfig {
-  readonly id: string;
-  readonly config: TenantSectionConfig;
-}
+export type DemoTenantConfig = TenantConfig<(typeof TENANT_SECTIONS)[number]>;
 
 /**
  * The poller of every tenant, each reading its own dueslag through the simulator (its CVR's STS

@@ -23,7 +23,7 @@ import type { Subscription } from './subscriptions/subscription';
 import { SubscriptionRegistry } from './subscriptions/subscription-registry';
 import { startSoapServer, type SoapServer } from './vaerdiliste/soap-server';
 import { VaerdilisteStore } from './vaerdiliste/vaerdiliste-store';
-import { tenantDemoSubscriptionId, tenantSeed, type SimTenant } from './tenants/sim-tenant';
+import { tenantDemoSubscriptionId, tenantPushUrl, tenantSeed, type SimTenant } from './tenants/sim-tenant';
 
 export { DEMO_SUBSCRIPTION_ID } from './subscriptions/demo-subscription';
 
@@ -261,8 +261,8 @@ async function openSubscriptions(
     for (const [i, t] of ctx.tenants.entries()) {
       const base = demoSubscription(ctx.sim, t.dueslag);
       const delivery =
-        base.delivery.mode === 'push' && t.pushPath !== undefined
-          ? { mode: 'push' as const, url: new URL(t.pushPath, base.delivery.url).toString() }
+        base.delivery.mode === 'push'
+          ? { mode: 'push' as const, url: tenantPushUrl(base.delivery.url, t) }
           : base.delivery;
       await add({
         ...base,
@@ -356,8 +356,11 @@ function startFeed(
       ),
     );
   const emit: EventFeed['emit'] = async (n, o = {}) => emitFrom(pick(o.tenant), n, o);
-  const onError = (err: unknown) =>
+  const onError = (err: unknown) => {
+    // A rate batch still queued behind another population's when stop() came: nothing failed.
+    if (err instanceof SimError && err.code === 'SIM_STOPPED') return;
     logger.error({ err: (err as Error).message }, 'simulator: delivery failed');
+  };
   const stops = rate > 0 ? all.map((src) => startRateLoop(rate, (n) => emitFrom([src], n, {}), onError)) : [];
   return {
     emit,

@@ -6,10 +6,18 @@
 export interface SimTenant {
   readonly id: string;
   readonly cvr: string;
-  /** The tenant's dueslag (lower-case). */
+  /** The tenant's dueslag, as the product's poller reads it. */
   readonly dueslag: string;
-  /** Path of the tenant's push endpoint on the receiver, for SIM_DEMO_MODE=push. */
+  /** Path of the tenant's push endpoint (SIM_DEMO_MODE=push); default SIM_PUSH_URL + `/<id>`. */
   readonly pushPath?: string;
+}
+
+/** Where the demo pushes a tenant's events: the receiver's path for it, as the product defaults it. */
+export function tenantPushUrl(pushUrl: string, t: SimTenant): string {
+  if (t.pushPath !== undefined) return new URL(t.pushPath, pushUrl).toString();
+  const u = new URL(pushUrl);
+  u.pathname = `${u.pathname.replace(/\/+$/, '')}/${t.id}`;
+  return u.toString();
 }
 
 /**
