@@ -38,22 +38,30 @@ function demoCvr(n: number): string {
   }
 }
 
-/** Demo tenant i's dueslag: fixed, so a restarted demo reads the queues it left. */
-export function demoDueslag(i: number): string {
-  return `de000000-0000-4000-8000-${i.toString(16).padStart(12, '0')}`;
+/**
+ * Demo tenant i's dueslag: the demo dueslag (SIM_DUESLAG) counted on by i in its last 12 hex digits,
+ * so a restarted demo reads the queues it left and a test's own SIM_DUESLAG gives its own queues.
+ */
+export function demoDueslag(base: string, i: number): string {
+  const m = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-)([0-9a-f]{12})$/i.exec(base);
+  if (m === null) throw new RangeError(`the demo dueslag ${base} is not a UUID`);
+  const n = (BigInt(`0x${m[2]}`) + BigInt(i)) % 2n ** 48n;
+  return `${m[1]?.toLowerCase()}${n.toString(16).padStart(12, '0')}`;
 }
 
-/**
- * `count` demo municipalities `demo-1` … with distinct synthetic CVRs and dueslag; `dueslag` names
- * the queues otherwise (tests use their own).
- */
-export function demoTenants(count: number, dueslag: (i: number) => string = demoDueslag): DemoTenant[] {
+/** `count` demo municipalities `demo-1` … with distinct synthetic CVRs and dueslag numbered from `baseDueslag`. */
+export function demoTenants(count: number, baseDueslag: string): DemoTenant[] {
   if (!Number.isInteger(count) || count < 1 || count > MAX_DEMO_TENANTS) {
     throw new RangeError(`tenants must be 1-${MAX_DEMO_TENANTS}`);
   }
   return Array.from({ length: count }, (_, k) => {
     const i = k + 1;
-    return { id: `demo-${i}`, name: `Demo Kommune ${i}`, cvr: demoCvr(i), dueslag: dueslag(i) };
+    return {
+      id: `demo-${i}`,
+      name: `Demo Kommune ${i}`,
+      cvr: demoCvr(i),
+      dueslag: demoDueslag(baseDueslag, i),
+    };
   });
 }
 

@@ -2,6 +2,8 @@
 export { startServices, START_SECTIONS, type StartConfig } from './start-services';
 export { startTenantServices, TENANT_SECTIONS, type DemoTenantConfig } from './start-tenant-services';
 export {
+  cvrValid,
+  demoDueslag,
   demoTenants,
   demoTenantsJson,
   writeDemoTenantsFile,

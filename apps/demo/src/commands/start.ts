@@ -42,7 +42,7 @@ function demoTenantsEnvironment(count: number): { env: NodeJS.ProcessEnv; file: 
   }
   const sim = loadWorkbenchConfig(['simulator']).simulator;
   if (!sim.enabled) throw new UsageError('--tenants needs the simulator (SIM_ENABLED=false is set)');
-  const file = writeDemoTenantsFile(demoTenants(count), sim.certsDir);
+  const file = writeDemoTenantsFile(demoTenants(count, sim.dueslag), sim.certsDir);
   return { env: environmentWith({ TENANTS_FILE: file }), file };
 }
 
