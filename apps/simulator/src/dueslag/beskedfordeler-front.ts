@@ -224,9 +224,10 @@ async function relay(
     ),
   );
   // From here on the upstream's frames (tune, …) go to the client, the client's to the upstream.
+  // One write per direction and batch: a chunk of many small frames (acks, gets) stays one segment.
   const send = (out: { toClient: Buffer[]; toUpstream: Buffer[] }): void => {
-    for (const b of out.toClient) if (!client.destroyed) client.write(b);
-    for (const b of out.toUpstream) if (!up.destroyed) up.write(b);
+    if (out.toClient.length > 0 && !client.destroyed) client.write(joined(out.toClient));
+    if (out.toUpstream.length > 0 && !up.destroyed) up.write(joined(out.toUpstream));
   };
   const forward = (frames: Frame[]): void => send(guard.fromUpstream(frames));
   forward(upReader.push(Buffer.alloc(0)));
@@ -263,4 +264,8 @@ function expire(client: TLSSocket, up: Socket, log: Logger | undefined): void {
     if (reader.push(chunk).some((f) => connectionMethod(f) === METHOD.closeOk)) client.end();
   });
   setTimeout(() => client.destroy(), 2000).unref();
+}
+
+function joined(parts: Buffer[]): Buffer {
+  return parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts);
 }
