@@ -1,4 +1,4 @@
-import { startBoardService } from '@cprh/board';
+import { boardTenants, startBoardService } from '@cprh/board';
 import { ConfigError, type TenantConfig } from '@cprh/config';
 import { startPoller, POLLER_SECTIONS } from '@cprh/poller';
 import { oneLine } from '@cprh/pipeline';
@@ -91,7 +91,7 @@ export async function startTenantServices(
     for (const p of pollers) running.push({ name: 'poller', service: p });
     running.push({
       name: 'board',
-      service: await startBoardService(config, log.child({ service: 'board' })),
+      service: await startBoardService(config, log.child({ service: 'board' }), boardTenants(tenants)),
     });
     log.info(
       { tenants: tenants.map((t) => t.id) },
