@@ -45,7 +45,7 @@ interface TenantView {
 interface Readyz {
   status: string;
   reason?: string;
-  tenants?: Record<string, TenantView>;
+  poller?: { tenants: Record<string, TenantView> };
 }
 
 /** One poller run: its TENANTS_FILE, names, process and endpoint; `cleanup` removes all of it. */
@@ -115,9 +115,7 @@ class TenantsRun {
 
   async metric(name: string, tenant: string): Promise<number | undefined> {
     const text = await (await fetch(`http://127.0.0.1:${this.metricsPort}/metrics`)).text();
-    const line = text
-      .split('\n')
-      .find((l) => l.startsWith(`${name}{`) && l.includes(`tenant="${tenant}"`));
+    const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes(`tenant="${tenant}"`));
     return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
   }
 
@@ -148,7 +146,12 @@ function expectNoSecrets(lines: readonly string[]): void {
   expect(out).not.toContain('guest:guest');
 }
 
-function spec(run: { dueslagOf(id: string): string }, id: string, cvr: string, settings?: Record<string, string>): TenantSpec {
+function spec(
+  run: { dueslagOf(id: string): string },
+  id: string,
+  cvr: string,
+  settings?: Record<string, string>,
+): TenantSpec {
   return { id, cvr, dueslag: run.dueslagOf(id), ...(settings ? { settings } : {}) };
 }
 
@@ -167,7 +170,10 @@ describe('one poller process, three tenants (TENANTS_FILE)', () => {
     const N = 600;
     for (const t of r.tenants) {
       const { bodies } = freshMessages(N);
-      sent.set(t.id, bodies.map((b) => inboxJobId(b)));
+      sent.set(
+        t.id,
+        bodies.map((b) => inboxJobId(b).jobId),
+      );
       await publishToDueslag(bodies, { url: TEST_AMQP_URL, queue: t.dueslag });
     }
     // While the backlogs drain: what the broker no longer holds (acked) is already in the inbox.
@@ -202,7 +208,9 @@ describe('one poller process, three tenants (TENANTS_FILE)', () => {
     expect(stray).toEqual([]);
     const ready = await r.readyz();
     expect(ready.code).toBe(200);
-    expect(Object.fromEntries(Object.entries(ready.body.tenants ?? {}).map(([k, v]) => [k, v.state]))).toEqual({
+    expect(
+      Object.fromEntries(Object.entries(ready.body.poller?.tenants ?? {}).map(([k, v]) => [k, v.state])),
+    ).toEqual({
       a: 'up',
       b: 'up',
       c: 'up',
@@ -224,20 +232,22 @@ describe('one poller process, three tenants (TENANTS_FILE)', () => {
     for (const id of ['a', 'b']) {
       const { bodies } = freshMessages(50);
       await publishToDueslag(bodies, { url: TEST_AMQP_URL, queue: r.dueslagOf(id) });
-      await waitFor(`50 in ${id}'s inbox`, async () => (await r.inboxIds(id)).size === 50, { timeoutMs: 30_000 });
+      await waitFor(`50 in ${id}'s inbox`, async () => (await r.inboxIds(id)).size === 50, {
+        timeoutMs: 30_000,
+      });
     }
     // Reported: readyz per tenant, the metric, one log line however many attempts.
     await waitFor(
       'several attempts of the missing tenant',
-      async () => ((await r.readyz()).body.tenants?.late?.attempts ?? 0) >= 4,
+      async () => ((await r.readyz()).body.poller?.tenants?.late?.attempts ?? 0) >= 4,
       { timeoutMs: 30_000 },
     );
     const ready = await r.readyz();
     expect(ready.code).toBe(200);
-    expect(ready.body.tenants?.a?.state).toBe('up');
-    expect(ready.body.tenants?.b?.state).toBe('up');
-    expect(ready.body.tenants?.late?.state).toBe('down');
-    expect(ready.body.tenants?.late?.reason).toMatch(/^KOMBIT_DUESLAG_UNAVAILABLE: /);
+    expect(ready.body.poller?.tenants?.a?.state).toBe('up');
+    expect(ready.body.poller?.tenants?.b?.state).toBe('up');
+    expect(ready.body.poller?.tenants?.late?.state).toBe('down');
+    expect(ready.body.poller?.tenants?.late?.reason).toMatch(/^KOMBIT_DUESLAG_UNAVAILABLE: /);
     expect(await r.metric('cprh_tenant_up', 'late')).toBe(0);
     expect(await r.metric('cprh_tenant_up', 'a')).toBe(1);
     expect(r.linesOf('late', 'tenant down')).toHaveLength(1);
@@ -253,7 +263,7 @@ describe('one poller process, three tenants (TENANTS_FILE)', () => {
       timeoutMs: 30_000,
     });
     await waitFor('the late tenant up', async () => (await r.metric('cprh_tenant_up', 'late')) === 1);
-    expect((await r.readyz()).body.tenants?.late?.state).toBe('up');
+    expect((await r.readyz()).body.poller?.tenants?.late?.state).toBe('up');
     expect(r.linesOf('late', 'tenant flowing again')).toHaveLength(1);
     // Its messages went to its own inbox only.
     expect((await r.inboxIds('a')).size).toBe(50);
@@ -338,12 +348,17 @@ describe('one poller process, two tenants logging in through STS (simulator STS 
     const sent = new Map<string, string[]>();
     for (const t of r.tenants) {
       const { bodies } = freshMessages(40);
-      sent.set(t.id, bodies.map((b) => inboxJobId(b)));
+      sent.set(
+        t.id,
+        bodies.map((b) => inboxJobId(b).jobId),
+      );
       await publishToDueslag(bodies, { url: BF_URL, queue: t.dueslag, declareQueue: true });
     }
     const proc = await r.start();
     for (const id of ['a', 'b']) {
-      await waitFor(`40 in ${id}'s inbox`, async () => (await r.inboxIds(id)).size === 40, { timeoutMs: 30_000 });
+      await waitFor(`40 in ${id}'s inbox`, async () => (await r.inboxIds(id)).size === 40, {
+        timeoutMs: 30_000,
+      });
     }
     // Each login at the front carried a token for the tenant's own CVR (the front checks it is the certificate's).
     const logins = (cvr: string): number =>
@@ -351,7 +366,7 @@ describe('one poller process, two tenants logging in through STS (simulator STS 
     expect(logins(cvrs.a)).toBeGreaterThanOrEqual(1);
     expect(logins(cvrs.b)).toBeGreaterThanOrEqual(1);
     expect(logins(cvrs.late)).toBe(0);
-    const down = (await r.readyz()).body.tenants?.late;
+    const down = (await r.readyz()).body.poller?.tenants?.late;
     expect(down?.state).toBe('down');
     expect(down?.reason).toMatch(/^KOMBIT_CERT_UNREADABLE: /);
     expect(await r.metric('cprh_tenant_up', 'late')).toBe(0);
@@ -361,7 +376,9 @@ describe('one poller process, two tenants logging in through STS (simulator STS 
     const made = pki.makeClientCert('tenant-late', { startDays: -1, endDays: 30, cvr: cvrs.late });
     copyFileSync(made.key, lateCert.key);
     copyFileSync(made.cert, lateCert.cert);
-    await waitFor("40 in late's inbox", async () => (await r.inboxIds('late')).size === 40, { timeoutMs: 30_000 });
+    await waitFor("40 in late's inbox", async () => (await r.inboxIds('late')).size === 40, {
+      timeoutMs: 30_000,
+    });
     expect(logins(cvrs.late)).toBeGreaterThanOrEqual(1);
     for (const t of r.tenants) {
       const ids = await r.inboxIds(t.id);

@@ -5,9 +5,9 @@ import type { PollerConfig } from './poller-sections';
 /**
  * AMQP_AUTH=sts: loads and checks the function certificate (logs subject and expiry, warns within
  * 30 days) and makes the STS client the dueslag connection takes a fresh token from per connection.
- * Throws a one-line error for a bad certificate. `quiet` (a TENANTS_FILE tenant): the STS client's
- * own per-attempt lines are left out, as the tenant logs one line per change of its state and the
- * failures are counted in `cprh_sts_token_fetch_failures_total`.
+ * Throws a one-line error for a bad certificate. `quiet` (a TENANTS_FILE tenant): one STS request per
+ * login and no per-attempt lines, as the tenant retries with backoff and logs one line per change of
+ * its state (failures are still counted in `cprh_sts_token_fetch_failures_total`).
  */
 export function stsLogin(
   config: PollerConfig,
@@ -29,7 +29,12 @@ export function stsLogin(
     appliesTo: sts.appliesTo,
     refreshMarginSeconds: sts.refreshMarginSeconds,
     certificate,
-    retry: { attempts: 4, minMs: config.poller.retry.minMs, maxMs: config.poller.retry.maxMs },
+    // A tenant retries the whole login with backoff itself (TenantPoller); a single poller asks 4 times.
+    retry: {
+      attempts: opts.quiet ? 1 : 4,
+      minMs: config.poller.retry.minMs,
+      maxMs: config.poller.retry.maxMs,
+    },
     ...(opts.quiet ? {} : { log }),
     observer: {
       issued: (token) => {

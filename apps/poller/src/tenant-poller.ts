@@ -70,7 +70,7 @@ export class TenantPoller {
   private async supervise(): Promise<void> {
     const { minMs, maxMs } = this.o.config.poller.retry;
     const signal = this.stopping.signal;
-    for (let failures = 0; !signal.aborted; ) {
+    for (let failures = 0; !signal.aborted;) {
       const attempt = await this.open();
       if (signal.aborted) {
         await attempt.pull?.stop();
@@ -132,6 +132,8 @@ export class TenantPoller {
       pull.source.on('lost', onLost);
       if (this.stopping.signal.aborted) return done(undefined);
       this.stopping.signal.addEventListener('abort', onStop, { once: true });
+      // Lost between the start and the listener: no event will come for it.
+      if (pull.source.channel === undefined) done(new Error('AMQP connection lost (connection_closed)'));
     });
   }
 
