@@ -7,8 +7,10 @@ import Redis from 'ioredis';
 import { inboxJobId } from '@cprh/pipeline';
 import { publishToDueslag, STS_ISSUE_PATH } from '@cprh/simulator';
 import {
+  amqpConnectionPid,
   appMain,
   brokerMessageCount,
+  closeAmqpConnection,
   deleteAmqpQueues,
   deleteKeysAt,
   freePort,
@@ -268,6 +270,36 @@ describe('one poller process, three tenants (TENANTS_FILE)', () => {
     // Its messages went to its own inbox only.
     expect((await r.inboxIds('a')).size).toBe(50);
     expect((await r.inboxIds('b')).size).toBe(50);
+  }, 120_000);
+
+  it("a tenant whose connection the broker closes starts over on its own; the other tenant's connection is not touched", async () => {
+    const r = (run = new TenantsRun([]));
+    r.tenants.push(
+      spec(r, 'a', '11111111'),
+      spec(r, 'b', '22222222', { POLLER_MODE: 'poll', POLLER_POLL_INTERVAL_SECONDS: '1' }),
+    );
+    await r.start();
+    const pidOf = (id: string): Promise<string | undefined> =>
+      amqpConnectionPid(`cprh-poller ${id} ${r.dueslagOf(id)}`);
+    const aPid = await waitFor('a connection of a', () => pidOf('a'));
+    const bPid = await waitFor('a connection of b', () => pidOf('b'));
+    await closeAmqpConnection(bPid, 'test closes one tenant');
+    await waitFor('b flowing again', () => r.linesOf('b', 'tenant flowing again').length === 1, {
+      timeoutMs: 30_000,
+    });
+    expect(r.linesOf('b', 'tenant down')).toHaveLength(1);
+    expect(r.linesOf('a', 'tenant down')).toHaveLength(0);
+    expect(await pidOf('a')).toBe(aPid);
+    expect(await pidOf('b')).not.toBe(bPid);
+    for (const id of ['a', 'b']) {
+      const { bodies } = freshMessages(25);
+      await publishToDueslag(bodies, { url: TEST_AMQP_URL, queue: r.dueslagOf(id) });
+      await waitFor(`25 in ${id}'s inbox`, async () => (await r.inboxIds(id)).size === 25, {
+        timeoutMs: 30_000,
+      });
+    }
+    expect(await r.metric('cprh_amqp_reconnects_total', 'b')).toBe(1);
+    expect(await r.metric('cprh_amqp_reconnects_total', 'a')).toBeUndefined();
   }, 120_000);
 
   it('a wrong TENANTS_FILE stops the start with one line per mistake', async () => {

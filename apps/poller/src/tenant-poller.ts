@@ -118,9 +118,9 @@ export class TenantPoller {
   private untilLost(pull: DueslagPull): Promise<Error | undefined> {
     return new Promise((resolve) => {
       const onLost = (_ch: unknown, reason: string): void => {
+        metrics.amqpReconnects.inc({ reason, tenant: this.o.id });
         // A channel retired at token renewal is not a loss: its successor is already in place.
         if (reason === 'token_renewal') return;
-        metrics.amqpReconnects.inc({ reason, tenant: this.o.id });
         done(new Error(`AMQP connection lost (${reason})`));
       };
       const onStop = (): void => done(undefined);
