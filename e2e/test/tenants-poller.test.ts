@@ -333,7 +333,7 @@ describe('one poller process, two tenants logging in through STS (simulator STS 
     sim = undefined;
   });
 
-  it('each tenant gets its own token for its own CVR; a tenant whose certificate file is missing is retried until it is there', async () => {
+  it("each tenant gets its own token for its own CVR; a tenant whose certificate file is missing is retried until it is there; one tenant's certificate is rotated without touching the other", async () => {
     pki = makeDevPki('12345678');
     const r = (run = new TenantsRun([]));
     sim = spawnTs(appMain('simulator'), {
@@ -363,8 +363,8 @@ describe('one poller process, two tenants logging in through STS (simulator STS 
     };
     const cvrs = { a: '11111111', b: '22222222', late: '33333333' } as const;
     const certs = {
-      a: pki.makeClientCert('tenant-a', { startDays: -1, endDays: 30, cvr: cvrs.a }),
-      b: pki.makeClientCert('tenant-b', { startDays: -1, endDays: 30, cvr: cvrs.b }),
+      a: pki.makeClientCert('tenant-a', { startDays: -1, endDays: 365, cvr: cvrs.a }),
+      b: pki.makeClientCert('tenant-b', { startDays: -1, endDays: 365, cvr: cvrs.b }),
     };
     const lateCert = { cert: join(r.dir, 'late.crt'), key: join(r.dir, 'late.key') };
     const withCert = (t: TenantSpec, c: { cert: string; key: string }): TenantSpec => ({
@@ -386,7 +386,7 @@ describe('one poller process, two tenants logging in through STS (simulator STS 
       );
       await publishToDueslag(bodies, { url: BF_URL, queue: t.dueslag, declareQueue: true });
     }
-    const proc = await r.start();
+    const proc = await r.start({ POLLER_CERT_CHECK_SECONDS: '1' });
     for (const id of ['a', 'b']) {
       await waitFor(`40 in ${id}'s inbox`, async () => (await r.inboxIds(id)).size === 40, {
         timeoutMs: 30_000,
@@ -405,7 +405,7 @@ describe('one poller process, two tenants logging in through STS (simulator STS 
     expect(r.linesOf('late', 'tenant down')).toHaveLength(1);
 
     // The municipality's certificate arrives: the next attempt reads it and the tenant flows.
-    const made = pki.makeClientCert('tenant-late', { startDays: -1, endDays: 30, cvr: cvrs.late });
+    const made = pki.makeClientCert('tenant-late', { startDays: -1, endDays: 365, cvr: cvrs.late });
     copyFileSync(made.key, lateCert.key);
     copyFileSync(made.cert, lateCert.cert);
     await waitFor("40 in late's inbox", async () => (await r.inboxIds('late')).size === 40, {
@@ -417,6 +417,31 @@ describe('one poller process, two tenants logging in through STS (simulator STS 
       expect((sent.get(t.id) ?? []).every((id) => ids.has(id))).toBe(true);
       expect(ids.size).toBe(40);
     }
+    expect(r.linesOf('late', 'tenant flowing again')).toHaveLength(1);
+    // Rotation of one municipality's certificate: an unusable file is refused and a keeps flowing on
+    // the one it has; a usable one is logged in with at once; b is not touched either time.
+    writeFileSync(certs.a.cert, 'not a certificate');
+    await waitFor(
+      'the bad replacement refused',
+      () => r.linesOf('a', 'replaced certificate is not usable').length >= 1,
+    );
+    const rotated = pki.makeClientCert('tenant-a2', { startDays: -1, endDays: 400, cvr: cvrs.a });
+    const loginsBefore = logins(cvrs.a);
+    copyFileSync(rotated.key, certs.a.key);
+    copyFileSync(rotated.cert, certs.a.cert);
+    await waitFor(
+      'a logged in with the new certificate',
+      () => r.linesOf('a', 'certificate replaced').length === 1,
+    );
+    await waitFor('a new login of a', () => logins(cvrs.a) > loginsBefore);
+    const more = freshMessages(20);
+    await publishToDueslag(more.bodies, { url: BF_URL, queue: r.dueslagOf('a'), declareQueue: false });
+    await waitFor("60 in a's inbox", async () => (await r.inboxIds('a')).size === 60, { timeoutMs: 30_000 });
+    expect(r.linesOf('a', 'tenant down')).toHaveLength(0);
+    expect(r.linesOf('b', 'tenant down')).toHaveLength(0);
+    expect(r.linesOf('b', 'certificate replaced')).toHaveLength(0);
+    expect(r.linesOf('b', 'replaced certificate')).toHaveLength(0);
+
     // Tokens are renewed per tenant on their own (20 s tokens, renewed 5 s before expiry).
     await waitFor(
       'a renewal of a and of b',

@@ -7,6 +7,7 @@ import {
   PartitionedInboxWriter,
 } from '@cprh/pipeline';
 import type { Logger, RunningService } from '@cprh/runtime';
+import { certificateFiles } from './certificate-files';
 import type { PollerConfig, PollerSection } from './poller-sections';
 import { loadStsLogin } from './start-poller';
 import { TenantPoller } from './tenant-poller';
@@ -46,7 +47,12 @@ export async function startTenantsPoller(
       redis,
       writer,
       log: tlog,
-      ...(sts ? { login: () => loadStsLogin().stsLogin(t.config, tlog, t.id, { quiet: true }) } : {}),
+      ...(sts
+        ? {
+            login: () => loadStsLogin().stsLogin(t.config, tlog, t.id, { quiet: true }),
+            certificateFiles: certificateFiles(t.config.clientCert),
+          }
+        : {}),
     });
   });
   await Promise.all(pollers.map((p) => p.start()));

@@ -1,6 +1,7 @@
 import type { StsLogin } from '@cprh/kombit/dueslag';
 import { oneLine, type InboxWriter, type RedisConnection as Redis } from '@cprh/pipeline';
 import { backoffDelay, metrics, sleep, type Logger } from '@cprh/runtime';
+import { filesStamp } from './certificate-files';
 import { startDueslagPull, type DueslagPull } from './dueslag-pull';
 import type { PollerConfig } from './poller-sections';
 
@@ -26,7 +27,12 @@ export interface TenantPollerOptions {
   log: Logger;
   /** AMQP_AUTH=sts: reads the tenant's certificate and makes its STS client (at every attempt, so a replaced certificate file is taken). */
   login?: () => StsLogin;
+  /** The certificate's files, looked at every POLLER_CERT_CHECK_SECONDS while the tenant flows. */
+  certificateFiles?: readonly string[];
 }
+
+/** Why a flowing tenant's connection ends: lost (an error), replaced certificate, or stop (undefined). */
+type End = Error | 'certificate' | undefined;
 
 /**
  * One municipality of a TENANTS_FILE poller: logs in (its own certificate and STS token), opens
@@ -42,6 +48,9 @@ export class TenantPoller {
   private running: Promise<void> | undefined;
   private lastCode: string | undefined;
   private settled: (() => void) | undefined;
+  /** The certificate files as the current login read them, and a replacement found unusable. */
+  private stamp: string | undefined;
+  private refusedStamp: string | undefined;
 
   constructor(private readonly o: TenantPollerOptions) {}
 
@@ -84,11 +93,12 @@ export class TenantPoller {
       }
       failures = 0;
       this.up();
-      const lost = await this.untilLost(attempt.pull);
+      const end = await this.untilLost(attempt.pull);
       await attempt.pull.stop();
       await attempt.login?.sts.close();
-      if (lost === undefined) return; // stopped
-      this.down(lost, ++failures);
+      if (end === undefined) return; // stopped
+      if (end === 'certificate') continue; // logged in again at once, with the new certificate
+      this.down(end, ++failures);
       await sleep(backoffDelay(failures - 1, minMs, maxMs), signal);
     }
   }
@@ -97,6 +107,8 @@ export class TenantPoller {
   private async open(): Promise<{ pull?: DueslagPull; login?: StsLogin; error?: unknown }> {
     let login: StsLogin | undefined;
     try {
+      // Stamped before reading, so a replacement during the read is noticed at the next check.
+      this.stamp = filesStamp(this.o.certificateFiles ?? []);
       login = this.o.login?.();
       const pull = await startDueslagPull({
         config: this.o.config,
@@ -114,9 +126,19 @@ export class TenantPoller {
     }
   }
 
-  /** Resolves with the reason once the tenant's connection is lost, or undefined when stopping. */
-  private untilLost(pull: DueslagPull): Promise<Error | undefined> {
+  /**
+   * Resolves with the reason once the tenant's connection is lost, `certificate` once its
+   * certificate files were replaced by a usable certificate, or undefined when stopping.
+   */
+  private untilLost(pull: DueslagPull): Promise<End> {
     return new Promise((resolve) => {
+      const files = this.o.certificateFiles ?? [];
+      const watch =
+        files.length > 0 && this.o.login
+          ? setInterval(() => {
+              if (this.certificateReplaced(files)) done('certificate');
+            }, this.o.config.poller.certCheckSeconds * 1000)
+          : undefined;
       const onLost = (_ch: unknown, reason: string): void => {
         metrics.amqpReconnects.inc({ reason, tenant: this.o.id });
         // A channel retired at token renewal is not a loss: its successor is already in place.
@@ -124,7 +146,8 @@ export class TenantPoller {
         done(new Error(`AMQP connection lost (${reason})`));
       };
       const onStop = (): void => done(undefined);
-      const done = (why: Error | undefined): void => {
+      const done = (why: End): void => {
+        clearInterval(watch);
         pull.source.off('lost', onLost);
         this.stopping.signal.removeEventListener('abort', onStop);
         resolve(why);
@@ -135,6 +158,29 @@ export class TenantPoller {
       // Lost between the start and the listener: no event will come for it.
       if (pull.source.channel === undefined) done(new Error('AMQP connection lost (connection_closed)'));
     });
+  }
+
+  /**
+   * True when the certificate files changed since the current login read them and hold a usable
+   * certificate (it is loaded here as a trial). An unusable one is logged once and the tenant goes
+   * on with the certificate it has.
+   */
+  private certificateReplaced(files: readonly string[]): boolean {
+    const now = filesStamp(files);
+    if (now === undefined || now === this.stamp || now === this.refusedStamp) return false;
+    try {
+      const trial = this.o.login?.();
+      void trial?.sts.close().catch(() => undefined);
+    } catch (err) {
+      this.refusedStamp = now;
+      this.o.log.warn(
+        { err: oneLine(err) },
+        'replaced certificate is not usable; going on with the current one',
+      );
+      return false;
+    }
+    this.o.log.info('certificate replaced; logging in with the new one');
+    return true;
   }
 
   private up(): void {
