@@ -65,7 +65,8 @@ class TenantsRun {
     return `${this.base}-${id}-dueslag`;
   }
 
-  async start(extra: Record<string, string> = {}): Promise<SpawnedProcess> {
+  /** Writes TENANTS_FILE (start does too) and returns its path, for a simulator that serves the same tenants. */
+  writeFile(): string {
     const file = join(this.dir, 'tenants.json');
     writeFileSync(
       file,
@@ -79,6 +80,11 @@ class TenantsRun {
         })),
       }),
     );
+    return file;
+  }
+
+  async start(extra: Record<string, string> = {}): Promise<SpawnedProcess> {
+    const file = this.writeFile();
     this.metricsPort = await freePort();
     this.proc = spawnTs(POLLER_MAIN, {
       TENANTS_FILE: file,
@@ -336,30 +342,11 @@ describe('one poller process, two tenants logging in through STS (simulator STS 
   it("each tenant gets its own token for its own CVR; an STS 500 and a missing certificate file are retried until they pass; one tenant's certificate is rotated without touching the other", async () => {
     pki = makeDevPki('12345678');
     const r = (run = new TenantsRun([]));
-    sim = spawnTs(appMain('simulator'), {
-      REDIS_URL: TEST_REDIS_URL,
-      AMQP_URL: TEST_AMQP_URL,
-      SIM_RATE: '0',
-      SIM_DUESLAG: simDueslag,
-      SIM_REDIS_PREFIX: `${r.base}:sim:`,
-      SIM_STS_PORT: '0',
-      SIM_SOAP_PORT: '0',
-      SIM_AMQP_FRONT: 'true',
-      SIM_AMQP_FRONT_PORT: '0',
-      SIM_CERTS_DIR: pki.dir,
-      SIM_TOKEN_LIFETIME_S: '20',
-      // The STS's first answer is a 500: whichever of a and b asks first is down once, then retried.
-      SIM_STS_FAIL_FIRST: '1',
-      LOG_LEVEL: 'info',
-    });
-    const fed = JSON.parse(await sim.waitForLine(/demo subscription fed/, 60_000)) as {
-      sts: string;
-      amqpFront: string;
-    };
+    const ports = { sts: await freePort(), front: await freePort() };
     const viaSim = {
       AMQP_AUTH: 'sts',
-      AMQP_URL: fed.amqpFront,
-      STS_URL: `${fed.sts}${STS_ISSUE_PATH}`,
+      AMQP_URL: `amqps://127.0.0.1:${ports.front}/BF`,
+      STS_URL: `https://127.0.0.1:${ports.sts}${STS_ISSUE_PATH}`,
       CA_FILE: pki.files.ca,
       STS_REFRESH_MARGIN_SECONDS: '5',
     };
@@ -378,6 +365,26 @@ describe('one poller process, two tenants logging in through STS (simulator STS 
       withCert(spec(r, 'b', cvrs.b, viaSim), certs.b),
       withCert(spec(r, 'late', cvrs.late, viaSim), lateCert),
     );
+    // The simulator serves the same TENANTS_FILE: its AMQP front opens a dueslag only to a token of
+    // the dueslag's own CVR, so a tenant that flows logged in for its own CVR.
+    sim = spawnTs(appMain('simulator'), {
+      REDIS_URL: TEST_REDIS_URL,
+      AMQP_URL: TEST_AMQP_URL,
+      TENANTS_FILE: r.writeFile(),
+      SIM_RATE: '0',
+      SIM_DUESLAG: simDueslag,
+      SIM_REDIS_PREFIX: `${r.base}:sim:`,
+      SIM_STS_PORT: String(ports.sts),
+      SIM_SOAP_PORT: '0',
+      SIM_AMQP_FRONT: 'true',
+      SIM_AMQP_FRONT_PORT: String(ports.front),
+      SIM_CERTS_DIR: pki.dir,
+      SIM_TOKEN_LIFETIME_S: '20',
+      // The STS's first answer is a 500: whichever of a and b asks first is down once, then retried.
+      SIM_STS_FAIL_FIRST: '1',
+      LOG_LEVEL: 'info',
+    });
+    await sim.waitForLine(/simulator ready/, 60_000);
     // KOMBIT's broker owns the dueslag queues: they exist before the poller comes.
     const sent = new Map<string, string[]>();
     for (const t of r.tenants) {
