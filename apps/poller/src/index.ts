@@ -1,3 +1,5 @@
 export { startPoller } from './start-poller';
-export { POLLER_SECTIONS, type PollerConfig } from './poller-sections';
+export { startTenantsPoller } from './start-tenants-poller';
+export { TenantPoller, type TenantState } from './tenant-poller';
+export { POLLER_SECTIONS, type PollerConfig, type PollerSection } from './poller-sections';
 export { DrainLock, drainLockKey, DRAIN_LOCK_RENEW_LUA, DRAIN_LOCK_RELEASE_LUA } from './drain-lock';

@@ -1,4 +1,5 @@
 import type { Channel } from 'amqplib';
+import { DEFAULT_TENANT_ID } from '@cprh/config';
 import { oneLine, type InboxWriter } from '@cprh/pipeline';
 import { backoffDelay, metrics, sleep, type FaultInjector, type Logger } from '@cprh/runtime';
 import { toReceived, type UnackedMessage } from './unacked-message';
@@ -6,9 +7,9 @@ import { toReceived, type UnackedMessage } from './unacked-message';
 /*
  * "Channel" here is two things, named apart: `amqpChannel`, the amqplib channel a message's delivery
  * tag belongs to (acks go to it); and the receive channel (pull or push) the metrics are labelled by
- * (`PULL_LABEL`) and each message records how it came in (its ChannelMeta, set in toReceived).
+ * (`PULL`) and each message records how it came in (its ChannelMeta, set in toReceived).
  */
-const PULL_LABEL = { channel: 'pull' } as const;
+const PULL = 'pull';
 
 export type BatchOutcome = 'acked' | 'abandoned';
 
@@ -23,6 +24,8 @@ export interface PersistThenAckOptions {
   canAck: (amqpChannel: Channel) => boolean;
   /** Aborted when the poller must give up waiting for Redis (shutdown deadline). */
   signal: AbortSignal;
+  /** The `tenant` metric label; `default` (no TENANTS_FILE) when not given. */
+  tenant?: string;
 }
 
 /**
@@ -33,13 +36,17 @@ export interface PersistThenAckOptions {
  * redelivers it and the BeskedId job ids make the second store a no-op.
  */
 export class PersistThenAck {
-  constructor(private readonly o: PersistThenAckOptions) {}
+  private readonly labels: { channel: typeof PULL; tenant: string };
+
+  constructor(private readonly o: PersistThenAckOptions) {
+    this.labels = { channel: PULL, tenant: o.tenant ?? DEFAULT_TENANT_ID };
+  }
 
   async run(batch: readonly UnackedMessage[], onStall?: () => void): Promise<BatchOutcome> {
     const last = batch[batch.length - 1];
     if (last === undefined) return 'acked';
     const messages = batch.map((d) => toReceived(d, this.o.source));
-    metrics.messagesReceived.inc(PULL_LABEL, batch.length);
+    metrics.messagesReceived.inc(this.labels, batch.length);
     const redelivered = batch.filter((d) => d.msg.fields.redelivered).length;
     if (redelivered > 0)
       this.o.log.info({ redelivered, size: batch.length }, 'batch holds redelivered messages');
@@ -47,7 +54,7 @@ export class PersistThenAck {
       if (!this.o.canAck(last.amqpChannel)) return 'abandoned';
       try {
         await this.o.writer.persist(messages);
-        metrics.messagesStored.inc(PULL_LABEL, batch.length);
+        metrics.messagesStored.inc(this.labels, batch.length);
         if (attempt > 0)
           this.o.log.info({ attempts: attempt + 1, size: batch.length }, 'inbox write succeeded again');
         break;
@@ -72,7 +79,7 @@ export class PersistThenAck {
     try {
       // Tags are consecutive per AMQP channel and earlier batches are acked, so this acks exactly the batch.
       last.amqpChannel.ack(last.msg, true);
-      metrics.messagesAcked.inc(PULL_LABEL, batch.length);
+      metrics.messagesAcked.inc(this.labels, batch.length);
     } catch (err) {
       this.o.log.warn({ err: oneLine(err) }, 'ack failed; RabbitMQ will redeliver the batch');
       return 'abandoned';

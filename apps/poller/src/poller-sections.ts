@@ -11,3 +11,5 @@ export const POLLER_SECTIONS = [
 ] as const satisfies readonly SectionName[];
 
 export type PollerConfig = ConfigOf<typeof POLLER_SECTIONS>;
+
+export type PollerSection = (typeof POLLER_SECTIONS)[number];

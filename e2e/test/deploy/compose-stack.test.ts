@@ -162,7 +162,9 @@ describe('the compose services, run as compose would run them', () => {
       const line = await running.get(name)!.waitForLine(/"metricsUrl":"http/);
       return (await fetch(`${(JSON.parse(line) as { metricsUrl: string }).metricsUrl}metrics`)).text();
     };
-    const acked = /^cprh_messages_acked_upstream_total\{channel="pull"\} (\d+)$/m.exec(await own('poller'));
+    const acked = /^cprh_messages_acked_upstream_total\{channel="pull",tenant="default"\} (\d+)$/m.exec(
+      await own('poller'),
+    );
     expect(Number(acked?.[1])).toBeGreaterThanOrEqual(3);
     expect(await own('worker')).toMatch(/^cprh_events_dispatched_total\{event="foedsel"\} [1-9]/m);
   });

@@ -36,6 +36,11 @@ export const pollerSettings = defineSection({
     POLLER_RETRY_MAX_MS: positiveInt.default(10000),
     /** On SIGTERM, how long a batch held while Redis is away may wait before it is left unacked. */
     POLLER_STOP_GRACE_MS: positiveInt.default(10000),
+    /**
+     * TENANTS_FILE, AMQP_AUTH=sts: how often a tenant's certificate files are looked at; a replaced
+     * (and usable) certificate is logged in with at once, without touching the other tenants.
+     */
+    POLLER_CERT_CHECK_SECONDS: positiveInt.max(86400, 'must be <= 86400').default(60),
   },
   build: (e) => {
     if (e.POLLER_BATCH_SIZE > e.POLLER_PREFETCH) {
@@ -56,6 +61,7 @@ export const pollerSettings = defineSection({
       declareQueue: e.POLLER_DECLARE_QUEUE,
       retry: { minMs: e.POLLER_RETRY_MIN_MS, maxMs: e.POLLER_RETRY_MAX_MS },
       stopGraceMs: e.POLLER_STOP_GRACE_MS,
+      certCheckSeconds: e.POLLER_CERT_CHECK_SECONDS,
     };
   },
 });

@@ -14,7 +14,9 @@ export { serveProcessMetrics } from './serve-process-metrics';
 export {
   addReadinessCheck,
   evaluateReadiness,
+  type ProcessReadiness,
   type Readiness,
   type ReadinessCheck,
+  type ReadinessDetail,
 } from './readiness-checks';
 export { redisReadiness, type PingableRedis } from './redis-readiness';

@@ -29,7 +29,9 @@ export async function startMetricsServer(settings: Config['metrics']): Promise<M
     } else if (path === '/readyz') {
       void evaluateReadiness(READY_TIMEOUT_MS).then((r) => {
         metrics.ready.set(r.ready ? 1 : 0);
-        const body = r.ready ? { status: 'ready' } : { status: 'unavailable', reason: r.reason };
+        // A check's detail goes under its name: `{"status":"ready","poller":{"tenants":{…}}}`.
+        const verdict = r.ready ? { status: 'ready' } : { status: 'unavailable', reason: r.reason };
+        const body = { ...verdict, ...r.details };
         res.writeHead(r.ready ? 200 : 503, { 'content-type': 'application/json' });
         res.end(JSON.stringify(body));
       });

@@ -7,7 +7,8 @@ import { CountdownGauge } from './countdown-gauge';
  * and the alerts can rely on the names; code that measures only calls inc()/set()/observe().
  *
  * Labels are closed sets only (channel, catalogue event name, error code, HTTP status, StatusKode,
- * a reason word): never a CPR number, BeskedId, job id or anything else taken from a message.
+ * a reason word, the tenant ids of TENANTS_FILE or `default`): never a CPR number, BeskedId, job id
+ * or anything else taken from a message.
  */
 export const metricsRegistry = new Registry();
 collectDefaultMetrics({ register: metricsRegistry });
@@ -89,40 +90,53 @@ export const metrics = {
   amqpReconnects: new Counter({
     name: 'cprh_amqp_reconnects_total',
     help: 'AMQP reconnects to the broker, by reason.',
-    labelNames: ['reason'] as const,
+    labelNames: ['reason', 'tenant'] as const,
     registers,
   }),
   /** 1 while the upstream (AMQP broker for pull, the HTTPS listener for push) is up, else 0. */
   upstreamUp: new Gauge({
     name: 'cprh_upstream_up',
     help: '1 while the upstream connection is up (broker for pull, HTTPS listener for push), else 0.',
-    labelNames: ['channel'] as const,
+    labelNames: ['channel', 'tenant'] as const,
     registers,
   }),
   stsTokenFetches: new Counter({
     name: 'cprh_sts_token_fetches_total',
-    help: 'SAML tokens fetched from KOMBIT STS (successful issues).',
+    help: 'SAML tokens fetched from KOMBIT STS (successful issues), by tenant.',
+    labelNames: ['tenant'] as const,
     registers,
   }),
   stsTokenFetchFailures: new Counter({
     name: 'cprh_sts_token_fetch_failures_total',
-    help: 'Failed token requests to KOMBIT STS, by error code.',
-    labelNames: ['code'] as const,
+    help: 'Failed token requests to KOMBIT STS, by error code and tenant.',
+    labelNames: ['code', 'tenant'] as const,
     registers,
   }),
   /** Call set(expiresAt) with each new token; the scrape shows the seconds left. */
   stsTokenExpiresIn: new CountdownGauge({
     name: 'cprh_sts_token_expires_in_seconds',
-    help: 'Seconds until the current STS token expires (negative once expired).',
+    help: 'Seconds until the current STS token expires (negative once expired), by tenant.',
     unitMs: 1000,
     registry: metricsRegistry,
+    labelNames: ['tenant'] as const,
   }),
   /** Call set(notAfter) when the function certificate is loaded; the scrape shows days left. */
   certificateExpiresIn: new CountdownGauge({
     name: 'cprh_function_certificate_expires_in_days',
-    help: 'Days until the function certificate (FOCES/OCES) expires (negative once expired).',
+    help: 'Days until the function certificate (FOCES/OCES) expires (negative once expired), by tenant.',
     unitMs: 24 * 3600 * 1000,
     registry: metricsRegistry,
+    labelNames: ['tenant'] as const,
+  }),
+  /**
+   * 1 while a municipality's messages flow (the poller has its dueslag open), else 0: certificate
+   * unreadable or expired, STS failing, dueslag refused or missing, broker gone (retried meanwhile).
+   */
+  tenantUp: new Gauge({
+    name: 'cprh_tenant_up',
+    help: "1 while a tenant's dueslag is open and its messages flow, 0 while it is down and retried.",
+    labelNames: ['tenant'] as const,
+    registers,
   }),
   /**
    * One per ModtagBesked request answered: the tenant whose path it was (`(none)` when no tenant

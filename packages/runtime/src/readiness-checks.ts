@@ -1,6 +1,13 @@
 import { withDeadline } from './with-deadline';
 
-export type Readiness = { ready: true } | { ready: false; reason: string };
+/** `detail`: what the check wants shown beside the verdict (e.g. each tenant's state), no message data. */
+export type Readiness =
+  { ready: true; detail?: ReadinessDetail } | { ready: false; reason: string; detail?: ReadinessDetail };
+
+export type ReadinessDetail = Readonly<Record<string, unknown>>;
+
+/** The verdict of all checks; `details` holds each check's detail under its name (only when one gave any). */
+export type ProcessReadiness = Readiness & { details?: Record<string, ReadinessDetail> };
 
 /** One thing a process needs to do its work (Redis, the broker, a moving inbox). */
 export type ReadinessCheck = () => Promise<Readiness>;
@@ -21,9 +28,11 @@ export function addReadinessCheck(name: string, check: ReadinessCheck): () => vo
 
 /**
  * Runs every registered check, each bounded by `timeoutMs`. Ready only when all are; the reasons
- * name each failing check (`<name>: <why>`), never message data.
+ * name each failing check (`<name>: <why>`), never message data. A check's detail (a TENANTS_FILE
+ * poller lists its tenants) is kept under the check's name.
  */
-export async function evaluateReadiness(timeoutMs: number): Promise<Readiness> {
+export async function evaluateReadiness(timeoutMs: number): Promise<ProcessReadiness> {
+  const details: Record<string, ReadinessDetail> = {};
   const results = await Promise.all(
     [...checks.values()].map(async ({ name, check }) => {
       const r = await withDeadline(
@@ -34,9 +43,13 @@ export async function evaluateReadiness(timeoutMs: number): Promise<Readiness> {
         ready: false,
         reason: err instanceof Error ? err.message : String(err),
       }));
+      if (r.detail !== undefined) details[name] = r.detail;
       return r.ready ? undefined : `${name}: ${r.reason}`;
     }),
   );
   const reasons = results.filter((r): r is string => r !== undefined);
-  return reasons.length === 0 ? { ready: true } : { ready: false, reason: reasons.join('; ') };
+  const extra = Object.keys(details).length > 0 ? { details } : {};
+  return reasons.length === 0
+    ? { ready: true, ...extra }
+    : { ready: false, reason: reasons.join('; '), ...extra };
 }

@@ -35,6 +35,7 @@ describe('process metrics endpoint', () => {
       'cprh_receiver_answer_seconds',
       'cprh_receiver_pushes_refused_total',
       'cprh_upstream_up',
+      'cprh_tenant_up',
       'cprh_ready',
     ]) {
       expect(text).toContain(`# TYPE ${name} `);
@@ -46,7 +47,7 @@ describe('process metrics endpoint', () => {
     const own = (
       metricsRegistry.getMetricsAsArray() as unknown as { name: string; labelNames: string[] }[]
     ).filter((m) => m.name.startsWith('cprh_'));
-    expect(own.length).toBe(28);
+    expect(own.length).toBe(29);
     // `stream` and `group`: configured stream names and downstream consumer-group names (retention).
     const allowed = [
       'channel',
@@ -89,6 +90,33 @@ describe('process metrics endpoint', () => {
     }
     expect((await fetch(`${server.url}readyz`)).status).toBe(200);
     expect(await (await fetch(`${server.url}metrics`)).text()).toMatch(/^cprh_ready 1$/m);
+  });
+
+  it("shows a check's detail under its name, ready or not", async () => {
+    const tenants = { a: { state: 'up' }, b: { state: 'down', reason: 'KOMBIT_CERT_EXPIRED: x' } };
+    const remove = addReadinessCheck('poller', async () => ({ ready: true, detail: { tenants } }));
+    try {
+      const res = await fetch(`${server.url}readyz`);
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({ status: 'ready', poller: { tenants } });
+    } finally {
+      remove();
+    }
+    expect(await (await fetch(`${server.url}readyz`)).json()).toEqual({ status: 'ready' });
+  });
+
+  it('counts down per tenant when a countdown is set with labels', async () => {
+    metrics.stsTokenExpiresIn.set(Date.now() + 60_000, { tenant: 'a' });
+    metrics.stsTokenExpiresIn.set(Date.now() + 120_000, { tenant: 'b' });
+    const text = await (await fetch(`${server.url}metrics`)).text();
+    const a = Number(/^cprh_sts_token_expires_in_seconds\{tenant="a"\} (\S+)$/m.exec(text)?.[1]);
+    const b = Number(/^cprh_sts_token_expires_in_seconds\{tenant="b"\} (\S+)$/m.exec(text)?.[1]);
+    expect(a).toBeGreaterThan(55);
+    expect(a).toBeLessThanOrEqual(60);
+    expect(b).toBeGreaterThan(115);
+    expect(b).toBeLessThanOrEqual(120);
+    metrics.stsTokenExpiresIn.clear({ tenant: 'a' });
+    expect(await (await fetch(`${server.url}metrics`)).text()).not.toContain('tenant="a"');
   });
 
   it('a check that hangs fails /readyz instead of hanging it', async () => {
