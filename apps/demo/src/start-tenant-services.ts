@@ -1,6 +1,6 @@
 import { boardTenants, startBoardService } from '@cprh/board';
 import { ConfigError, type TenantConfig } from '@cprh/config';
-import { startPoller, POLLER_SECTIONS } from '@cprh/poller';
+import { startTenantsPoller, POLLER_SECTIONS } from '@cprh/poller';
 import { oneLine } from '@cprh/pipeline';
 import type { Logger, RunningService } from '@cprh/runtime';
 import { startSimulatorService } from '@cprh/simulator';
@@ -21,21 +21,18 @@ export const TENANT_SECTIONS = [...new Set([...POLLER_SECTIONS, ...WORKER_SECTIO
 export type DemoTenantConfig = TenantConfig<(typeof TENANT_SECTIONS)[number]>;
 
 /**
- * The poller of every tenant, each reading its own dueslag through the simulator (its CVR's STS
- * token, the front) into its own keys. LEAD WIRING POINT: when the tenant-poller branch lands,
- * replace the loop with its one multi-tenant start (one process, a connection per tenant).
+ * The poller of every tenant: one multi-tenant poller (a connection, STS token and inbox writer per
+ * tenant), each tenant reading its own dueslag through the simulator (its CVR's token, the front).
  */
 async function startTenantPollers(
   tenants: readonly DemoTenantConfig[],
   sim: SimulatorKombit | undefined,
   log: Logger,
-): Promise<RunningService[]> {
-  const out: RunningService[] = [];
-  for (const t of tenants) {
-    const config = sim ? viaSimulatorFront(t.config, sim) : t.config;
-    out.push(await startPoller(config, log.child({ service: 'poller', tenant: t.id })));
-  }
-  return out;
+): Promise<RunningService> {
+  const routed = tenants.map((t) => (sim ? { ...t, config: viaSimulatorFront(t.config, sim) } : t));
+  const first = routed[0];
+  if (first === undefined) throw new ConfigError('TENANTS_FILE', 'lists no tenant');
+  return startTenantsPoller(routed, first.config, log.child({ service: 'poller' }));
 }
 
 /**
@@ -87,8 +84,8 @@ export async function startTenantServices(
     );
     running.push({ name: 'simulator', service: simulator });
     for (const w of await startTenantWorkers(tenants, log)) running.push({ name: 'worker', service: w });
-    const pollers = await startTenantPollers(tenants, viaFront ? simulator.kombit : undefined, log);
-    for (const p of pollers) running.push({ name: 'poller', service: p });
+    const poller = await startTenantPollers(tenants, viaFront ? simulator.kombit : undefined, log);
+    running.push({ name: 'poller', service: poller });
     running.push({
       name: 'board',
       service: await startBoardService(config, log.child({ service: 'board' }), boardTenants(tenants)),
