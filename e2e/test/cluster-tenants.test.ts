@@ -79,7 +79,7 @@ describe('three tenants on a Redis Cluster with PARTITIONS=2', () => {
     t = clusterTestEnv(cluster, { PARTITIONS: String(PARTITIONS), WORKER_CONCURRENCY: '8' });
     const tenantsFile = writeTenantsFile(TENANTS.map((id) => ({ id })));
     dir = tenantsFile.dir;
-    const env = { ...t.env, TENANTS_FILE: tenantsFile.file };
+    const env = { ...t.env, TENANTS_FILE: tenantsFile.file, LOG_LEVEL: 'info' };
     const conn = createProducerRedis(loadConfig(['redis'], env).redis, 'cluster-tenants');
     redis = conn;
     await conn.connect();

@@ -81,7 +81,7 @@ describe('webhooks with TENANTS_FILE', () => {
     });
     const tenantsFile = writeTenantsFile(entries, dir);
     t = pipelineTestEnv({ WEBHOOKS_POLL_MS: '50' });
-    const env = { ...t.env, TENANTS_FILE: tenantsFile.file };
+    const env = { ...t.env, TENANTS_FILE: tenantsFile.file, LOG_LEVEL: 'info' };
     const conn = new Redis(TEST_REDIS_URL);
     redis = conn;
     const pipelines = tenantPipelines(env);

@@ -47,7 +47,7 @@ describe('worker with TENANTS_FILE: three tenants in one process', () => {
     });
     const tenantsFile = writeTenantsFile(TENANTS.map((id) => ({ id })));
     dir = tenantsFile.dir;
-    const env = { ...t.env, TENANTS_FILE: tenantsFile.file };
+    const env = { ...t.env, TENANTS_FILE: tenantsFile.file, LOG_LEVEL: 'info' };
     const conn = new Redis(TEST_REDIS_URL);
     redis = conn;
     const pipelines = tenantPipelines(env);

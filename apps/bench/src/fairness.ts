@@ -25,6 +25,8 @@ export interface FairnessOptions {
   /** Seconds of B alone (measured), after `warmupSeconds` not counted. */
   aloneSeconds: number;
   warmupSeconds: number;
+  /** WORKER_CONCURRENCY of the run: each tenant's Worker gets this many. */
+  concurrency: number;
 }
 
 export interface FairnessResult {
@@ -42,8 +44,6 @@ export interface FairnessResult {
 
 const TENANT_A = 'bulk';
 const TENANT_B = 'quiet';
-/** WORKER_CONCURRENCY of the run (the product default): each tenant's Worker gets this many. */
-const CONCURRENCY = 64;
 const WRITE_BATCH = 500;
 
 /**
@@ -64,6 +64,7 @@ export function fairnessOptions(backlogArg?: number): FairnessOptions {
     rate: num('BENCH_FAIRNESS_RATE', 50),
     aloneSeconds: smoke ? 4 : 15,
     warmupSeconds: smoke ? 1 : 3,
+    concurrency: num('BENCH_FAIRNESS_CONCURRENCY', 64),
   };
 }
 
@@ -110,7 +111,7 @@ export async function fairness(o: FairnessOptions): Promise<FairnessResult> {
     const env = {
       ...pipelineEnv(names, redis.url),
       TENANTS_FILE: file,
-      WORKER_CONCURRENCY: String(CONCURRENCY),
+      WORKER_CONCURRENCY: String(o.concurrency),
     };
     const [a, b] = loadTenants(['pipeline'], env).map((t) => t.config.pipeline);
     if (a === undefined || b === undefined) throw new Error('fairness: two tenants expected');
@@ -142,6 +143,8 @@ export async function fairness(o: FairnessOptions): Promise<FairnessResult> {
       await writerA.persist(batch);
     }
     const before = new Set(trickle.sent.keys());
+    const early = await conn.xlen(a.eventsStream);
+    if (early > 0) throw new Error(`fairness: ${early} of A's events went before the resume (pause failed)`);
     const resumedAt = Date.now();
     await inboxA.resume();
     let drained = false;
@@ -168,7 +171,7 @@ export async function fairness(o: FairnessOptions): Promise<FairnessResult> {
       during: summarize(during),
       drainSeconds,
       drainPerSecond: o.backlog / drainSeconds,
-      workerConcurrency: CONCURRENCY,
+      workerConcurrency: o.concurrency,
     };
   } finally {
     await worker?.proc.stop('SIGTERM').catch(() => undefined);
@@ -192,9 +195,10 @@ class Trickle {
     private readonly rate: number,
   ) {}
 
-  /** Writes at the rate until `done()`; one clock across calls, so the rate holds from call to call. */
+  /** Writes at the rate until `done()`, on a clock of its own (a pause between runs is not owed). */
   async run(done: () => boolean): Promise<void> {
-    if (this.startedAt === 0) this.startedAt = Date.now();
+    this.startedAt = Date.now();
+    this.written = 0;
     while (!done()) {
       const due = Math.floor(((Date.now() - this.startedAt) * this.rate) / 1000) + 1;
       while (this.written < due && !done()) {
@@ -206,9 +210,6 @@ class Trickle {
       }
       await sleep(10);
     }
-    // The next run starts on a fresh clock: the pause between two runs is not owed.
-    this.startedAt = Date.now();
-    this.written = 0;
   }
 }
 
