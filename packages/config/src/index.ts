@@ -31,3 +31,22 @@ export { configLoader, type ConfigFrom, type ConfigLoader, type SectionMap } fro
 export { type Section } from './define-section';
 export { sections as productSections } from './settings-schema';
 export { boolFromEnv, nonNegativeInt, positiveInt, urlWithScheme } from './common-types';
+export {
+  loadTenants,
+  tenantEnvironments,
+  tenantsConfigured,
+  selectTenants,
+  DEFAULT_TENANT_ID,
+  type TenantConfig,
+  type TenantEnvironment,
+} from './load-tenants';
+export {
+  parseTenantsFile,
+  readTenantsFile,
+  TenantsFileError,
+  TENANT_ID_PATTERN,
+  type TenantEntry,
+} from './tenants-file';
+export { tenantEnvironment, tenantPushPath } from './tenant-environment';
+export { TENANT_SETTINGS } from './tenant-settings';
+export { tenantNames } from './pipeline-settings';

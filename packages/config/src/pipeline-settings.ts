@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineSection } from './define-section';
 import { nonNegativeInt, positiveInt } from './common-types';
+import { TENANT_ID_PATTERN } from './tenants-file';
 
 /** BullMQ queue names become Redis key parts joined with ':'; a ':' inside a name would break them. */
 const queueName = z
@@ -127,41 +128,69 @@ export const pipelineSettings = defineSection({
      * stream per name; N > 1 gives each partition its own hash tag. Cannot change on existing data.
      */
     PARTITIONS: positiveInt.max(1024, 'must be <= 1024').default(1),
+    /**
+     * The municipality these settings serve; set per tenant from TENANTS_FILE (tenant-environment.ts),
+     * never by hand. It puts every key and stream under the tenant's hash tag (tenantNames below).
+     */
+    TENANT_ID: z.string().regex(TENANT_ID_PATTERN, 'expected 1-31 of a-z, 0-9 and -').optional(),
     FAULT_INJECT: z.enum(FAULT_POINTS).default('off'),
     /** Which occurrence of the fault point kills the process (1 = the first). */
     FAULT_INJECT_AT: positiveInt.default(1),
   },
-  build: (e) => ({
-    queuePrefix: e.QUEUE_PREFIX,
-    inboxQueue: e.INBOX_QUEUE,
-    deadQueue: e.DEAD_QUEUE,
-    errorQueueMovesQueue: e.ERROR_QUEUE_MOVES_QUEUE,
-    eventsStream: e.EVENTS_STREAM,
-    /** Receive-sequence counter (INCRBY per batch); same prefix so it shares a hash tag with the inbox. */
-    seqKey: `${e.QUEUE_PREFIX}:${e.INBOX_QUEUE}:seq`,
-    /** `<dispatchedKeyPrefix><event id>` marks an event as written to the stream(s). */
-    dispatchedKeyPrefix: `${e.QUEUE_PREFIX}:dispatched:`,
-    /** `<orderKeyPrefix><person key>[:gaps|:missing]`: the order gate's keys of one person. */
-    orderKeyPrefix: `${e.QUEUE_PREFIX}:order:`,
-    partitions: e.PARTITIONS,
-    eventsMaxLen: e.EVENTS_MAXLEN,
-    routes: e.ROUTES,
-    /** The main stream and every route stream, each with the age its entries are trimmed at. */
-    retainedStreams: retainedStreams(
-      e.EVENTS_STREAM,
-      e.ROUTES,
-      e.EVENTS_MAX_AGE_SECONDS,
-      e.ROUTES_MAX_AGE_SECONDS,
-    ),
-    eventsMaxAgeWarnSeconds: e.EVENTS_MAX_AGE_WARN_SECONDS,
-    deadLetterMaxAgeSeconds: e.DEAD_LETTER_MAX_AGE_SECONDS,
-    deadLetterExpiryWarnSeconds: e.DEAD_LETTER_EXPIRY_WARN_SECONDS,
-    dispatchedTtlSeconds: e.DISPATCHED_TTL_SECONDS,
-    jobAttempts: e.JOB_ATTEMPTS,
-    jobBackoffMs: e.JOB_BACKOFF_MS,
-    fault: { point: e.FAULT_INJECT, at: e.FAULT_INJECT_AT },
-  }),
+  build: (e) => {
+    const names = tenantNames(e.QUEUE_PREFIX, e.TENANT_ID);
+    const routes = e.ROUTES.map((r) => ({ ...r, stream: names.stream(r.stream) }));
+    const eventsStream = names.stream(e.EVENTS_STREAM);
+    return {
+      /** The tenant id when the deployment has a TENANTS_FILE; undefined for a single municipality. */
+      tenant: e.TENANT_ID,
+      queuePrefix: names.queuePrefix,
+      inboxQueue: e.INBOX_QUEUE,
+      deadQueue: e.DEAD_QUEUE,
+      errorQueueMovesQueue: e.ERROR_QUEUE_MOVES_QUEUE,
+      eventsStream,
+      /** Receive-sequence counter (INCRBY per batch); same prefix so it shares a hash tag with the inbox. */
+      seqKey: `${names.queuePrefix}:${e.INBOX_QUEUE}:seq`,
+      /** `<dispatchedKeyPrefix><event id>` marks an event as written to the stream(s). */
+      dispatchedKeyPrefix: `${names.queuePrefix}:dispatched:`,
+      /** `<orderKeyPrefix><person key>[:gaps|:missing]`: the order gate's keys of one person. */
+      orderKeyPrefix: `${names.queuePrefix}:order:`,
+      partitions: e.PARTITIONS,
+      eventsMaxLen: e.EVENTS_MAXLEN,
+      routes,
+      /** The main stream and every route stream, each with the age its entries are trimmed at. */
+      retainedStreams: retainedStreams(
+        eventsStream,
+        routes,
+        e.EVENTS_MAX_AGE_SECONDS,
+        e.ROUTES_MAX_AGE_SECONDS.map((o) => ({ ...o, stream: names.stream(o.stream) })),
+      ),
+      eventsMaxAgeWarnSeconds: e.EVENTS_MAX_AGE_WARN_SECONDS,
+      deadLetterMaxAgeSeconds: e.DEAD_LETTER_MAX_AGE_SECONDS,
+      deadLetterExpiryWarnSeconds: e.DEAD_LETTER_EXPIRY_WARN_SECONDS,
+      dispatchedTtlSeconds: e.DISPATCHED_TTL_SECONDS,
+      jobAttempts: e.JOB_ATTEMPTS,
+      jobBackoffMs: e.JOB_BACKOFF_MS,
+      fault: { point: e.FAULT_INJECT, at: e.FAULT_INJECT_AT },
+    };
+  },
 });
+
+/**
+ * Where a tenant's keys and streams live. Without a tenant: the settings as given. With tenant
+ * `aarhus` and QUEUE_PREFIX `cprh` (braces stripped) the tenant's hash tag is `{cprh:aarhus}`: it is
+ * the queue prefix of every BullMQ queue and key, and the suffix of every stream
+ * (`cpr:events:{cprh:aarhus}`), so one tenant's data shares a Cluster slot and no tenant's events
+ * can reach another's stream. Partitions (partition-layout.ts) split the tag further.
+ */
+export function tenantNames(
+  queuePrefix: string,
+  tenant: string | undefined,
+): { queuePrefix: string; stream: (name: string) => string } {
+  if (tenant === undefined) return { queuePrefix, stream: (name) => name };
+  const tag = `{${queuePrefix.replace(/[{}]/g, '')}:${tenant}}`;
+  return { queuePrefix: tag, stream: (name) => `${name.replace(/[{}]/g, '')}:${tag}` };
+}
 
 function retainedStreams(
   main: string,

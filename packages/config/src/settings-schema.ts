@@ -11,6 +11,7 @@ import { metricsSettings } from './metrics-settings';
 import { beskedfordelerServiceSettings } from './beskedfordeler-service-settings';
 import { receiverSettings } from './receiver-settings';
 import { webhooksSettings } from './webhooks-settings';
+import { tenancySettings } from './tenancy-settings';
 
 /**
  * Every section of the product's configuration. Add a section by writing `<name>-settings.ts`
@@ -31,4 +32,5 @@ export const sections = {
   beskedfordelerService: beskedfordelerServiceSettings,
   receiver: receiverSettings,
   webhooks: webhooksSettings,
+  tenancy: tenancySettings,
 } as const;

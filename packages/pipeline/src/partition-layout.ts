@@ -14,6 +14,9 @@ type PipelineConfig = Config['pipeline'];
  * - its share of each stream: `<stream without braces>:{cprh:p3}` (`cpr:events:{cprh:p3}`), for
  *   the main stream and every route stream.
  *
+ * With a tenant (TENANTS_FILE) the queue prefix is the tenant's tag `{cprh:aarhus}`, so partition p
+ * of it is `{cprh:aarhus:p3}` and its stream `cpr:events:{cprh:aarhus:p3}`.
+ *
  * So a partition's keys all live in one Cluster slot (checked at start by checkClusterKeyLayout)
  * and the N tags spread over the masters. A message goes to `partitionOf(person, N)`: a stable hash
  * of its person key, so one person's events stay in one partition, in order.
@@ -29,17 +32,22 @@ export function partitionTag(pipeline: Pick<PipelineConfig, 'queuePrefix'>, p: n
 
 /** A stream's share in partition `p`; the stream itself when there is one partition. */
 export function partitionStream(
-  pipeline: Pick<PipelineConfig, 'queuePrefix' | 'partitions'>,
+  pipeline: Pick<PipelineConfig, 'queuePrefix' | 'partitions'> & { readonly tenant?: string | undefined },
   stream: string,
   p: number,
 ): string {
   if (pipeline.partitions <= 1) return stream;
-  return `${stripBraces(stream)}:{${partitionTag(pipeline, p)}}`;
+  // A tenant's stream already ends in the tenant's tag (`cpr:events:{cprh:aarhus}`): the partition's
+  // tag replaces it (`cpr:events:{cprh:aarhus:p3}`) rather than being appended to it.
+  const tenantTag = `:${pipeline.queuePrefix}`;
+  const base =
+    pipeline.tenant !== undefined && stream.endsWith(tenantTag) ? stream.slice(0, -tenantTag.length) : stream;
+  return `${stripBraces(base)}:{${partitionTag(pipeline, p)}}`;
 }
 
 /** Every partition's share of a stream, partition 0 first. */
 export function partitionStreams(
-  pipeline: Pick<PipelineConfig, 'queuePrefix' | 'partitions'>,
+  pipeline: Pick<PipelineConfig, 'queuePrefix' | 'partitions'> & { readonly tenant?: string | undefined },
   stream: string,
 ): string[] {
   return range(pipeline.partitions).map((p) => partitionStream(pipeline, stream, p));

@@ -53,6 +53,52 @@ describe('partition layout', () => {
     );
   });
 
+  it("a tenant's keys and streams carry the tenant's tag, split per partition, never another tenant's", () => {
+    const env = { ROUTES: 'foedsel=cpr:events:foedsel', ROUTES_MAX_AGE_SECONDS: 'cpr:events:foedsel=60' };
+    const one = pipelineOf({ ...env, TENANT_ID: 'aarhus' });
+    expect(one.tenant).toBe('aarhus');
+    expect(one.queuePrefix).toBe('{cprh:aarhus}');
+    expect(one.eventsStream).toBe('cpr:events:{cprh:aarhus}');
+    expect(one.routes[0]!.stream).toBe('cpr:events:foedsel:{cprh:aarhus}');
+    expect(one.retainedStreams).toContainEqual({
+      stream: 'cpr:events:foedsel:{cprh:aarhus}',
+      maxAgeSeconds: 60,
+    });
+    const slot = keySlot(one.queuePrefix);
+    for (const k of [
+      one.seqKey,
+      `${one.dispatchedKeyPrefix}e`,
+      one.eventsStream,
+      ...one.retainedStreams.map((r) => r.stream),
+    ]) {
+      expect([k, keySlot(k)]).toEqual([k, slot]);
+    }
+    expect(() => checkClusterKeyLayout(one)).not.toThrow();
+
+    const parts = partitionPipelines(pipelineOf({ ...env, TENANT_ID: 'aarhus', PARTITIONS: '2' }));
+    expect(parts.map((x) => x.pipeline.queuePrefix)).toEqual(['{cprh:aarhus:p0}', '{cprh:aarhus:p1}']);
+    expect(parts[1]!.pipeline.eventsStream).toBe('cpr:events:{cprh:aarhus:p1}');
+    expect(parts[1]!.pipeline.routes[0]!.stream).toBe('cpr:events:foedsel:{cprh:aarhus:p1}');
+    for (const { pipeline: q } of parts) {
+      const s = keySlot(q.queuePrefix);
+      for (const k of [q.seqKey, q.eventsStream, ...q.retainedStreams.map((r) => r.stream)]) {
+        expect([k, keySlot(k)]).toEqual([k, s]);
+      }
+    }
+    // Another tenant of the same deployment shares no name with this one.
+    const other = pipelineOf({ ...env, TENANT_ID: 'odense', PARTITIONS: '2' });
+    const names = (p: typeof other): string[] =>
+      partitionPipelines(p).flatMap(({ pipeline: q }) => [
+        q.queuePrefix,
+        q.eventsStream,
+        ...q.routes.map((r) => r.stream),
+      ]);
+    const mine = new Set(
+      parts.flatMap(({ pipeline: q }) => [q.queuePrefix, q.eventsStream, ...q.routes.map((r) => r.stream)]),
+    );
+    for (const n of names(other)) expect(mine.has(n)).toBe(false);
+  });
+
   it('a person always maps to the same partition, and persons spread over all of them', () => {
     const counts = [0, 0, 0, 0];
     for (let i = 0; i < 4000; i++) counts[partitionOf(`c-${i.toString(16).padStart(32, '0')}`, 4)]!++;

@@ -1,4 +1,4 @@
-import { loadConfig, type Config, type SectionName } from '@cprh/config';
+import { loadConfig, TenantsFileError, type Config, type SectionName } from '@cprh/config';
 import { oneLine } from '@cprh/errors';
 import { HeldLogOutput } from './held-log-output';
 import { createLogger, type Logger } from './logger';
@@ -43,7 +43,7 @@ export function runAsProcess(
   try {
     config = load([...sections, 'log', 'metrics']);
   } catch (err) {
-    process.stderr.write(`${name}: ${oneLine(err)}\n`);
+    process.stderr.write(startErrorLines(name, err));
     process.exit(1);
   }
   const output = new HeldLogOutput();
@@ -88,8 +88,24 @@ export function runAsProcess(
     },
     (err: unknown) => {
       output.discard();
-      process.stderr.write(`${name}: ${oneLine(err)}\n`);
+      process.stderr.write(startErrorLines(name, err));
       process.exit(1);
     },
   );
+}
+
+/**
+ * What a failed start prints: one line, or for a wrong TENANTS_FILE one line per mistake, each
+ * `<name>: CONFIG_INVALID: Invalid setting TENANTS_FILE: <file>: <tenant and field>: <problem>`.
+ */
+export function startErrorLines(name: string, err: unknown): string {
+  if (err instanceof TenantsFileError) {
+    return err.problems
+      .map((p) =>
+        `${name}: ${err.code}: Invalid setting TENANTS_FILE: ${err.file}: ${p}`.replace(/\s*\n\s*/g, ' '),
+      )
+      .map((line) => `${line}\n`)
+      .join('');
+  }
+  return `${name}: ${oneLine(err)}\n`;
 }
