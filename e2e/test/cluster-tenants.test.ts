@@ -85,14 +85,20 @@ describe('three tenants on a Redis Cluster with PARTITIONS=2', () => {
     await conn.connect();
     const pipelines = tenantPipelines(env);
     const feeds = new Map<string, { bodies: Buffer[]; order: PersonOrder }>(
-      TENANTS.map((id) => [id, personFeed({ persons: PERSONS, eventsPerPerson: EVENTS_PER_PERSON, cprOf, shuffle: true })]),
+      TENANTS.map((id) => [
+        id,
+        personFeed({ persons: PERSONS, eventsPerPerson: EVENTS_PER_PERSON, cprOf, shuffle: true }),
+      ]),
     );
     for (const [id, feed] of feeds) await writeToInbox(conn, pipelines.get(id)!, feed.bodies);
 
     const worker = procs.start(WORKER_MAIN, env);
     await worker.waitForLine(/worker ready/, 60000);
     const delivered = async (): Promise<number> =>
-      (await Promise.all([...pipelines.values()].map((p) => tenantDelivered(conn, p)))).reduce((a, b) => a + b, 0);
+      (await Promise.all([...pipelines.values()].map((p) => tenantDelivered(conn, p)))).reduce(
+        (a, b) => a + b,
+        0,
+      );
     await waitFor(`all ${TOTAL} events`, async () => (await delivered()) >= TOTAL, {
       timeoutMs: 240000,
       intervalMs: 500,

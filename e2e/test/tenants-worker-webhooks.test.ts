@@ -76,7 +76,10 @@ describe('webhooks with TENANTS_FILE', () => {
     const entries = ids.map((id) => {
       const file = join(dir!, `${id}-webhooks.json`);
       const e = eps.get(id)!;
-      writeFileSync(file, JSON.stringify({ endpoints: [{ id: 'sag', url: e.url, secret: e.secret, from: 'all' }] }));
+      writeFileSync(
+        file,
+        JSON.stringify({ endpoints: [{ id: 'sag', url: e.url, secret: e.secret, from: 'all' }] }),
+      );
       return { id, extra: { webhooksFile: file } };
     });
     const tenantsFile = writeTenantsFile(entries, dir);

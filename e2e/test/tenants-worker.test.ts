@@ -1,13 +1,7 @@
 import { rmSync } from 'node:fs';
 import Redis from 'ioredis';
 import { createDeadQueue } from '@cprh/pipeline';
-import {
-  deleteKeysAt,
-  pipelineTestEnv,
-  TEST_REDIS_URL,
-  waitFor,
-  type PipelineTestEnv,
-} from '@cprh/testkit';
+import { deleteKeysAt, pipelineTestEnv, TEST_REDIS_URL, waitFor, type PipelineTestEnv } from '@cprh/testkit';
 import { expectExactlyOnce, streamEventIds, WORKER_MAIN } from './support/pipeline-harness';
 import { personFeed, ProcessSet, readPersonStreams, type PersonOrder } from './support/person-order';
 import { tenantDelivered, tenantPipelines, writeTenantsFile, writeToInbox } from './support/tenant-inboxes';
@@ -53,16 +47,25 @@ describe('worker with TENANTS_FILE: three tenants in one process', () => {
     const pipelines = tenantPipelines(env);
     expect([...pipelines.keys()]).toEqual(TENANTS);
     const feeds = new Map<string, { bodies: Buffer[]; order: PersonOrder }>(
-      TENANTS.map((id) => [id, personFeed({ persons: PERSONS, eventsPerPerson: EVENTS_PER_PERSON, cprOf, shuffle: true })]),
+      TENANTS.map((id) => [
+        id,
+        personFeed({ persons: PERSONS, eventsPerPerson: EVENTS_PER_PERSON, cprOf, shuffle: true }),
+      ]),
     );
     const half = PER_TENANT / 2;
     for (const [id, feed] of feeds) await writeToInbox(conn, pipelines.get(id)!, feed.bodies.slice(0, half));
 
     const delivered = async (): Promise<number> =>
-      (await Promise.all([...pipelines.values()].map((p) => tenantDelivered(conn, p)))).reduce((a, b) => a + b, 0);
+      (await Promise.all([...pipelines.values()].map((p) => tenantDelivered(conn, p)))).reduce(
+        (a, b) => a + b,
+        0,
+      );
     let worker = procs.start(WORKER_MAIN, env);
     await worker.waitForLine(/worker ready/, 60000);
-    await waitFor('events flowing', async () => (await delivered()) >= 300, { timeoutMs: 60000, intervalMs: 20 });
+    await waitFor('events flowing', async () => (await delivered()) >= 300, {
+      timeoutMs: 60000,
+      intervalMs: 20,
+    });
     const atKill = await delivered();
     await worker.stop('SIGKILL');
 
@@ -94,7 +97,9 @@ describe('worker with TENANTS_FILE: three tenants in one process', () => {
     // Nothing under the deployment's own names: every key is a tenant's.
     expect(await conn.xlen(t.stream)).toBe(0);
     expect(await conn.keys(`${t.prefix}:*`)).toEqual(
-      expect.not.arrayContaining([expect.stringMatching(new RegExp(`^${t.prefix}:(inbox|dead|dispatched|order)`))]),
+      expect.not.arrayContaining([
+        expect.stringMatching(new RegExp(`^${t.prefix}:(inbox|dead|dispatched|order)`)),
+      ]),
     );
   }, 300000);
 });

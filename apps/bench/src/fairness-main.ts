@@ -9,7 +9,8 @@ function backlogArg(argv: readonly string[]): number | undefined {
   const i = argv.indexOf('--backlog');
   if (i < 0) return undefined;
   const n = Number(argv[i + 1]);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`--backlog needs a positive integer, got "${argv[i + 1] ?? ''}"`);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new Error(`--backlog needs a positive integer, got "${argv[i + 1] ?? ''}"`);
   return n;
 }
 

@@ -117,7 +117,10 @@ export async function fairness(o: FairnessOptions): Promise<FairnessResult> {
     if (a === undefined || b === undefined) throw new Error('fairness: two tenants expected');
     const inboxA = createInboxQueue(conn, a);
     const inboxB = createInboxQueue(conn, b);
-    closers.push(() => inboxA.close(), () => inboxB.close());
+    closers.push(
+      () => inboxA.close(),
+      () => inboxB.close(),
+    );
     const writerA = new InboxWriter(conn, inboxA, a);
     const writerB = new InboxWriter(conn, inboxB, b);
 
@@ -251,11 +254,7 @@ export function renderFairness(r: FairnessResult): string {
   return renderTable(
     ['fairness: one worker process, 2 tenants', 'p50 / p99 / max', 'what'],
     [
-      [
-        `tenant B alone, ${r.rate}/s`,
-        lat(r.alone),
-        `inbox write -> stream entry, ${r.alone.count} events`,
-      ],
+      [`tenant B alone, ${r.rate}/s`, lat(r.alone), `inbox write -> stream entry, ${r.alone.count} events`],
       [
         `tenant B while A drains ${r.backlog.toLocaleString('en')}`,
         lat(r.during),

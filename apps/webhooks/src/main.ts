@@ -16,4 +16,6 @@ if (!tenantsConfigured()) {
   }
 }
 // Without endpoints the process idles (a compose service that nobody configured yet), saying so.
-runAsTenantsProcess('webhooks', WEBHOOKS_SECTIONS, (tenants, _shared, log) => startWebhooksTenants(tenants, log));
+runAsTenantsProcess('webhooks', WEBHOOKS_SECTIONS, (tenants, _shared, log) =>
+  startWebhooksTenants(tenants, log),
+);

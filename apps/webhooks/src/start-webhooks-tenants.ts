@@ -36,7 +36,9 @@ export async function startWebhooksTenants(
       running.push(await startWebhooks(t.config, log.child({ tenant: t.id })));
     } catch (err) {
       await stopAll().catch(() => undefined);
-      throw new WebhooksError('WEBHOOKS_TENANT_START_FAILED', `tenant ${t.id}: ${oneLine(err)}`, { cause: err });
+      throw new WebhooksError('WEBHOOKS_TENANT_START_FAILED', `tenant ${t.id}: ${oneLine(err)}`, {
+        cause: err,
+      });
     }
   }
   log.info({ tenants: served.map((t) => t.id) }, 'webhooks serving tenants');

@@ -63,7 +63,9 @@ describe('webhook delivery', () => {
       expect(text).toContain('cprh_webhook_delivered_total{endpoint="sag",tenant="default"} 3');
       expect(text).toContain('cprh_webhook_attempts_total{endpoint="sag",tenant="default"} 3');
       expect(text).toContain('cprh_webhook_request_seconds_count{endpoint="sag",tenant="default"} 3');
-      expect(text).toContain('cprh_webhook_stream_to_delivered_seconds_count{endpoint="sag",tenant="default"} 3');
+      expect(text).toContain(
+        'cprh_webhook_stream_to_delivered_seconds_count{endpoint="sag",tenant="default"} 3',
+      );
       expect(text).toContain('cprh_webhook_backlog_age_seconds{endpoint="sag",tenant="default"} 0');
       expect(text).toContain('cprh_webhook_endpoint_enabled{endpoint="sag",tenant="default"} 1');
       expect(text).not.toContain('0101801234');

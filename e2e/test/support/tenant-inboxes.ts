@@ -24,7 +24,10 @@ export function tenantsDir(): string {
 }
 
 /** Writes a TENANTS_FILE (JSON) for `tenants` into `dir`; each gets a CVR and a dueslag. */
-export function writeTenantsFile(tenants: readonly TestTenant[], dir = tenantsDir()): { file: string; dir: string } {
+export function writeTenantsFile(
+  tenants: readonly TestTenant[],
+  dir = tenantsDir(),
+): { file: string; dir: string } {
   const file = join(dir, 'tenants.json');
   const entries = tenants.map((t, i) => ({
     id: t.id,

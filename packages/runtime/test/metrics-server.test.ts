@@ -46,7 +46,8 @@ describe('process metrics endpoint', () => {
       metricsRegistry.getMetricsAsArray() as unknown as { name: string; labelNames: string[] }[]
     ).filter((m) => m.name.startsWith('cprh_'));
     expect(own.length).toBe(27);
-    // `stream` and `group`: configured stream names and downstream consumer-group names (retention).
+    // `stream` and `group`: configured stream names and downstream consumer-group names (retention);
+    // `tenant`: a tenant id of TENANTS_FILE (`default` without it), bounded by the file.
     const allowed = [
       'channel',
       'stage',
@@ -58,6 +59,7 @@ describe('process metrics endpoint', () => {
       'outcome',
       'stream',
       'group',
+      'tenant',
     ];
     for (const m of own) for (const label of m.labelNames) expect(allowed).toContain(label);
   });
