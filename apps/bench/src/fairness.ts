@@ -25,11 +25,16 @@ export interface FairnessOptions {
   /** Seconds of B alone (measured), after `warmupSeconds` not counted. */
   aloneSeconds: number;
   warmupSeconds: number;
-  /** WORKER_CONCURRENCY of the run: each tenant's Worker gets this many. */
-  concurrency: number;
+  /** WORKER_CONCURRENCY of each run (one run each): each tenant's BullMQ worker gets this many. */
+  concurrency: number[];
 }
 
+/** One run per WORKER_CONCURRENCY, the product's default first. */
 export interface FairnessResult {
+  runs: FairnessRun[];
+}
+
+export interface FairnessRun {
   backlog: number;
   rate: number;
   /** B's latency with A idle. */
@@ -64,8 +69,16 @@ export function fairnessOptions(backlogArg?: number): FairnessOptions {
     rate: num('BENCH_FAIRNESS_RATE', 50),
     aloneSeconds: smoke ? 4 : 15,
     warmupSeconds: smoke ? 1 : 3,
-    concurrency: num('BENCH_FAIRNESS_CONCURRENCY', 64),
+    concurrency: concurrencyList(process.env.BENCH_FAIRNESS_CONCURRENCY ?? '64,8'),
   };
+}
+
+function concurrencyList(raw: string): number[] {
+  const list = raw.split(',').map((x) => Number(x.trim()));
+  if (list.length === 0 || list.some((n) => !Number.isInteger(n) || n <= 0 || n > 1000)) {
+    throw new Error(`BENCH_FAIRNESS_CONCURRENCY must be a list like 64,8, got "${raw}"`);
+  }
+  return list;
 }
 
 /** Realistic messages, made on demand (100,000 of ~5 KB need not sit in this process at once). */
@@ -91,6 +104,12 @@ class Messages {
 }
 
 export async function fairness(o: FairnessOptions): Promise<FairnessResult> {
+  const runs: FairnessRun[] = [];
+  for (const concurrency of o.concurrency) runs.push(await fairnessRun(o, concurrency));
+  return { runs };
+}
+
+async function fairnessRun(o: FairnessOptions, concurrency: number): Promise<FairnessRun> {
   const names = runNames();
   const redis = await startBenchRedis('everysec');
   const dir = mkdtempSync(join(tmpdir(), 'cprh-bench-fairness-'));
@@ -111,7 +130,7 @@ export async function fairness(o: FairnessOptions): Promise<FairnessResult> {
     const env = {
       ...pipelineEnv(names, redis.url),
       TENANTS_FILE: file,
-      WORKER_CONCURRENCY: String(o.concurrency),
+      WORKER_CONCURRENCY: String(concurrency),
     };
     const [a, b] = loadTenants(['pipeline'], env).map((t) => t.config.pipeline);
     if (a === undefined || b === undefined) throw new Error('fairness: two tenants expected');
@@ -174,7 +193,7 @@ export async function fairness(o: FairnessOptions): Promise<FairnessResult> {
       during: summarize(during),
       drainSeconds,
       drainPerSecond: o.backlog / drainSeconds,
-      workerConcurrency: o.concurrency,
+      workerConcurrency: concurrency,
     };
   } finally {
     await worker?.proc.stop('SIGTERM').catch(() => undefined);
@@ -253,18 +272,25 @@ export function renderFairness(r: FairnessResult): string {
   const lat = (s: LatencySummary): string => `${fmt.ms(s.p50)} / ${fmt.ms(s.p99)} / ${fmt.ms(s.max)}`;
   return renderTable(
     ['fairness: one worker process, 2 tenants', 'p50 / p99 / max', 'what'],
-    [
-      [`tenant B alone, ${r.rate}/s`, lat(r.alone), `inbox write -> stream entry, ${r.alone.count} events`],
-      [
-        `tenant B while A drains ${r.backlog.toLocaleString('en')}`,
-        lat(r.during),
-        `${r.during.count} events; p99 ${fmt.ratio(r.during.p99 / r.alone.p99)} of alone`,
-      ],
-      [
-        `tenant A drain, ${r.backlog.toLocaleString('en')} waiting`,
-        fmt.rate(r.drainPerSecond),
-        `${fmt.s(r.drainSeconds)}; WORKER_CONCURRENCY ${r.workerConcurrency} per tenant`,
-      ],
-    ],
+    r.runs.flatMap((run) => {
+      const c = `WORKER_CONCURRENCY ${run.workerConcurrency}`;
+      return [
+        [
+          `${c}: B alone, ${run.rate}/s`,
+          lat(run.alone),
+          `inbox write -> stream entry, ${run.alone.count} events`,
+        ],
+        [
+          `${c}: B while A drains ${run.backlog.toLocaleString('en')}`,
+          lat(run.during),
+          `${run.during.count} events; p99 ${fmt.ratio(run.during.p99 / run.alone.p99)} of alone`,
+        ],
+        [
+          `${c}: A's drain`,
+          fmt.rate(run.drainPerSecond),
+          `${fmt.s(run.drainSeconds)} for ${run.backlog.toLocaleString('en')}`,
+        ],
+      ];
+    }),
   );
 }

@@ -70,7 +70,9 @@ async function main(): Promise<void> {
   const push = await pushRun(pollCount, 20);
   const orderAndCluster = await orderAndClusterSections(base, scale, step, s.smoke);
   const fair = fairnessOptions();
-  step(`fairness: ${fair.backlog} waiting for tenant A, tenant B at ${fair.rate}/s`);
+  step(
+    `fairness: ${fair.backlog} waiting for tenant A, tenant B at ${fair.rate}/s, WORKER_CONCURRENCY ${fair.concurrency.join(' and ')}`,
+  );
   const fairnessRun = await fairness(fair);
 
   const report: BenchReport = {
