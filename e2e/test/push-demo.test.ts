@@ -77,7 +77,9 @@ describe('the push demo (SIM_DEMO_MODE=push)', () => {
     // The chaos really happened: more answers 20 than distinct messages (copies answered again).
     const answers = (await metricsRegistry.getSingleMetricAsString('cprh_receiver_answers_total'))
       .split('\n')
-      .find((l) => l.startsWith('cprh_receiver_answers_total{http_status="200",status_kode="20"}'));
+      .find((l) =>
+        l.startsWith('cprh_receiver_answers_total{tenant="default",http_status="200",status_kode="20"}'),
+      );
     expect(Number(answers?.split(' ')[1] ?? 0)).toBeGreaterThan(streamIds.length);
   });
 });

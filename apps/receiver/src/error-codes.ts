@@ -9,6 +9,8 @@ export const RECEIVER_ERROR_CODES = defineErrorCodes({
   RECEIVER_LISTEN_FAILED:
     'The push receiver could not listen on RECEIVER_HOST:RECEIVER_PORT (in use, not allowed)',
   RECEIVER_STORE_TIMEOUT: 'Redis did not confirm a push within RECEIVER_STORE_TIMEOUT_MS; the answer was 503',
+  RECEIVER_TENANT_PATH_TAKEN:
+    "Two tenants of TENANTS_FILE have the same push path (a pushPath equal to another tenant's RECEIVER_PATH/<id>)",
 });
 
 export type ReceiverErrorCode = CodeOf<typeof RECEIVER_ERROR_CODES>;

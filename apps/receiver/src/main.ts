@@ -1,5 +1,6 @@
-import { runAsProcess } from '@cprh/runtime';
+import { runAsTenantsProcess } from '@cprh/runtime';
 import { RECEIVER_SECTIONS } from './receiver-sections';
-import { startReceiver } from './start-receiver';
+import { startTenantsReceiver } from './start-receiver';
 
-runAsProcess('receiver', RECEIVER_SECTIONS, startReceiver);
+// Every tenant of TENANTS_FILE on one port (without it, the one tenant of the environment).
+runAsTenantsProcess('receiver', RECEIVER_SECTIONS, startTenantsReceiver);

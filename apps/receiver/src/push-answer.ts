@@ -23,7 +23,14 @@ export const answers = {
     headers: { 'retry-after': '1' },
     close,
   }),
+  /** Another path than RECEIVER_PATH; with TENANTS_FILE, a path no tenant has. */
   notFound: (): PushAnswer => ({ http: 404, statusKode: PUSH_STATUS.BAD_INPUT, text: 'no such resource' }),
+  /** The path's tenant does not take pushes from this client certificate (its RECEIVER_ALLOWED_SUBJECTS). */
+  forbidden: (): PushAnswer => ({
+    http: 403,
+    statusKode: PUSH_STATUS.BAD_INPUT,
+    text: 'this client certificate may not push to this path',
+  }),
   methodNotAllowed: (): PushAnswer => ({
     http: 405,
     statusKode: PUSH_STATUS.BAD_INPUT,

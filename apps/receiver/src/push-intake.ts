@@ -6,6 +6,8 @@ import { answers, type PushAnswer } from './push-answer';
 import type { PushedMessage, PushSinks } from './pushed-message';
 
 export interface PushIntakeOptions {
+  /** The tenant whose inbox the sinks write to (the metrics' `tenant` label). */
+  tenant: string;
   sinks: PushSinks;
   /** Reads a body once: on the event loop when small, else in the check thread ('busy' when full). */
   checker: { check(body: Uint8Array): Promise<BodyVerdict | 'busy'> };
@@ -29,7 +31,8 @@ export class PushIntake {
   constructor(private readonly o: PushIntakeOptions) {}
 
   async take(message: PushedMessage): Promise<PushAnswer> {
-    metrics.messagesReceived.inc({ channel: 'push' });
+    const labels = { channel: 'push', tenant: this.o.tenant } as const;
+    metrics.messagesReceived.inc(labels);
     let verdict: BodyVerdict | 'busy';
     try {
       verdict = await this.o.checker.check(message.body);
@@ -48,10 +51,14 @@ export class PushIntake {
     const { jobId } = id;
     try {
       if (verdict.kind === 'ok') {
-        await withDeadline(this.o.sinks.store(message, id), this.o.storeTimeoutMs, this.timeout('inbox write'));
+        await withDeadline(
+          this.o.sinks.store(message, id),
+          this.o.storeTimeoutMs,
+          this.timeout('inbox write'),
+        );
         this.writable();
-        metrics.messagesStored.inc({ channel: 'push' });
-        metrics.messagesAcked.inc({ channel: 'push' });
+        metrics.messagesStored.inc(labels);
+        metrics.messagesAcked.inc(labels);
         this.o.log.debug({ beskedId: verdict.beskedId }, 'push stored');
         return answers.stored();
       }

@@ -4,16 +4,16 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import type { AllowedSubject } from '@cprh/config';
 import { modtagBeskedOutput } from '@cprh/kombit';
 import { oneLine } from '@cprh/pipeline';
 import { type Logger } from '@cprh/runtime';
-import { isAllowedClient, subjectLine } from './client-allowlist';
+import { clientIdentity, type ClientIdentity } from './client-allowlist';
 import { INLINE_CHECK_MAX_BYTES } from './body-checker';
 import { HandshakeGuard, type RefusedReason } from './handshake-guard';
 import { LargeBodyGate } from './large-body-gate';
 import { answers, type PushAnswer } from './push-answer';
-import type { PushedMessage } from './pushed-message';
+import type { PushRefusals } from './push-refusals';
+import { PushTenants, type PushTenant } from './push-tenants';
 import { readBody } from './read-body';
 import { ReceiverError } from './receiver-error';
 import type { ReceiverTlsMaterial } from './receiver-tls';
@@ -22,7 +22,10 @@ export interface ReceiverServerOptions {
   tls: ReceiverTlsMaterial;
   host: string;
   port: number;
-  path: string;
+  /** Who is pushed to: each tenant's path, its allowed client certificates and its intake. */
+  tenants: PushTenants;
+  /** Pushes refused for their tenant (unknown path, certificate not allowed): counted and logged. */
+  refusals: PushRefusals;
   maxBytes: number;
   maxInFlight: number;
   headersTimeoutMs: number;
@@ -34,11 +37,9 @@ export interface ReceiverServerOptions {
   maxConnections: number;
   /** TLS handshakes in progress at once. */
   maxHandshakes: number;
-  allowedSubjects: readonly AllowedSubject[];
-  intake: { take(message: PushedMessage): Promise<PushAnswer> };
   log: Logger;
-  /** Called once per answer sent, with the time from request to answer. */
-  onAnswer?: (answer: PushAnswer, seconds: number) => void;
+  /** Called once per answer sent, with the tenant (undefined: no tenant has the path) and the time from request to answer. */
+  onAnswer?: (answer: PushAnswer, seconds: number, tenant: string | undefined) => void;
   /** Called for each connection closed before it had a TLS session. */
   onRefused?: (reason: RefusedReason) => void;
 }
@@ -55,16 +56,12 @@ function mediaType(header: string | undefined): string {
 
 /**
  * The HTTPS endpoint: mutual TLS (clients must present a certificate of RECEIVER_CLIENT_CA_FILE,
- * else the handshake fails), one path, POST of XML only, bodies up to BESKED_MAX_BYTES, at most
+ * else the handshake fails), one path per tenant (a tenant's own RECEIVER_ALLOWED_SUBJECTS checked
+ * once the path named it), POST of XML only, bodies up to BESKED_MAX_BYTES, at most
  * RECEIVER_MAX_IN_FLIGHT requests at once, large bodies one at a time (LargeBodyGate). Before
  * TLS: a handshake deadline and caps on handshakes and connections (HandshakeGuard, maxConnections).
  * Keep-alive; stop() lets requests in flight finish.
  */
-interface ClientIdentity {
-  readonly subject: string | undefined;
-  readonly fingerprint256: string | undefined;
-}
-
 export class ReceiverServer {
   private readonly server: Server;
   private inFlight = 0;
@@ -103,14 +100,14 @@ export class ReceiverServer {
       onRefused: (reason) => this.refused(reason),
     });
     this.server.on('secureConnection', (socket: TLSSocket) => {
-      const cert = socket.getPeerCertificate();
-      if (isAllowedClient(cert, o.allowedSubjects)) {
-        // Read once per connection: getPeerCertificate() builds a new object on every call, which
-        // measured ~4% of the receiver's CPU when done per push on keep-alive connections.
-        this.clients.set(socket, { subject: subjectLine(cert), fingerprint256: cert.fingerprint256 });
+      // Read once per connection: getPeerCertificate() builds a new object on every call, which
+      // measured ~4% of the receiver's CPU when done per push on keep-alive connections.
+      const client = clientIdentity(socket.getPeerCertificate());
+      if (o.tenants.admitsAtHandshake(client)) {
+        this.clients.set(socket, client);
         return;
       }
-      o.log.warn({ subject: subjectLine(cert) }, 'client certificate not in RECEIVER_ALLOWED_SUBJECTS');
+      o.log.warn({ subject: client.subject }, 'client certificate not in RECEIVER_ALLOWED_SUBJECTS');
       socket.destroy();
     });
     // A refused client certificate ends here; the TLS alert already told the client.
@@ -136,8 +133,7 @@ export class ReceiverServer {
   private clientOf(socket: TLSSocket): ClientIdentity {
     const known = this.clients.get(socket);
     if (known !== undefined) return known;
-    const cert = socket.getPeerCertificate(); // a socket that skipped secureConnection: read it now
-    return { subject: subjectLine(cert), fingerprint256: cert.fingerprint256 };
+    return clientIdentity(socket.getPeerCertificate()); // a socket that skipped secureConnection
   }
 
   private refused(reason: RefusedReason): void {
@@ -159,18 +155,20 @@ export class ReceiverServer {
     return (this.server.address() as AddressInfo).port;
   }
 
-  /** The endpoint's URL (the address really bound, so port 0 works). */
-  get url(): string {
+  /** The URL of `path` on this listener (the address really bound, so port 0 works). */
+  urlOf(path: string): string {
     const host = this.o.host.includes(':') ? `[${this.o.host}]` : this.o.host;
-    return `https://${host === '0.0.0.0' ? '127.0.0.1' : host}:${this.port}${this.o.path}`;
+    return `https://${host === '0.0.0.0' ? '127.0.0.1' : host}:${this.port}${path}`;
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
     this.inFlight++;
     let answer: PushAnswer;
+    let tenant: PushTenant | undefined;
     try {
-      answer = await this.decide(req);
+      tenant = this.o.tenants.at((req.url ?? '').split('?')[0] ?? '');
+      answer = await this.decide(req, tenant);
     } catch (err) {
       // The client went away mid-body, or a bug: nothing was stored, so 503 is the honest answer.
       this.o.log.debug({ err: oneLine(err) }, 'request failed');
@@ -184,14 +182,22 @@ export class ReceiverServer {
       // The client is gone; it sends again.
     } finally {
       this.inFlight--;
-      this.o.onAnswer?.(answer, (performance.now() - started) / 1000);
+      this.o.onAnswer?.(answer, (performance.now() - started) / 1000, tenant?.id);
       if (this.inFlight === 0) this.drained?.();
     }
   }
 
-  private async decide(req: IncomingMessage): Promise<PushAnswer> {
+  private async decide(req: IncomingMessage, tenant: PushTenant | undefined): Promise<PushAnswer> {
     if (this.stopping) return answers.unavailable('the receiver is stopping', true);
-    if ((req.url ?? '').split('?')[0] !== this.o.path) return answers.notFound();
+    if (tenant === undefined) {
+      this.o.refusals.unknownTenant((req.url ?? '').split('?')[0] ?? '');
+      return answers.notFound();
+    }
+    const client = this.clientOf(req.socket as TLSSocket);
+    if (!PushTenants.admits(tenant, client)) {
+      this.o.refusals.clientNotAllowed(tenant.id, client);
+      return answers.forbidden();
+    }
     if (req.method !== 'POST') return answers.methodNotAllowed();
     if (!XML_TYPES.has(mediaType(req.headers['content-type']))) return answers.unsupportedType();
     const length = req.headers['content-length'];
@@ -210,8 +216,7 @@ export class ReceiverServer {
     try {
       const body = await readBody(req, this.o.maxBytes);
       if (body === 'too-large') return answers.tooLarge(this.o.maxBytes);
-      const client = this.clientOf(req.socket as TLSSocket);
-      return await this.o.intake.take({
+      return await tenant.intake.take({
         body,
         receivedAt: Date.now(),
         certSubject: client.subject,

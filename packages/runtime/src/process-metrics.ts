@@ -22,22 +22,22 @@ export const metrics = {
   /** Messages taken from upstream, before they are stored. */
   messagesReceived: new Counter({
     name: 'cprh_messages_received_total',
-    help: 'Messages received from the Beskedfordeler, by channel (pull = AMQP dueslag, push = HTTPS).',
-    labelNames: ['channel'] as const,
+    help: 'Messages received from the Beskedfordeler, by channel (pull = AMQP dueslag, push = HTTPS) and tenant.',
+    labelNames: ['channel', 'tenant'] as const,
     registers,
   }),
   /** Messages Redis accepted into the inbox (a repeated BeskedId is counted but stored once). */
   messagesStored: new Counter({
     name: 'cprh_messages_stored_total',
-    help: 'Messages written to the inbox (Redis accepted them), by channel.',
-    labelNames: ['channel'] as const,
+    help: 'Messages written to the inbox (Redis accepted them), by channel and tenant.',
+    labelNames: ['channel', 'tenant'] as const,
     registers,
   }),
   /** Messages confirmed upstream after storing: AMQP ack (pull) or answer 20 (push). */
   messagesAcked: new Counter({
     name: 'cprh_messages_acked_upstream_total',
-    help: 'Messages confirmed to the Beskedfordeler after they were stored (AMQP ack or StatusKode 20), by channel.',
-    labelNames: ['channel'] as const,
+    help: 'Messages confirmed to the Beskedfordeler after they were stored (AMQP ack or StatusKode 20), by channel and tenant.',
+    labelNames: ['channel', 'tenant'] as const,
     registers,
   }),
   /** Repeats dropped: `dispatch` = the event was already in the stream. */
@@ -128,17 +128,20 @@ export const metrics = {
     unitMs: 24 * 3600 * 1000,
     registry: metricsRegistry,
   }),
-  /** One per ModtagBesked request answered: HTTP status and the StatusKode in the reply (`none` if no body). */
+  /**
+   * One per ModtagBesked request answered: the tenant whose path it was (`(none)` when no tenant
+   * has the path), HTTP status and the StatusKode in the reply (`none` if no body).
+   */
   receiverAnswers: new Counter({
     name: 'cprh_receiver_answers_total',
-    help: 'Push requests answered by the receiver, by HTTP status and Beskedfordeler StatusKode.',
-    labelNames: ['http_status', 'status_kode'] as const,
+    help: 'Push requests answered by the receiver, by tenant, HTTP status and Beskedfordeler StatusKode.',
+    labelNames: ['tenant', 'http_status', 'status_kode'] as const,
     registers,
   }),
   receiverAnswerTime: new Histogram({
     name: 'cprh_receiver_answer_seconds',
-    help: 'Time from a push request arriving to its answer (includes the inbox write), by HTTP status.',
-    labelNames: ['http_status'] as const,
+    help: 'Time from a push request arriving to its answer (includes the inbox write), by tenant and HTTP status.',
+    labelNames: ['tenant', 'http_status'] as const,
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers,
   }),
@@ -149,6 +152,16 @@ export const metrics = {
   receiverConnectionsRefused: new Counter({
     name: 'cprh_receiver_connections_refused_total',
     help: 'Connections the receiver closed before a TLS session: over a cap, or handshake too slow.',
+    labelNames: ['reason'] as const,
+    registers,
+  }),
+  /**
+   * Pushes refused for their tenant before the body was read: `unknown_tenant` (no tenant has the
+   * path: 404), `client_not_allowed` (not in that tenant's RECEIVER_ALLOWED_SUBJECTS: 403).
+   */
+  receiverPushesRefused: new Counter({
+    name: 'cprh_receiver_pushes_refused_total',
+    help: "Pushes the receiver refused for their tenant: no tenant has the path, or the client certificate is not the tenant's.",
     labelNames: ['reason'] as const,
     registers,
   }),

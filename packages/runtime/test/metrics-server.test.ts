@@ -33,6 +33,7 @@ describe('process metrics endpoint', () => {
       'cprh_sts_token_expires_in_seconds',
       'cprh_receiver_answers_total',
       'cprh_receiver_answer_seconds',
+      'cprh_receiver_pushes_refused_total',
       'cprh_upstream_up',
       'cprh_ready',
     ]) {
@@ -45,9 +46,8 @@ describe('process metrics endpoint', () => {
     const own = (
       metricsRegistry.getMetricsAsArray() as unknown as { name: string; labelNames: string[] }[]
     ).filter((m) => m.name.startsWith('cprh_'));
-    expect(own.length).toBe(27);
-    // `stream` and `group`: configured stream names and downstream consumer-group names (retention);
-    // `tenant`: a tenant id of TENANTS_FILE (`default` without it), bounded by the file.
+    expect(own.length).toBe(28);
+    // `stream` and `group`: configured stream names and downstream consumer-group names (retention).
     const allowed = [
       'channel',
       'stage',
@@ -59,6 +59,7 @@ describe('process metrics endpoint', () => {
       'outcome',
       'stream',
       'group',
+      // The tenant id of TENANTS_FILE (bounded by the file; `default` without one).
       'tenant',
     ];
     for (const m of own) for (const label of m.labelNames) expect(allowed).toContain(label);
