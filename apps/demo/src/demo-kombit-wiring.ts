@@ -27,15 +27,23 @@ export function withAmqpFront(config: StartConfig): StartConfig {
   };
 }
 
-/** The poller's settings pointed at the simulator: front URL, its STS, the dev certificate (unless one is set). */
+/**
+ * The poller's settings pointed at the simulator: front URL, its STS, the dev certificate (unless
+ * one is set, as a TENANTS_FILE tenant's is) and the dev CA.
+ */
 export function viaSimulatorFront<C extends Pick<StartConfig, 'clientCert' | 'amqp'>>(
   config: C,
   sim: SimulatorKombit,
 ): C {
   if (sim.amqpFrontUrl === undefined) return config;
   const pki = devPkiFiles(sim.certsDir);
-  const clientCert = config.clientCert.source
-    ? config.clientCert
+  const source0 = config.clientCert.source;
+  // The simulator's STS and front serve the dev PKI's server certificate: its CA is trusted too.
+  const clientCert = source0
+    ? {
+        source: { ...source0, caFile: source0.caFile ?? config.clientCert.caFile ?? pki.ca },
+        caFile: config.clientCert.caFile ?? pki.ca,
+      }
     : {
         source: {
           kind: 'pem' as const,

@@ -8,6 +8,7 @@ import { startWebhooksService } from '@cprh/webhooks';
 import { startReceiverService, withDemoPushUrl, type ReceiverService } from './demo-push-wiring';
 import { demoUsesStsFront, viaSimulatorFront, withAmqpFront } from './demo-kombit-wiring';
 import type { StartConfig } from './start-config';
+import { startTenantServices, type DemoTenantConfig } from './start-tenant-services';
 
 // The settings live in their own file: the demo wiring needs the type, and start-services needs the
 // wiring (no import cycle).
@@ -37,12 +38,15 @@ export const services: ServiceEntry[] = [
 
 /**
  * Starts every service; if one fails to start, stops those already running and rejects with that
- * service's one-line error.
+ * service's one-line error. With `tenants` (a TENANTS_FILE, `--tenants N`) each municipality gets
+ * its own poller and worker (start-tenant-services.ts); without, the single-tenant demo as always.
  */
 export async function startServices(
   config: StartConfig,
   log: Logger = createLogger('cprh', config.log.level),
+  tenants?: readonly DemoTenantConfig[],
 ): Promise<RunningService> {
+  if (tenants !== undefined) return startTenantServices(config, tenants, log);
   const running: { name: string; service: RunningService }[] = [];
   const stopAll = async (): Promise<void> => {
     for (const r of [...running].reverse()) {

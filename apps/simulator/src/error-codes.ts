@@ -12,6 +12,7 @@ export const SIM_ERROR_CODES = defineErrorCodes({
   SIM_STS_REQUEST_INVALID: 'An STS request was malformed or not allowed',
   SIM_AMQP_FRONT_FAILED: 'The Beskedfordeler AMQP front could not start (vhost BF not creatable, port taken)',
   SIM_STOPPED: 'The simulator was used after stop()',
+  SIM_UNKNOWN_TENANT: 'An emit named a tenant the simulator does not serve',
 });
 
 export type SimErrorCode = CodeOf<typeof SIM_ERROR_CODES>;

@@ -1,10 +1,12 @@
 export {
   startSimulator,
   DEMO_SUBSCRIPTION_ID,
+  type EmitOptions,
   type Simulator,
   type SimulatorOptions,
   type SimulatorConfig,
 } from './simulator';
+export { tenantDemoSubscriptionId, tenantSeed, type SimTenant } from './tenants/sim-tenant';
 export type { Subscription, SubscriptionFilter, Delivery } from './subscriptions/subscription';
 export type { SimEvent } from './population/sim-event';
 export type { Person, Address } from './population/person';

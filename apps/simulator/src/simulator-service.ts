@@ -17,10 +17,15 @@ export async function startSimulatorService(config: SimulatorConfig, log: Logger
   if (!config.simulator.enabled) return { stop: async () => undefined };
   const sim = await startSimulator(config, { logger: log });
   const { dueslag, rate } = config.simulator;
+  // With tenants, each has its own dueslag (and CVR); the single demo dueslag is not fed.
+  const where =
+    sim.tenants.length > 0
+      ? { tenants: sim.tenants.map((t) => `${t.id} cvr ${t.cvr} dueslag ${t.dueslag}`) }
+      : { dueslag };
   // The seed is in the message itself, so a run worth repeating can be started again with it.
   log.info(
-    { sts: sim.stsUrl, soap: sim.soapUrl, amqpFront: sim.amqpFrontUrl, dueslag, rate, seed: sim.seed },
-    `simulator: demo subscription fed (synthetic test data); seed ${sim.seed} (SIM_SEED=${sim.seed} repeats this run)`,
+    { sts: sim.stsUrl, soap: sim.soapUrl, amqpFront: sim.amqpFrontUrl, ...where, rate, seed: sim.seed },
+    `simulator: demo subscription${sim.tenants.length > 1 ? 's' : ''} fed (synthetic test data); seed ${sim.seed} (SIM_SEED=${sim.seed} repeats this run)`,
   );
   const kombit =
     sim.stsUrl === undefined

@@ -5,8 +5,10 @@ import {
   LOCAL_RECEIVER_URL,
   nonNegativeInt,
   positiveInt,
+  readTenantsFile,
   urlWithScheme,
 } from '@cprh/config';
+import type { SimTenant } from './tenants/sim-tenant';
 
 const uuid = z
   .string()
@@ -86,11 +88,17 @@ export const simulatorSettings = defineSection({
     SIM_CHAOS_SLOW_MS: nonNegativeInt.default(2000),
     /** Chaos: the first N STS issue requests are answered HTTP 500 (a flaky STS at start-up). */
     SIM_STS_FAIL_FIRST: nonNegativeInt.max(100, 'must be <= 100').default(0),
+    /**
+     * The product's TENANTS_FILE, read here too: the simulator serves each tenant's CVR, dueslag
+     * and a population of its own (tenants/sim-tenant.ts).
+     */
+    TENANTS_FILE: z.string().min(1).optional(),
   },
   build: (e) => {
     return {
       enabled: e.SIM_ENABLED,
       seed: e.SIM_SEED,
+      tenants: e.TENANTS_FILE === undefined ? [] : simTenantsOf(e.TENANTS_FILE),
       dueslag: e.SIM_DUESLAG.toLowerCase(),
       rate: e.SIM_RATE,
       population: e.SIM_POPULATION,
@@ -121,3 +129,13 @@ export const simulatorSettings = defineSection({
     };
   },
 });
+
+/** The municipalities of TENANTS_FILE as the simulator serves them (the product's checks apply). */
+function simTenantsOf(file: string): readonly SimTenant[] {
+  return readTenantsFile(file).map((t) => ({
+    id: t.id,
+    cvr: t.cvr,
+    dueslag: t.dueslag,
+    ...(t.pushPath !== undefined ? { pushPath: t.pushPath } : {}),
+  }));
+}

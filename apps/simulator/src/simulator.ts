@@ -23,6 +23,7 @@ import type { Subscription } from './subscriptions/subscription';
 import { SubscriptionRegistry } from './subscriptions/subscription-registry';
 import { startSoapServer, type SoapServer } from './vaerdiliste/soap-server';
 import { VaerdilisteStore } from './vaerdiliste/vaerdiliste-store';
+import { tenantDemoSubscriptionId, tenantPushUrl, tenantSeed, type SimTenant } from './tenants/sim-tenant';
 
 export { DEMO_SUBSCRIPTION_ID } from './subscriptions/demo-subscription';
 
@@ -48,6 +49,16 @@ export interface SimulatorOptions {
   readonly seed?: number;
   /** Origin of generated event times (default now). */
   readonly start?: Date;
+  /** The tenants (CVRs) served, overriding config.simulator.tenants (TENANTS_FILE). */
+  readonly tenants?: readonly SimTenant[];
+}
+
+/** What to emit: an event kind, a beskedtype, and with several tenants which one (default: each). */
+export interface EmitOptions {
+  readonly kind?: EventKind;
+  readonly beskedtype?: string;
+  /** Tenant id; without it each tenant emits `n` events from its own population. */
+  readonly tenant?: string;
 }
 
 export interface Simulator {
@@ -62,9 +73,14 @@ export interface Simulator {
   readonly certs: CertBundle;
   /** This run's seed: starting again with it (SIM_SEED / --seed) repeats the same events and ids. */
   readonly seed: number;
-  /** Generates n events now and delivers them to the matching subscriptions. */
-  emit(n: number, opts?: { kind?: EventKind; beskedtype?: string }): Promise<SimEvent[]>;
-  /** A day of deltas for a population of `size` (default config.simulator.population). */
+  /** The tenants served (empty: one population, the demo dueslag, today's single CVR). */
+  readonly tenants: readonly SimTenant[];
+  /**
+   * Generates n events now and delivers them to the matching subscriptions; with tenants, n from
+   * each tenant's population (or from `opts.tenant`'s), each to its own CVR's subscriptions.
+   */
+  emit(n: number, opts?: EmitOptions): Promise<SimEvent[]>;
+  /** A day of deltas for a population of `size` (default config.simulator.population); per tenant with tenants. */
   emitDayOfDeltas(size?: number): Promise<SimEvent[]>;
   addSubscription(sub: Subscription): Promise<void>;
   removeSubscription(id: string): Promise<boolean>;
@@ -83,6 +99,7 @@ interface StartContext {
   readonly logger: Logger;
   readonly certs: CertBundle;
   readonly seed: number;
+  readonly tenants: readonly SimTenant[];
   /** Undone newest first on stop, or when a later step fails. */
   readonly cleanups: CleanupStack;
 }
@@ -103,6 +120,7 @@ export async function startSimulator(
     logger: opts.logger ?? createSimLogger(config.log.level),
     certs: opts.certs ?? loadCerts(sim.certsDir, { create: true }),
     seed: runSeed(opts.seed ?? sim.seed),
+    tenants: opts.tenants ?? sim.tenants,
     cleanups: new CleanupStack(),
   };
   try {
@@ -124,6 +142,7 @@ export async function startSimulator(
         amqpFront: front?.front.url,
         rate,
         seed: ctx.seed,
+        tenants: ctx.tenants.length > 0 ? ctx.tenants.map((t) => t.id) : undefined,
         subscriptions: distributor.list().length,
       },
       'simulator started',
@@ -195,6 +214,7 @@ async function startServers(ctx: StartContext, redis: Redis): Promise<Servers> {
     port: opts.stsPort ?? sim.stsPort,
     certs,
     lifetimeSeconds: sim.tokenLifetimeSeconds,
+    agreements: new Set(ctx.tenants.map((t) => t.cvr)),
     logger,
   });
   if (sim.chaos.stsFailFirst > 0) sts.failNext(sim.chaos.stsFailFirst);
@@ -234,32 +254,76 @@ async function openSubscriptions(
     return distributor.remove(id);
   };
   ctx.cleanups.push(() => registry.close());
-  if (ctx.opts.demo ?? true) await add(demoSubscription(ctx.sim, ctx.opts.demoDueslag ?? ctx.sim.dueslag));
+  if ((ctx.opts.demo ?? true) && ctx.tenants.length === 0)
+    await add(demoSubscription(ctx.sim, ctx.opts.demoDueslag ?? ctx.sim.dueslag));
+  if (ctx.opts.demo ?? true) {
+    // One catch-all per tenant, on its dueslag, for its CVR: it gets its own population's events only.
+    for (const [i, t] of ctx.tenants.entries()) {
+      const base = demoSubscription(ctx.sim, t.dueslag);
+      const delivery =
+        base.delivery.mode === 'push'
+          ? { mode: 'push' as const, url: tenantPushUrl(base.delivery.url, t) }
+          : base.delivery;
+      await add({
+        ...base,
+        id: tenantDemoSubscriptionId(i),
+        navn: `demo ${t.id} (catch-all)`,
+        cvr: t.cvr,
+        delivery,
+      });
+    }
+  }
   for (const s of ctx.opts.subscriptions ?? []) await add(s);
   return { add, remove };
 }
 
 interface EventFeed {
-  emit(n: number, o?: { kind?: EventKind; beskedtype?: string }): Promise<SimEvent[]>;
+  emit(n: number, o?: EmitOptions): Promise<SimEvent[]>;
   emitDayOfDeltas(size: number): Promise<SimEvent[]>;
   /** Takes no more batches and waits for the one in flight. */
   stop(): Promise<void>;
 }
 
-/** Events from the seeded generator, one batch at a time; at `rate` events/s when rate > 0. */
+/** One population and its events: the single demo's, or a tenant's (its events carry its CVR). */
+interface Source {
+  readonly tenant?: SimTenant;
+  readonly seed: number;
+  readonly generator: EventGenerator;
+}
+
+function sources(ctx: StartContext): Source[] {
+  const make = (seed: number, tenant?: SimTenant): Source => ({
+    seed,
+    ...(tenant ? { tenant } : {}),
+    generator: new EventGenerator({
+      seed,
+      populationSize: ctx.sim.population,
+      start: ctx.opts.start ?? new Date(),
+      beskedtype: ctx.sim.beskedtype,
+    }),
+  });
+  if (ctx.tenants.length === 0) return [make(ctx.seed)];
+  return ctx.tenants.map((t) => make(tenantSeed(ctx.seed, t.id), t));
+}
+
+/** The source's events tagged with its tenant's CVR, so only that CVR's subscriptions match them. */
+function tagged(source: Source, events: SimEvent[]): SimEvent[] {
+  const cvr = source.tenant?.cvr;
+  return cvr === undefined ? events : events.map((e) => ({ ...e, cvr }));
+}
+
+/**
+ * Events from the seeded generators (one, or one per tenant), one batch at a time; at `rate`
+ * events/s per population when rate > 0.
+ */
 function startFeed(
   ctx: StartContext,
   link: PublisherLink,
   distributor: Distributor,
   rate: number,
 ): EventFeed {
-  const { sim, logger, seed } = ctx;
-  const generator = new EventGenerator({
-    seed,
-    populationSize: sim.population,
-    start: ctx.opts.start ?? new Date(),
-    beskedtype: sim.beskedtype,
-  });
+  const { logger } = ctx;
+  const all = sources(ctx);
   const lane = new SerialLane();
   let stopped = false;
   const batch = (make: () => SimEvent[]) =>
@@ -269,24 +333,52 @@ function startFeed(
       await link.deliver(distributor, events);
       return events;
     });
-  const emit: EventFeed['emit'] = (n, o = {}) =>
-    batch(() => Array.from({ length: n }, () => generator.next({ ...o, at: new Date() })));
-  const stopRate =
-    rate > 0
-      ? startRateLoop(rate, emit, (err) =>
-          logger.error({ err: (err as Error).message }, 'simulator: delivery failed'),
-        )
-      : () => undefined;
+  const pick = (tenant: string | undefined): Source[] => {
+    if (tenant === undefined) return all;
+    const found = all.filter((s) => s.tenant?.id === tenant);
+    if (found.length === 0)
+      throw new SimError('SIM_UNKNOWN_TENANT', `the simulator serves no tenant "${tenant}"`);
+    return found;
+  };
+  const emitFrom = (from: Source[], n: number, o: EmitOptions) =>
+    batch(() =>
+      from.flatMap((src) =>
+        tagged(
+          src,
+          Array.from({ length: n }, () =>
+            src.generator.next({
+              ...(o.kind ? { kind: o.kind } : {}),
+              ...(o.beskedtype ? { beskedtype: o.beskedtype } : {}),
+              at: new Date(),
+            }),
+          ),
+        ),
+      ),
+    );
+  const emit: EventFeed['emit'] = async (n, o = {}) => emitFrom(pick(o.tenant), n, o);
+  const onError = (err: unknown) => {
+    // A rate batch still queued behind another population's when stop() came: nothing failed.
+    if (err instanceof SimError && err.code === 'SIM_STOPPED') return;
+    logger.error({ err: (err as Error).message }, 'simulator: delivery failed');
+  };
+  const stops = rate > 0 ? all.map((src) => startRateLoop(rate, (n) => emitFrom([src], n, {}), onError)) : [];
   return {
     emit,
     emitDayOfDeltas: async (size) => {
-      const events = await batch(() => dayOfDeltas(generator, size, new Date(), new Prng(seed ^ 0xda7)));
-      logger.info({ counts: dailyDeltaCounts(size), total: events.length }, 'simulator: day of deltas');
+      const events = await batch(() =>
+        all.flatMap((src) =>
+          tagged(src, dayOfDeltas(src.generator, size, new Date(), new Prng(src.seed ^ 0xda7))),
+        ),
+      );
+      logger.info(
+        { counts: dailyDeltaCounts(size), total: events.length, populations: all.length },
+        'simulator: day of deltas',
+      );
       return events;
     },
     stop: async () => {
       stopped = true;
-      stopRate();
+      for (const stop of stops) stop();
       await lane.idle();
     },
   };
@@ -307,6 +399,7 @@ function simulatorHandle(
     certsDir: resolveCertsDir(ctx.sim.certsDir),
     certs: ctx.certs,
     seed: ctx.seed,
+    tenants: ctx.tenants,
     emit: (n, opts) => feed.emit(n, opts),
     emitDayOfDeltas: (size = ctx.sim.population) => feed.emitDayOfDeltas(size),
     addSubscription: (sub) => book.add(sub),

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, settingNames } from '@cprh/config';
 import { loadWorkbenchConfig, simulatorSettings, workbenchSettingNames } from '../src';
@@ -49,13 +50,44 @@ describe('simulator settings', () => {
   });
 });
 
+describe('simulator settings with a TENANTS_FILE', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sim-tenants-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("serves the product's tenants: id, CVR, dueslag as written, push path", () => {
+    const file = join(dir, 'tenants.yaml');
+    writeFileSync(
+      file,
+      [
+        'tenants:',
+        '  - { id: aarhus, cvr: "55133018", dueslag: 7D6A4C1E-3F7B-4B8E-9A53-2F1E0C9D8B01 }',
+        '  - { id: odense, cvr: 35209115, dueslag: q-odense, pushPath: /push/odense }',
+      ].join('\n'),
+    );
+    expect(loadWorkbenchConfig(['simulator'], { TENANTS_FILE: file }).simulator.tenants).toEqual([
+      { id: 'aarhus', cvr: '55133018', dueslag: '7D6A4C1E-3F7B-4B8E-9A53-2F1E0C9D8B01' },
+      { id: 'odense', cvr: '35209115', dueslag: 'q-odense', pushPath: '/push/odense' },
+    ]);
+    expect(loadWorkbenchConfig(['simulator'], {}).simulator.tenants).toEqual([]);
+  });
+
+  it("refuses a wrong file with the product's line", () => {
+    const file = join(dir, 'bad.json');
+    writeFileSync(file, JSON.stringify({ tenants: [{ id: 'x', cvr: '123', dueslag: 'q' }] }));
+    expect(() => loadWorkbenchConfig(['simulator'], { TENANTS_FILE: file })).toThrow(
+      /TENANTS_FILE: .*bad\.json: tenants\[0\] \(x\)\.cvr: expected an 8-digit CVR number/,
+    );
+  });
+});
+
 // The README promises every setting is documented; the product's are checked in packages/config.
 describe('simulator settings documentation', () => {
   const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
   const own = workbenchSettingNames().filter((n) => !settingNames().includes(n));
-  it('are the workbench settings the product does not read', () => {
-    expect(own).toEqual(Object.keys(simulatorSettings.env));
+  it("are the workbench settings the product does not read (and the product's TENANTS_FILE)", () => {
+    expect([...own, 'TENANTS_FILE']).toEqual(Object.keys(simulatorSettings.env));
     expect(own.every((n) => n.startsWith('SIM_'))).toBe(true);
+    expect(settingNames()).toContain('TENANTS_FILE');
   });
   it.each(own)('%s is documented in apps/simulator/README.md', (name) => {
     expect(readme).toMatch(new RegExp(`\\b${name}\\b`));

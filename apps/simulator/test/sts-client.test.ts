@@ -145,7 +145,7 @@ describe('StsClient against the simulator STS', () => {
     const err = await failure(client({ cvr: '87654321' }).fresh());
     expect(err.code).toBe('KOMBIT_STS_REFUSED');
     expect(err.message).toBe(
-      'the STS answered HTTP 401: AnvenderKontekst.Cvr does not match the certificate',
+      'the STS answered HTTP 401: AnvenderKontekst.Cvr does not match the certificate and has no service agreement',
     );
   });
 

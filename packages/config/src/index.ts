@@ -50,3 +50,4 @@ export {
 export { tenantEnvironment, tenantPushPath } from './tenant-environment';
 export { TENANT_SETTINGS } from './tenant-settings';
 export { tenantNames } from './pipeline-settings';
+export { environmentWith } from './environment-with';

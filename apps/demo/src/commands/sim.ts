@@ -19,7 +19,7 @@ import { UsageError } from '@cprh/cli';
 
 const USAGE = [
   'usage: cprh sim start [--rate N] [--seed S] [--dueslag QUEUE]',
-  '       cprh sim emit N [--seed S] [--kind KIND] [--dueslag QUEUE]',
+  '       cprh sim emit N [--seed S] [--kind KIND] [--dueslag QUEUE | --tenant ID]',
   '       cprh sim emit --day [--size PEOPLE] [--seed S] [--dueslag QUEUE]',
   '       cprh sim subscriptions',
 ].join('\n');
@@ -36,6 +36,7 @@ function parse(argv: string[]) {
         seed: { type: 'string' },
         kind: { type: 'string' },
         dueslag: { type: 'string' },
+        tenant: { type: 'string' },
         day: { type: 'boolean' },
         size: { type: 'string' },
       },
@@ -111,10 +112,18 @@ async function simEmit(config: SimConfig, { values, positionals }: Args, common:
   const emitConfig = viaBf
     ? { ...config, amqp: { ...config.amqp, url: withVhostBf(config.amqp.url) } }
     : config;
+  // With a TENANTS_FILE each tenant's population goes to its own dueslag (--dueslag: one queue only).
+  const all = common.dueslag !== undefined ? [] : config.simulator.tenants;
+  const tenants = all.filter((t) => values.tenant === undefined || t.id === values.tenant);
+  if (values.tenant !== undefined && tenants.length === 0) {
+    const known = all.length > 0 ? all.map((t) => t.id).join(', ') : 'none; set TENANTS_FILE';
+    throw new UsageError(`--tenant ${values.tenant} is not a tenant of TENANTS_FILE (${known})`);
+  }
   const running = await startSimulator(emitConfig, {
     logger: createSimLogger(config.log.level === 'info' ? 'warn' : config.log.level),
     servers: false,
     rate: 0,
+    tenants,
     ...(common.seed !== undefined ? { seed: common.seed } : {}),
     ...(common.dueslag !== undefined ? { demoDueslag: common.dueslag } : {}),
   });
@@ -123,7 +132,10 @@ async function simEmit(config: SimConfig, { values, positionals }: Args, common:
       ? await running.emitDayOfDeltas(size)
       : await running.emit(n as number, kindText !== undefined ? { kind: kindText as EventKind } : {});
     await running.settle(60_000);
-    const target = common.dueslag ?? config.simulator.dueslag;
+    const target =
+      tenants.length > 0
+        ? `the dueslag of ${tenants.map((t) => t.id).join(', ')}`
+        : (common.dueslag ?? config.simulator.dueslag);
     const counts = events.length > 0 ? ` (${summary(events)})` : '';
     process.stdout.write(
       `emitted ${events.length} event${events.length === 1 ? '' : 's'} to ${target}${viaBf ? ' (vhost BF)' : ''}${counts}; ${seedNote(running.seed)}\n`,

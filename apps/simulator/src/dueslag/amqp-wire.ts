@@ -6,7 +6,23 @@ export const PROTOCOL_HEADER = Buffer.from([0x41, 0x4d, 0x51, 0x50, 0, 0, 9, 1])
 const FRAME_METHOD = 1;
 const FRAME_END = 0xce;
 const CONNECTION = 10;
+const CHANNEL = 20;
 export const METHOD = { start: 10, startOk: 11, tune: 30, close: 50, closeOk: 51 } as const;
+/** channel.close and channel.close-ok (class 20). */
+export const CHANNEL_METHOD = { close: 40, closeOk: 41 } as const;
+/**
+ * Methods that name a queue as their first argument after the reserved short: queue.declare, bind,
+ * purge, delete, unbind (class 50) and basic.consume, basic.get (class 60).
+ */
+const QUEUE_METHODS: ReadonlySet<number> = new Set([
+  (50 << 16) | 10,
+  (50 << 16) | 20,
+  (50 << 16) | 30,
+  (50 << 16) | 40,
+  (50 << 16) | 50,
+  (60 << 16) | 20,
+  (60 << 16) | 70,
+]);
 
 export interface Frame {
   readonly type: number;
@@ -47,6 +63,28 @@ export function connectionMethod(f: Frame): number | undefined {
   return f.payload.readUInt16BE(0) === CONNECTION ? f.payload.readUInt16BE(2) : undefined;
 }
 
+/** class-id and method-id of a channel-level (channel > 0) method frame, or undefined. */
+export function channelMethod(f: Frame): { classId: number; methodId: number } | undefined {
+  if (f.type !== FRAME_METHOD || f.channel === 0 || f.payload.length < 4) return undefined;
+  return { classId: f.payload.readUInt16BE(0), methodId: f.payload.readUInt16BE(2) };
+}
+
+/** True for channel.close / channel.close-ok on the frame's channel. */
+export function isChannelMethod(f: Frame, methodId: number): boolean {
+  const m = channelMethod(f);
+  return m?.classId === CHANNEL && m.methodId === methodId;
+}
+
+/** The queue a queue.* or basic.consume/get frame names, with its class and method; else undefined. */
+export function queueAccess(f: Frame): { queue: string; classId: number; methodId: number } | undefined {
+  const m = channelMethod(f);
+  if (m === undefined || !QUEUE_METHODS.has((m.classId << 16) | m.methodId)) return undefined;
+  // Arguments: reserved-1 (short), queue (shortstr).
+  const len = f.payload[6];
+  if (len === undefined || f.payload.length < 7 + len) return undefined;
+  return { queue: f.payload.subarray(7, 7 + len).toString('utf8'), ...m };
+}
+
 function shortstr(s: string): Buffer {
   const b = Buffer.from(s, 'utf8');
   return Buffer.concat([Buffer.from([b.length]), b]);
@@ -58,12 +96,12 @@ function longstr(b: Buffer): Buffer {
   return Buffer.concat([len, b]);
 }
 
-function methodFrame(method: number, args: Buffer): Buffer {
+function methodFrame(method: number, args: Buffer, channel = 0, classId = CONNECTION): Buffer {
   const head = Buffer.alloc(11);
   head[0] = FRAME_METHOD;
-  head.writeUInt16BE(0, 1);
+  head.writeUInt16BE(channel, 1);
   head.writeUInt32BE(4 + args.length, 3);
-  head.writeUInt16BE(CONNECTION, 7);
+  head.writeUInt16BE(classId, 7);
   head.writeUInt16BE(method, 9);
   return Buffer.concat([head, args, Buffer.from([FRAME_END])]);
 }
@@ -135,4 +173,21 @@ export function connectionClose(code: number, text: string): Buffer {
 
 export function connectionCloseOk(): Buffer {
   return methodFrame(METHOD.closeOk, Buffer.alloc(0));
+}
+
+/** channel.close with a reply code and the method that caused it (RabbitMQ's 403 ACCESS_REFUSED). */
+export function channelClose(channel: number, code: number, text: string, classId = 0, methodId = 0): Buffer {
+  const args = Buffer.alloc(4);
+  args.writeUInt16BE(classId, 0);
+  args.writeUInt16BE(methodId, 2);
+  return methodFrame(
+    CHANNEL_METHOD.close,
+    Buffer.concat([Buffer.from([code >> 8, code & 0xff]), shortstr(text.slice(0, 255)), args]),
+    channel,
+    CHANNEL,
+  );
+}
+
+export function channelCloseOk(channel: number): Buffer {
+  return methodFrame(CHANNEL_METHOD.closeOk, Buffer.alloc(0), channel, CHANNEL);
 }

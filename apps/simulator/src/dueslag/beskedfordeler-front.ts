@@ -14,6 +14,8 @@ import {
   startOkPlain,
   type Frame,
 } from './amqp-wire';
+import { ChannelGuard } from './channel-guard';
+import { DueslagOwners } from './dueslag-owners';
 import { verifyToken } from './token-verifier';
 
 export interface FrontOptions {
@@ -24,6 +26,10 @@ export interface FrontOptions {
   readonly upstreamUrl: string;
   /** Audience the tokens must carry (bfo_modtag). */
   readonly audience: string;
+  /** CVRs the STS issues tokens for besides the certificate's own (a supplier's agreements). */
+  readonly agreements?: ReadonlySet<string>;
+  /** Dueslag of each tenant's CVR: another CVR's token is refused there (403 ACCESS_REFUSED). */
+  readonly owners?: DueslagOwners;
   readonly logger?: Logger;
   readonly now?: () => Date;
 }
@@ -160,6 +166,7 @@ async function handshake(client: TLSSocket, opts: FrontOptions): Promise<Socket 
         : verifyToken(startOk.response.toString('utf8'), peer, {
             stsCert: opts.certs.ca,
             audience: opts.audience,
+            ...(opts.agreements ? { agreements: opts.agreements } : {}),
             now: opts.now,
           });
     if (!verdict.ok) {
@@ -168,7 +175,10 @@ async function handshake(client: TLSSocket, opts: FrontOptions): Promise<Socket 
       return undefined;
     }
     client.pause();
-    const up = await relay(client, startOk.clientProperties, reader.rest(), opts);
+    const guard = new ChannelGuard(opts.owners ?? new DueslagOwners(), verdict.cvr, (queue) =>
+      log?.info({ cvr: verdict.cvr, queue }, 'amqp front: access to another CVR’s dueslag refused (403)'),
+    );
+    const up = await relay(client, startOk.clientProperties, reader.rest(), guard, opts);
     const msLeft = verdict.notOnOrAfter.getTime() - (opts.now ?? (() => new Date()))().getTime();
     const timer = setTimeout(() => expire(client, up, log), Math.max(0, msLeft));
     up.once('close', () => clearTimeout(timer));
@@ -182,11 +192,15 @@ async function handshake(client: TLSSocket, opts: FrontOptions): Promise<Socket 
   }
 }
 
-/** Logs in upstream with PLAIN, then forwards whole frames both ways (so a close can be injected). */
+/**
+ * Logs in upstream with PLAIN, then forwards whole frames both ways through the guard (so a close can
+ * be injected and another CVR's dueslag refused).
+ */
 async function relay(
   client: TLSSocket,
   clientProperties: Buffer,
   pending: Buffer,
+  guard: ChannelGuard,
   opts: FrontOptions,
 ): Promise<Socket> {
   const u = new URL(opts.upstreamUrl);
@@ -210,16 +224,27 @@ async function relay(
     ),
   );
   // From here on the upstream's frames (tune, …) go to the client, the client's to the upstream.
-  const forward = (frames: Frame[]): void => {
-    for (const f of frames) if (!client.destroyed) client.write(f.raw);
+  // One write per direction and batch: a chunk of many small frames (acks, gets) stays one segment.
+  const send = (out: { toClient: Buffer[]; toUpstream: Buffer[] }): void => {
+    if (out.toClient.length > 0 && !client.destroyed) client.write(joined(out.toClient));
+    if (out.toUpstream.length > 0 && !up.destroyed) up.write(joined(out.toUpstream));
   };
+  const forward = (frames: Frame[]): void => send(guard.fromUpstream(frames));
   forward(upReader.push(Buffer.alloc(0)));
   const leftover = upReader.rest();
   const downReader = new FrameReader();
   if (leftover.length > 0) forward(downReader.push(leftover));
   up.on('data', (chunk: Buffer) => forward(downReader.push(chunk)));
-  if (pending.length > 0) up.write(pending);
-  client.on('data', (chunk: Buffer) => up.write(chunk));
+  const clientReader = new FrameReader();
+  const back = (chunk: Buffer): void => {
+    try {
+      send(guard.fromClient(clientReader.push(chunk)));
+    } catch {
+      client.destroy(); // not AMQP framing: the broker would drop it too
+    }
+  };
+  if (pending.length > 0) back(pending);
+  client.on('data', back);
   client.once('close', () => up.destroy());
   up.once('close', () => client.end());
   client.resume();
@@ -239,4 +264,8 @@ function expire(client: TLSSocket, up: Socket, log: Logger | undefined): void {
     if (reader.push(chunk).some((f) => connectionMethod(f) === METHOD.closeOk)) client.end();
   });
   setTimeout(() => client.destroy(), 2000).unref();
+}
+
+function joined(parts: Buffer[]): Buffer {
+  return parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts);
 }

@@ -4,6 +4,7 @@ import type { CertBundle } from '../certificates';
 import type { CleanupStack } from '../run/cleanup-stack';
 import { startBeskedfordelerFront, type BeskedfordelerFront } from './beskedfordeler-front';
 import { BF_VHOST, ensureBfVhost } from './bf-vhost';
+import { DueslagOwners } from './dueslag-owners';
 
 export type { BeskedfordelerFront };
 
@@ -13,6 +14,8 @@ interface FrontContext {
   readonly logger: Logger;
   readonly certs: CertBundle;
   readonly cleanups: CleanupStack;
+  /** Tenants served: their CVRs log in on the dev certificate, each only to its own dueslag. */
+  readonly tenants: readonly { readonly cvr: string; readonly dueslag: string }[];
 }
 
 /**
@@ -31,6 +34,8 @@ export async function startAmqpFront(
     certs: ctx.certs,
     upstreamUrl: ctx.config.amqp.url,
     audience: BFO_MODTAG_ENTITY,
+    agreements: new Set(ctx.tenants.map((t) => t.cvr)),
+    owners: new DueslagOwners(ctx.tenants),
     logger: ctx.logger,
   });
   ctx.cleanups.push(() => front.close());

@@ -7,6 +7,8 @@ export interface TokenCheck {
   readonly stsCert: string;
   /** The audience the broker accepts (bfo_modtag). */
   readonly audience: string;
+  /** CVRs a token may carry besides the certificate's own: the agreements the STS issues for. */
+  readonly agreements?: ReadonlySet<string>;
   readonly now?: () => Date;
 }
 
@@ -30,7 +32,8 @@ export function certificateCvr(cert: X509Certificate): string | undefined {
 /**
  * What KOMBIT's broker checks in the SASL EXTERNAL response: an STS-signed SAML assertion over the
  * whole Assertion, for our audience, not expired, holder-of-key bound to the TLS client
- * certificate, with the same CVR as that certificate. The reason says which check failed.
+ * certificate, for that certificate's CVR or one it has an agreement for (a supplier serving
+ * several municipalities with one certificate). The reason says which check failed.
  */
 export function verifyToken(xml: string, peer: X509Certificate, check: TokenCheck): TokenVerdict {
   const facts = readAssertion(xml);
@@ -48,7 +51,8 @@ export function verifyToken(xml: string, peer: X509Certificate, check: TokenChec
     return refuse('the token is not bound to this client certificate');
   const cvr = CVR_ATTRIBUTE.exec(xml)?.[1];
   const certCvr = certificateCvr(peer);
-  if (cvr === undefined || cvr !== certCvr) return refuse("the token's CVR is not the certificate's");
+  if (cvr === undefined || (cvr !== certCvr && !(check.agreements?.has(cvr) ?? false)))
+    return refuse("the token's CVR is not the certificate's");
   return { ok: true, cvr, notOnOrAfter: facts.notOnOrAfter };
 }
 

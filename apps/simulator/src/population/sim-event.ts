@@ -15,4 +15,6 @@ export interface SimEvent {
   readonly beskedId: string;
   readonly transaktionsId: string;
   readonly registreringId: string;
+  /** The tenant (CVR) whose population the event is from, when the simulator serves several. */
+  readonly cvr?: string;
 }

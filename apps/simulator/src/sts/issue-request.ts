@@ -69,12 +69,15 @@ export const KNOWN_SERVICES: readonly string[] = [BFO_MODTAG_ENTITY];
 
 /**
  * Checks the RequestSecurityToken JSON (STS.json) against the client certificate, as strictly as
- * KOMBIT's STS: every field present, a known service, the certificate's own CVR.
+ * KOMBIT's STS: every field present, a known service, and AnvenderKontekst.Cvr the certificate's
+ * own CVR or one of `agreements` (the municipalities a supplier's certificate serves, each by its
+ * own agreement with KOMBIT). The token then carries the CVR asked for.
  */
 export function checkIssueRequest(
   json: unknown,
   peer: PeerCertificate,
   knownServices: readonly string[] = KNOWN_SERVICES,
+  agreements: ReadonlySet<string> = new Set(),
 ): IssueRequest {
   if (json === null || typeof json !== 'object') throw new HttpError(400, 'body must be an object');
   const body = json as Record<string, unknown>;
@@ -97,7 +100,12 @@ export function checkIssueRequest(
   if (cvr === undefined) throw new HttpError(400, 'AnvenderKontekst.Cvr is required');
   const certCvr = cvrOf(peer);
   if (certCvr === undefined) throw new HttpError(401, 'the client certificate carries no CVR');
-  if (cvr !== certCvr) throw new HttpError(401, 'AnvenderKontekst.Cvr does not match the certificate');
+  if (cvr !== certCvr && !agreements.has(cvr)) {
+    throw new HttpError(
+      401,
+      'AnvenderKontekst.Cvr does not match the certificate and has no service agreement',
+    );
+  }
   const certBase64 = peer.raw.toString('base64');
   const useKey = str(body.UseKey)?.replace(/\s+/g, '');
   if (useKey !== undefined && useKey !== certBase64) {

@@ -21,6 +21,8 @@ export interface StsOptions {
   readonly issuer?: string;
   /** The AppliesTo values it issues tokens for (default KNOWN_SERVICES: Beskedfordeler's). */
   readonly knownServices?: readonly string[];
+  /** CVRs any dev-CA certificate may ask tokens for besides its own (one agreement per tenant). */
+  readonly agreements?: ReadonlySet<string>;
   readonly logger?: Logger;
   /** Clock, for tests. */
   readonly now?: () => Date;
@@ -53,14 +55,14 @@ export async function startStsServer(opts: StsOptions): Promise<StsServer> {
     const socket = req.socket as TLSSocket;
     const peer = socket.getPeerCertificate(false);
     if (!socket.authorized || !peer || !peer.raw) throw new HttpError(401, 'client certificate required');
-    const request = checkIssueRequest(await readJson(req), peer, opts.knownServices);
+    const request = checkIssueRequest(await readJson(req), peer, opts.knownServices, opts.agreements);
     const answer = issueAnswer(request, peer, {
       certs: opts.certs,
       issuer,
       lifetimeSeconds: opts.lifetimeSeconds,
       created: now(),
     });
-    opts.logger?.info({ audience: request.audience }, 'sts: assertion issued');
+    opts.logger?.info({ audience: request.audience, cvr: request.cvr }, 'sts: assertion issued');
     return answer;
   };
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {

@@ -6,6 +6,8 @@ export type VaerdilisteLookup = (uuid: string) => Promise<ReadonlySet<string>>;
 
 /** True when the event passes every criterion of the filter. */
 export function matchesWithoutValueList(filter: CompiledFilter, event: SimEvent): boolean {
+  // Another tenant's population: never delivered to this CVR's subscription.
+  if (filter.cvr !== undefined && event.cvr !== undefined && filter.cvr !== event.cvr) return false;
   if (filter.beskedtyper && !filter.beskedtyper.has(event.beskedtype)) return false;
   if (filter.haendelser && !filter.haendelser.has(event.kind)) return false;
   if (filter.kommunekoder && !event.kommunekoder.some((k) => filter.kommunekoder?.has(k))) return false;

@@ -38,6 +38,8 @@ export interface CompiledFilter {
   readonly haendelser?: ReadonlySet<EventKind>;
   readonly cprVaerdiliste?: string;
   readonly kommunekoder?: ReadonlySet<string>;
+  /** The subscriber's CVR: a tenant's events (SimEvent.cvr) reach only its own subscriptions. */
+  readonly cvr?: string;
 }
 
 function nonEmpty<T>(list: readonly T[] | undefined): list is readonly T[] {
@@ -67,7 +69,12 @@ export function compileSubscription(sub: Subscription): CompiledFilter {
     haendelser?: Set<EventKind>;
     cprVaerdiliste?: string;
     kommunekoder?: Set<string>;
+    cvr?: string;
   } = {};
+  if (sub.cvr !== undefined) {
+    if (!/^\d{8}$/.test(sub.cvr)) bad('cvr must be 8 digits');
+    out.cvr = sub.cvr;
+  }
   if (nonEmpty(f.beskedtyper)) {
     for (const b of f.beskedtyper) if (!UUID.test(b)) bad('a beskedtype is not a UUID');
     out.beskedtyper = new Set(f.beskedtyper.map((b) => b.toLowerCase()));
