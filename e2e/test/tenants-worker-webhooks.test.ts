@@ -63,7 +63,7 @@ describe('webhooks with TENANTS_FILE', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it("each tenant's endpoint gets its own tenant's events, and only those", async () => {
+  it("each tenant's endpoint gets its own tenant's events, and only those, counted under its tenant", async () => {
     const ids = ['east', 'west'];
     const eps = new Map<string, Endpoint & { secret: string }>();
     for (const id of ids) {
@@ -95,10 +95,14 @@ describe('webhooks with TENANTS_FILE', () => {
       await writeToInbox(conn, pipelines.get(id)!, m.bodies);
     }
 
-    const worker = procs.start(WORKER_MAIN, env);
-    const webhooks = procs.start(WEBHOOKS_MAIN, env);
+    const worker = procs.start(WORKER_MAIN, { ...env, METRICS_PORT: '0' });
+    const webhooks = procs.start(WEBHOOKS_MAIN, { ...env, METRICS_PORT: '0' });
     await worker.waitForLine(/worker ready/, 60000);
     await webhooks.waitForLine(/webhooks ready/, 60000);
+    const metricsOf = async (p: typeof worker): Promise<string> => {
+      const url = /"metricsUrl":"([^"]+)"/.exec(await p.waitForLine(/"metricsUrl"/))?.[1] ?? '';
+      return (await fetch(`${url}metrics`)).text();
+    };
     await waitFor(
       'every event at its endpoint',
       () => [...eps.values()].every((e) => e.got.length >= PER_TENANT),
@@ -106,6 +110,16 @@ describe('webhooks with TENANTS_FILE', () => {
     );
     // Anything that would go astray has had time to arrive.
     await new Promise((r) => setTimeout(r, 1500));
+    // Each process's metrics count each tenant apart.
+    const [workerMetrics, webhookMetrics] = await Promise.all([metricsOf(worker), metricsOf(webhooks)]);
+    for (const id of ids) {
+      expect(workerMetrics).toMatch(
+        new RegExp(`^cprh_events_dispatched_total\\{event="foedsel",tenant="${id}"\\} ${PER_TENANT}$`, 'm'),
+      );
+      expect(webhookMetrics).toMatch(
+        new RegExp(`^cprh_webhook_delivered_total\\{endpoint="sag",tenant="${id}"\\} ${PER_TENANT}$`, 'm'),
+      );
+    }
     expect(await webhooks.stop('SIGTERM')).toBe(0);
     expect(await worker.stop('SIGTERM')).toBe(0);
 
