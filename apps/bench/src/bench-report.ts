@@ -106,7 +106,7 @@ export function renderReport(b: BenchReport): string {
     [
       `steady ${b.steady.rate}/s for ${b.steady.seconds} s: p50 / p99 / max`,
       `${fmt.ms(b.steady.p50)} / ${fmt.ms(b.steady.p99)} / ${fmt.ms(b.steady.max)}`,
-      `publish -> stream entry, ${b.steady.count} msgs after ${b.steady.warmup} warm-up (max ${fmt.ms(b.steady.warmupMax)}); backlog peak dueslag ${b.steady.peakDueslag}, inbox ${b.steady.peakInbox}`,
+      `publish -> stream entry, ${b.steady.count} msgs after ${b.steady.warmup} warm-up (max ${fmt.ms(b.steady.warmupMax)}); backlog peak dueslag ${b.steady.peakDueslag}, inbox ${b.steady.peakInbox}; AOF rewrites in the window ${b.steady.aofRewrites}`,
       '',
     ],
     ...e.processes.map((x) => [`peak RSS ${x.role} (end to end)`, fmt.mb(x.peakRssBytes), '', '']),

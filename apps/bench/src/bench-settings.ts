@@ -17,6 +17,10 @@ export interface BenchSettings {
   /** Give up on a run when nothing moved for this long. */
   stallMs: number;
   smoke: boolean;
+  /** BENCH_REDIS_ARGS: more redis-server arguments for every private Redis (experiments). */
+  redisArgs: string[];
+  /** BENCH_SCRIPT_TIMES=1: throughput runs time each script on Redis (script-times.ts; slows Redis). */
+  scriptTimes: boolean;
 }
 
 function num(name: string, fallback: number): number {
@@ -46,5 +50,7 @@ export function benchSettings(): BenchSettings {
     scale: scaleList(process.env.BENCH_SCALE ?? '1,2,4'),
     stallMs: 60000,
     smoke,
+    redisArgs: (process.env.BENCH_REDIS_ARGS ?? '').split(' ').filter((a) => a !== ''),
+    scriptTimes: process.env.BENCH_SCRIPT_TIMES === '1',
   };
 }

@@ -11,7 +11,9 @@ import {
   type RunNames,
   type WorkerKind,
 } from './pipeline-processes';
+import { benchSettings } from './bench-settings';
 import { startBenchRedis, type AofMode, type BenchRedis } from './private-redis';
+import { ScriptTimer, type ScriptTime } from './script-times';
 
 export interface ProcessFigures {
   role: string;
@@ -38,6 +40,10 @@ export interface PipelineRunResult {
   inboxPeakWaiting: number;
   /** Redis memory after the run divided by the messages (stream entry, kept job, marker). */
   redisBytesPerMessage: number;
+  /** AOF rewrites during the run: each forks a child that competes for the same cores. */
+  aofRewrites: number;
+  /** BENCH_SCRIPT_TIMES=1: Redis time per script and message (SLOWLOG: inflates Redis time). */
+  redisScripts?: ScriptTime[];
 }
 
 export interface PipelineRunOptions {
@@ -70,7 +76,12 @@ export async function runPipeline(o: PipelineRunOptions): Promise<PipelineRunRes
     procs.forEach((p) => p.mark());
     const redisCpu0 = await redis.cpuMs();
     await redis.resetStats();
+    const rewrites0 = await redis.aofRewrites();
+    const scripts = benchSettings().scriptTimes ? new ScriptTimer(redis.client) : undefined;
+    await scripts?.start();
     const { finished, peakWaiting } = await waitUntilDone(redis, names, o);
+    const redisScripts = await scripts?.stop(o.envelopes.length, names.prefix);
+    const aofRewrites = (await redis.aofRewrites()) - rewrites0;
     const n = o.envelopes.length;
     const seconds = (finished - started) / 1000;
     const redisCpu = (await redis.cpuMs()) - redisCpu0;
@@ -100,6 +111,8 @@ export async function runPipeline(o: PipelineRunOptions): Promise<PipelineRunRes
       redisCallsPerMessage,
       inboxPeakWaiting: peakWaiting,
       redisBytesPerMessage: (await redis.usedMemory()) / n,
+      aofRewrites,
+      ...(redisScripts ? { redisScripts } : {}),
     };
   } finally {
     await Promise.all(procs.map((p) => p.proc.stop('SIGTERM').catch(() => undefined)));

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import { startRedisServer } from '@cprh/testkit';
+import { benchSettings } from './bench-settings';
 import { peakRssOf } from './process-stats';
 
 export type AofMode = 'everysec' | 'always';
@@ -20,6 +21,8 @@ export interface BenchRedis {
   resetStats(): Promise<void>;
   /** Server time per command since the last reset, µs, largest first (scripts count as evalsha). */
   commandTimes(): Promise<{ command: string; calls: number; usec: number }[]>;
+  /** AOF rewrites counted so far (each forks a child that writes the whole dataset); compare two readings. */
+  aofRewrites(): Promise<number>;
   /** Peak resident set of the server process, bytes (its VmHWM). */
   peakRss(): Promise<number>;
   stop(): Promise<void>;
@@ -51,6 +54,7 @@ export async function startBenchRedis(aof: AofMode): Promise<BenchRedis> {
     dir,
     '--maxmemory-policy',
     'noeviction',
+    ...benchSettings().redisArgs,
   ]);
   const client = new Redis(server.url, { maxRetriesPerRequest: 1 });
   const info = (section: string): Promise<string> => client.info(section);
@@ -68,6 +72,7 @@ export async function startBenchRedis(aof: AofMode): Promise<BenchRedis> {
       await client.config('RESETSTAT');
     },
     commandTimes: async () => parseCommandStats(await info('commandstats')),
+    aofRewrites: async () => infoField(await info('persistence'), 'aof_rewrites'),
     peakRss: async () => peakRssOf(infoField(await info('server'), 'process_id')),
     stop: async () => {
       client.disconnect();

@@ -1,5 +1,5 @@
 /**
- * One throughput run on its own, for profiling: `pnpm --filter @cprh/bench profile [real|noop] [n]`
+ * One throughput run on its own, for profiling: `pnpm --filter @cprh/bench run profile [real|noop] [n] [everysec|always]`
  * prints the run's figures as JSON; with BENCH_CPU_PROF=<dir> every pipeline process writes a V8
  * CPU profile there (open it in Chrome DevTools). Settings such as WORKER_CONCURRENCY pass through.
  */
@@ -14,7 +14,7 @@ async function main(): Promise<void> {
     envelopes: makeEnvelopes(n, 1),
     workers: 1,
     worker,
-    aof: 'everysec',
+    aof: process.argv[4] === 'always' ? 'always' : 'everysec',
     stallMs: 60000,
   });
   process.stdout.write(JSON.stringify(r, null, 2) + '\n');

@@ -76,7 +76,9 @@ async function main(): Promise<void> {
   const r = await steadyLoad(envelopes, rate, warmup, async (redis, names, sentAt) => {
     all = await splits(redis, names, sentAt);
   });
-  process.stdout.write(`steady ${rate}/s for ${seconds} s: p50 ${r.p50} p99 ${r.p99} max ${r.max} ms\n`);
+  process.stdout.write(
+    `steady ${rate}/s for ${seconds} s: p50 ${r.p50} p99 ${r.p99} max ${r.max} ms; AOF rewrites in the window: ${r.aofRewrites}\n`,
+  );
   const slow = [...all].sort((a, b) => b.total - a.total).slice(0, Math.ceil(all.length / 100));
   for (const [name, set] of [
     ['all', all],

@@ -27,6 +27,11 @@ export interface SteadyLoadResult extends LatencySummary {
   /** Most messages seen waiting at once on the dueslag (poller behind) and in the inbox (worker behind). */
   peakDueslag: number;
   peakInbox: number;
+  /**
+   * AOF rewrites while the measured messages went through: each forks a child that writes the whole
+   * dataset, on the cores the pipeline uses (the slowest 1% gathers in such seconds).
+   */
+  aofRewrites: number;
 }
 
 /**
@@ -58,6 +63,7 @@ export async function steadyLoad(
     const warmSent = await publishAtRate(dueslag, warm, rate);
     const warmLatencies = await collectLatencies(redis.client, names.stream, warmSent, warmSent.size);
     const measured = envelopes.slice(warmup);
+    const rewrites0 = await redis.aofRewrites();
     const peaks = { dueslag: 0, inbox: 0 };
     const sampler = setInterval(() => {
       void Promise.all([dueslag.depth(), redis.client.llen(`${names.prefix}:inbox:wait`)]).then(
@@ -72,6 +78,7 @@ export async function steadyLoad(
     const published =
       measured.length / ((Math.max(...sentAt.values()) - Math.min(...sentAt.values())) / 1000);
     const latencies = await collectLatencies(redis.client, names.stream, sentAt, warm.length + sentAt.size);
+    const aofRewrites = (await redis.aofRewrites()) - rewrites0;
     if (inspect) await inspect(redis.client, names, sentAt);
     return {
       ...summarize(latencies),
@@ -82,6 +89,7 @@ export async function steadyLoad(
       publishedPerSecond: published,
       peakDueslag: peaks.dueslag,
       peakInbox: peaks.inbox,
+      aofRewrites,
     };
   } finally {
     await Promise.all(procs.map((p) => p.proc.stop('SIGTERM').catch(() => undefined)));

@@ -100,6 +100,22 @@ describe('peekBeskedId', () => {
     expect(peekBeskedId(padded)).toBe('01157488-c45c-4fd2-b076-1de12effbf66');
   });
 
+  it('reads characters of 2, 3 and 4 bytes across the pieces it decodes the body in', () => {
+    const text = sharedFixture('testbesked01.xml').toString('utf8');
+    // A URN BeskedId of ~3 KB of multi-byte characters: piece boundaries fall inside characters,
+    // at every offset; any character split in two would come back as U+FFFD.
+    for (const lead of ['', 'a', 'ab', 'abc']) {
+      const urn = `urn:x:${lead}${'æ€𝄞'.repeat(330)}`;
+      const bytes = Buffer.from(
+        text.replace(
+          /<ns2:BeskedId>.*?<\/ns2:BeskedId>/s,
+          `<ns2:BeskedId><URNIdentifikator>${urn}</URNIdentifikator></ns2:BeskedId>`,
+        ),
+      );
+      expect(peekEnvelopeIds(bytes)).toEqual({ beskedId: urn, cpr: '2512484916' });
+    }
+  });
+
   it.each([
     ['empty input', ''],
     ['not XML', 'hello'],

@@ -111,4 +111,44 @@ describe('FinishedJobSweep (real Redis)', () => {
     expect(await sweep.run(5000)).toBe(0); // the overlap is looked at again, and holds nothing
     await redis.del(`${base}:completed`, ...Array.from({ length: 1300 }, (_, i) => `${base}:j-${i}`));
   });
+
+  it('reads a completed job once it is 2 s old, and reads it again within the 5 s overlap only', async () => {
+    t = pipelineTestEnv();
+    const cfg = loadConfig(['pipeline'], t.env).pipeline;
+    const base = `${cfg.queuePrefix}:${cfg.inboxQueue}`;
+    const holding = (seq: number): string =>
+      JSON.stringify({
+        body: encodeBody(Buffer.from(`<x>${seq}</x>`)),
+        source: 's',
+        receivedAt: 1,
+        channel: { kind: 'amqp', messageId: undefined, redelivered: false },
+        seq,
+      });
+    const finish = async (id: string, at: number): Promise<void> => {
+      await redis.hset(
+        `${base}:${id}`,
+        'data',
+        holding(at),
+        'returnvalue',
+        JSON.stringify({ eventId: id, entryId: '1-0', duplicate: false }),
+      );
+      await redis.zadd(`${base}:completed`, at, id);
+    };
+    const sweep = new FinishedJobSweep(redis, cfg, new JobStripper(redis, cfg), 0);
+    const now = 100_000;
+    await finish('old', now - 2500);
+    await finish('young', now - 1000);
+    expect(await sweep.run(now)).toBe(1); // 'old' only: 'young' may still be stripped by its worker
+    expect(isStripped(JSON.parse((await redis.hget(`${base}:old`, 'data')) ?? '{}'))).toBe(true);
+    expect(await redis.hget(`${base}:young`, 'data')).toContain('"body"');
+    expect(await sweep.run(now + 1500)).toBe(1); // 'young' is 2.5 s old now
+    // Finished (by the worker's clock) before what the last pass read, within the overlap: read.
+    await finish('late', now - 3000);
+    // Before the overlap: not read again (a full pass runs at every start).
+    await finish('skewed', now - 9000);
+    expect(await sweep.run(now + 3000)).toBe(1);
+    expect(await redis.hget(`${base}:late`, 'data')).not.toContain('"body"');
+    expect(await redis.hget(`${base}:skewed`, 'data')).toContain('"body"');
+    await redis.del(`${base}:completed`, ...['old', 'young', 'late', 'skewed'].map((id) => `${base}:${id}`));
+  });
 });
