@@ -18,7 +18,7 @@ function backlogArg(argv: readonly string[]): number | undefined {
 async function main(): Promise<void> {
   const o = fairnessOptions(backlogArg(process.argv.slice(2)));
   process.stderr.write(
-    `bench: fairness, ${o.backlog} waiting for tenant A, tenant B at ${o.rate}/s, WORKER_CONCURRENCY ${o.concurrency.join(' and ')}\n`,
+    `bench: fairness, ${o.backlog} waiting for tenant A, tenant B at ${o.rate}/s, WORKER_CONCURRENCY/WORKER_FAIR_CONCURRENCY ${o.concurrency.map((c) => `${c.full}/${c.fair}`).join(' and ')}\n`,
   );
   const r = await fairness(o);
   process.stdout.write(renderFairness(r) + '\n' + JSON.stringify(r) + '\n');

@@ -25,8 +25,11 @@ export interface FairnessOptions {
   /** Seconds of B alone (measured), after `warmupSeconds` not counted. */
   aloneSeconds: number;
   warmupSeconds: number;
-  /** WORKER_CONCURRENCY of each run (one run each): each tenant's BullMQ worker gets this many. */
-  concurrency: number[];
+  /**
+   * One run each: WORKER_CONCURRENCY and WORKER_FAIR_CONCURRENCY (what each tenant gets while both
+   * have work). `64/8` is the product's default; `64/64` turns the fair share off.
+   */
+  concurrency: { full: number; fair: number }[];
 }
 
 /** One run per WORKER_CONCURRENCY, the product's default first. */
@@ -45,6 +48,7 @@ export interface FairnessRun {
   drainSeconds: number;
   drainPerSecond: number;
   workerConcurrency: number;
+  fairConcurrency: number;
 }
 
 const TENANT_A = 'bulk';
@@ -69,14 +73,18 @@ export function fairnessOptions(backlogArg?: number): FairnessOptions {
     rate: num('BENCH_FAIRNESS_RATE', 50),
     aloneSeconds: smoke ? 4 : 15,
     warmupSeconds: smoke ? 1 : 3,
-    concurrency: concurrencyList(process.env.BENCH_FAIRNESS_CONCURRENCY ?? '64,8'),
+    concurrency: concurrencyList(process.env.BENCH_FAIRNESS_CONCURRENCY ?? '64/8,64/64'),
   };
 }
 
-function concurrencyList(raw: string): number[] {
-  const list = raw.split(',').map((x) => Number(x.trim()));
-  if (list.length === 0 || list.some((n) => !Number.isInteger(n) || n <= 0 || n > 1000)) {
-    throw new Error(`BENCH_FAIRNESS_CONCURRENCY must be a list like 64,8, got "${raw}"`);
+function concurrencyList(raw: string): { full: number; fair: number }[] {
+  const list = raw.split(',').map((x) => {
+    const [full, fair] = x.trim().split('/').map(Number);
+    return { full: full ?? NaN, fair: fair ?? full ?? NaN };
+  });
+  const ok = (n: number): boolean => Number.isInteger(n) && n > 0 && n <= 1000;
+  if (list.length === 0 || list.some((c) => !ok(c.full) || !ok(c.fair))) {
+    throw new Error(`BENCH_FAIRNESS_CONCURRENCY must be a list like 64/8,64/64, got "${raw}"`);
   }
   return list;
 }
@@ -109,7 +117,10 @@ export async function fairness(o: FairnessOptions): Promise<FairnessResult> {
   return { runs };
 }
 
-async function fairnessRun(o: FairnessOptions, concurrency: number): Promise<FairnessRun> {
+async function fairnessRun(
+  o: FairnessOptions,
+  concurrency: { full: number; fair: number },
+): Promise<FairnessRun> {
   const names = runNames();
   const redis = await startBenchRedis('everysec');
   const dir = mkdtempSync(join(tmpdir(), 'cprh-bench-fairness-'));
@@ -130,7 +141,8 @@ async function fairnessRun(o: FairnessOptions, concurrency: number): Promise<Fai
     const env = {
       ...pipelineEnv(names, redis.url),
       TENANTS_FILE: file,
-      WORKER_CONCURRENCY: String(concurrency),
+      WORKER_CONCURRENCY: String(concurrency.full),
+      WORKER_FAIR_CONCURRENCY: String(concurrency.fair),
     };
     const [a, b] = loadTenants(['pipeline'], env).map((t) => t.config.pipeline);
     if (a === undefined || b === undefined) throw new Error('fairness: two tenants expected');
@@ -193,7 +205,8 @@ async function fairnessRun(o: FairnessOptions, concurrency: number): Promise<Fai
       during: summarize(during),
       drainSeconds,
       drainPerSecond: o.backlog / drainSeconds,
-      workerConcurrency: concurrency,
+      workerConcurrency: concurrency.full,
+      fairConcurrency: concurrency.fair,
     };
   } finally {
     await worker?.proc.stop('SIGTERM').catch(() => undefined);
@@ -273,7 +286,7 @@ export function renderFairness(r: FairnessResult): string {
   return renderTable(
     ['fairness: one worker process, 2 tenants', 'p50 / p99 / max', 'what'],
     r.runs.flatMap((run) => {
-      const c = `WORKER_CONCURRENCY ${run.workerConcurrency}`;
+      const c = `CONCURRENCY ${run.workerConcurrency}/${run.fairConcurrency}`;
       return [
         [
           `${c}: B alone, ${run.rate}/s`,

@@ -71,7 +71,7 @@ async function main(): Promise<void> {
   const orderAndCluster = await orderAndClusterSections(base, scale, step, s.smoke);
   const fair = fairnessOptions();
   step(
-    `fairness: ${fair.backlog} waiting for tenant A, tenant B at ${fair.rate}/s, WORKER_CONCURRENCY ${fair.concurrency.join(' and ')}`,
+    `fairness: ${fair.backlog} waiting for tenant A, tenant B at ${fair.rate}/s, WORKER_CONCURRENCY/WORKER_FAIR_CONCURRENCY ${fair.concurrency.map((c) => `${c.full}/${c.fair}`).join(' and ')}`,
   );
   const fairnessRun = await fairness(fair);
 

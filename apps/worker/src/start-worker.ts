@@ -31,6 +31,8 @@ import { WorkerError } from './worker-error';
 /** Bench only: `processor` replaces parse and dispatch (the plumbing limit of `pnpm bench`). */
 export interface WorkerOverrides {
   processor?: Processor<InboxJobData, InboxJobResult>;
+  /** Called with each inbox Worker created (one per partition): the tenants' fair share. */
+  onInboxWorker?: (worker: Worker<InboxJobData, InboxJobResult>) => void;
 }
 
 /**
@@ -169,6 +171,7 @@ async function servePartition(
     removeOnFail: { age: w.keepFailedSeconds },
   });
   worker.on('error', (err) => log.warn({ err: err.message }, 'worker error'));
+  overrides.onInboxWorker?.(worker);
   // Finished jobs keep metadata only: the message's bytes (CPR numbers) leave Redis once the event
   // is in the stream, or once a failed job's dead letter holds them (README "Retention").
   const stripper = new JobStripper(redis, pipeline);

@@ -172,8 +172,9 @@ export async function runEveryScript(
       { jobId: t1.jobId, state: 'completed', meta },
       { jobId: t2.jobId, state: 'failed', meta },
     ]);
-    // The retention sweep reads the completed set: put the first job there as BullMQ would.
-    await plain.zadd(`${part.queuePrefix}:${part.inboxQueue}:completed`, Date.now() - 1000, t1.jobId);
+    // The retention sweep reads the completed set: put the first job there as BullMQ would, older
+    // than the sweep's settle time (finished-job-sweep.ts) so this pass reads it.
+    await plain.zadd(`${part.queuePrefix}:${part.inboxQueue}:completed`, Date.now() - 10_000, t1.jobId);
     await new FinishedJobSweep(conn, part, stripper, 0).run();
     await checkInboxMoving(conn, part, 60);
   } finally {

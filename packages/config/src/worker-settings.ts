@@ -11,6 +11,12 @@ export const workerSettings = defineSection({
      * of the time on a backlog (`pnpm bench`).
      */
     WORKER_CONCURRENCY: positiveInt.max(1000, 'must be <= 1000').default(64),
+    /**
+     * With TENANTS_FILE, while two or more municipalities have work, each one's inbox takes this
+     * many jobs in parallel instead of WORKER_CONCURRENCY: a quiet municipality's events then wait
+     * behind a few of a busy one's jobs, not 64 (fair-share.ts; `pnpm --filter @cprh/bench run fairness`).
+     */
+    WORKER_FAIR_CONCURRENCY: positiveInt.max(1000, 'must be <= 1000').default(8),
     /** BullMQ job lock; a crashed worker's job is taken over after about this long. */
     WORKER_LOCK_DURATION_MS: positiveInt.default(30000),
     /** How often BullMQ looks for jobs whose worker died. */
@@ -62,6 +68,7 @@ export const workerSettings = defineSection({
   },
   build: (e) => ({
     concurrency: e.WORKER_CONCURRENCY,
+    fairConcurrency: Math.min(e.WORKER_FAIR_CONCURRENCY, e.WORKER_CONCURRENCY),
     lockDurationMs: e.WORKER_LOCK_DURATION_MS,
     stalledIntervalMs: e.WORKER_STALLED_INTERVAL_MS,
     maxStalledCount: e.WORKER_MAX_STALLED_COUNT,
