@@ -6,6 +6,7 @@ import type { SteadyLoadResult } from './steady-load';
 import type { WaitingFootprint } from './waiting-footprint';
 import { fmt, renderTable } from './report-table';
 import { renderOrderAndCluster, type OrderAndClusterReport } from './order-and-cluster';
+import { renderFairness, type FairnessResult } from './fairness';
 
 /** Everything one `pnpm bench` run measured; written as JSON and rendered as the table. */
 export interface BenchReport extends OrderAndClusterReport {
@@ -29,6 +30,8 @@ export interface BenchReport extends OrderAndClusterReport {
   pollVsConsume?: PollVsConsumeResult;
   /** The receiver's pushes/s, client in another process (absent from reports before it existed). */
   push?: PushRunResult;
+  /** Issue 20: a quiet tenant's latency while another drains (absent from reports before it existed). */
+  fairness?: FairnessResult;
   totalSeconds: number;
 }
 
@@ -172,6 +175,7 @@ export function renderReport(b: BenchReport): string {
     ...(b.pollVsConsume ? [renderPollVsConsume(b.pollVsConsume), ''] : []),
     ...(b.push ? [renderPush(b.push, b.pollVsConsume), ''] : []),
     ...renderOrderAndCluster(b, e),
+    ...(b.fairness ? [renderFairness(b.fairness), ''] : []),
     `total ${fmt.s(b.totalSeconds)}`,
   ].join('\n');
 }

@@ -12,6 +12,7 @@ import { repoRoot } from '@cprh/testkit';
 import { bareAmqp } from './bare-amqp';
 import { bareBullmq } from './bare-bullmq';
 import { benchSettings } from './bench-settings';
+import { fairness, fairnessOptions } from './fairness';
 import { orderAndClusterSections } from './order-and-cluster';
 import { renderReport, type BenchReport } from './bench-report';
 import { averageBytes, makeEnvelopes } from './envelopes';
@@ -68,6 +69,11 @@ async function main(): Promise<void> {
   step(`push: ${pollCount} pushes, client in its own process`);
   const push = await pushRun(pollCount, 20);
   const orderAndCluster = await orderAndClusterSections(base, scale, step, s.smoke);
+  const fair = fairnessOptions();
+  step(
+    `fairness: ${fair.backlog} waiting for tenant A, tenant B at ${fair.rate}/s, WORKER_CONCURRENCY ${fair.concurrency.join(' and ')}`,
+  );
+  const fairnessRun = await fairness(fair);
 
   const report: BenchReport = {
     startedAt: new Date(t0).toISOString(),
@@ -88,6 +94,7 @@ async function main(): Promise<void> {
     pollVsConsume: pollVsConsumeRun,
     push,
     ...orderAndCluster,
+    fairness: fairnessRun,
     totalSeconds: (Date.now() - t0) / 1000,
   };
   mkdirSync(RESULTS, { recursive: true });

@@ -19,6 +19,8 @@ export interface DelivererOptions {
   readonly redis: Redis;
   readonly pollMs: number;
   readonly log: Logger;
+  /** The tenant's id for the metric labels (`default` without TENANTS_FILE). */
+  readonly tenant: string;
 }
 
 /** A lease outlives the slowest attempt by this much; after it a killed process's persons are due again. */
@@ -105,7 +107,7 @@ export class EndpointDeliverer {
 
   private async deliver(c: Claimed): Promise<void> {
     const { endpoint, store, log } = this.o;
-    const label = { endpoint: endpoint.id };
+    const label = { endpoint: endpoint.id, tenant: this.o.tenant };
     try {
       const json = await this.eventJson(c.entryId);
       const attempts = (c.tries?.attempts ?? 0) + 1;
@@ -177,7 +179,7 @@ export class EndpointDeliverer {
 
   private report(c: Claimed, attempts: number, r: AttemptResult, o: Outcome, recorded: boolean): void {
     const { endpoint, log } = this.o;
-    const label = { endpoint: endpoint.id };
+    const label = { endpoint: endpoint.id, tenant: this.o.tenant };
     const ctx = { eventId: c.eventId, attempt: attempts, status: r.status };
     if (o.kind === 'delivered') {
       webhookMetrics.delivered.inc(label);

@@ -6,6 +6,8 @@ export const WEBHOOKS_ERROR_CODES = defineErrorCodes({
     'No webhook endpoints: set WEBHOOKS_FILE to a JSON file with at least one endpoint',
   WEBHOOKS_PARTITIONS_UNSUPPORTED:
     'Webhooks do not yet read partitioned streams (PARTITIONS > 1): the delivery looks entries up by the plain name',
+  WEBHOOKS_TENANT_START_FAILED:
+    "One tenant's webhook delivery (TENANTS_FILE) could not start; the message names the tenant and why, nothing starts",
   WEBHOOKS_ENDPOINT_UNKNOWN: 'No endpoint with this id in WEBHOOKS_FILE or in Redis',
   WEBHOOKS_TLS_FILE_INVALID: "An endpoint's caFile or clientCertP12File cannot be read or used",
   WEBHOOKS_EVENT_GONE: 'The stream entry of a queued event was trimmed before it could be delivered',

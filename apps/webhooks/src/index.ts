@@ -1,4 +1,6 @@
 export { startWebhooks } from './start-webhooks';
+export { startWebhooksTenants } from './start-webhooks-tenants';
+export { endpointStream } from './endpoint-stream';
 export { startWebhooksService } from './webhooks-service';
 export { WEBHOOKS_SECTIONS, type WebhooksConfig } from './webhooks-sections';
 export { WEBHOOKS_ERROR_CODES, type WebhooksErrorCode } from './error-codes';

@@ -1,8 +1,9 @@
 import type { RedisConnection as Redis } from '@cprh/pipeline';
 import { checkRedis, createWorkerRedis, logRedisErrors, oneLine } from '@cprh/pipeline';
 import { addReadinessCheck, type Logger, type RunningService } from '@cprh/runtime';
-import type { WebhookEndpoint } from '@cprh/config';
+import { DEFAULT_TENANT_ID, type WebhookEndpoint } from '@cprh/config';
 import { DeliveryStore } from './delivery-store';
+import { endpointStream } from './endpoint-stream';
 import { EndpointClient } from './endpoint-client';
 import { EndpointDeliverer } from './endpoint-deliverer';
 import { EndpointIntake } from './endpoint-intake';
@@ -15,6 +16,7 @@ import { WebhooksError } from './webhooks-error';
 const GAUGE_REFRESH_MS = 2000;
 
 interface Running {
+  tenant: string;
   endpoint: WebhookEndpoint;
   store: DeliveryStore;
   intake: EndpointIntake;
@@ -24,7 +26,7 @@ interface Running {
 
 async function refreshGauges(running: Running[]): Promise<void> {
   for (const r of running) {
-    const label = { endpoint: r.endpoint.id };
+    const label = { endpoint: r.endpoint.id, tenant: r.tenant };
     const [backlog, dead, disabled] = await Promise.all([
       r.store.backlog(),
       r.store.deadCount(),
@@ -47,6 +49,7 @@ async function refreshGauges(running: Running[]): Promise<void> {
  */
 export async function startWebhooks(config: WebhooksConfig, log: Logger): Promise<RunningService> {
   const { webhooks, pipeline } = config;
+  const tenant = pipeline.tenant ?? DEFAULT_TENANT_ID;
   if (webhooks.endpoints.length === 0) {
     throw new WebhooksError(
       'WEBHOOKS_NOT_CONFIGURED',
@@ -74,7 +77,7 @@ export async function startWebhooks(config: WebhooksConfig, log: Logger): Promis
   const running: Running[] = [];
   for (const [i, endpoint] of webhooks.endpoints.entries()) {
     const client = clients[i] as EndpointClient;
-    const stream = endpoint.stream ?? pipeline.eventsStream;
+    const stream = endpointStream(pipeline, endpoint);
     const store = new DeliveryStore(redis, pipeline.queuePrefix, endpoint.id);
     const elog = log.child({ endpoint: endpoint.id });
     // Queues written by a version without `heads` become claimable again.
@@ -88,6 +91,7 @@ export async function startWebhooks(config: WebhooksConfig, log: Logger): Promis
       redis,
       pollMs: webhooks.pollMs,
       log: elog,
+      tenant,
     });
     const intake = new EndpointIntake({
       endpoint,
@@ -108,7 +112,7 @@ export async function startWebhooks(config: WebhooksConfig, log: Logger): Promis
       mode: endpoint.mode,
       seenAt: Date.now(),
     });
-    running.push({ endpoint, store, intake, deliverer, client });
+    running.push({ tenant, endpoint, store, intake, deliverer, client });
   }
   for (const r of running) {
     r.deliverer.start();
@@ -120,7 +124,8 @@ export async function startWebhooks(config: WebhooksConfig, log: Logger): Promis
     );
   }, GAUGE_REFRESH_MS);
   await refreshGauges(running).catch(() => undefined);
-  const removeCheck = addReadinessCheck('webhooks', async () =>
+  const check = pipeline.tenant === undefined ? 'webhooks' : `webhooks ${pipeline.tenant}`;
+  const removeCheck = addReadinessCheck(check, async () =>
     redis.status === 'ready' ? { ready: true } : { ready: false, reason: `redis connection ${redis.status}` },
   );
   log.info({ endpoints: running.map((r) => r.endpoint.id) }, 'webhooks delivering');

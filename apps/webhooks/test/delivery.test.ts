@@ -53,19 +53,21 @@ describe('webhook delivery', () => {
       deadLetters: 0,
       oldestUndeliveredSeconds: null,
     });
-    // The process's /metrics: per endpoint, labelled with the endpoint id only.
+    // The process's /metrics: per endpoint, labelled with the endpoint id and the tenant (`default`).
     const metrics = await startMetricsServer({ port: 0, host: '127.0.0.1', readyStallSeconds: 120 });
     try {
       const text = await waitFor('gauges refreshed', async () => {
         const t = await (await fetch(`${metrics.url}metrics`)).text();
-        return t.includes('cprh_webhook_backlog{endpoint="sag"} 0') ? t : undefined;
+        return t.includes('cprh_webhook_backlog{endpoint="sag",tenant="default"} 0') ? t : undefined;
       });
-      expect(text).toContain('cprh_webhook_delivered_total{endpoint="sag"} 3');
-      expect(text).toContain('cprh_webhook_attempts_total{endpoint="sag"} 3');
-      expect(text).toContain('cprh_webhook_request_seconds_count{endpoint="sag"} 3');
-      expect(text).toContain('cprh_webhook_stream_to_delivered_seconds_count{endpoint="sag"} 3');
-      expect(text).toContain('cprh_webhook_backlog_age_seconds{endpoint="sag"} 0');
-      expect(text).toContain('cprh_webhook_endpoint_enabled{endpoint="sag"} 1');
+      expect(text).toContain('cprh_webhook_delivered_total{endpoint="sag",tenant="default"} 3');
+      expect(text).toContain('cprh_webhook_attempts_total{endpoint="sag",tenant="default"} 3');
+      expect(text).toContain('cprh_webhook_request_seconds_count{endpoint="sag",tenant="default"} 3');
+      expect(text).toContain(
+        'cprh_webhook_stream_to_delivered_seconds_count{endpoint="sag",tenant="default"} 3',
+      );
+      expect(text).toContain('cprh_webhook_backlog_age_seconds{endpoint="sag",tenant="default"} 0');
+      expect(text).toContain('cprh_webhook_endpoint_enabled{endpoint="sag",tenant="default"} 1');
       expect(text).not.toContain('0101801234');
     } finally {
       await metrics.close();

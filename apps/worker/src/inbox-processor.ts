@@ -1,5 +1,6 @@
 import { DelayedError, UnrecoverableError, type Job, type Queue } from 'bullmq';
 import { BeskedError, beskedToCloudEvent, type CprCloudEvent, type EventCatalogue } from '@cprh/besked';
+import { DEFAULT_TENANT_ID } from '@cprh/config';
 import {
   inboxBytes,
   inboxJobId,
@@ -38,6 +39,8 @@ export interface InboxProcessorOptions {
   log: Logger;
   /** KOMBIT_MOVE_DEAD_TO_ERROR_QUEUE: where a pulled dead letter's move is requested. */
   errorQueueMoves?: Queue<ErrorQueueMoveJob>;
+  /** The metrics' `tenant` label (tenantLabel: `default` without TENANTS_FILE). */
+  tenant?: string;
 }
 
 /** Inbox job data plus when it first failed (kept across transient retries). */
@@ -50,6 +53,7 @@ type JobData = InboxJobData & { firstFailedAt?: number };
  * the last attempt records a dead letter too, so no message ends without a trace.
  */
 export function createInboxProcessor(o: InboxProcessorOptions) {
+  const tenant = o.tenant ?? DEFAULT_TENANT_ID;
   // Every dead letter of a job that ran goes through here (stalled ones: stalled-dead-letter.ts).
   const deadLetter = async (job: Job<JobData>, code: DeadLetterCode, message: string): Promise<void> => {
     const now = Date.now();
@@ -62,7 +66,7 @@ export function createInboxProcessor(o: InboxProcessorOptions) {
     };
     await recordDeadLetter(o.dead, job.id ?? '', job.data, failure, o.log, o.errorQueueMoves);
     // After the dead letter exists: a crash in between leaves the job to run (and record) again.
-    await releaseOrder(o.order, job);
+    await releaseOrder(o.order, job, tenant);
   };
 
   return async function processInboxJob(job: Job<JobData>, token?: string): Promise<InboxJobResult> {
@@ -116,9 +120,9 @@ export function createInboxProcessor(o: InboxProcessorOptions) {
       if (result.next !== undefined) await o.order.wake(result.next);
       if (result.orderBroken) {
         o.log.warn({ jobId: job.id, eventId: event.id }, 'dispatched with orderbroken');
-        metrics.orderBroken.inc();
+        metrics.orderBroken.inc({ tenant });
       }
-      recordDispatch(event, result.written, job.data.receivedAt);
+      recordDispatch(event, result.written, job.data.receivedAt, tenant);
       // TEST-ONLY (FAULT_INJECT=crash-after-dispatch): die with the event written, job not completed.
       o.faults.hit('crash-after-dispatch');
       o.log.debug({ jobId: job.id, eventId: event.id, written: result.written }, 'dispatched');
@@ -147,13 +151,16 @@ export function createInboxProcessor(o: InboxProcessorOptions) {
       if (state === 'alive') break;
       if (state !== 'gone') {
         o.log.warn({ jobId: job.id, head: head.jobId, state }, 'order: head released');
-        metrics.orderReleased.inc({ reason: state === 'released-stale' ? 'stale_head' : 'failed_head' });
+        metrics.orderReleased.inc({
+          reason: state === 'released-stale' ? 'stale_head' : 'failed_head',
+          tenant,
+        });
       }
       head = await o.order.blockingHead(ticket);
     }
     if (head === undefined) return;
     await job.moveToDelayed(Date.now() + o.orderWaitMs, token);
-    metrics.orderWaits.inc();
+    metrics.orderWaits.inc({ tenant });
     // The head may have gone between the look and the move: then no one else wakes this job.
     if ((await o.order.blockingHead(ticket)) === undefined) await o.order.wake(ticket.jobId);
     throw new DelayedError();
@@ -181,11 +188,15 @@ export function createInboxProcessor(o: InboxProcessorOptions) {
 }
 
 /** A dead-lettered job gives up its place in its person's order and wakes the next job. */
-export async function releaseOrder(order: OrderGate, job: Job<InboxJobData>): Promise<void> {
+export async function releaseOrder(
+  order: OrderGate,
+  job: Job<InboxJobData>,
+  tenant: string = DEFAULT_TENANT_ID,
+): Promise<void> {
   if (typeof job.data.seq !== 'number') return; // never registered (PIPELINE_JOB_INVALID)
   const bytes = inboxBytes(job.data);
   const person = job.data.person ?? (bytes === undefined ? (job.id ?? '') : inboxJobId(bytes).person);
   const { next, released } = await order.release(orderTicket(job.id ?? '', job.data, person));
-  if (released) metrics.orderReleased.inc({ reason: 'dead_letter' });
+  if (released) metrics.orderReleased.inc({ reason: 'dead_letter', tenant });
   if (next !== undefined) await order.wake(next);
 }

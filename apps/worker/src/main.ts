@@ -1,5 +1,6 @@
-import { runAsProcess } from '@cprh/runtime';
+import { runAsTenantsProcess } from '@cprh/runtime';
 import { WORKER_SECTIONS } from './worker-sections';
-import { startWorker } from './start-worker';
+import { startWorkerTenants } from './start-worker-tenants';
 
-runAsProcess('worker', WORKER_SECTIONS, startWorker);
+// Every tenant of TENANTS_FILE, or the one of the environment without it.
+runAsTenantsProcess('worker', WORKER_SECTIONS, (tenants, _shared, log) => startWorkerTenants(tenants, log));

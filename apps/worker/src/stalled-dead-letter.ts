@@ -1,5 +1,6 @@
 import type { Job, Queue } from 'bullmq';
 import {
+  queueTenant,
   recordDeadLetter,
   type DeadLetterData,
   type ErrorQueueMoveJob,
@@ -41,6 +42,6 @@ export function deadLetterIfStalled(
   // Then its person's later events may go (a worker dying in between: a waiting job finds the
   // failed head and releases it, see OrderGate.checkHead).
   recordDeadLetter(dead, jobId, job.data, failure, log, errorQueueMoves)
-    .then(() => releaseOrder(order, job))
+    .then(() => releaseOrder(order, job, queueTenant(dead)))
     .catch((e: unknown) => log.error({ jobId, err: (e as Error).message }, 'could not dead-letter'));
 }

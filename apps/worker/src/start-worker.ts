@@ -13,6 +13,7 @@ import {
   logRedisErrors,
   OrderGate,
   partitionPipelines,
+  tenantLabel,
   type DeadLetterData,
   type RedisConnection,
   type InboxJobData,
@@ -150,6 +151,7 @@ async function servePartition(
     catalogue: shared.catalogue,
     maxBytes: config.besked.maxBytes,
     log,
+    tenant: tenantLabel(pipeline),
     ...(errorQueue ? { errorQueueMoves: errorQueue.moves } : {}),
   });
   const run = overrides.processor ?? processor;

@@ -12,7 +12,9 @@ export function observeWorker(
   partitions: readonly Config['pipeline'][],
   stallSeconds: number,
 ): () => void {
-  return addReadinessCheck('worker', async () => {
+  // One check per tenant (TENANTS_FILE), named after it, so /readyz says which tenant is stuck.
+  const tenant = partitions[0]?.tenant;
+  return addReadinessCheck(tenant === undefined ? 'worker' : `worker ${tenant}`, async () => {
     if (redis.status !== 'ready') return { ready: false, reason: `redis connection ${redis.status}` };
     // Every partition this process serves must move.
     for (const pipeline of partitions) {

@@ -10,6 +10,7 @@ import { personOrderKeys } from './order-keys';
 import { REGISTER_LUA } from './order-scripts';
 import { metrics, type Logger } from '@cprh/runtime';
 import { recordDeadLetter, type Failure } from './record-dead-letter';
+import { tenantLabel } from './tenant-label';
 
 /**
  * One message as a source (AMQP pull, HTTPS push) received it: the body's exact bytes, never
@@ -65,7 +66,9 @@ export class InboxWriter {
   constructor(
     private readonly redis: RedisConnection,
     private readonly inbox: Queue<InboxJobData>,
-    private readonly cfg: Pick<Config['pipeline'], 'seqKey' | 'orderKeyPrefix' | 'dispatchedTtlSeconds'>,
+    private readonly cfg: Pick<Config['pipeline'], 'seqKey' | 'orderKeyPrefix' | 'dispatchedTtlSeconds'> & {
+      readonly tenant?: string | undefined;
+    },
     private readonly ack: ReplicaAck = { minReplicasAck: 0, waitTimeoutMs: 0 },
     private readonly log?: Logger,
   ) {}
@@ -101,7 +104,7 @@ export class InboxWriter {
     await waitForReplicas(this.redis, this.cfg.seqKey, this.ack);
     failedScores.forEach((score, i) => {
       if (score === null) return;
-      metrics.duplicatesDropped.inc({ stage: 'dead_letter' });
+      metrics.duplicatesDropped.inc({ stage: 'dead_letter', tenant: tenantLabel(this.cfg) });
       this.log?.warn(
         { jobId: ids[i]?.jobId, source: messages[i]?.source },
         'repeat of a dead-lettered message: not stored again (`cprh dlq list`; after `cprh dlq purge` a copy is processed anew)',

@@ -88,3 +88,4 @@ export {
 export { createAuditLog, osUser, type AuditLog, type AuditEntry } from './audit-log';
 export { mentionsAny } from './message-mentions';
 export { erasePerson, type ErasedFamily } from './person-erasure';
+export { tenantLabel, queueTenant } from './tenant-label';

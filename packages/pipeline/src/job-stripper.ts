@@ -3,6 +3,7 @@ import type { Config } from '@cprh/config';
 import type { InboxJobData, InboxJobResult } from './job-types';
 import { metrics } from '@cprh/runtime';
 import { isStripped, strippedJobData, type StrippedJobData } from './stripped-job';
+import { tenantLabel } from './tenant-label';
 
 /**
  * KEYS per job: the job's hash, the finished set it must still be in, a key that must exist (the
@@ -83,7 +84,7 @@ export class JobStripper {
       batch.forEach((it, j) => {
         if (flags[j] !== 1) return;
         n += 1;
-        metrics.jobBytesRemoved.inc({ outcome: it.meta.bytesRemoved.outcome });
+        metrics.jobBytesRemoved.inc({ outcome: it.meta.bytesRemoved.outcome, tenant: tenantLabel(this.cfg) });
       });
     }
     return n;

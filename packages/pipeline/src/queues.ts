@@ -2,6 +2,7 @@ import { Queue, type JobState } from 'bullmq';
 import type { RedisConnection as Redis } from './redis-connections';
 import type { Config } from '@cprh/config';
 import type { DeadLetterData, InboxJobData } from './job-types';
+import { rememberQueueTenant } from './tenant-label';
 
 type PipelineConfig = Config['pipeline'];
 
@@ -22,7 +23,10 @@ export function createInboxQueue(connection: Redis, cfg: PipelineConfig): Queue<
 
 /** The dead-letter queue: jobs wait there (no worker) until `cprh dlq replay` or `purge`. */
 export function createDeadQueue(connection: Redis, cfg: PipelineConfig): Queue<DeadLetterData> {
-  return new Queue<DeadLetterData>(cfg.deadQueue, { connection, prefix: cfg.queuePrefix });
+  return rememberQueueTenant(
+    new Queue<DeadLetterData>(cfg.deadQueue, { connection, prefix: cfg.queuePrefix }),
+    cfg,
+  );
 }
 
 /** Every state a BullMQ job can be in (the board's and metrics' `state` label values). */

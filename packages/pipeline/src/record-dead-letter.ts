@@ -4,6 +4,7 @@ import { encodeBody, inboxBytes } from './inbox-body';
 import { DEAD_JOB_NAME, type DeadLetterData, type InboxJobData } from './job-types';
 import { metrics, type Logger } from '@cprh/runtime';
 import { requestErrorQueueMove, type ErrorQueueMoveJob } from './error-queue-move-requests';
+import { queueTenant } from './tenant-label';
 
 /** Why and when a message failed. */
 export interface Failure {
@@ -45,7 +46,7 @@ export async function recordDeadLetter(
   if (errorQueueMoves !== undefined && data.channel.kind === 'amqp') {
     await requestErrorQueueMove(errorQueueMoves, jobId);
   }
-  metrics.deadLetters.inc({ code: failure.code });
+  metrics.deadLetters.inc({ code: failure.code, tenant: queueTenant(dead) });
   log?.warn({ jobId, code: failure.code, attempts: failure.attempts }, 'message dead-lettered');
 }
 

@@ -5,6 +5,7 @@ import { FinishedJobSweep } from './finished-job-sweep';
 import type { JobStripper } from './job-stripper';
 import { metrics, type Logger } from '@cprh/runtime';
 import { trimStreamByAge } from './stream-age-trim';
+import { tenantLabel } from './tenant-label';
 
 export interface RetentionOptions {
   redis: Redis;
@@ -38,6 +39,7 @@ const REPEAT_WARNING_MS = 3600 * 1000;
 export function startRetention(o: RetentionOptions): RetentionTask {
   const sweep = new FinishedJobSweep(o.redis, o.pipeline, o.stripper, o.keepCompletedBytesSeconds * 1000);
   const warnedAt = new Map<string, number>();
+  const tenant = tenantLabel(o.pipeline);
   const warnOnce = (key: string, now: number, write: () => void): void => {
     if (now - (warnedAt.get(key) ?? -Infinity) < REPEAT_WARNING_MS) return;
     warnedAt.set(key, now);
@@ -53,9 +55,9 @@ export function startRetention(o: RetentionOptions): RetentionTask {
         o.pipeline.eventsMaxAgeWarnSeconds,
         now,
       );
-      if (r.trimmed > 0) metrics.streamEntriesTrimmed.inc({ stream }, r.trimmed);
+      if (r.trimmed > 0) metrics.streamEntriesTrimmed.inc({ stream, tenant }, r.trimmed);
       for (const g of r.groups) {
-        const labels = { stream, group: g.group };
+        const labels = { stream, group: g.group, tenant };
         metrics.streamOldestUnreadAge.set(labels, Math.round(g.oldestUnreadAgeSeconds));
         metrics.streamUnreadExpiring.set(labels, g.unreadExpiring ? 1 : 0);
         if (g.unreadTrimmed > 0) {
@@ -84,17 +86,17 @@ export function startRetention(o: RetentionOptions): RetentionTask {
   async function expireDeadLetters(now: number): Promise<void> {
     const maxAge = o.pipeline.deadLetterMaxAgeSeconds * 1000;
     if (maxAge === 0) {
-      metrics.deadLettersExpiring.set(0);
+      metrics.deadLettersExpiring.set({ tenant }, 0);
       return;
     }
     const purged = await o.deadLetters.purgeRecordedBefore(now - maxAge);
     if (purged.length > 0) {
-      metrics.deadLettersPurged.inc(purged.length);
+      metrics.deadLettersPurged.inc({ tenant }, purged.length);
       o.log.info({ deadLetters: purged, maxAgeSeconds: maxAge / 1000 }, 'dead letters purged by age');
     }
     const warnBefore = now - maxAge + o.pipeline.deadLetterExpiryWarnSeconds * 1000;
     const expiring = (await o.deadLetters.ages()).filter((a) => a.recordedAt < warnBefore).length;
-    metrics.deadLettersExpiring.set(expiring);
+    metrics.deadLettersExpiring.set({ tenant }, expiring);
     if (expiring > 0) {
       warnOnce('dead', now, () =>
         o.log.warn(

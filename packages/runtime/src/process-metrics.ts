@@ -44,45 +44,48 @@ export const metrics = {
   duplicatesDropped: new Counter({
     name: 'cprh_duplicates_dropped_total',
     help: 'Messages dropped as repeats of one already delivered, by where they were caught.',
-    labelNames: ['stage'] as const,
+    labelNames: ['stage', 'tenant'] as const,
     registers,
   }),
   /** Events written to the stream, one per registrering, by catalogue name (`unknown`/`none`). */
   eventsDispatched: new Counter({
     name: 'cprh_events_dispatched_total',
     help: 'Events written to the events stream, by catalogue event name (unknown = not in the catalogue, none = no registrering).',
-    labelNames: ['event'] as const,
+    labelNames: ['event', 'tenant'] as const,
     registers,
   }),
   deadLetters: new Counter({
     name: 'cprh_dead_letters_total',
     help: 'Messages dead-lettered by this process, by error code.',
-    labelNames: ['code'] as const,
+    labelNames: ['code', 'tenant'] as const,
     registers,
   }),
   /** Jobs moved to delayed because an earlier event of their person was still pending. */
   orderWaits: new Counter({
     name: 'cprh_order_waits_total',
     help: 'Inbox jobs that waited for an earlier event of the same person.',
+    labelNames: ['tenant'] as const,
     registers,
   }),
   /** A person's pending event given up, so the later ones go (flagged orderbroken). */
   orderReleased: new Counter({
     name: 'cprh_order_released_total',
     help: 'Pending events given up in the order per person: dead_letter, failed_head, stale_head.',
-    labelNames: ['reason'] as const,
+    labelNames: ['reason', 'tenant'] as const,
     registers,
   }),
   /** Events written with the CloudEvent extension orderbroken. */
   orderBroken: new Counter({
     name: 'cprh_events_orderbroken_total',
     help: "Events written after a gap in their person's order, or replayed (orderbroken: true).",
+    labelNames: ['tenant'] as const,
     registers,
   }),
   /** From the moment the poller/receiver got the message to its entry in the events stream. */
   receiptToStream: new Histogram({
     name: 'cprh_receipt_to_stream_seconds',
     help: 'Time from receipt of a message to its event entering the events stream.',
+    labelNames: ['tenant'] as const,
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800],
     registers,
   }),
@@ -179,46 +182,48 @@ export const metrics = {
   streamEntriesTrimmed: new Counter({
     name: 'cprh_stream_entries_trimmed_total',
     help: "Stream entries removed because they were older than the stream's EVENTS_MAX_AGE_SECONDS.",
-    labelNames: ['stream'] as const,
+    labelNames: ['stream', 'tenant'] as const,
     registers,
   }),
   /** 1 while a consumer group has unread entries the age limit removes within EVENTS_MAX_AGE_WARN_SECONDS. */
   streamUnreadExpiring: new Gauge({
     name: 'cprh_stream_group_unread_expiring',
     help: '1 while a consumer group has not read entries that the age limit removes within EVENTS_MAX_AGE_WARN_SECONDS, else 0.',
-    labelNames: ['stream', 'group'] as const,
+    labelNames: ['stream', 'group', 'tenant'] as const,
     registers,
   }),
   /** Age of the oldest entry a consumer group has not read (0 when it is up to date). */
   streamOldestUnreadAge: new Gauge({
     name: 'cprh_stream_group_oldest_unread_age_seconds',
     help: 'Age in seconds of the oldest stream entry a consumer group has not read yet (0 = up to date).',
-    labelNames: ['stream', 'group'] as const,
+    labelNames: ['stream', 'group', 'tenant'] as const,
     registers,
   }),
   /** Entries the age limit removed before a consumer group had read them: lost for that group. */
   streamUnreadTrimmed: new Counter({
     name: 'cprh_stream_unread_trimmed_total',
     help: 'Stream entries removed by the age limit before a consumer group had read them.',
-    labelNames: ['stream', 'group'] as const,
+    labelNames: ['stream', 'group', 'tenant'] as const,
     registers,
   }),
   /** Dead letters that DEAD_LETTER_MAX_AGE_SECONDS purges within DEAD_LETTER_EXPIRY_WARN_SECONDS. */
   deadLettersExpiring: new Gauge({
     name: 'cprh_dead_letters_expiring',
     help: 'Dead letters that will be purged by DEAD_LETTER_MAX_AGE_SECONDS within DEAD_LETTER_EXPIRY_WARN_SECONDS.',
+    labelNames: ['tenant'] as const,
     registers,
   }),
   deadLettersPurged: new Counter({
     name: 'cprh_dead_letters_purged_total',
     help: 'Dead letters purged because they were older than DEAD_LETTER_MAX_AGE_SECONDS.',
+    labelNames: ['tenant'] as const,
     registers,
   }),
   /** Finished inbox jobs reduced to metadata, by outcome (dispatched, dead-lettered). */
   jobBytesRemoved: new Counter({
     name: 'cprh_job_bytes_removed_total',
     help: 'Finished inbox jobs whose message bytes were removed (metadata kept), by outcome.',
-    labelNames: ['outcome'] as const,
+    labelNames: ['outcome', 'tenant'] as const,
     registers,
   }),
   /** 1 when this process's /readyz last answered ready, else 0 (evaluated at each scrape). */
