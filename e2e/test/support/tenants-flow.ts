@@ -6,8 +6,8 @@ import { publishToDueslag } from '@cprh/simulator';
 import { tenantStream } from '@cprh/consumer';
 import { loadTenants, type Config } from '@cprh/config';
 import { createDeadQueue, partitionPipeline } from '@cprh/pipeline';
-import { deleteAmqpQueues, TEST_AMQP_URL, uniqueName } from '@cprh/testkit';
-import { expectExactlyOnce, readyInQueue } from './pipeline-harness';
+import { deleteAmqpQueues, queueDepth, TEST_AMQP_URL, uniqueName } from '@cprh/testkit';
+import { expectExactlyOnce } from './pipeline-harness';
 import { personFeed, readPersonStreams, type PersonOrder } from './person-order';
 import { tenantStreams } from './tenant-inboxes';
 
@@ -34,6 +34,10 @@ export interface TenantsFlowOptions {
   readonly cprOf: (person: number) => string;
   /** The deployment's environment without TENANTS_FILE (REDIS_*, QUEUE_PREFIX, EVENTS_STREAM, …). */
   readonly env: Record<string, string>;
+  /** The broker (vhost) the dueslag queues are on, as the test publishes to them. */
+  readonly brokerUrl?: string;
+  /** A tenant's certificate entry (PEM files), for a poller logging in through STS. */
+  readonly certificateOf?: (id: string, cvr: string) => { certFile: string; keyFile: string };
 }
 
 /** A run: the TENANTS_FILE, each tenant's dueslag and feed, and the env the processes get. */
@@ -42,8 +46,10 @@ export class TenantsFlow {
   readonly file = join(this.dir, 'tenants.json');
   readonly env: Record<string, string>;
   readonly tenants: FlowTenant[];
+  private readonly brokerUrl: string;
 
   constructor(o: TenantsFlowOptions) {
+    this.brokerUrl = o.brokerUrl ?? TEST_AMQP_URL;
     // Unique dueslag names per run: parallel runs and earlier crashed runs never meet.
     const run = uniqueName('q');
     this.tenants = o.ids.map((id, i) => ({
@@ -51,12 +57,24 @@ export class TenantsFlow {
       cvr: String(31000000 + i),
       dueslag: `${run}-${id}-dueslag`,
       // The same persons in every municipality (someone who moved): their order keys must not meet.
-      feed: personFeed({ persons: o.persons, eventsPerPerson: o.eventsPerPerson, cprOf: o.cprOf, shuffle: true }),
+      feed: personFeed({
+        persons: o.persons,
+        eventsPerPerson: o.eventsPerPerson,
+        cprOf: o.cprOf,
+        shuffle: true,
+      }),
       pipeline: undefined as unknown as Config['pipeline'],
     }));
     writeFileSync(
       this.file,
-      JSON.stringify({ tenants: this.tenants.map((t) => ({ id: t.id, cvr: t.cvr, dueslag: t.dueslag })) }),
+      JSON.stringify({
+        tenants: this.tenants.map((t) => ({
+          id: t.id,
+          cvr: t.cvr,
+          dueslag: t.dueslag,
+          ...(o.certificateOf ? { certificate: o.certificateOf(t.id, t.cvr) } : {}),
+        })),
+      }),
     );
     this.env = { ...o.env, TENANTS_FILE: this.file };
     const pipelines = new Map(loadTenants(['pipeline'], this.env).map((t) => [t.id, t.config.pipeline]));
@@ -74,14 +92,14 @@ export class TenantsFlow {
   /** Publishes each tenant's messages from..to (in publish order) to its own dueslag. */
   async publish(from: number, to?: number): Promise<void> {
     for (const t of this.tenants) {
-      await publishToDueslag(t.feed.bodies.slice(from, to), { url: TEST_AMQP_URL, queue: t.dueslag });
+      await publishToDueslag(t.feed.bodies.slice(from, to), { url: this.brokerUrl, queue: t.dueslag });
     }
   }
 
   /** Ready messages left in all the tenants' dueslag queues. */
   async ready(): Promise<number> {
     let n = 0;
-    for (const t of this.tenants) n += await readyInQueue(t.dueslag);
+    for (const t of this.tenants) n += (await queueDepth(t.dueslag, this.brokerUrl)).ready;
     return n;
   }
 
@@ -95,15 +113,23 @@ export class TenantsFlow {
   /**
    * The full check, after the processes stopped: per tenant, the streams a consumer of that tenant
    * reads hold exactly its events once each (another tenant's would be `extra`), in order per person,
-   * one stream per person; no dead letters; its dueslag empty.
+   * one stream per person; no dead letters; its dueslag empty. Returns each tenant's entries per stream.
    */
-  async expectEachTenantExactlyOnce(redis: Redis | Cluster, partitions: number): Promise<void> {
+  async expectEachTenantExactlyOnce(
+    redis: Redis | Cluster,
+    partitions: number,
+  ): Promise<Map<string, number[]>> {
+    const perStream = new Map<string, number[]>();
     for (const t of this.tenants) {
       const streams = consumerStreams(t.id, this.env, partitions);
       // The product's names are the ones downstream is told to read.
       expect(tenantStreams(t.pipeline)).toEqual(streams);
       const r = await readPersonStreams(redis, streams, t.feed.order);
       expectExactlyOnce(r.perStream.flat(), [...t.feed.order.keys()]);
+      perStream.set(
+        t.id,
+        r.perStream.map((ids) => ids.length),
+      );
       expect({ id: t.id, outOfOrder: r.outOfOrder, personsInTwo: r.personsInTwo }).toEqual({
         id: t.id,
         outOfOrder: [],
@@ -117,12 +143,19 @@ export class TenantsFlow {
           await dead.close();
         }
       }
-      expect({ id: t.id, ready: await readyInQueue(t.dueslag) }).toEqual({ id: t.id, ready: 0 });
+      expect({ id: t.id, ready: (await queueDepth(t.dueslag, this.brokerUrl)).ready }).toEqual({
+        id: t.id,
+        ready: 0,
+      });
     }
+    return perStream;
   }
 
   async cleanup(): Promise<void> {
-    await deleteAmqpQueues(this.tenants.map((t) => t.dueslag));
+    await deleteAmqpQueues(
+      this.tenants.map((t) => t.dueslag),
+      this.brokerUrl,
+    );
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
