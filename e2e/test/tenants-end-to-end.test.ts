@@ -116,17 +116,17 @@ describe('three tenants end to end through STS: one poller, one worker, kill -9 
     let poller = procs.start(POLLER_MAIN);
     let worker = procs.start(WORKER_MAIN);
     await poller.waitForLine(/poller ready/, 60000);
-    await worker.waitForLine(/worker ready/, 60000);
 
     // kill -9 of the poller while it drains the first half: its unacked messages go back to the
     // queues and are taken again (the inbox keeps one job per BeskedId).
-    await waitFor('the poller draining', async () => (await f.ready()) < published, {
+    let readyAtPollerKill = published;
+    await waitFor('the poller draining', async () => (readyAtPollerKill = await f.ready()) < published, {
       timeoutMs: 60000,
-      intervalMs: 20,
+      intervalMs: 10,
     });
     await poller.stop('SIGKILL');
-    const readyAtPollerKill = await f.ready();
     poller = procs.start(POLLER_MAIN);
+    await worker.waitForLine(/worker ready/, 60000);
 
     // kill -9 of the worker while events flow; the second half arrives while no worker runs.
     await waitFor('events flowing', async () => (await f.delivered(conn)) >= 60, {
