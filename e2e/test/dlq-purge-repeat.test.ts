@@ -11,7 +11,7 @@ async function deadLetterRepeats(): Promise<number> {
   const text = await metricsRegistry.getSingleMetricAsString('cprh_duplicates_dropped_total');
   const line = text
     .split('\n')
-    .find((l) => l.startsWith('cprh_duplicates_dropped_total{stage="dead_letter"}'));
+    .find((l) => l.startsWith('cprh_duplicates_dropped_total{stage="dead_letter",tenant="default"}'));
   return Number(line?.split(' ')[1] ?? 0);
 }
 

@@ -4,7 +4,7 @@ import { startTenantsPoller, POLLER_SECTIONS } from '@cprh/poller';
 import { oneLine } from '@cprh/pipeline';
 import type { Logger, RunningService } from '@cprh/runtime';
 import { startSimulatorService } from '@cprh/simulator';
-import { startWorker, WORKER_SECTIONS } from '@cprh/worker';
+import { startWorkerTenants, WORKER_SECTIONS } from '@cprh/worker';
 import {
   demoUsesStsFront,
   viaSimulatorFront,
@@ -33,20 +33,6 @@ async function startTenantPollers(
   const first = routed[0];
   if (first === undefined) throw new ConfigError('TENANTS_FILE', 'lists no tenant');
   return startTenantsPoller(routed, first.config, log.child({ service: 'poller' }));
-}
-
-/**
- * The worker of every tenant, each on its own inbox and streams. LEAD WIRING POINT: when the
- * tenant-worker branch lands, replace the loop with its one multi-tenant start.
- */
-async function startTenantWorkers(
-  tenants: readonly DemoTenantConfig[],
-  log: Logger,
-): Promise<RunningService[]> {
-  const out: RunningService[] = [];
-  for (const t of tenants)
-    out.push(await startWorker(t.config, log.child({ service: 'worker', tenant: t.id })));
-  return out;
 }
 
 /**
@@ -83,7 +69,10 @@ export async function startTenantServices(
       log.child({ service: 'simulator' }),
     );
     running.push({ name: 'simulator', service: simulator });
-    for (const w of await startTenantWorkers(tenants, log)) running.push({ name: 'worker', service: w });
+    running.push({
+      name: 'worker',
+      service: await startWorkerTenants(tenants, log.child({ service: 'worker' })),
+    });
     const poller = await startTenantPollers(tenants, viaFront ? simulator.kombit : undefined, log);
     running.push({ name: 'poller', service: poller });
     running.push({

@@ -152,7 +152,11 @@ describe('the compose services, run as compose would run them', () => {
       headers: { authorization: `Basic ${Buffer.from(`ops:${BOARD_PASSWORD}`).toString('base64')}` },
     });
     expect(metrics.status).toBe(200);
-    const length = /^cprh_events_stream_length\{stream="([^"]+)"\} (\d+)$/m.exec(await metrics.text());
+    // A deployment without TENANTS_FILE labels its one municipality `default`.
+    const length =
+      /^cprh_events_stream_length\{(?=[^}]*tenant="default")[^}]*stream="([^"]+)"[^}]*\} (\d+)$/m.exec(
+        await metrics.text(),
+      );
     expect(length?.[1]).toBe(stream);
     expect(Number(length?.[2])).toBeGreaterThanOrEqual(2);
     expect((await fetch(`${url}metrics`)).status).toBe(401);
@@ -166,7 +170,7 @@ describe('the compose services, run as compose would run them', () => {
       await own('poller'),
     );
     expect(Number(acked?.[1])).toBeGreaterThanOrEqual(3);
-    expect(await own('worker')).toMatch(/^cprh_events_dispatched_total\{event="foedsel"\} [1-9]/m);
+    expect(await own('worker')).toMatch(/^cprh_events_dispatched_total\{event="foedsel",tenant="default"\} [1-9]/m);
   });
 
   it("the simulator's demo events flow through to the stream", async () => {
