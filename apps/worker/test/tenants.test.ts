@@ -112,4 +112,54 @@ describe('worker with TENANTS_FILE (in process, real Redis)', () => {
     expect(await redis.xlen(alpha.eventsStream)).toBe(0);
     await inbox.close();
   });
+
+  it('shares the concurrency: a tenant alone with work takes WORKER_CONCURRENCY, two busy tenants WORKER_FAIR_CONCURRENCY each', async () => {
+    const env = {
+      ...tenantsEnv([
+        { id: 'bulk', cvr: '11111111', dueslag: randomUUID() },
+        { id: 'quiet', cvr: '22222222', dueslag: randomUUID() },
+      ]),
+      WORKER_CONCURRENCY: '16',
+      WORKER_FAIR_CONCURRENCY: '3',
+    };
+    const tenants = loadTenants(WORKER_SECTIONS, env);
+    const seen = new Map<string, { concurrency: number }>();
+    let inFlight = 0;
+    let most = 0;
+    worker = await startWorkerTenants(tenants, quiet, {
+      // Each job takes a while, so how many run at once is what the share allows.
+      processor: async (job) => {
+        inFlight++;
+        most = Math.max(most, inFlight);
+        await new Promise((r) => setTimeout(r, 30));
+        inFlight--;
+        return { eventId: job.id ?? '', entryId: '0-1', duplicate: false };
+      },
+      onInboxWorker: (w) => seen.set(w.opts.prefix ?? '', w),
+    });
+    const workers = [...seen.values()];
+    expect(workers).toHaveLength(2);
+    expect(workers.map((w) => w.concurrency)).toEqual([16, 16]);
+    const write = async (tenant: number, n: number): Promise<void> => {
+      const p = tenants[tenant]!.config.pipeline;
+      const inbox = createInboxQueue(redis, p);
+      await new InboxWriter(redis, inbox, p).persist(Array.from({ length: n }, () => message(randomUUID())));
+      await inbox.close();
+    };
+    // One tenant alone with a backlog runs up to WORKER_CONCURRENCY of its jobs at once.
+    await write(0, 1000);
+    await waitFor('bulk alone at full concurrency', () => most >= 10, { timeoutMs: 10000 });
+    expect(workers.map((w) => w.concurrency)).toEqual([16, 16]);
+    // The other tenant gets work too: both are busy, each gets the fair share.
+    await write(1, 200);
+    await waitFor('fair share applied', () => workers.every((w) => w.concurrency === 3), {
+      timeoutMs: 10000,
+    });
+    // Jobs taken before the change finish first (30 ms each); then count afresh.
+    await new Promise((r) => setTimeout(r, 150));
+    most = 0;
+    await new Promise((r) => setTimeout(r, 300));
+    expect(most).toBeLessThanOrEqual(6);
+    expect(most).toBeGreaterThanOrEqual(2);
+  });
 });
