@@ -219,7 +219,7 @@ inbox_busy() { # waiting + active + delayed + prioritized jobs of the inbox
   for k in delayed prioritized; do n=$((n + $(redis_cmd ZCARD "cprh:inbox:$k" | tr -dc '0-9'))); done
   echo $n
 }
-acked() { curl -s --max-time 5 "http://$ADDR:$POLLER_METRICS/metrics" | sed -n -E 's/^cprh_messages_acked_upstream_total\{channel="pull"\} ([0-9]+)$/\1/p'; }
+acked() { curl -s --max-time 5 "http://$ADDR:$POLLER_METRICS/metrics" | sed -n -E 's/^cprh_messages_acked_upstream_total\{channel="pull",tenant="default"\} ([0-9]+)$/\1/p'; }
 worker=$(cid worker)
 restarts_before=$($DOCKER inspect -f '{{.RestartCount}}' "$worker")
 pid=$($DOCKER inspect -f '{{.State.Pid}}' "$worker")
