@@ -27,7 +27,7 @@ export interface FairnessOptions {
   warmupSeconds: number;
   /**
    * One run each: WORKER_CONCURRENCY and WORKER_FAIR_CONCURRENCY (what each tenant gets while both
-   * have work). `64/8` is the product's default; `64/64` turns the fair share off.
+   * have work). `64/16` is the product's default; `64/64` turns the fair share off.
    */
   concurrency: { full: number; fair: number }[];
 }
@@ -73,7 +73,7 @@ export function fairnessOptions(backlogArg?: number): FairnessOptions {
     rate: num('BENCH_FAIRNESS_RATE', 50),
     aloneSeconds: smoke ? 4 : 15,
     warmupSeconds: smoke ? 1 : 3,
-    concurrency: concurrencyList(process.env.BENCH_FAIRNESS_CONCURRENCY ?? '64/8,64/64'),
+    concurrency: concurrencyList(process.env.BENCH_FAIRNESS_CONCURRENCY ?? '64/16,64/64'),
   };
 }
 

@@ -14,9 +14,9 @@ export const workerSettings = defineSection({
     /**
      * With TENANTS_FILE, while two or more municipalities have work, each one's inbox takes this
      * many jobs in parallel instead of WORKER_CONCURRENCY: a quiet municipality's events then wait
-     * behind a few of a busy one's jobs, not 64 (fair-share.ts; `pnpm --filter @cprh/bench run fairness`).
+     * behind 16 of a busy one's jobs, not 64 (fair-share.ts; `pnpm --filter @cprh/bench run fairness`).
      */
-    WORKER_FAIR_CONCURRENCY: positiveInt.max(1000, 'must be <= 1000').default(8),
+    WORKER_FAIR_CONCURRENCY: positiveInt.max(1000, 'must be <= 1000').default(16),
     /** BullMQ job lock; a crashed worker's job is taken over after about this long. */
     WORKER_LOCK_DURATION_MS: positiveInt.default(30000),
     /** How often BullMQ looks for jobs whose worker died. */
