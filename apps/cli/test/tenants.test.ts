@@ -97,6 +97,7 @@ describe('cprh with TENANTS_FILE (real Redis, three municipalities)', () => {
   afterAll(async () => {
     await deleteKeysWithPrefix(redis, `{${base}:`);
     await deleteKeysWithPrefix(redis, `${base}:`);
+    await deleteKeysWithPrefix(redis, `${base}-single:`);
     redis.disconnect();
     rmSync(dir, { recursive: true, force: true });
   });
