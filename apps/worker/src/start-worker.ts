@@ -1,4 +1,4 @@
-import { Worker, type Processor, type Queue } from 'bullmq';
+import type { Processor, Queue, Worker } from 'bullmq';
 import type { Config } from '@cprh/config';
 import {
   checkRedis,
@@ -9,6 +9,8 @@ import {
   DeadLetters,
   EventDispatcher,
   JobStripper,
+  isStripped,
+  strippedJobData,
   startRetention,
   logRedisErrors,
   OrderGate,
@@ -21,6 +23,7 @@ import {
 } from '@cprh/pipeline';
 import { FaultInjector, type Logger, type RunningService } from '@cprh/runtime';
 import { createInboxProcessor } from './inbox-processor';
+import { InboxWorker } from './inbox-worker';
 import type { WorkerConfig } from './worker-sections';
 import { loadCatalogue } from './load-catalogue';
 import { deadLetterIfStalled } from './stalled-dead-letter';
@@ -158,7 +161,11 @@ async function servePartition(
   });
   const run = overrides.processor ?? processor;
 
-  const worker = new Worker<InboxJobData, InboxJobResult>(pipeline.inboxQueue, run, {
+  // Finished jobs keep metadata only: the message's bytes (CPR numbers) leave Redis once the event
+  // is in the stream, or once a failed job's dead letter holds them (README "Retention").
+  const stripper = new JobStripper(redis, pipeline);
+  const stripOnCompletion = w.keepCompletedBytesSeconds === 0;
+  const worker = new InboxWorker(pipeline.inboxQueue, run, {
     connection: workerRedis,
     prefix: pipeline.queuePrefix,
     concurrency: w.concurrency,
@@ -169,13 +176,18 @@ async function servePartition(
     // guard catches anything later); failed ones have their copy in the dead-letter queue.
     removeOnComplete: { age: w.keepCompletedSeconds },
     removeOnFail: { age: w.keepFailedSeconds },
+    // The bytes go in the call that completes the job (a job completed otherwise: the listener below).
+    ...(stripOnCompletion
+      ? {
+          finishedData: (data: InboxJobData, result: InboxJobResult) =>
+            isStripped(data) ? undefined : strippedJobData(data, 'dispatched', result),
+          onBytesRemoved: () => stripper.countRemoved('dispatched'),
+        }
+      : {}),
   });
   worker.on('error', (err) => log.warn({ err: err.message }, 'worker error'));
   overrides.onInboxWorker?.(worker);
-  // Finished jobs keep metadata only: the message's bytes (CPR numbers) leave Redis once the event
-  // is in the stream, or once a failed job's dead letter holds them (README "Retention").
-  const stripper = new JobStripper(redis, pipeline);
-  if (w.keepCompletedBytesSeconds === 0) {
+  if (stripOnCompletion) {
     worker.on('completed', (job, result) => job.id && stripper.completed(job.id, job.data, result));
   } else if (shared.dead) {
     log.warn(

@@ -3,8 +3,13 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Config } from '@cprh/config';
 import { rewriteBeskedId } from '@cprh/simulator';
+import { Worker } from 'bullmq';
 import {
   checkInboxMoving,
+  COMPLETE_JOBS_LUA,
+  completionKeys,
+  createWorkerRedis,
+  JobCompleter,
   createInboxQueue,
   DISPATCH_LUA,
   EventDispatcher,
@@ -58,6 +63,7 @@ export const LUA_SCRIPTS: readonly LuaScriptEntry[] = [
   { name: 'order gate: RELEASE (dead letter gives up its place)', lua: RELEASE_LUA },
   { name: 'order gate: WAKE', lua: WAKE_LUA },
   { name: 'job stripper', lua: STRIP_LUA },
+  { name: 'worker: complete a batch of jobs, take the next', lua: COMPLETE_JOBS_LUA },
   { name: 'finished-job sweep: which jobs still hold bytes', lua: HOLDS_BYTES_LUA },
   { name: 'inbox stall check (readiness)', lua: READ_INBOX_PROGRESS_LUA },
   { name: 'poller drain lock: renew', lua: DRAIN_LOCK_RENEW_LUA },
@@ -177,6 +183,36 @@ export async function runEveryScript(
     await plain.zadd(`${part.queuePrefix}:${part.inboxQueue}:completed`, Date.now() - 10_000, t1.jobId);
     await new FinishedJobSweep(conn, part, stripper, 0).run();
     await checkInboxMoving(conn, part, 60);
+
+    // The worker's batched completion: a job taken as BullMQ's Worker takes it, completed with the
+    // next waiting one taken for the same slot.
+    const takerRedis = createWorkerRedis(redisCfg, 'lua-scripts-taker');
+    const taker = new Worker(part.inboxQueue, null, {
+      connection: takerRedis,
+      prefix: part.queuePrefix,
+      autorun: false,
+    });
+    try {
+      const taken = await taker.getNextJob('tok-lua', { block: false });
+      if (taken?.id === undefined) throw new Error('no inbox job to take');
+      const completer = new JobCompleter(conn, completionKeys(inbox), {
+        lockDurationMs: 30000,
+        keepCompletedMs: 1,
+      });
+      const done = await completer.complete({
+        jobId: taken.id,
+        token: 'tok-lua',
+        returnvalue: '{}',
+        data: undefined,
+        fetchNext: true,
+      });
+      if (done.code !== 0 || done.next === undefined) {
+        throw new Error(`batched completion: code ${done.code}, next ${done.next?.id ?? 'none'}`);
+      }
+    } finally {
+      await taker.close();
+      takerRedis.disconnect();
+    }
   } finally {
     await inbox.close();
   }

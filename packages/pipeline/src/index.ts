@@ -89,3 +89,13 @@ export { createAuditLog, osUser, type AuditLog, type AuditEntry } from './audit-
 export { mentionsAny } from './message-mentions';
 export { erasePerson, type ErasedFamily } from './person-erasure';
 export { tenantLabel, queueTenant } from './tenant-label';
+export { COMPLETE_JOBS_LUA } from './complete-jobs-script';
+export {
+  JobCompleter,
+  completionKeys,
+  MAX_COMPLETION_BATCH,
+  type Completion,
+  type CompletionOutcome,
+  type CompletionKeys,
+  type CompleterOptions,
+} from './job-completer';

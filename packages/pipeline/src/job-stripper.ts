@@ -2,7 +2,7 @@ import type { RedisConnection as Redis } from './redis-connections';
 import type { Config } from '@cprh/config';
 import type { InboxJobData, InboxJobResult } from './job-types';
 import { metrics } from '@cprh/runtime';
-import { isStripped, strippedJobData, type StrippedJobData } from './stripped-job';
+import { isStripped, strippedJobData, type StrippedJobData, type StrippedOutcome } from './stripped-job';
 import { tenantLabel } from './tenant-label';
 
 /**
@@ -64,6 +64,11 @@ export class JobStripper {
     this.queue({ jobId, state: 'failed', meta: strippedJobData(data, 'dead-lettered') });
   }
 
+  /** Counts a job whose bytes went another way (in the call that completed it: InboxWorker). */
+  countRemoved(outcome: StrippedOutcome): void {
+    metrics.jobBytesRemoved.inc({ outcome, tenant: tenantLabel(this.cfg) });
+  }
+
   /** Strips these jobs now; resolves with how many were stripped. */
   async strip(items: readonly Item[]): Promise<number> {
     let n = 0;
@@ -84,7 +89,7 @@ export class JobStripper {
       batch.forEach((it, j) => {
         if (flags[j] !== 1) return;
         n += 1;
-        metrics.jobBytesRemoved.inc({ outcome: it.meta.bytesRemoved.outcome, tenant: tenantLabel(this.cfg) });
+        this.countRemoved(it.meta.bytesRemoved.outcome);
       });
     }
     return n;
