@@ -8,7 +8,7 @@ import { fmt, renderTable } from './report-table';
  * build, same sizes, same run:
  *
  * - before: the simulator's feed as it is: persons drawn from 60,000, so a person's events lie
- *   far apart and the gate only keeps its books (REGISTER at intake, the check in the dispatch
+ *   far apart and the gate only keeps its books (its registration at intake, the check in the dispatch
  *   script) and never holds a job back. These are the scale runs of the same `pnpm bench`;
  * - after: the same envelopes rewritten so each person has 5 events within 10 consecutive
  *   messages (a bulk correction, the issue's shape): every job of a person waits for the one

@@ -1,11 +1,19 @@
 import { createHash } from 'node:crypto';
 import type Redis from 'ioredis';
 import { Queue } from 'bullmq';
-import { DISPATCH_LUA, HEAD_CHECK_LUA, REGISTER_LUA, RELEASE_LUA, STRIP_LUA, WAKE_LUA } from '@cprh/pipeline';
+import {
+  COMPLETE_JOBS_LUA,
+  DISPATCH_LUA,
+  HEAD_CHECK_LUA,
+  INBOX_ADD_LUA,
+  RELEASE_LUA,
+  STRIP_LUA,
+  WAKE_LUA,
+} from '@cprh/pipeline';
 
 /** Redis server time of one script over a run, per message (BENCH_SCRIPT_TIMES=1). */
 export interface ScriptTime {
-  /** BullMQ's script name (e.g. moveToFinished), ours (dispatch, register, strip), or the sha. */
+  /** BullMQ's script name (e.g. moveToFinished), ours (dispatch, inbox add, completion, strip), or the sha. */
   script: string;
   callsPerMessage: number;
   /**
@@ -26,7 +34,8 @@ const sha1 = (s: string): string => createHash('sha1').update(s).digest('hex');
 async function scriptNames(redis: Redis, prefix: string): Promise<Map<string, string>> {
   const names = new Map<string, string>([
     [sha1(DISPATCH_LUA), 'dispatch (ours)'],
-    [sha1(REGISTER_LUA), 'register order (ours)'],
+    [sha1(INBOX_ADD_LUA), 'inbox add: seq, order, job (ours)'],
+    [sha1(COMPLETE_JOBS_LUA), 'complete jobs, take the next (ours)'],
     [sha1(RELEASE_LUA), 'release order (ours)'],
     [sha1(HEAD_CHECK_LUA), 'order head check (ours)'],
     [sha1(WAKE_LUA), 'order wake (ours)'],

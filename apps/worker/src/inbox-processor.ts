@@ -83,7 +83,7 @@ export function createInboxProcessor(o: InboxProcessorOptions) {
     }
     const ticket = orderTicket(job.id ?? '', job.data, job.data.person ?? inboxJobId(bytes).person);
     // Before the parse (the costly part): a job whose person had an earlier event pending when it
-    // was stored looks at the gate. Others cannot be held (see REGISTER_LUA) but old jobs and
+    // was stored looks at the gate. Others cannot be held (see INBOX_ADD_LUA) but old jobs and
     // replays, which were not registered, look too. The dispatch script's gate decides in any case.
     if (job.data.behind === true || job.data.person === undefined || ticket.replay) {
       const head = await o.order.blockingHead(ticket);

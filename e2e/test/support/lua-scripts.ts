@@ -21,7 +21,7 @@ import {
   OrderGate,
   orderTicket,
   READ_INBOX_PROGRESS_LUA,
-  REGISTER_LUA,
+  INBOX_ADD_LUA,
   RELEASE_LUA,
   STRIP_LUA,
   strippedJobData,
@@ -57,7 +57,7 @@ export interface LuaScriptEntry {
 }
 
 export const LUA_SCRIPTS: readonly LuaScriptEntry[] = [
-  { name: 'inbox writer: REGISTER (seq + person pending set)', lua: REGISTER_LUA },
+  { name: 'inbox writer: add (seq, person pending set, job)', lua: INBOX_ADD_LUA },
   { name: 'dispatch (order gate, markers, streams)', lua: DISPATCH_LUA },
   { name: 'order gate: HEAD_CHECK', lua: HEAD_CHECK_LUA },
   { name: 'order gate: RELEASE (dead letter gives up its place)', lua: RELEASE_LUA },

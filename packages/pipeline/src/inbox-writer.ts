@@ -7,7 +7,7 @@ import { encodeBody } from './inbox-body';
 import { inboxJobId, type InboxId } from './inbox-job-id';
 import { INBOX_JOB_NAME, type ChannelMeta, type DeadLetterData, type InboxJobData } from './job-types';
 import { personOrderKeys } from './order-keys';
-import { REGISTER_LUA } from './order-scripts';
+import { INBOX_ADD_LUA } from './inbox-add-script';
 import { metrics, type Logger } from '@cprh/runtime';
 import { recordDeadLetter, type Failure } from './record-dead-letter';
 import { tenantLabel } from './tenant-label';
@@ -49,18 +49,16 @@ export function idOfReceived(m: ReceivedMessage): InboxId {
   return m.id ?? inboxJobId(m.body);
 }
 
-const REGISTER_SHA = createHash('sha1').update(REGISTER_LUA).digest('hex');
+const ADD_SHA = createHash('sha1').update(INBOX_ADD_LUA).digest('hex');
 
 /**
- * The one way into the inbox. Writes received messages: one script call reserves their receive
- * sequence numbers and registers each in its person's pending set (order-scripts.ts: a message
- * seen before keeps its first seq), then one addBulk (a single pipelined round trip) stores them
- * with BeskedId-derived job ids, so a message that arrives twice is stored once. Registering
- * first means a crash between the two leaves a registered head without a job (found and waited
- * for, or released when stale) and never a job the order does not know. Resolves with the job ids
- * only when Redis accepted every job and, with `ack` (REDIS_MIN_REPLICAS_ACK > 0), enough replicas
- * of the inbox's master confirmed the writes (WAIT): the caller acks upstream (or answers the
- * push) after that and never before.
+ * The one way into the inbox. Writes received messages in one script call (inbox-add-script.ts):
+ * each gets its receive sequence number, its place in its person's pending set and its BullMQ job
+ * under its BeskedId-derived id, atomically, so a message that arrives twice is stored once and no
+ * job exists that the order does not know. Resolves with the job ids only when Redis accepted
+ * every job and, with `ack` (REDIS_MIN_REPLICAS_ACK > 0), enough replicas of the inbox's master
+ * confirmed the writes (WAIT): the caller acks upstream (or answers the push) after that and never
+ * before.
  */
 export class InboxWriter {
   constructor(
@@ -81,36 +79,42 @@ export class InboxWriter {
   /** persist() with the ids already read (PartitionedInboxWriter reads them to choose the partition). */
   async write(messages: readonly ReceivedMessage[], ids: readonly InboxId[]): Promise<string[]> {
     if (messages.length === 0) return [];
-    const keys = [this.cfg.seqKey];
-    const args = [String(messages.length), String(this.cfg.dispatchedTtlSeconds)];
-    for (const id of ids) {
-      keys.push(personOrderKeys(this.cfg.orderKeyPrefix, id.person).pending, this.inbox.toKey(id.jobId));
-      args.push(id.jobId);
-    }
-    // Sent together (one round trip): which of them are failed inbox jobs, i.e. dead-lettered
-    // before. Adding such a job again is a no-op (the id is taken), so say so instead of dropping
-    // it silently.
-    const [reply, failedScores] = await Promise.all([
-      this.register(keys, args) as Promise<number[]>,
-      this.redis.zmscore(this.inbox.toKey('failed'), ...ids.map((id) => id.jobId)),
-    ]);
-    const jobs = messages.map((m, i) => {
-      const data = toInboxJobData(m, Number(reply[2 * i]), ids[i]!.person);
-      if (reply[2 * i + 1] === 1) data.behind = true;
-      return { name: INBOX_JOB_NAME, data, opts: { jobId: ids[i]!.jobId } };
+    const q = this.inbox;
+    const keys = [this.cfg.seqKey, q.toKey('wait'), q.toKey('meta'), q.toKey('marker'), q.toKey('failed')];
+    const args = [
+      String(messages.length),
+      String(this.cfg.dispatchedTtlSeconds),
+      String(Date.now()),
+      INBOX_JOB_NAME,
+    ];
+    // The queue's job defaults (attempts, backoff) as BullMQ stores a job's options, plus its id.
+    const opts = JSON.stringify(q.defaultJobOptions).slice(0, -1);
+    messages.forEach((m, i) => {
+      const id = ids[i]!;
+      keys.push(personOrderKeys(this.cfg.orderKeyPrefix, id.person).pending, q.toKey(id.jobId));
+      // The script adds seq (and behind) and the closing brace.
+      const data: Partial<InboxJobData> = toInboxJobData(m, 0, id.person);
+      delete data.seq;
+      const jobId = JSON.stringify(id.jobId);
+      args.push(
+        id.jobId,
+        opts === '{' ? `{"jobId":${jobId}}` : `${opts},"jobId":${jobId}}`,
+        JSON.stringify(data).slice(0, -1),
+      );
     });
-    const added = await this.inbox.addBulk(jobs);
+    const reply = (await this.add(keys, args)) as number[];
     // The seq key shares the inbox's hash tag, so it names the master that took every write.
     await waitForReplicas(this.redis, this.cfg.seqKey, this.ack);
-    failedScores.forEach((score, i) => {
-      if (score === null) return;
+    reply.forEach((stored, i) => {
+      // A failed inbox job (dead-lettered before) is not stored again: said, not dropped silently.
+      if (stored !== 2) return;
       metrics.duplicatesDropped.inc({ stage: 'dead_letter', tenant: tenantLabel(this.cfg) });
       this.log?.warn(
         { jobId: ids[i]?.jobId, source: messages[i]?.source },
         'repeat of a dead-lettered message: not stored again (`cprh dlq list`; after `cprh dlq purge` a copy is processed anew)',
       );
     });
-    return added.map((j) => j.id ?? '');
+    return ids.map((id) => id.jobId);
   }
 
   /**
@@ -147,12 +151,12 @@ export class InboxWriter {
     return 'recorded';
   }
 
-  private async register(keys: string[], args: string[]): Promise<unknown> {
+  private async add(keys: string[], args: string[]): Promise<unknown> {
     try {
-      return await this.redis.evalsha(REGISTER_SHA, keys.length, ...keys, ...args);
+      return await this.redis.evalsha(ADD_SHA, keys.length, ...keys, ...args);
     } catch (err) {
       if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
-      return this.redis.eval(REGISTER_LUA, keys.length, ...keys, ...args);
+      return this.redis.eval(INBOX_ADD_LUA, keys.length, ...keys, ...args);
     }
   }
 }

@@ -24,7 +24,8 @@ export {
 export { personKey } from './person-key';
 export { personOrderKeys, type PersonOrderKeys } from './order-keys';
 export { OrderGate, orderTicket, type OrderTicket, type BlockingHead, type HeadState } from './order-gate';
-export { REGISTER_LUA, RELEASE_LUA, HEAD_CHECK_LUA, WAKE_LUA } from './order-scripts';
+export { RELEASE_LUA, HEAD_CHECK_LUA, WAKE_LUA } from './order-scripts';
+export { INBOX_ADD_LUA } from './inbox-add-script';
 export { keySlot, hashTag } from './key-slot';
 export { checkClusterKeyLayout } from './cluster-key-layout';
 export {

@@ -14,42 +14,6 @@
  */
 
 /**
- * Persist time, the same round trip that assigns the receive sequence: INCRBY, then per message
- * ZADD NX into its person's pending set, so a redelivered message keeps the seq it got first.
- * A message whose inbox job exists already is not registered again (the job keeps its data; after
- * its dispatch it left the pending set and must not enter it again).
- *
- * KEYS  seq counter, then per message: its pending set, its inbox job key
- * ARGV  number of messages, ttl seconds of a pending set, then per message its job id
- * Returns per message two numbers: the seq its job must carry, and 1 when an earlier event of the
- * person was pending then (else 0: nothing can block it later, as every later registration gets a
- * higher seq, so the worker skips its look at the gate before parsing).
- */
-export const REGISTER_LUA = `#!lua
-local n = tonumber(ARGV[1])
-local ttl = ARGV[2]
-local first = redis.call('INCRBY', KEYS[1], n) - n
-local out = {}
-for i = 1, n do
-  local pending = KEYS[2 * i]
-  local id = ARGV[2 + i]
-  local seq = first + i
-  local behind = 0
-  if redis.call('EXISTS', KEYS[2 * i + 1]) == 0 then
-    if redis.call('ZADD', pending, 'NX', seq, id) == 1 then
-      redis.call('EXPIRE', pending, ttl)
-    else
-      seq = tonumber(redis.call('ZSCORE', pending, id))
-    end
-    if redis.call('ZRANK', pending, id) > 0 then behind = 1 end
-  end
-  out[2 * i - 1] = seq
-  out[2 * i] = behind
-end
-return out
-`;
-
-/**
  * A job leaves the order for good without being delivered (dead letter): it is removed from its
  * person's pending set, which releases the person's later events, and recorded as a gap so they
  * carry orderbroken. A job that was not pending (delivered before, a replay, an old job) adds no gap.

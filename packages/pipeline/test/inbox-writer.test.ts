@@ -50,6 +50,45 @@ describe('InboxWriter', () => {
     }
   });
 
+  it('stores each job as BullMQ add() would, the data with its seq (and behind) as the script set them', async () => {
+    t = pipelineTestEnv();
+    const cfg = loadConfig(['pipeline'], t.env).pipeline;
+    const redis = createProducerRedis(t.env.REDIS_URL ?? '', 'test');
+    await redis.connect();
+    const inbox = createInboxQueue(redis, cfg);
+    try {
+      const id = 'aaaaaaaa-0000-4000-8000-000000000003';
+      const [jobId] = await new InboxWriter(redis, inbox, cfg).persist([msg(id)]);
+      const ours = await redis.hgetall(inbox.toKey(jobId ?? ''));
+      const data = JSON.parse(ours.data ?? '{}') as Record<string, unknown>;
+      // The same job through BullMQ's own add, under another id.
+      await inbox.add('besked', data as never, { jobId: 'bullmq-copy' });
+      const theirs = await redis.hgetall(inbox.toKey('bullmq-copy'));
+      const parsed = (h: Record<string, string>) => ({
+        name: h.name,
+        data: JSON.parse(h.data ?? 'null') as unknown,
+        opts: { ...(JSON.parse(h.opts ?? '{}') as object), jobId: undefined },
+        delay: h.delay,
+        priority: h.priority,
+        fields: Object.keys(h).sort(),
+      });
+      expect(parsed(ours)).toEqual(parsed(theirs));
+      expect(JSON.parse(ours.opts ?? '{}')).toMatchObject({ jobId, attempts: cfg.jobAttempts });
+      expect(data).toMatchObject({ seq: 1, person: expect.any(String) });
+      expect(data.behind).toBeUndefined();
+      // A second event of the same person while the first is pending: behind.
+      const [second] = await new InboxWriter(redis, inbox, cfg).persist([
+        msg('aaaaaaaa-0000-4000-8000-000000000004'),
+      ]);
+      const job2 = await inbox.getJob(second ?? '');
+      expect(job2?.data).toMatchObject({ seq: 2, behind: true });
+      expect(await inbox.getWaitingCount()).toBe(3);
+    } finally {
+      await inbox.close();
+      redis.disconnect();
+    }
+  });
+
   it('dead-letters a refused message as the inbox job data plus its reason code, once per id', async () => {
     t = pipelineTestEnv();
     const cfg = loadConfig(['pipeline'], t.env).pipeline;

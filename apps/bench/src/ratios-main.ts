@@ -1,0 +1,39 @@
+/**
+ * The headline ratios alone, in a few minutes instead of `pnpm bench`'s ten:
+ * `pnpm --filter @cprh/bench run ratios [n] [rounds]` runs, per round, bare BullMQ and the end to
+ * end pipeline (AOF everysec and always) on the same n envelopes (default 30,000), and prints each
+ * round's rates, the ratios to bare BullMQ and the CPU per message. Rounds alternate the runs, so a
+ * machine's load drifting during the series touches each of them alike.
+ */
+import { cpus, loadavg } from 'node:os';
+import { bareBullmq } from './bare-bullmq';
+import { makeEnvelopes } from './envelopes';
+import { runPipeline, type PipelineRunResult } from './pipeline-run';
+
+const cpu = (r: PipelineRunResult): string =>
+  r.processes.map((p) => `${p.role} ${p.cpuMsPerMessage.toFixed(3)}`).join(', ');
+
+async function main(): Promise<void> {
+  const n = Number(process.argv[2] ?? 30000);
+  const rounds = Number(process.argv[3] ?? 1);
+  const envelopes = makeEnvelopes(n, 1);
+  const base = { envelopes, stallMs: 60000, worker: 'real' as const, workers: 1 };
+  process.stdout.write(`ratios: ${n} envelopes, ${cpus().length} cores, load ${loadavg()[0]?.toFixed(1)}\n`);
+  for (let round = 1; round <= rounds; round++) {
+    const bare = await bareBullmq(envelopes);
+    const everysec = await runPipeline({ ...base, label: 'everysec', aof: 'everysec' });
+    const always = await runPipeline({ ...base, label: 'always', aof: 'always' });
+    const line = (what: string, r: PipelineRunResult): string =>
+      `  ${what.padEnd(9)} ${Math.round(r.perSecond).toLocaleString('en')}/s  ${(r.perSecond / bare.perSecond).toFixed(2)}× bare  CPU ms/msg ${cpu(r)}\n`;
+    process.stdout.write(
+      `round ${round} (load ${loadavg()[0]?.toFixed(1)}): bare BullMQ ${Math.round(bare.perSecond).toLocaleString('en')}/s\n` +
+        line('everysec', everysec) +
+        line('always', always),
+    );
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`ratios: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exitCode = 1;
+});
