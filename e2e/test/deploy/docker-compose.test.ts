@@ -45,7 +45,7 @@ describe('docker-compose.yml', () => {
     ]);
   });
 
-  it('runs Redis 7 with AOF (fsync before every reply), noeviction, a named volume and a ping healthcheck', () => {
+  it('runs Redis 7 with AOF (fsync before every reply, rewritten from 1 GB), noeviction, a named volume and a ping healthcheck', () => {
     const redis = service('redis');
     expect(redis.image).toBe('redis:7-alpine');
     const cmd = argv(redis.command);
@@ -54,6 +54,8 @@ describe('docker-compose.yml', () => {
     expect(cmd).toContain('--appendonly');
     expect(flag('--appendonly')).toBe('yes');
     expect(flag('--appendfsync')).toBe('always');
+    // The bench's private Redis rewrites as the deployment does (apps/bench/src/private-redis.ts).
+    expect(flag('--auto-aof-rewrite-min-size')).toBe('1gb');
     expect(flag('--maxmemory-policy')).toBe('noeviction');
     const dataVolume = (redis.volumes ?? []).map(String).find((v) => v.endsWith(':/data'));
     expect(dataVolume).toBeDefined();
