@@ -132,7 +132,14 @@ export async function startTestReceiver(
   };
   const env = cluster ? clusterTestEnv(cluster, settings) : pipelineTestEnv(settings);
   const config = loadConfig(RECEIVER_SECTIONS, env.env);
-  const receiver = await startReceiver(config, createLogger('receiver-test', env.env.LOG_LEVEL ?? 'warn'));
+  let receiver: RunningReceiver;
+  try {
+    receiver = await startReceiver(config, createLogger('receiver-test', env.env.LOG_LEVEL ?? 'warn'));
+  } catch (err) {
+    // A start that fails (port taken) has already written its inbox queue's meta key: remove it.
+    await env.cleanup();
+    throw err;
+  }
   const redis = createRedis(config.redis, { maxRetriesPerRequest: 1 });
   redis.on('error', () => undefined);
   const opts = { connection: redis, prefix: config.pipeline.queuePrefix };
