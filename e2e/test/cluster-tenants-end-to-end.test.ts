@@ -1,11 +1,6 @@
 import { loadConfig } from '@cprh/config';
 import { createProducerRedis, hashTag, partitionPipeline, type RedisConnection } from '@cprh/pipeline';
-import {
-  clusterTestEnv,
-  startRedisCluster,
-  type OwnRedisCluster,
-  type PipelineTestEnv,
-} from '@cprh/testkit';
+import { clusterTestEnv, startRedisCluster, type OwnRedisCluster, type PipelineTestEnv } from '@cprh/testkit';
 import { POLLER_MAIN, WORKER_MAIN } from './support/pipeline-harness';
 import { ProcessSet } from './support/person-order';
 import { TenantsFlow } from './support/tenants-flow';
