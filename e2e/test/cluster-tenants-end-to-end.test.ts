@@ -1,12 +1,6 @@
 import { loadConfig } from '@cprh/config';
 import { createProducerRedis, hashTag, partitionPipeline, type RedisConnection } from '@cprh/pipeline';
-import {
-  clusterTestEnv,
-  startRedisCluster,
-  waitFor,
-  type OwnRedisCluster,
-  type PipelineTestEnv,
-} from '@cprh/testkit';
+import { clusterTestEnv, startRedisCluster, type OwnRedisCluster, type PipelineTestEnv } from '@cprh/testkit';
 import { POLLER_MAIN, WORKER_MAIN } from './support/pipeline-harness';
 import { ProcessSet } from './support/person-order';
 import { TenantsFlow } from './support/tenants-flow';
@@ -80,28 +74,20 @@ describe('three tenants end to end on a Redis Cluster with PARTITIONS=2', () => 
     const published = TENANTS.length * half;
 
     const poller = procs.start(POLLER_MAIN);
-    let worker = procs.start(WORKER_MAIN);
+    const worker = procs.start(WORKER_MAIN);
     await poller.waitForLine(/poller ready/, 60000);
     await worker.waitForLine(/worker ready/, 60000);
 
     // kill -9 of the worker while events flow; the second half arrives while no worker runs and
     // the restarted one takes over the killed one's jobs.
-    await waitFor('events flowing', async () => (await f.delivered(conn)) >= 60, {
-      timeoutMs: 60000,
-      intervalMs: 20,
+    const restarted = await f.killWorkerMidFlow(conn, {
+      worker,
+      restart: () => procs.start(WORKER_MAIN),
+      from: half,
     });
-    await worker.stop('SIGKILL');
-    const deliveredAtWorkerKill = await f.delivered(conn);
-    await f.publish(half);
-    worker = procs.start(WORKER_MAIN);
-    await worker.waitForLine(/worker ready/, 60000);
-
-    await waitFor(`all ${f.total} events`, async () => (await f.delivered(conn)) >= f.total, {
-      timeoutMs: 120000,
-      intervalMs: 250,
-    });
+    const deliveredAtWorkerKill = restarted.deliveredAtKill;
     expect(await poller.stop('SIGTERM', 20000)).toBe(0);
-    expect(await worker.stop('SIGTERM', 20000)).toBe(0);
+    expect(await restarted.worker.stop('SIGTERM', 20000)).toBe(0);
 
     // Not vacuous: the kill came while the first half was still being worked on.
     expect(deliveredAtWorkerKill).toBeLessThan(published);

@@ -114,7 +114,7 @@ describe('three tenants end to end through STS: one poller, one worker, kill -9 
     const published = TENANTS.length * half;
 
     let poller = procs.start(POLLER_MAIN);
-    let worker = procs.start(WORKER_MAIN);
+    const worker = procs.start(WORKER_MAIN);
     await poller.waitForLine(/poller ready/, 60000);
 
     // kill -9 of the poller while it drains the first half: its unacked messages go back to the
@@ -129,23 +129,15 @@ describe('three tenants end to end through STS: one poller, one worker, kill -9 
     await worker.waitForLine(/worker ready/, 60000);
 
     // kill -9 of the worker while events flow; the second half arrives while no worker runs.
-    await waitFor('events flowing', async () => (await f.delivered(conn)) >= 60, {
-      timeoutMs: 60000,
-      intervalMs: 20,
+    const restarted = await f.killWorkerMidFlow(conn, {
+      worker,
+      restart: () => procs.start(WORKER_MAIN),
+      from: half,
+      alsoReady: () => poller.waitForLine(/poller ready/, 60000),
     });
-    await worker.stop('SIGKILL');
-    const deliveredAtWorkerKill = await f.delivered(conn);
-    await f.publish(half);
-    worker = procs.start(WORKER_MAIN);
-    await poller.waitForLine(/poller ready/, 60000);
-    await worker.waitForLine(/worker ready/, 60000);
-
-    await waitFor(`all ${f.total} events`, async () => (await f.delivered(conn)) >= f.total, {
-      timeoutMs: 120000,
-      intervalMs: 250,
-    });
+    const deliveredAtWorkerKill = restarted.deliveredAtKill;
     expect(await poller.stop('SIGTERM', 20000)).toBe(0);
-    expect(await worker.stop('SIGTERM', 20000)).toBe(0);
+    expect(await restarted.worker.stop('SIGTERM', 20000)).toBe(0);
 
     // Not vacuous: each kill came while there was work left for the killed process.
     expect(readyAtPollerKill).toBeGreaterThan(0);

@@ -1,11 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
-import { rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Redis from 'ioredis';
-import { Webhook } from 'standardwebhooks';
 import {
   appMain,
   deleteKeysAt,
@@ -17,46 +12,22 @@ import {
 import { freshMessages, WORKER_MAIN } from './support/pipeline-harness';
 import { ProcessSet } from './support/person-order';
 import { tenantPipelines, tenantsDir, writeTenantsFile, writeToInbox } from './support/tenant-inboxes';
+import { startWebhookEndpoint, type WebhookEndpoint } from './support/webhook-endpoint';
 
 const WEBHOOKS_MAIN = appMain('webhooks');
 const PER_TENANT = 6;
-
-interface Endpoint {
-  readonly url: string;
-  readonly got: { headers: Record<string, string>; body: string }[];
-  readonly server: Server;
-}
-
-/** A real HTTP server that answers 204 to every POST and keeps what it got. */
-async function endpoint(): Promise<Endpoint> {
-  const got: Endpoint['got'] = [];
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      got.push({ headers: req.headers as Record<string, string>, body: Buffer.concat(chunks).toString() });
-      res.writeHead(204).end();
-    });
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, got, server };
-}
 
 // The worker and the webhook process, each one process for two tenants with their own webhooksFile.
 describe('webhooks with TENANTS_FILE', () => {
   let t: PipelineTestEnv | undefined;
   let redis: Redis | undefined;
   let dir: string | undefined;
-  const servers: Server[] = [];
+  const endpoints: WebhookEndpoint[] = [];
   const procs = new ProcessSet(() => ({}));
 
   afterEach(async () => {
     await procs.killAll();
-    for (const s of servers.splice(0)) {
-      s.closeAllConnections();
-      s.close();
-    }
+    for (const e of endpoints.splice(0)) e.close();
     redis?.disconnect();
     if (t) await deleteKeysAt(TEST_REDIS_URL, `{${t.prefix}:`);
     await t?.cleanup();
@@ -65,21 +36,17 @@ describe('webhooks with TENANTS_FILE', () => {
 
   it("each tenant's endpoint gets its own tenant's events, and only those, counted under its tenant", async () => {
     const ids = ['east', 'west'];
-    const eps = new Map<string, Endpoint & { secret: string }>();
+    const eps = new Map<string, WebhookEndpoint>();
     for (const id of ids) {
-      const e = await endpoint();
-      servers.push(e.server);
-      eps.set(id, { ...e, secret: `whsec_${randomBytes(32).toString('base64')}` });
+      const e = await startWebhookEndpoint();
+      endpoints.push(e);
+      eps.set(id, e);
     }
     // The two tenants name their endpoint alike: its delivery state must still be apart.
     dir = tenantsDir();
     const entries = ids.map((id) => {
       const file = join(dir!, `${id}-webhooks.json`);
-      const e = eps.get(id)!;
-      writeFileSync(
-        file,
-        JSON.stringify({ endpoints: [{ id: 'sag', url: e.url, secret: e.secret, from: 'all' }] }),
-      );
+      eps.get(id)!.writeWebhooksFile(file);
       return { id, extra: { webhooksFile: file } };
     });
     const tenantsFile = writeTenantsFile(entries, dir);
@@ -124,10 +91,8 @@ describe('webhooks with TENANTS_FILE', () => {
     expect(await worker.stop('SIGTERM')).toBe(0);
 
     for (const id of ids) {
-      const e = eps.get(id)!;
-      const wh = new Webhook(e.secret);
       // Signed with this tenant's secret, so a verify that throws would also catch a stray.
-      const got = e.got.map((g) => (wh.verify(g.body, g.headers) as { id: string }).id);
+      const got = eps.get(id)!.verifiedIds();
       expect({ id, got: got.sort() }).toEqual({ id, got: [...sent.get(id)!].sort() });
       // Its delivery state is under its own prefix.
       const registry = await conn.hkeys(`${pipelines.get(id)!.queuePrefix}:webhooks:endpoints`);

@@ -1,16 +1,12 @@
-import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Webhook } from 'standardwebhooks';
 import { loadWorkbenchConfig } from '@cprh/simulator';
 import type { RunningService } from '@cprh/runtime';
 import { pipelineTestEnv, waitFor, type PipelineTestEnv } from '@cprh/testkit';
 import { startServices, START_SECTIONS } from '@cprh/demo';
 import { capturingLogger, freshMessages, publish } from './support/pipeline-harness';
+import { startWebhookEndpoint } from './support/webhook-endpoint';
 
 describe('cprh start with WEBHOOKS_FILE', () => {
   let t: PipelineTestEnv;
@@ -24,34 +20,19 @@ describe('cprh start with WEBHOOKS_FILE', () => {
   });
 
   it('delivers each message received from the dueslag to the endpoint as a signed CloudEvent', async () => {
-    const got: { headers: Record<string, string>; body: string }[] = [];
-    const server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        got.push({ headers: req.headers as Record<string, string>, body: Buffer.concat(chunks).toString() });
-        res.writeHead(204).end();
-      });
-    });
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
+    const endpoint = await startWebhookEndpoint();
     try {
-      const secret = `whsec_${randomBytes(32).toString('base64')}`;
-      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
       const file = join(dir, 'webhooks.json');
-      writeFileSync(file, JSON.stringify({ endpoints: [{ id: 'sag', url, secret, from: 'all' }] }));
+      endpoint.writeWebhooksFile(file);
       t = pipelineTestEnv({ WEBHOOKS_FILE: file, WEBHOOKS_POLL_MS: '50' });
       const { ids, bodies } = freshMessages(5);
       await publish(t.env, bodies);
       const { log } = capturingLogger('warn');
       services = await startServices(loadWorkbenchConfig(START_SECTIONS, t.env), log);
-      await waitFor('five deliveries', () => got.length >= 5, { timeoutMs: 30000 });
-      const wh = new Webhook(secret);
-      const delivered = got.map((g) => (wh.verify(g.body, g.headers) as { id: string }).id);
-      expect(delivered.sort()).toEqual([...ids].sort());
+      await waitFor('five deliveries', () => endpoint.got.length >= 5, { timeoutMs: 30000 });
+      expect(endpoint.verifiedIds().sort()).toEqual([...ids].sort());
     } finally {
-      server.closeAllConnections();
-      server.close();
+      endpoint.close();
     }
   });
 });

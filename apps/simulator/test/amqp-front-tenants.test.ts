@@ -1,20 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { Writable } from 'node:stream';
 import amqp from 'amqplib';
-import pino from 'pino';
 import { BFO_MODTAG_ENTITY } from '@cprh/config';
-import { DueslagConnection, FunctionCertificate, KombitError, StsClient } from '@cprh/kombit';
+import { type DueslagConnection, FunctionCertificate, KombitError, type StsClient } from '@cprh/kombit';
 import { makeDevPki, TEST_AMQP_URL, waitFor, type DevPki } from '@cprh/testkit';
 import { loadCerts, type CertBundle } from '../src/certificates';
 import { startBeskedfordelerFront, type BeskedfordelerFront } from '../src/dueslag/beskedfordeler-front';
-import { ensureBfVhost } from '../src/dueslag/bf-vhost';
 import { DueslagOwners } from '../src/dueslag/dueslag-owners';
 import { startStsServer, type StsServer } from '../src/sts/sts-server';
+import { BF_URL, declareBfQueues, deleteBfQueues } from './support/bf-queues';
+import { capturedLog } from './support/captured-log';
+import { FrontClients } from './support/front-clients';
 
 // Several municipalities on one supplier certificate (CVR 12345678, an agreement per municipality):
 // the STS issues a token for the CVR asked, and the AMQP front opens a dueslag only to its own CVR's
 // token. Real TLS on loopback, real RabbitMQ (vhost BF) behind the front.
-const BF_URL = `${TEST_AMQP_URL}/BF`;
 const CVR_A = '29189846';
 const CVR_B = '29189870';
 const CVR_UNKNOWN = '55133018';
@@ -25,29 +24,17 @@ describe('Beskedfordeler AMQP front with several CVRs', () => {
   let cert: FunctionCertificate;
   let front: BeskedfordelerFront;
   let sts: StsServer;
+  let clients: FrontClients;
   const queueA = randomUUID();
   const queueB = randomUUID();
-  const lines: string[] = [];
-  const log = pino(
-    { level: 'info' },
-    new Writable({
-      write(c: Buffer, _e, done) {
-        lines.push(c.toString('utf8'));
-        done();
-      },
-    }),
-  );
-  const closers: (() => Promise<unknown>)[] = [];
+  const { log, lines } = capturedLog('info');
 
   beforeAll(async () => {
     pki = makeDevPki('12345678');
     certs = loadCerts(pki.dir);
     cert = FunctionCertificate.load(pki.clientPem());
-    await ensureBfVhost(TEST_AMQP_URL);
-    const conn = await amqp.connect(BF_URL);
-    const ch = await conn.createChannel();
-    for (const q of [queueA, queueB]) await ch.assertQueue(q, { durable: true });
-    await conn.close();
+    clients = new FrontClients(cert, log);
+    await declareBfQueues([queueA, queueB]);
     const agreements = new Set([CVR_A, CVR_B]);
     front = await startBeskedfordelerFront({
       host: '127.0.0.1',
@@ -66,40 +53,19 @@ describe('Beskedfordeler AMQP front with several CVRs', () => {
   });
 
   afterAll(async () => {
-    for (const c of closers.reverse()) await c().catch(() => undefined);
+    await clients.closeAll();
     await front.close();
     await sts.close();
-    const conn = await amqp.connect(BF_URL);
-    const ch = await conn.createChannel();
-    for (const q of [queueA, queueB]) await ch.deleteQueue(q);
-    await conn.close();
+    await deleteBfQueues([queueA, queueB]);
     pki.remove();
   });
 
   function stsClient(cvr: string): StsClient {
-    const c = new StsClient({
-      url: sts.issueUrl,
-      cvr,
-      appliesTo: BFO_MODTAG_ENTITY,
-      refreshMarginSeconds: 1,
-      certificate: cert,
-      retry: { attempts: 1, minMs: 10, maxMs: 10 },
-    });
-    closers.push(() => c.close());
-    return c;
+    return clients.sts(sts, cvr);
   }
 
   function connection(cvr: string, queue: string): DueslagConnection {
-    const c = new DueslagConnection({
-      url: front.url,
-      queue,
-      declareQueue: false,
-      retry: { minMs: 100, maxMs: 500 },
-      log,
-      login: { sts: stsClient(cvr), tls: cert.tls() },
-    });
-    closers.push(() => c.close());
-    return c;
+    return clients.dueslag({ frontUrl: front.url, queue, sts: stsClient(cvr), declareQueue: false });
   }
 
   /** A raw amqplib connection through the front with a token for `cvr`. */
@@ -111,7 +77,7 @@ describe('Beskedfordeler AMQP front with several CVRs', () => {
       ...cert.tls(),
     });
     conn.on('error', () => undefined);
-    closers.push(() => conn.close());
+    clients.track(() => conn.close());
     return conn;
   }
 

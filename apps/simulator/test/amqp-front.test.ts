@@ -1,19 +1,18 @@
 import { randomUUID, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { Writable } from 'node:stream';
 import amqp from 'amqplib';
-import pino from 'pino';
 import { BFO_MODTAG_ENTITY } from '@cprh/config';
-import { DueslagConnection, FunctionCertificate, KombitError, StsClient } from '@cprh/kombit';
+import { type DueslagConnection, FunctionCertificate, KombitError, type StsClient } from '@cprh/kombit';
 import { makeDevPki, TEST_AMQP_URL, waitFor, type DevPki } from '@cprh/testkit';
 import { loadCerts, type CertBundle } from '../src/certificates';
 import { startBeskedfordelerFront, type BeskedfordelerFront } from '../src/dueslag/beskedfordeler-front';
-import { ensureBfVhost } from '../src/dueslag/bf-vhost';
 import { assertionXml, signAssertion } from '../src/sts/saml-assertion';
 import { startStsServer, type StsServer } from '../src/sts/sts-server';
+import { declareBfQueues, deleteBfQueues } from './support/bf-queues';
+import { capturedLog } from './support/captured-log';
+import { FrontClients } from './support/front-clients';
 
 // The simulator's Beskedfordeler AMQP front: real TLS on loopback, real RabbitMQ behind it.
-const BF_URL = `${TEST_AMQP_URL}/BF`;
 
 describe('Beskedfordeler AMQP front', () => {
   let pki: DevPki;
@@ -23,27 +22,15 @@ describe('Beskedfordeler AMQP front', () => {
   let sts: StsServer;
   let staleSts: StsServer;
   let cert: FunctionCertificate;
+  let clients: FrontClients;
   const queue = randomUUID();
-  const lines: string[] = [];
-  const log = pino(
-    { level: 'info' },
-    new Writable({
-      write(c: Buffer, _e, done) {
-        lines.push(c.toString('utf8'));
-        done();
-      },
-    }),
-  );
-  const closers: (() => Promise<unknown>)[] = [];
+  const { log, lines } = capturedLog('info');
 
   beforeAll(async () => {
     pki = makeDevPki('12345678');
     strangerPki = makeDevPki('12345678');
     certs = loadCerts(pki.dir);
-    await ensureBfVhost(TEST_AMQP_URL);
-    const conn = await amqp.connect(BF_URL);
-    await (await conn.createChannel()).assertQueue(queue, { durable: true });
-    await conn.close();
+    await declareBfQueues([queue]);
     front = await startBeskedfordelerFront({
       host: '127.0.0.1',
       port: 0,
@@ -62,44 +49,26 @@ describe('Beskedfordeler AMQP front', () => {
       now: () => new Date(Date.now() - 3600_000),
     });
     cert = FunctionCertificate.load(pki.clientPem());
+    clients = new FrontClients(cert, log);
   });
 
   afterAll(async () => {
-    for (const c of closers.reverse()) await c().catch(() => undefined);
+    await clients.closeAll();
     await front.close();
     await sts.close();
     await staleSts.close();
-    const conn = await amqp.connect(BF_URL);
-    await (await conn.createChannel()).deleteQueue(queue);
-    await conn.close();
+    await deleteBfQueues([queue]);
     pki.remove();
     strangerPki.remove();
   });
 
-  function stsClient(url: string, cvr = '12345678'): StsClient {
-    const c = new StsClient({
-      url: `${url}/runtime/api/rest/wstrust/v1/issue`,
-      cvr,
-      appliesTo: BFO_MODTAG_ENTITY,
-      refreshMarginSeconds: 1,
-      certificate: cert,
-      retry: { attempts: 1, minMs: 10, maxMs: 10 },
-    });
-    closers.push(() => c.close());
-    return c;
+  function stsClient(server: StsServer): StsClient {
+    return clients.sts(server, '12345678');
   }
 
   function connection(client: StsClient): DueslagConnection {
-    const c = new DueslagConnection({
-      url: front.url,
-      queue,
-      declareQueue: true, // ignored in sts mode: KOMBIT's queues are never declared
-      retry: { minMs: 100, maxMs: 500 },
-      log,
-      login: { sts: client, tls: cert.tls() },
-    });
-    closers.push(() => c.close());
-    return c;
+    // declareQueue is ignored in sts mode: KOMBIT's queues are never declared.
+    return clients.dueslag({ frontUrl: front.url, queue, sts: client, declareQueue: true });
   }
 
   /** Raw amqplib login with a hand-made token, as any client would send it. */
@@ -122,7 +91,7 @@ describe('Beskedfordeler AMQP front', () => {
   }
 
   it('logs in with an STS token over TLS + EXTERNAL and relays to vhost BF; the token expiry closes with 320', async () => {
-    const c = connection(stsClient(sts.url));
+    const c = connection(stsClient(sts));
     const lost: string[] = [];
     c.on('lost', (_ch, reason) => lost.push(reason));
     const ch = await c.start();
@@ -134,7 +103,7 @@ describe('Beskedfordeler AMQP front', () => {
   });
 
   it('closes a connection whose token expires with 320 CONNECTION_FORCED', async () => {
-    const token = await stsClient(sts.url).fresh();
+    const token = await stsClient(sts).fresh();
     const conn = await amqp.connect(front.url, {
       credentials: {
         mechanism: 'EXTERNAL',
@@ -152,7 +121,7 @@ describe('Beskedfordeler AMQP front', () => {
   });
 
   it('an expired token is refused and the poller says why', async () => {
-    const err = await connection(stsClient(staleSts.url))
+    const err = await connection(stsClient(staleSts))
       .start()
       .then(
         () => undefined,

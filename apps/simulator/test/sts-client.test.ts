@@ -1,5 +1,3 @@
-import { Writable } from 'node:stream';
-import pino from 'pino';
 import { makeDevPki, type DevPki } from '@cprh/testkit';
 import {
   FunctionCertificate,
@@ -10,6 +8,7 @@ import {
 } from '@cprh/kombit';
 import { loadCerts } from '../src/certificates';
 import { startStsServer, type StsServer } from '../src/sts/sts-server';
+import { capturedLog } from './support/captured-log';
 
 // @cprh/kombit's STS client against the simulator's STS, over real mutual TLS on loopback.
 const AUDIENCE = 'http://entityid.kombit.dk/service/bfo_modtag/2';
@@ -20,16 +19,7 @@ describe('StsClient against the simulator STS', () => {
   let otherPki: DevPki;
   let sts: StsServer;
   let cert: FunctionCertificate;
-  const lines: string[] = [];
-  const log = pino(
-    { level: 'debug' },
-    new Writable({
-      write(chunk: Buffer, _enc, done) {
-        lines.push(chunk.toString('utf8'));
-        done();
-      },
-    }),
-  );
+  const { log, lines } = capturedLog('debug');
   const clients: StsClient[] = [];
 
   function client(extra: Partial<StsClientOptions> = {}): StsClient {

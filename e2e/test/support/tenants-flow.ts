@@ -6,7 +6,14 @@ import { publishToDueslag } from '@cprh/simulator';
 import { tenantStream } from '@cprh/consumer';
 import { loadTenants, type Config } from '@cprh/config';
 import { createDeadQueue, partitionPipeline } from '@cprh/pipeline';
-import { deleteAmqpQueues, queueDepth, TEST_AMQP_URL, uniqueName } from '@cprh/testkit';
+import {
+  deleteAmqpQueues,
+  queueDepth,
+  TEST_AMQP_URL,
+  uniqueName,
+  waitFor,
+  type SpawnedProcess,
+} from '@cprh/testkit';
 import { expectExactlyOnce } from './pipeline-harness';
 import { personFeed, readPersonStreams, type PersonOrder } from './person-order';
 import { tenantStreams } from './tenant-inboxes';
@@ -108,6 +115,40 @@ export class TenantsFlow {
     let n = 0;
     for (const t of this.tenants) for (const s of tenantStreams(t.pipeline)) n += await redis.xlen(s);
     return n;
+  }
+
+  /**
+   * kill -9 of the worker while events flow (once 60 are in the streams); the feed from `from` on
+   * is published while no worker runs, a new worker (`restart`) takes over the killed one's jobs,
+   * and this waits until every event is in the streams. `alsoReady` waits for other restarted
+   * processes (a poller) before the new worker's ready line. Returns the new worker and how many
+   * events were delivered when the old one was killed.
+   */
+  async killWorkerMidFlow(
+    redis: Redis | Cluster,
+    o: {
+      worker: SpawnedProcess;
+      restart: () => SpawnedProcess;
+      from: number;
+      alsoReady?: () => Promise<unknown>;
+    },
+  ): Promise<{ worker: SpawnedProcess; deliveredAtKill: number }> {
+    await waitFor('events flowing', async () => (await this.delivered(redis)) >= 60, {
+      timeoutMs: 60000,
+      intervalMs: 20,
+    });
+    await o.worker.stop('SIGKILL');
+    const deliveredAtKill = await this.delivered(redis);
+    await this.publish(o.from);
+    const worker = o.restart();
+    await o.alsoReady?.();
+    await worker.waitForLine(/worker ready/, 60000);
+
+    await waitFor(`all ${this.total} events`, async () => (await this.delivered(redis)) >= this.total, {
+      timeoutMs: 120000,
+      intervalMs: 250,
+    });
+    return { worker, deliveredAtKill };
   }
 
   /**

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { connect } from 'node:tls';
 import type { Readable } from 'node:stream';
-import { Queue } from 'bullmq';
+import { Queue, type JobState } from 'bullmq';
 import { Agent, request } from 'undici';
 import { loadConfig } from '@cprh/config';
 import { createRedis, inboxBytes, type DeadLetterData, type InboxJobData } from '@cprh/pipeline';
@@ -100,6 +100,16 @@ export async function expectValidAnswers(replies: readonly PushReply[]): Promise
   }
 }
 
+/** Every state a job the receiver stored can be in (no worker runs in these tests, but a view may). */
+export const STORED_JOB_STATES: JobState[] = [
+  'waiting',
+  'active',
+  'completed',
+  'failed',
+  'delayed',
+  'prioritized',
+];
+
 /** A receiver on port 0 with its own key prefix, a dev PKI and views of its inbox and dead letters. */
 export interface ReceiverUnderTest {
   env: PipelineTestEnv;
@@ -116,12 +126,15 @@ export interface ReceiverUnderTest {
   release(): Promise<void>;
 }
 
-export async function startTestReceiver(
+/**
+ * A test env for a receiver on port 0 with the dev PKI's server certificate and client CA, on the
+ * shared Redis or a test's own cluster; `overrides` win.
+ */
+export function receiverTestEnv(
   pki: DevPki,
-  overrides: Record<string, string> = {},
-  /** A test's own Redis Cluster (startRedisCluster) instead of the shared Redis. */
-  cluster?: { readonly seeds: string },
-): Promise<ReceiverUnderTest> {
+  overrides: Record<string, string>,
+  cluster: { readonly seeds: string } | undefined,
+): PipelineTestEnv {
   const settings = {
     RECEIVER_PORT: '0',
     LOG_LEVEL: 'error',
@@ -130,9 +143,25 @@ export async function startTestReceiver(
     RECEIVER_CLIENT_CA_FILE: pki.files.ca,
     ...overrides,
   };
-  const env = cluster ? clusterTestEnv(cluster, settings) : pipelineTestEnv(settings);
+  return cluster ? clusterTestEnv(cluster, settings) : pipelineTestEnv(settings);
+}
+
+export async function startTestReceiver(
+  pki: DevPki,
+  overrides: Record<string, string> = {},
+  /** A test's own Redis Cluster (startRedisCluster) instead of the shared Redis. */
+  cluster?: { readonly seeds: string },
+): Promise<ReceiverUnderTest> {
+  const env = receiverTestEnv(pki, overrides, cluster);
   const config = loadConfig(RECEIVER_SECTIONS, env.env);
-  const receiver = await startReceiver(config, createLogger('receiver-test', env.env.LOG_LEVEL ?? 'warn'));
+  let receiver: RunningReceiver;
+  try {
+    receiver = await startReceiver(config, createLogger('receiver-test', env.env.LOG_LEVEL ?? 'warn'));
+  } catch (err) {
+    // A start that fails (port taken) has already written its inbox queue's meta key: remove it.
+    await env.cleanup();
+    throw err;
+  }
   const redis = createRedis(config.redis, { maxRetriesPerRequest: 1 });
   redis.on('error', () => undefined);
   const opts = { connection: redis, prefix: config.pipeline.queuePrefix };
@@ -143,7 +172,7 @@ export async function startTestReceiver(
   const jobsOf = async <T extends InboxJobData>(
     q: Queue<T>,
   ): Promise<{ id: string; body: Buffer; data: T }[]> =>
-    (await q.getJobs(['waiting', 'active', 'completed', 'failed', 'delayed', 'prioritized'])).map((j) => ({
+    (await q.getJobs(STORED_JOB_STATES)).map((j) => ({
       id: j.id ?? '',
       body: inboxBytes(j.data) ?? Buffer.alloc(0),
       data: j.data as T,

@@ -5,15 +5,9 @@ import { Queue } from 'bullmq';
 import { loadConfig, loadTenants } from '@cprh/config';
 import { createRedis, partitionPipelines, type InboxJobData } from '@cprh/pipeline';
 import { createLogger } from '@cprh/runtime';
-import {
-  clusterTestEnv,
-  deleteKeysAt,
-  pipelineTestEnv,
-  TEST_REDIS_URL,
-  type DevPki,
-  type PipelineTestEnv,
-} from '@cprh/testkit';
+import { deleteKeysAt, TEST_REDIS_URL, type DevPki, type PipelineTestEnv } from '@cprh/testkit';
 import { RECEIVER_SECTIONS, startTenantsReceiver, type RunningReceiver } from '../../src';
+import { receiverTestEnv, STORED_JOB_STATES } from './receiver-harness';
 
 /** A receiver serving the tenants of a TENANTS_FILE (written for the test), with views of each tenant's queues. */
 export interface TenantsReceiverUnderTest {
@@ -38,16 +32,7 @@ export async function startTenantsTestReceiver(
   const dir = mkdtempSync(join(tmpdir(), 'cprh-tenants-'));
   const file = join(dir, 'tenants.json');
   writeFileSync(file, JSON.stringify({ tenants }));
-  const settings = {
-    TENANTS_FILE: file,
-    RECEIVER_PORT: '0',
-    LOG_LEVEL: 'error',
-    RECEIVER_TLS_CERT_FILE: pki.files.serverCert,
-    RECEIVER_TLS_KEY_FILE: pki.files.serverKey,
-    RECEIVER_CLIENT_CA_FILE: pki.files.ca,
-    ...overrides,
-  };
-  const env = cluster ? clusterTestEnv(cluster, settings) : pipelineTestEnv(settings);
+  const env = receiverTestEnv(pki, { TENANTS_FILE: file, ...overrides }, cluster);
   const loaded = loadTenants(RECEIVER_SECTIONS, env.env);
   const shared = loadConfig(RECEIVER_SECTIONS, env.env);
   let receiver: RunningReceiver;
@@ -82,14 +67,7 @@ export async function startTenantsTestReceiver(
   const inboxJobs = async (tenant: string): Promise<{ id: string; prefix: string }[]> => {
     const out: { id: string; prefix: string }[] = [];
     for (const q of of(tenant)) {
-      const jobs = await q.inbox.getJobs([
-        'waiting',
-        'active',
-        'completed',
-        'failed',
-        'delayed',
-        'prioritized',
-      ]);
+      const jobs = await q.inbox.getJobs(STORED_JOB_STATES);
       for (const j of jobs) out.push({ id: j.id ?? '', prefix: q.prefix });
     }
     return out;
