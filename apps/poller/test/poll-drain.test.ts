@@ -4,7 +4,7 @@ import { DueslagConnection } from '@cprh/kombit';
 import { publishToDueslag, rewriteBeskedId } from '@cprh/simulator';
 import { createInboxQueue, createProducerRedis, eventSources, InboxWriter } from '@cprh/pipeline';
 import { createLogger, FaultInjector } from '@cprh/runtime';
-import { pipelineTestEnv, readFixture, withAmqpChannel, type PipelineTestEnv } from '@cprh/testkit';
+import { pipelineTestEnv, readFixture, waitFor, withAmqpChannel, type PipelineTestEnv } from '@cprh/testkit';
 import type { RedisConnection as Redis } from '@cprh/pipeline';
 import type { Queue } from 'bullmq';
 import { POLLER_SECTIONS } from '../src';
@@ -102,10 +102,11 @@ describe('poll mode: one tick is a bounded drain', () => {
     await publish(1000);
     const mode = pollMode(250);
     expect(await mode.drain()).toEqual({ acked: 250, end: 'cap' });
-    // Deliveries in flight when the cap was reached went back to the queue, not lost.
-    expect(await ready(t.dueslag)).toBe(750);
+    // Deliveries in flight when the cap was reached go back to the queue, not lost. The nack that
+    // returns them is asynchronous (no reply in AMQP), so the count settles shortly after the tick.
+    await waitFor('750 ready again', async () => (await ready(t.dueslag)) === 750);
     expect(await mode.drain()).toEqual({ acked: 250, end: 'cap' });
-    expect(await ready(t.dueslag)).toBe(500);
+    await waitFor('500 ready again', async () => (await ready(t.dueslag)) === 500);
     expect(await inbox.getWaitingCount()).toBe(500);
   });
 
