@@ -61,6 +61,12 @@ const ADD_SHA = createHash('sha1').update(INBOX_ADD_LUA).digest('hex');
  * before.
  */
 export class InboxWriter {
+  /**
+   * The queue's job defaults (attempts, backoff) as BullMQ stores a job's options, open for the
+   * job's id: the same for every job, so built once.
+   */
+  private readonly optsHead: string;
+
   constructor(
     private readonly redis: RedisConnection,
     private readonly inbox: Queue<InboxJobData>,
@@ -69,7 +75,10 @@ export class InboxWriter {
     },
     private readonly ack: ReplicaAck = { minReplicasAck: 0, waitTimeoutMs: 0 },
     private readonly log?: Logger,
-  ) {}
+  ) {
+    const defaults = JSON.stringify(inbox.defaultJobOptions).slice(0, -1);
+    this.optsHead = defaults === '{' ? '{' : `${defaults},`;
+  }
 
   async persist(messages: readonly ReceivedMessage[]): Promise<string[]> {
     if (messages.length === 0) return [];
@@ -87,8 +96,6 @@ export class InboxWriter {
       String(Date.now()),
       INBOX_JOB_NAME,
     ];
-    // The queue's job defaults (attempts, backoff) as BullMQ stores a job's options, plus its id.
-    const opts = JSON.stringify(q.defaultJobOptions).slice(0, -1);
     messages.forEach((m, i) => {
       const id = ids[i]!;
       keys.push(personOrderKeys(this.cfg.orderKeyPrefix, id.person).pending, q.toKey(id.jobId));
@@ -96,11 +103,7 @@ export class InboxWriter {
       const data: Partial<InboxJobData> = toInboxJobData(m, 0, id.person);
       delete data.seq;
       const jobId = JSON.stringify(id.jobId);
-      args.push(
-        id.jobId,
-        opts === '{' ? `{"jobId":${jobId}}` : `${opts},"jobId":${jobId}}`,
-        JSON.stringify(data).slice(0, -1),
-      );
+      args.push(id.jobId, `${this.optsHead}"jobId":${jobId}}`, JSON.stringify(data).slice(0, -1));
     });
     const reply = (await this.add(keys, args)) as number[];
     // The seq key shares the inbox's hash tag, so it names the master that took every write.

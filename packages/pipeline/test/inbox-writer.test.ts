@@ -1,5 +1,6 @@
 import Redis from 'ioredis';
-import { loadConfig } from '@cprh/config';
+import type { Queue } from 'bullmq';
+import { loadConfig, type Config } from '@cprh/config';
 import { pipelineTestEnv, readFixture, startRedisServer, waitFor, type PipelineTestEnv } from '@cprh/testkit';
 import {
   createDeadQueue,
@@ -9,7 +10,9 @@ import {
   inboxBytes,
   inboxIdOf,
   InboxWriter,
+  type InboxJobData,
   type ReceivedMessage,
+  type RedisConnection,
 } from '../src';
 
 const xml = readFixture('beskeder/testbesked01.xml');
@@ -24,13 +27,25 @@ describe('InboxWriter', () => {
   let t: PipelineTestEnv;
   afterEach(async () => t.cleanup());
 
-  it('stores a batch once per BeskedId with consecutive receive sequence numbers', async () => {
+  /** A fresh test env, its pipeline settings, a producer connection and the inbox, closed after `fn`. */
+  async function withInbox(
+    fn: (o: { cfg: Config['pipeline']; redis: RedisConnection; inbox: Queue<InboxJobData> }) => Promise<void>,
+  ): Promise<void> {
     t = pipelineTestEnv();
     const cfg = loadConfig(['pipeline'], t.env).pipeline;
     const redis = createProducerRedis(t.env.REDIS_URL ?? '', 'test');
     await redis.connect();
     const inbox = createInboxQueue(redis, cfg);
     try {
+      await fn({ cfg, redis, inbox });
+    } finally {
+      await inbox.close();
+      redis.disconnect();
+    }
+  }
+
+  it('stores a batch once per BeskedId with consecutive receive sequence numbers', async () => {
+    await withInbox(async ({ cfg, redis, inbox }) => {
       const w = new InboxWriter(redis, inbox, cfg);
       const ids = ['aaaaaaaa-0000-4000-8000-000000000001', 'aaaaaaaa-0000-4000-8000-000000000002'];
       await w.persist([msg(ids[0] ?? ''), msg(ids[1] ?? ''), msg(ids[0] ?? '')]);
@@ -44,19 +59,11 @@ describe('InboxWriter', () => {
       expect(job?.opts.attempts).toBe(cfg.jobAttempts);
       expect((await inbox.getJob(`b-${ids[1]}`))?.data.seq).toBe(2);
       expect(await redis.get(cfg.seqKey)).toBe('4');
-    } finally {
-      await inbox.close();
-      redis.disconnect();
-    }
+    });
   });
 
   it('stores each job as BullMQ add() would, the data with its seq (and behind) as the script set them', async () => {
-    t = pipelineTestEnv();
-    const cfg = loadConfig(['pipeline'], t.env).pipeline;
-    const redis = createProducerRedis(t.env.REDIS_URL ?? '', 'test');
-    await redis.connect();
-    const inbox = createInboxQueue(redis, cfg);
-    try {
+    await withInbox(async ({ cfg, redis, inbox }) => {
       const id = 'aaaaaaaa-0000-4000-8000-000000000003';
       const [jobId] = await new InboxWriter(redis, inbox, cfg).persist([msg(id)]);
       const ours = await redis.hgetall(inbox.toKey(jobId ?? ''));
@@ -83,10 +90,7 @@ describe('InboxWriter', () => {
       const job2 = await inbox.getJob(second ?? '');
       expect(job2?.data).toMatchObject({ seq: 2, behind: true });
       expect(await inbox.getWaitingCount()).toBe(3);
-    } finally {
-      await inbox.close();
-      redis.disconnect();
-    }
+    });
   });
 
   it('dead-letters a refused message as the inbox job data plus its reason code, once per id', async () => {
