@@ -35,11 +35,11 @@ describe('every Lua script on a Redis Cluster', () => {
       .map((f) => `${f.file}: ${f.lua.trim().split('\n')[0]}`);
     expect(missing).toEqual([]);
     // A key built inside (`base .. ':q:' .. slot`) would escape KEYS: no concatenation with ':'.
-    // Except the batched completion: the next job's id is only known once the script popped it
-    // (as in BullMQ's own scripts); its keys carry the queue's hash tag, and the run below proves
-    // it stays in its slot.
+    // Except the dispatch's job completion: the next job's id is only known once the script popped
+    // it (as in BullMQ's own scripts); its keys carry the queue's hash tag, and the run below
+    // proves it stays in its slot.
     const building = LUA_SCRIPTS.filter((s) => buildsKey(s.lua)).map((s) => s.name);
-    expect(building).toEqual(['worker: complete a batch of jobs, take the next']);
+    expect(building).toEqual(['dispatch (order gate, markers, streams, job completion)']);
   });
 
   it.each([1, 8])(

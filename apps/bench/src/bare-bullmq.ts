@@ -4,6 +4,7 @@ import { encodeBody, type InboxJobData } from '@cprh/pipeline';
 import { spawnTs, sleep } from '@cprh/testkit';
 import type { Envelope } from './envelopes';
 import { runNames } from './pipeline-processes';
+import { cpuMsOf } from './process-stats';
 import { startBenchRedis } from './private-redis';
 
 export interface BareBullmqResult {
@@ -12,6 +13,8 @@ export interface BareBullmqResult {
   /** From the first add to the last completed job: both together. */
   seconds: number;
   perSecond: number;
+  /** CPU ms per message of the producer (this process), the worker process and Redis. */
+  cpuMsPerMessage: { producer: number; worker: number; redis: number };
 }
 
 /**
@@ -31,6 +34,9 @@ export async function bareBullmq(envelopes: readonly Envelope[], batch = 100): P
   });
   try {
     await worker.waitForLine(/bare worker ready/, 60000);
+    const workerPid = worker.child.pid ?? 0;
+    const redisPid = await redis.pid();
+    const cpu0 = { producer: process.cpuUsage(), worker: cpuMsOf(workerPid), redis: cpuMsOf(redisPid) };
     const started = Date.now();
     for (let i = 0; i < envelopes.length; i += batch) {
       await queue.addBulk(
@@ -52,7 +58,14 @@ export async function bareBullmq(envelopes: readonly Envelope[], batch = 100): P
     while ((await redis.client.zcard(completed)) < envelopes.length) await sleep(100);
     const top = await redis.client.zrevrange(completed, 0, 0, 'WITHSCORES');
     const seconds = (Number(top[1]) - started) / 1000;
+    const producer = process.cpuUsage(cpu0.producer);
+    const perMessage = (ms: number): number => ms / envelopes.length;
     return {
+      cpuMsPerMessage: {
+        producer: perMessage((producer.user + producer.system) / 1000),
+        worker: perMessage(cpuMsOf(workerPid) - cpu0.worker),
+        redis: perMessage(cpuMsOf(redisPid) - cpu0.redis),
+      },
       addPerSecond: envelopes.length / ((added - started) / 1000),
       seconds,
       perSecond: envelopes.length / seconds,

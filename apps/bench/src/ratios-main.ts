@@ -6,12 +6,15 @@
  * machine's load drifting during the series touches each of them alike.
  */
 import { cpus, loadavg } from 'node:os';
-import { bareBullmq } from './bare-bullmq';
+import { bareBullmq, type BareBullmqResult } from './bare-bullmq';
 import { makeEnvelopes } from './envelopes';
 import { runPipeline, type PipelineRunResult } from './pipeline-run';
 
 const cpu = (r: PipelineRunResult): string =>
   r.processes.map((p) => `${p.role} ${p.cpuMsPerMessage.toFixed(3)}`).join(', ');
+
+const bareCpu = (r: BareBullmqResult): string =>
+  `producer ${r.cpuMsPerMessage.producer.toFixed(3)}, worker ${r.cpuMsPerMessage.worker.toFixed(3)}, redis ${r.cpuMsPerMessage.redis.toFixed(3)}`;
 
 async function main(): Promise<void> {
   const n = Number(process.argv[2] ?? 30000);
@@ -26,7 +29,7 @@ async function main(): Promise<void> {
     const line = (what: string, r: PipelineRunResult): string =>
       `  ${what.padEnd(9)} ${Math.round(r.perSecond).toLocaleString('en')}/s  ${(r.perSecond / bare.perSecond).toFixed(2)}× bare  CPU ms/msg ${cpu(r)}\n`;
     process.stdout.write(
-      `round ${round} (load ${loadavg()[0]?.toFixed(1)}): bare BullMQ ${Math.round(bare.perSecond).toLocaleString('en')}/s\n` +
+      `round ${round} (load ${loadavg()[0]?.toFixed(1)}): bare BullMQ ${Math.round(bare.perSecond).toLocaleString('en')}/s  CPU ms/msg ${bareCpu(bare)}\n` +
         line('everysec', everysec) +
         line('always', always),
     );

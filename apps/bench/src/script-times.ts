@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import type Redis from 'ioredis';
 import { Queue } from 'bullmq';
 import {
-  COMPLETE_JOBS_LUA,
   DISPATCH_LUA,
   HEAD_CHECK_LUA,
   INBOX_ADD_LUA,
@@ -33,9 +32,8 @@ const sha1 = (s: string): string => createHash('sha1').update(s).digest('hex');
 /** sha → name of every script a run calls by EVALSHA: BullMQ's (as its client loads them) and ours. */
 async function scriptNames(redis: Redis, prefix: string): Promise<Map<string, string>> {
   const names = new Map<string, string>([
-    [sha1(DISPATCH_LUA), 'dispatch (ours)'],
+    [sha1(DISPATCH_LUA), 'dispatch, complete, take the next (ours)'],
     [sha1(INBOX_ADD_LUA), 'inbox add: seq, order, job (ours)'],
-    [sha1(COMPLETE_JOBS_LUA), 'complete jobs, take the next (ours)'],
     [sha1(RELEASE_LUA), 'release order (ours)'],
     [sha1(HEAD_CHECK_LUA), 'order head check (ours)'],
     [sha1(WAKE_LUA), 'order wake (ours)'],

@@ -24,6 +24,7 @@ import {
   type OrderTicket,
 } from '@cprh/pipeline';
 import { type FaultInjector, type Logger, metrics } from '@cprh/runtime';
+import type { CompletionHandoff } from './completion-handoff';
 import { recordDispatch } from './dispatch-metrics';
 import { TurnBudget } from './turn-budget';
 
@@ -42,6 +43,8 @@ export interface InboxProcessorOptions {
   errorQueueMoves?: Queue<ErrorQueueMoveJob>;
   /** The metrics' `tenant` label (tenantLabel: `default` without TENANTS_FILE). */
   tenant?: string;
+  /** Shared with the InboxWorker: the job completed in its dispatch call (completion-handoff.ts). */
+  handoff?: CompletionHandoff;
 }
 
 /** Jobs parsed in one turn of the event loop before the rest wait for the next (TurnBudget). */
@@ -119,19 +122,26 @@ export function createInboxProcessor(o: InboxProcessorOptions) {
         eventNames: event.data.registreringer.flatMap((r) => (r.haendelse === null ? [] : [r.haendelse])),
         beskedtype: event.data.beskedtype,
       };
-      let result = await o.dispatcher.dispatch(event, ticket, routing);
+      // TEST-ONLY (FAULT_INJECT=crash-before-dispatch): die with the job active, nothing written.
+      o.faults.hit('crash-before-dispatch');
+      const dispatch = () =>
+        o.dispatcher.dispatch(event, ticket, routing, o.handoff?.request(job, token, event.id));
+      let result = await dispatch();
       // The earlier event came in between the look above and the dispatch.
       while (isBlocked(result)) {
         await waitForTurn(job, token, ticket, result.blocked);
-        result = await o.dispatcher.dispatch(event, ticket, routing);
+        result = await dispatch();
       }
-      if (result.next !== undefined) await o.order.wake(result.next);
+      o.handoff?.settle(job, result.completion);
+      // A completed dispatch woke the person's next job itself.
+      if (result.next !== undefined && result.completion?.code !== 0) await o.order.wake(result.next);
       if (result.orderBroken) {
         o.log.warn({ jobId: job.id, eventId: event.id }, 'dispatched with orderbroken');
         metrics.orderBroken.inc({ tenant });
       }
       recordDispatch(event, result.written, job.data.receivedAt, tenant);
-      // TEST-ONLY (FAULT_INJECT=crash-after-dispatch): die with the event written, job not completed.
+      // TEST-ONLY (FAULT_INJECT=crash-after-dispatch): die with the event written (and the job
+      // completed, when the dispatch call did it) but before BullMQ's own bookkeeping.
       o.faults.hit('crash-after-dispatch');
       o.log.debug({ jobId: job.id, eventId: event.id, written: result.written }, 'dispatched');
       return { eventId: event.id, entryId: result.entryId, duplicate: !result.written };

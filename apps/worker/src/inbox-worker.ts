@@ -1,12 +1,14 @@
 import { Worker, raw2NextJobData, type Job, type Processor, type WorkerOptions } from 'bullmq';
 import {
-  JobCompleter,
   completionKeys,
+  type CompletionRequest,
+  type CompletionSettings,
   type InboxJobData,
   type InboxJobResult,
   type RedisConnection,
   type StrippedJobData,
 } from '@cprh/pipeline';
+import type { CompletionHandoff } from './completion-handoff';
 
 export interface InboxWorkerOptions extends WorkerOptions {
   connection: RedisConnection;
@@ -17,35 +19,55 @@ export interface InboxWorkerOptions extends WorkerOptions {
   finishedData?: (data: InboxJobData, result: InboxJobResult) => StrippedJobData | undefined;
   /** Called for each job whose bytes the completion removed (the metric). */
   onBytesRemoved?: () => void;
+  /** Shared with the processor: jobs completed in their dispatch call (completion-handoff.ts). */
+  handoff?: CompletionHandoff;
 }
 
 /**
- * BullMQ's Worker with the completions of one event-loop turn done in one script call
- * (JobCompleter): BullMQ completes one job per call, which was half of Redis's script time per
- * message. Everything else — taking jobs when idle, locks and their renewal, stalled checks,
- * failures, retries, delays — stays BullMQ's. A job the batch cannot complete (its lock lost, no
- * longer active) goes through BullMQ's own completion, which reports it as it always did.
+ * BullMQ's Worker with each job completed in the script call that dispatches its event
+ * (DISPATCH_LUA): BullMQ completes one job per call of its own, which was half of Redis's script
+ * time per message and, with AOF `always`, a second fsync per job. Everything else — taking jobs
+ * when idle, locks and their renewal, stalled checks, failures, retries, delays, and a job that
+ * finishes without a dispatch — stays BullMQ's. A job the dispatch could not complete (its lock
+ * lost, no longer active) goes through BullMQ's own completion, which reports it as it always did.
  */
 export class InboxWorker extends Worker<InboxJobData, InboxJobResult> {
-  private readonly completer: JobCompleter | undefined;
   private readonly finishedData: InboxWorkerOptions['finishedData'];
   private readonly onBytesRemoved: InboxWorkerOptions['onBytesRemoved'];
+  private readonly handoff: CompletionHandoff | undefined;
 
   constructor(name: string, processor: Processor<InboxJobData, InboxJobResult>, opts: InboxWorkerOptions) {
-    const { finishedData, onBytesRemoved, ...workerOpts } = opts;
+    const { finishedData, onBytesRemoved, handoff, ...workerOpts } = opts;
     super(name, processor, workerOpts);
     this.finishedData = finishedData;
     this.onBytesRemoved = onBytesRemoved;
-    const keepAge = keptAgeSeconds(opts.removeOnComplete);
-    // Only the plain case is batched: anything else (rate limits, metrics, other removals) keeps
-    // BullMQ's per-job completion, which knows them.
-    if (keepAge !== undefined && !opts.limiter && !opts.metrics) {
-      this.completer = new JobCompleter(opts.connection, completionKeys(this), {
-        lockDurationMs: opts.lockDuration ?? 30000,
-        keepCompletedMs: keepAge * 1000,
-        ...(opts.name !== undefined ? { name: opts.name } : {}),
-      });
+    this.handoff = handoff;
+    if (handoff !== undefined && completionSettings(this, opts) !== undefined) {
+      handoff.attach((job, token, eventId) => this.completionRequest(job, token, eventId));
     }
+  }
+
+  /** How the dispatch completes this job: as BullMQ's handleCompleted would, data stripped. */
+  private completionRequest(
+    job: Job<InboxJobData>,
+    token: string,
+    eventId: string,
+  ): CompletionRequest | undefined {
+    if (this.closing || this.backend.closing) return undefined;
+    const kept = this.finishedData?.(job.data, { eventId, entryId: '', duplicate: false });
+    let dataOpen: string | undefined;
+    if (kept !== undefined) {
+      // The script appends `entryId` last, where strippedJobData puts it.
+      const rest: Partial<StrippedJobData> = { ...kept };
+      delete rest.entryId;
+      dataOpen = JSON.stringify(rest).slice(0, -1);
+    }
+    return {
+      token,
+      resultOpen: `{"eventId":${JSON.stringify(eventId)}`,
+      dataOpen,
+      fetchNext: !(this.closing || this.paused),
+    };
   }
 
   protected override async handleCompleted(
@@ -55,23 +77,16 @@ export class InboxWorker extends Worker<InboxJobData, InboxJobResult> {
     fetchNextCallback: () => boolean = () => true,
     span?: Parameters<Worker['handleCompleted']>[4],
   ): Promise<Job<InboxJobData, InboxJobResult>> {
-    if (this.completer === undefined || this.closing || this.backend.closing || job.id === undefined) {
+    const outcome = this.handoff?.take(job);
+    // Not completed in the dispatch call (not asked, lock lost, no longer active): BullMQ's own
+    // completion does it, or says why not.
+    if (outcome === undefined || outcome.code !== 0) {
       return super.handleCompleted(result, job, token, fetchNextCallback, span);
     }
-    const fetchNext = fetchNextCallback() && !(this.closing || this.paused);
-    const kept = this.finishedData?.(job.data, result);
-    const outcome = await this.completer.complete({
-      jobId: job.id,
-      token,
-      returnvalue: JSON.stringify(result ?? null),
-      data: kept === undefined ? undefined : JSON.stringify(kept),
-      fetchNext,
-    });
-    // Not completed here (lock lost, no longer active): BullMQ's own completion says why.
-    if (outcome.code !== 0) return super.handleCompleted(result, job, token, fetchNextCallback, span);
     job.returnvalue = result;
     job.finishedOn = outcome.finishedOn;
     job.attemptsMade += 1;
+    const kept = this.finishedData?.(job.data, result);
     // The job as Redis now holds it: listeners see that its bytes are gone.
     if (kept !== undefined) {
       job.data = kept as unknown as InboxJobData;
@@ -85,6 +100,25 @@ export class InboxWorker extends Worker<InboxJobData, InboxJobResult> {
     ];
     return this.nextJobFromJobData(jobData, jobId, token);
   }
+}
+
+/**
+ * The settings a dispatcher needs to complete this worker's jobs, or undefined when the worker's
+ * options need BullMQ's own completion: only the plain case (completed jobs removed by age alone,
+ * no rate limit, no metrics) is done in the dispatch call.
+ */
+export function completionSettings(
+  queue: { toKey(type: string): string },
+  opts: Pick<WorkerOptions, 'removeOnComplete' | 'limiter' | 'metrics' | 'lockDuration' | 'name'>,
+): CompletionSettings | undefined {
+  const keepAge = keptAgeSeconds(opts.removeOnComplete);
+  if (keepAge === undefined || opts.limiter || opts.metrics) return undefined;
+  return {
+    keys: completionKeys(queue),
+    lockDurationMs: opts.lockDuration ?? 30000,
+    keepCompletedMs: keepAge * 1000,
+    ...(opts.name !== undefined ? { name: opts.name } : {}),
+  };
 }
 
 /** The age of BullMQ's `removeOnComplete: { age }`, when that is all it says. */

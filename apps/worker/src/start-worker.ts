@@ -23,7 +23,8 @@ import {
 } from '@cprh/pipeline';
 import { FaultInjector, type Logger, type RunningService } from '@cprh/runtime';
 import { createInboxProcessor } from './inbox-processor';
-import { InboxWorker } from './inbox-worker';
+import { CompletionHandoff } from './completion-handoff';
+import { completionSettings, InboxWorker } from './inbox-worker';
 import type { WorkerConfig } from './worker-sections';
 import { loadCatalogue } from './load-catalogue';
 import { deadLetterIfStalled } from './stalled-dead-letter';
@@ -147,8 +148,17 @@ async function servePartition(
   inbox.on('error', (err) => log.debug({ err: err.message }, 'inbox queue error'));
   dead.on('error', (err) => log.debug({ err: err.message }, 'dead queue error'));
   const order = new OrderGate(redis, inbox, pipeline, w.orderStaleSeconds * 1000);
+  // Completed jobs stay long enough for the job-id check to drop redeliveries (the dispatch guard
+  // catches anything later); failed ones have their copy in the dead-letter queue.
+  const finished = {
+    lockDuration: w.lockDurationMs,
+    removeOnComplete: { age: w.keepCompletedSeconds },
+    removeOnFail: { age: w.keepFailedSeconds },
+  };
+  const handoff = new CompletionHandoff();
   const processor = createInboxProcessor({
-    dispatcher: new EventDispatcher(redis, pipeline),
+    dispatcher: new EventDispatcher(redis, pipeline, completionSettings(inbox, finished)),
+    handoff,
     order,
     orderWaitMs: w.orderWaitMs,
     dead,
@@ -169,13 +179,10 @@ async function servePartition(
     connection: workerRedis,
     prefix: pipeline.queuePrefix,
     concurrency: w.concurrency,
-    lockDuration: w.lockDurationMs,
     stalledInterval: w.stalledIntervalMs,
     maxStalledCount: w.maxStalledCount,
-    // Completed jobs stay long enough for the job-id check to drop redeliveries (the dispatch
-    // guard catches anything later); failed ones have their copy in the dead-letter queue.
-    removeOnComplete: { age: w.keepCompletedSeconds },
-    removeOnFail: { age: w.keepFailedSeconds },
+    ...finished,
+    handoff,
     // The bytes go in the call that completes the job (a job completed otherwise: the listener below).
     ...(stripOnCompletion
       ? {

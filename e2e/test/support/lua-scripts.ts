@@ -6,10 +6,8 @@ import { rewriteBeskedId } from '@cprh/simulator';
 import { Worker } from 'bullmq';
 import {
   checkInboxMoving,
-  COMPLETE_JOBS_LUA,
   completionKeys,
   createWorkerRedis,
-  JobCompleter,
   createInboxQueue,
   DISPATCH_LUA,
   EventDispatcher,
@@ -58,12 +56,11 @@ export interface LuaScriptEntry {
 
 export const LUA_SCRIPTS: readonly LuaScriptEntry[] = [
   { name: 'inbox writer: add (seq, person pending set, job)', lua: INBOX_ADD_LUA },
-  { name: 'dispatch (order gate, markers, streams)', lua: DISPATCH_LUA },
+  { name: 'dispatch (order gate, markers, streams, job completion)', lua: DISPATCH_LUA },
   { name: 'order gate: HEAD_CHECK', lua: HEAD_CHECK_LUA },
   { name: 'order gate: RELEASE (dead letter gives up its place)', lua: RELEASE_LUA },
   { name: 'order gate: WAKE', lua: WAKE_LUA },
   { name: 'job stripper', lua: STRIP_LUA },
-  { name: 'worker: complete a batch of jobs, take the next', lua: COMPLETE_JOBS_LUA },
   { name: 'finished-job sweep: which jobs still hold bytes', lua: HOLDS_BYTES_LUA },
   { name: 'inbox stall check (readiness)', lua: READ_INBOX_PROGRESS_LUA },
   { name: 'poller drain lock: renew', lua: DRAIN_LOCK_RENEW_LUA },
@@ -164,11 +161,36 @@ export async function runEveryScript(
     if (head === undefined) throw new Error('the second event is not behind the first');
     await gate.checkHead(t2, head);
 
-    const dispatcher = new EventDispatcher(conn, part);
-    await dispatcher.dispatch({ id: t1.jobId, type: 'test' }, t1, {
-      eventNames: ['foedsel'],
-      beskedtype: undefined,
+    // The worker's dispatch: the first job taken as BullMQ's Worker takes it, its event dispatched
+    // and the job completed in the same call, with the next waiting one taken for the same slot.
+    const takerRedis = createWorkerRedis(redisCfg, 'lua-scripts-taker');
+    const taker = new Worker(part.inboxQueue, null, {
+      connection: takerRedis,
+      prefix: part.queuePrefix,
+      autorun: false,
     });
+    try {
+      const taken = await taker.getNextJob('tok-lua', { block: false });
+      if (taken?.id !== t1.jobId) throw new Error(`took ${taken?.id ?? 'nothing'}, not the first job`);
+      const dispatcher = new EventDispatcher(conn, part, {
+        keys: completionKeys(inbox),
+        lockDurationMs: 30000,
+        keepCompletedMs: 1,
+      });
+      const done = await dispatcher.dispatch(
+        { id: t1.jobId, type: 'test' },
+        t1,
+        { eventNames: ['foedsel'], beskedtype: undefined },
+        { token: 'tok-lua', resultOpen: '{"eventId":"e"', dataOpen: undefined, fetchNext: true },
+      );
+      const c = 'completion' in done ? done.completion : undefined;
+      if (c?.code !== 0 || c.next?.id !== t2.jobId) {
+        throw new Error(`dispatch with completion: code ${c?.code}, next ${c?.next?.id ?? 'none'}`);
+      }
+    } finally {
+      await taker.close();
+      takerRedis.disconnect();
+    }
     await gate.release(t2);
     await gate.wake(t2.jobId);
 
@@ -184,35 +206,6 @@ export async function runEveryScript(
     await new FinishedJobSweep(conn, part, stripper, 0).run();
     await checkInboxMoving(conn, part, 60);
 
-    // The worker's batched completion: a job taken as BullMQ's Worker takes it, completed with the
-    // next waiting one taken for the same slot.
-    const takerRedis = createWorkerRedis(redisCfg, 'lua-scripts-taker');
-    const taker = new Worker(part.inboxQueue, null, {
-      connection: takerRedis,
-      prefix: part.queuePrefix,
-      autorun: false,
-    });
-    try {
-      const taken = await taker.getNextJob('tok-lua', { block: false });
-      if (taken?.id === undefined) throw new Error('no inbox job to take');
-      const completer = new JobCompleter(conn, completionKeys(inbox), {
-        lockDurationMs: 30000,
-        keepCompletedMs: 1,
-      });
-      const done = await completer.complete({
-        jobId: taken.id,
-        token: 'tok-lua',
-        returnvalue: '{}',
-        data: undefined,
-        fetchNext: true,
-      });
-      if (done.code !== 0 || done.next === undefined) {
-        throw new Error(`batched completion: code ${done.code}, next ${done.next?.id ?? 'none'}`);
-      }
-    } finally {
-      await taker.close();
-      takerRedis.disconnect();
-    }
   } finally {
     await inbox.close();
   }

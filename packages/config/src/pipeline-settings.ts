@@ -90,6 +90,7 @@ export const FAULT_POINTS = [
   'off',
   'crash-after-persist',
   'close-channel-after-persist',
+  'crash-before-dispatch',
   'crash-after-dispatch',
 ] as const;
 export type FaultPoint = (typeof FAULT_POINTS)[number];

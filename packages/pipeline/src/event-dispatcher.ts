@@ -3,6 +3,12 @@ import type { RedisConnection as Redis } from './redis-connections';
 import { STREAM_FIELDS, streamEntryFields } from '@cprh/besked';
 import type { Config } from '@cprh/config';
 import { DISPATCH_LUA } from './dispatch-script';
+import {
+  completionOutcomeOf,
+  type CompletionOutcome,
+  type CompletionRequest,
+  type CompletionSettings,
+} from './job-completion';
 import type { BlockingHead, OrderTicket } from './order-gate';
 import { personOrderKeys } from './order-keys';
 import { PipelineError } from './pipeline-error';
@@ -23,8 +29,10 @@ export interface DispatchResult {
   streams: string[];
   /** Written with `orderbroken: true` (an earlier event of the person is missing, or a replay). */
   orderBroken: boolean;
-  /** The person's next pending job, to be woken (its turn came). */
+  /** The person's next pending job, to be woken (its turn came) unless `completion.woken`. */
   next: string | undefined;
+  /** The job's completion in the same call, when the dispatch was asked for one. */
+  completion?: CompletionOutcome;
 }
 
 /** Nothing written: an earlier event of the same person must enter the streams first. */
@@ -39,6 +47,7 @@ interface Pending {
   /** Target streams, the main one first. */
   streams: string[];
   fields: string[];
+  complete: CompletionRequest | undefined;
   resolve: (r: DispatchResult | DispatchBlocked) => void;
   reject: (err: unknown) => void;
 }
@@ -53,7 +62,9 @@ export const MAX_DISPATCH_BATCH = 128;
  * order, whatever retries or re-runs happen: the gate, the check and all writes are one Lua script
  * (see dispatch-script.ts). Events dispatched in the same turn of the event loop (the worker's
  * concurrent jobs) go to Redis together in one script call, in seq order; each caller still gets
- * its own event's result or error.
+ * its own event's result or error. With `completion` settings (the worker's inbox), a dispatch
+ * may ask for its job to be completed in the same call; without them the outcome says "not asked"
+ * (code 1) and the job completes the usual way.
  */
 export class EventDispatcher {
   private readonly cfg: Config['pipeline'];
@@ -63,6 +74,7 @@ export class EventDispatcher {
   constructor(
     private readonly redis: Redis,
     cfg: Config['pipeline'],
+    private readonly completion?: CompletionSettings,
   ) {
     this.cfg = cfg;
   }
@@ -76,11 +88,13 @@ export class EventDispatcher {
     event: DispatchableEvent,
     order: OrderTicket,
     routing: RoutingKeys,
+    complete?: CompletionRequest,
   ): Promise<DispatchResult | DispatchBlocked>;
   dispatch(
     event: DispatchableEvent,
     order: OrderTicket | number,
     routing: RoutingKeys,
+    complete?: CompletionRequest,
   ): Promise<DispatchResult | DispatchBlocked> {
     const ticket: OrderTicket =
       typeof order === 'number'
@@ -94,7 +108,7 @@ export class EventDispatcher {
       seq: ticket.seq,
     });
     return new Promise<DispatchResult | DispatchBlocked>((resolve, reject) => {
-      this.pending.push({ eventId: event.id, ticket, streams, fields, resolve, reject });
+      this.pending.push({ eventId: event.id, ticket, streams, fields, complete, resolve, reject });
       if (!this.scheduled) {
         this.scheduled = true;
         // After the current I/O callbacks and microtasks: every job that got this far is in.
@@ -114,19 +128,38 @@ export class EventDispatcher {
 
   private async send(batch: Pending[]): Promise<void> {
     const width = batch[0]?.fields.length ?? 0;
-    const keys: string[] = [];
+    const c = this.completion;
+    const now = Date.now();
+    const keys: string[] =
+      c === undefined
+        ? []
+        : [c.keys.active, c.keys.stalled, c.keys.completed, c.keys.wait, c.keys.delayed, c.keys.prioritized, c.keys.meta, c.keys.marker];
     const args: string[] = [
       String(this.cfg.dispatchedTtlSeconds),
       String(this.cfg.eventsMaxLen),
       String(batch.length),
       String(width),
       String((batch[0]?.fields.indexOf(STREAM_FIELDS.event) ?? 0) + 2),
+      String(keys.length),
+      c?.keys.jobPrefix ?? '',
+      String(now),
+      String(c?.lockDurationMs ?? 0),
+      String(c?.keepCompletedMs ?? 0),
+      c?.name ?? '',
     ];
     for (const p of batch) {
       const t = p.ticket;
       const order = personOrderKeys(this.cfg.orderKeyPrefix, t.person);
-      keys.push(`${this.cfg.dispatchedKeyPrefix}${p.eventId}`, order.pending, order.gaps, ...p.streams);
-      args.push(String(p.streams.length), t.jobId, String(t.seq), t.gapId, t.replay ? '1' : '0', ...p.fields);
+      keys.push(`${this.cfg.dispatchedKeyPrefix}${p.eventId}`, order.pending, order.gaps);
+      if (c !== undefined) {
+        const jobKey = `${c.keys.jobPrefix}${t.jobId}`;
+        keys.push(jobKey, `${jobKey}:lock`);
+      }
+      keys.push(...p.streams);
+      const r = p.complete;
+      args.push(String(p.streams.length), t.jobId, String(t.seq), t.gapId, t.replay ? '1' : '0');
+      args.push(r?.token ?? '', r?.resultOpen ?? '', r?.dataOpen ?? '', r?.fetchNext === true ? '1' : '0');
+      args.push(...p.fields);
     }
     let reply: unknown;
     try {
@@ -135,7 +168,7 @@ export class EventDispatcher {
       for (const p of batch) p.reject(err);
       return;
     }
-    batch.forEach((p, i) => settle(p, Array.isArray(reply) ? reply[i] : undefined));
+    batch.forEach((p, i) => settle(p, Array.isArray(reply) ? reply[i] : undefined, now));
   }
 
   private async call(keys: string[], args: string[]): Promise<unknown> {
@@ -154,7 +187,7 @@ export function isBlocked(r: DispatchResult | DispatchBlocked): r is DispatchBlo
 }
 
 /** One event's part of the script's reply (see dispatch-script.ts). */
-function settle(p: Pending, part: unknown): void {
+function settle(p: Pending, part: unknown, now: number): void {
   if (!Array.isArray(part) || part.length < 2 || typeof part[1] !== 'string') {
     p.reject(
       new PipelineError('PIPELINE_DISPATCH_REPLY', `unexpected dispatch reply for event ${p.eventId}`),
@@ -165,13 +198,15 @@ function settle(p: Pending, part: unknown): void {
     p.resolve({ blocked: { jobId: part[1], seq: Number(part[2]) } });
   } else {
     const next = typeof part[2] === 'string' && part[2] !== '' ? part[2] : undefined;
-    p.resolve({
+    const result: DispatchResult = {
       written: part[0] === 1,
       entryId: part[1],
       streams: p.streams,
       orderBroken: part[3] === 1,
       next,
-    });
+    };
+    if (p.complete !== undefined) result.completion = completionOutcomeOf(part[4], now);
+    p.resolve(result);
   }
 }
 

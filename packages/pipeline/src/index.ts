@@ -90,13 +90,11 @@ export { createAuditLog, osUser, type AuditLog, type AuditEntry } from './audit-
 export { mentionsAny } from './message-mentions';
 export { erasePerson, type ErasedFamily } from './person-erasure';
 export { tenantLabel, queueTenant } from './tenant-label';
-export { COMPLETE_JOBS_LUA } from './complete-jobs-script';
 export {
-  JobCompleter,
   completionKeys,
-  MAX_COMPLETION_BATCH,
-  type Completion,
+  completionOutcomeOf,
+  type CompletionRequest,
   type CompletionOutcome,
   type CompletionKeys,
-  type CompleterOptions,
-} from './job-completer';
+  type CompletionSettings,
+} from './job-completion';
