@@ -48,7 +48,7 @@ export interface InboxProcessorOptions {
 }
 
 /** Jobs parsed in one turn of the event loop before the rest wait for the next (TurnBudget). */
-const PARSES_PER_TURN = 4;
+const PARSES_PER_TURN = 16;
 
 /** Inbox job data plus when it first failed (kept across transient retries). */
 type JobData = InboxJobData & { firstFailedAt?: number };
@@ -61,8 +61,9 @@ type JobData = InboxJobData & { firstFailedAt?: number };
  */
 export function createInboxProcessor(o: InboxProcessorOptions) {
   const tenant = o.tenant ?? DEFAULT_TENANT_ID;
-  // 4 a turn: profile runs of 20,000 messages gave ~2,000/s with no budget, 2,190-2,276/s with 4
-  // (1, 2, 8, 16 in between); see README "Issue 23".
+  // 16 a turn since the job's completion rides on its dispatch: with AOF always each dispatch call
+  // waits for an fsync, and 16 gave ~2,450/s where 4 gave ~1,970/s (everysec ~2,790 vs ~2,690/s,
+  // within the noise; 8, 32 and 64 lower); see README "Issue 23", round 5.
   const budget = new TurnBudget(PARSES_PER_TURN);
   // Every dead letter of a job that ran goes through here (stalled ones: stalled-dead-letter.ts).
   const deadLetter = async (job: Job<JobData>, code: DeadLetterCode, message: string): Promise<void> => {

@@ -1,6 +1,6 @@
 /**
  * Spreads a burst of jobs over turns of the event loop: at most `perTurn` pass `take()` in one
- * turn, the rest wait for the next. Jobs arrive in bursts (one completion call hands each slot its
+ * turn, the rest wait for the next. Jobs arrive in bursts (one dispatch call hands each slot its
  * next job at once), and parsing them all before anything is sent let the worker and Redis take
  * turns instead of working together: with a budget, the dispatch of the first jobs (EventDispatcher
  * sends at the end of the turn) is in Redis while the next ones are parsed (`pnpm bench`).
