@@ -35,6 +35,8 @@ export class InboxWorker extends Worker<InboxJobData, InboxJobResult> {
   private readonly finishedData: InboxWorkerOptions['finishedData'];
   private readonly onBytesRemoved: InboxWorkerOptions['onBytesRemoved'];
   private readonly handoff: CompletionHandoff | undefined;
+  /** The metadata a job's dispatch call was asked to keep, for its handleCompleted. */
+  private readonly keptData = new WeakMap<Job, StrippedJobData>();
 
   constructor(name: string, processor: Processor<InboxJobData, InboxJobResult>, opts: InboxWorkerOptions) {
     const { finishedData, onBytesRemoved, handoff, ...workerOpts } = opts;
@@ -58,9 +60,9 @@ export class InboxWorker extends Worker<InboxJobData, InboxJobResult> {
     let dataOpen: string | undefined;
     if (kept !== undefined) {
       // The script appends `entryId` last, where strippedJobData puts it.
-      const rest: Partial<StrippedJobData> = { ...kept };
-      delete rest.entryId;
-      dataOpen = JSON.stringify(rest).slice(0, -1);
+      delete kept.entryId;
+      dataOpen = JSON.stringify(kept).slice(0, -1);
+      this.keptData.set(job, kept);
     }
     return {
       token,
@@ -86,9 +88,11 @@ export class InboxWorker extends Worker<InboxJobData, InboxJobResult> {
     job.returnvalue = result;
     job.finishedOn = outcome.finishedOn;
     job.attemptsMade += 1;
-    const kept = this.finishedData?.(job.data, result);
+    const kept = this.keptData.get(job);
+    this.keptData.delete(job);
     // The job as Redis now holds it: listeners see that its bytes are gone.
     if (kept !== undefined) {
+      kept.entryId = result.entryId;
       job.data = kept as unknown as InboxJobData;
       this.onBytesRemoved?.();
     }

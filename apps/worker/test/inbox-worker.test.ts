@@ -120,8 +120,11 @@ describe('InboxWorker: each job completed in its dispatch call (real Redis)', ()
     await waitFor('every job completed', async () => (await redis.zcard(`${jobKey('completed')}`)) === n);
 
     expect(completedEvents).toHaveLength(n);
-    // Listeners see the job as Redis holds it: metadata only.
+    // Listeners see the job as Redis holds it: metadata only, the very same.
     expect(completedEvents.every((j) => isStripped(j.data))).toBe(true);
+    for (const j of completedEvents) {
+      expect(JSON.stringify(j.data)).toBe(await redis.hget(jobKey(j.id ?? ''), 'data'));
+    }
     const entries = new Map(
       (await redis.xrange(t.stream, '-', '+')).map(([entryId, f]) => [f[f.indexOf('id') + 1], entryId]),
     );
