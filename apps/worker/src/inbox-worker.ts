@@ -68,7 +68,7 @@ export class InboxWorker extends Worker<InboxJobData, InboxJobResult> {
       token,
       resultOpen: `{"eventId":${JSON.stringify(eventId)}`,
       dataOpen,
-      fetchNext: !(this.closing || this.paused),
+      fetchNext: !this.paused,
     };
   }
 

@@ -58,7 +58,7 @@
  * entryId, next head, 0, completion} when it had been dispatched before (also earlier in the same
  * batch), {-1, reason} when a target is not a stream, {-2, head job id, head seq} when an earlier
  * event of the person is pending. `completion` is {code, next job's HGETALL or false, next job id
- * or false, 1 when the next head was woken}; code 0 completed, 1 not asked, -1 no such job, -2
+ * or false}; code 0 completed, 1 not asked, -1 no such job, -2
  * lock missing, -6 lock held by another token, -3 not in the active list.
  */
 export const DISPATCH_LUA = `#!lua
@@ -104,10 +104,9 @@ local function complete(jobKey, lockKey, id, token, rv, data)
   return 0
 end
 local function wake(id)
-  if redis.call('ZREM', KEYS[5], id) == 0 then return 0 end
+  if redis.call('ZREM', KEYS[5], id) == 0 then return end
   redis.call('RPUSH', KEYS[4], id)
   redis.call('HSET', prefix .. id, 'delay', 0)
-  return 1
 end
 local function takeNext(token)
   if not canFetch() then return false, false end
@@ -135,18 +134,17 @@ end
 -- The completion part of an event's reply (see above); the dispatch has been written.
 local function finish(kc, ac, entryId, duplicate, nh)
   local token = ARGV[ac]
-  if q == 0 or token == '' then return {1, false, false, 0} end
+  if q == 0 or token == '' then return {1, false, false} end
   local job = ARGV[ac - 4]
   local rv = ARGV[ac + 1] .. ',"entryId":"' .. entryId .. '","duplicate":' .. (duplicate and 'true' or 'false') .. '}'
   local data = ARGV[ac + 2]
   if data ~= '' then data = data .. ',"entryId":"' .. entryId .. '"}' end
   local code = complete(KEYS[kc], KEYS[kc + 1], job, token, rv, data)
-  if code ~= 0 then return {code, false, false, 0} end
-  local woken = 0
-  if nh ~= '' then woken = wake(nh) end
+  if code ~= 0 then return {code, false, false} end
+  if nh ~= '' then wake(nh) end
   local nextJob, nextId = false, false
   if ARGV[ac + 3] == '1' then nextJob, nextId = takeNext(token) end
-  return {0, nextJob, nextId, woken}
+  return {0, nextJob, nextId}
 end
 for e = 1, n do
   local k = tonumber(ARGV[a0])

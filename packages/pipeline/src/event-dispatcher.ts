@@ -29,7 +29,7 @@ export interface DispatchResult {
   streams: string[];
   /** Written with `orderbroken: true` (an earlier event of the person is missing, or a replay). */
   orderBroken: boolean;
-  /** The person's next pending job, to be woken (its turn came) unless `completion.woken`. */
+  /** The person's next pending job, to be woken (its turn came); a completed job's call did that. */
   next: string | undefined;
   /** The job's completion in the same call, when the dispatch was asked for one. */
   completion?: CompletionOutcome;

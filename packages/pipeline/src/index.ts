@@ -92,7 +92,6 @@ export { erasePerson, type ErasedFamily } from './person-erasure';
 export { tenantLabel, queueTenant } from './tenant-label';
 export {
   completionKeys,
-  completionOutcomeOf,
   type CompletionRequest,
   type CompletionOutcome,
   type CompletionKeys,

@@ -27,8 +27,6 @@ export interface CompletionOutcome {
   finishedOn: number;
   /** The next job for this slot: its hash as HGETALL gives it, and its id. */
   next: { raw: string[]; id: string } | undefined;
-  /** The person's next job was delayed waiting for its turn and is now in the wait list. */
-  woken: boolean;
 }
 
 /** The keys of one BullMQ queue the script uses (Queue.keys / Worker.keys). */
@@ -72,8 +70,8 @@ export interface CompletionSettings {
 
 /** One event's completion part of the script's reply; unreadable counts as "not completed" (-1). */
 export function completionOutcomeOf(part: unknown, finishedOn: number): CompletionOutcome {
-  if (!Array.isArray(part)) return { code: -1, finishedOn, next: undefined, woken: false };
-  const [code, raw, id, woken] = part as [unknown, unknown, unknown, unknown];
+  if (!Array.isArray(part)) return { code: -1, finishedOn, next: undefined };
+  const [code, raw, id] = part as [unknown, unknown, unknown];
   const next = Array.isArray(raw) && typeof id === 'string' ? { raw: raw as string[], id } : undefined;
-  return { code: typeof code === 'number' ? code : -1, finishedOn, next, woken: woken === 1 };
+  return { code: typeof code === 'number' ? code : -1, finishedOn, next };
 }
