@@ -69,12 +69,16 @@ export function spawnPoller(env: Record<string, string>): MeasuredProcess {
   return new MeasuredProcess('poller', spawnTs(appMain('poller'), env, [], nodeArgs('poller')));
 }
 
-/** BENCH_CPU_PROF=<dir>: each pipeline process writes a V8 CPU profile there when it exits. */
+/**
+ * BENCH_CPU_PROF=<dir>: each pipeline process writes a V8 CPU profile there when it exits.
+ * BENCH_NODE_ARGS: more node flags for each pipeline process (e.g. `--trace-gc`, a heap size).
+ */
 function nodeArgs(name: string): string[] {
   const dir = process.env.BENCH_CPU_PROF;
+  const extra = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
   return dir
-    ? ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`]
-    : [];
+    ? [...extra, '--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`]
+    : extra;
 }
 
 /** The pino `time` of a log line (ms since epoch): when the process did it, not when we read it. */

@@ -102,8 +102,8 @@ interface Capture {
   local: string;
 }
 
-class EnvelopeScanner {
-  private xml = '';
+export class EnvelopeScanner {
+  protected xml = '';
   private len = 0;
   /** Where reading must stop: the first forbidden character, else the end of the text. */
   private end = 0;
@@ -138,10 +138,32 @@ class EnvelopeScanner {
   private top: XNode | undefined;
   private skipDepth = 0;
   private cap: Capture | undefined;
-  private depth = 0;
+  protected depth = 0;
+  /** Set by a hook that has read all it needs: reading ends before the next markup or text. */
+  protected stopped = false;
   private elements = 0;
 
+  /** The tree of `xml`, or undefined when it declares an XML version other than 1.0 (not read). */
   read(xml: string, encoding: TextEncoding): XNode | undefined {
+    this.stack = [];
+    this.root = this.top = undefined;
+    this.skipDepth = 0;
+    this.cap = undefined;
+    try {
+      return this.scanDocument(xml, encoding) ? this.root : undefined;
+    } finally {
+      // Keep nothing of this message (the scanner is reused; a failed read must not pin its text).
+      this.stack = [];
+      this.root = this.top = undefined;
+      this.cap = undefined;
+    }
+  }
+
+  /**
+   * Reads the whole document through the element and text hooks; false when it declares an XML
+   * version other than 1.0 (then nothing was read: saxes applies XML 1.1's rules to it).
+   */
+  protected scanDocument(xml: string, encoding: TextEncoding): boolean {
     this.xml = xml;
     this.len = xml.length;
     const bad = xml.search(FORBIDDEN_CHAR);
@@ -154,11 +176,8 @@ class EnvelopeScanner {
     this.bindings.clear();
     this.nAttrs = 0;
     this.nextAmp = this.nextCdEnd = -1;
-    this.stack = [];
-    this.root = this.top = undefined;
-    this.skipDepth = 0;
-    this.cap = undefined;
     this.depth = this.elements = 0;
+    this.stopped = false;
     try {
       let i = xml.charCodeAt(0) === 0xfeff ? 1 : 0; // saxes skips one more BOM at the start
       if (xml.startsWith('<?xml', i)) {
@@ -170,19 +189,15 @@ class EnvelopeScanner {
             if (i + 6 > this.end) this.atEnd(false);
             throw this.fail(i + 6, 'malformed XML declaration.');
           }
-          if ((m[1] ?? m[2]) !== '1.0') return undefined; // XML 1.1 rules: the saxes reader
+          if ((m[1] ?? m[2]) !== '1.0') return false; // XML 1.1 rules: the saxes reader
           this.declEncoding = m[3] ?? m[4];
           i = XML_DECL.lastIndex;
         }
       }
       this.scan(i);
-      return this.root;
+      return true;
     } finally {
-      // Keep nothing of this message (the scanner is reused; a failed read must not pin its text).
       this.xml = '';
-      this.stack = [];
-      this.root = this.top = undefined;
-      this.cap = undefined;
       // Names and values are slices that would keep the whole text alive.
       this.names.length = this.nsPrefix.length = 0;
       this.attrName.length = this.attrPrefix.length = this.attrLocal.length = 0;
@@ -246,6 +261,7 @@ class EnvelopeScanner {
     const xml = this.xml;
     let i = from;
     for (;;) {
+      if (this.stopped) return;
       if (this.open === 0) {
         i = this.skipSpaces(i);
         if (i >= this.end) {
@@ -275,8 +291,7 @@ class EnvelopeScanner {
       if (stop >= this.end) this.atEnd(false);
       if (amp) {
         const semi = this.entityEnd(stop + 1);
-        const value = this.entity(stop + 1, semi);
-        if (this.cap === undefined && this.skipDepth === 0 && this.top !== undefined) this.addText(value);
+        this.entityText(this.entity(stop + 1, semi));
         i = semi + 1;
       } else {
         i = this.markup(stop + 1);
@@ -284,10 +299,16 @@ class EnvelopeScanner {
     }
   }
 
-  private text(from: number, to: number): void {
+  /** Character data xml[from, to) inside the root (text or CDATA), line ends not yet normalized. */
+  protected text(from: number, to: number): void {
     if (this.cap === undefined && this.skipDepth === 0 && this.top !== undefined) {
       this.addText(normalizeNewlines(this.xml.slice(from, to)));
     }
+  }
+
+  /** The text of a reference in character data. */
+  protected entityText(value: string): void {
+    if (this.cap === undefined && this.skipDepth === 0 && this.top !== undefined) this.addText(value);
   }
 
   private addText(s: string): void {
@@ -585,7 +606,10 @@ class EnvelopeScanner {
     }
     if (name === '') throw this.fail(p + 1, 'weird empty close tag.');
     if (this.open === 0) throw this.fail(p + 1, `unmatched closing tag: ${name}.`);
-    if (this.names[this.open - 1] !== name) throw this.fail(p + 1, 'unexpected close tag.');
+    if (this.names[this.open - 1] !== name) {
+      this.mismatchedEndTag();
+      throw this.fail(p + 1, 'unexpected close tag.');
+    }
     const o = --this.open;
     this.undeclare(this.nsMarks[o]!);
     this.closeElement(i - 2, p + 1, false);
@@ -738,7 +762,8 @@ class EnvelopeScanner {
 
   // ---- The tree: xml-reader's open() and close(), on the scanner's tag. ----
 
-  private element(name: string, prefix: string, local: string, uri: string, after: number): void {
+  /** The limits every element is held to, in xml-reader's order (the element is counted). */
+  protected countElement(): void {
     if (++this.depth > MAX_DEPTH) {
       throw new BeskedError('BESKED_TOO_LARGE', `elements are nested deeper than ${MAX_DEPTH} levels`);
     }
@@ -748,6 +773,11 @@ class EnvelopeScanner {
     if (this.nAttrs > MAX_NAMESPACE_DECLARATIONS) {
       checkAttributeCounts(this.nAttrs, this.tagPrefixes().length);
     }
+  }
+
+  /** A start tag was read (namespaces resolved); `after` is the position after its '>'. */
+  protected element(name: string, prefix: string, local: string, uri: string, after: number): void {
+    this.countElement();
     const cap = this.cap;
     if (cap !== undefined) {
       cap.depth++;
@@ -820,7 +850,15 @@ class EnvelopeScanner {
     this.top = node;
   }
 
-  private closeElement(endTagStart: number, after: number, selfClosing: boolean): void {
+  /**
+   * An end tag named another element than the innermost open one, which is refused next. saxes
+   * reports the innermost element closed before it refuses; the tree is dropped with the error, so
+   * only a reader that keeps what it found before an error (the id peek) needs to see that close.
+   */
+  protected mismatchedEndTag(): void {}
+
+  /** The element ended: its end tag starts at endTagStart (self-closing: its start tag ended). */
+  protected closeElement(endTagStart: number, after: number, selfClosing: boolean): void {
     this.depth--;
     const cap = this.cap;
     if (cap !== undefined) {
