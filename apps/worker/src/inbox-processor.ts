@@ -4,6 +4,7 @@ import { DEFAULT_TENANT_ID } from '@cprh/config';
 import {
   inboxBytes,
   inboxJobId,
+  inboxMessage,
   isBlocked,
   isDeadLetterCode,
   orderTicket,
@@ -83,8 +84,9 @@ export function createInboxProcessor(o: InboxProcessorOptions) {
   return async function processInboxJob(job: Job<JobData>, token?: string): Promise<InboxJobResult> {
     // A finished job reduced to metadata that runs again: nothing to parse or dispatch.
     if (isStripped(job.data)) return rerunOfStripped(job.data);
-    const bytes = inboxBytes(job.data);
-    if (bytes === undefined || typeof job.data.seq !== 'number') {
+    // The body string itself when it is ASCII (the usual envelope: its payload is Base64).
+    const message = inboxMessage(job.data);
+    if (message === undefined || typeof job.data.seq !== 'number') {
       const err = new PipelineError(
         'PIPELINE_JOB_INVALID',
         `inbox job ${job.id} has no message bytes or seq`,
@@ -92,7 +94,8 @@ export function createInboxProcessor(o: InboxProcessorOptions) {
       await deadLetter(job, err.code, err.message);
       throw new UnrecoverableError(oneLine(err));
     }
-    const ticket = orderTicket(job.id ?? '', job.data, job.data.person ?? inboxJobId(bytes).person);
+    const person = job.data.person ?? inboxJobId(inboxBytes(job.data)!).person; // older jobs have none
+    const ticket = orderTicket(job.id ?? '', job.data, person);
     // Before the parse (the costly part): a job whose person had an earlier event pending when it
     // was stored looks at the gate. Others cannot be held (see INBOX_ADD_LUA) but old jobs and
     // replays, which were not registered, look too. The dispatch script's gate decides in any case.
@@ -104,7 +107,7 @@ export function createInboxProcessor(o: InboxProcessorOptions) {
     await budget.take();
     let event: CprCloudEvent;
     try {
-      event = beskedToCloudEvent(bytes, {
+      event = beskedToCloudEvent(message, {
         source: job.data.source,
         maxBytes: o.maxBytes,
         catalogue: o.catalogue,

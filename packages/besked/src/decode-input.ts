@@ -1,5 +1,5 @@
 import { BeskedError } from './besked-error';
-import { detectEncoding, type TextEncoding } from './text-encoding';
+import { detectEncoding, detectEncodingOfAscii, type TextEncoding } from './text-encoding';
 
 /** The message as text, without a BOM, and the encoding it was read in. */
 export interface DecodedInput {
@@ -36,10 +36,15 @@ export function decodeSingleByte(bytes: Uint8Array, encoding: 'ISO-8859-1' | 'wi
  * A string is taken as its UTF-8 bytes (tests, generated XML); services pass the bytes they got.
  */
 export function decodeInput(input: string | Uint8Array, maxBytes: number): DecodedInput {
-  const bytes = typeof input === 'string' ? Buffer.from(input, 'utf8') : input;
-  if (bytes.byteLength > maxBytes) {
-    throw new BeskedError('BESKED_TOO_LARGE', `message is larger than the limit of ${maxBytes} bytes`);
+  if (typeof input === 'string' && Buffer.byteLength(input, 'utf8') === input.length) {
+    // ASCII: the text is its own bytes' decoding in every encoding read here that ASCII text can be
+    // in (UTF-16 needs a BOM), so the worker's stored body is read without making bytes of it
+    // (Buffer.from of a 6 KB body measured ~3.7 µs, the decoding ~1 µs more).
+    if (input.length > maxBytes) throw tooLarge(maxBytes);
+    return { text: input, encoding: detectEncodingOfAscii(input).encoding };
   }
+  const bytes = typeof input === 'string' ? Buffer.from(input, 'utf8') : input;
+  if (bytes.byteLength > maxBytes) throw tooLarge(maxBytes);
   const { encoding, start } = detectEncoding(bytes);
   const body = bytes.subarray(start);
   return { text: decodeAs(body, encoding), encoding };
@@ -62,6 +67,10 @@ function decodeAs(body: Uint8Array, encoding: TextEncoding): string {
         throw notValid(encoding, encoding === 'UTF-8' ? firstInvalidUtf8(body) : undefined);
       }
   }
+}
+
+function tooLarge(maxBytes: number): BeskedError {
+  return new BeskedError('BESKED_TOO_LARGE', `message is larger than the limit of ${maxBytes} bytes`);
 }
 
 function notValid(encoding: TextEncoding, at: number | undefined): BeskedError {

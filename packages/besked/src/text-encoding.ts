@@ -65,7 +65,18 @@ function invalid(message: string): BeskedError {
  */
 export function detectEncoding(bytes: Uint8Array): DetectedEncoding {
   const bom = bomOf(bytes);
-  const name = declaredIn(prefixText(bytes, bom));
+  return fromDeclaration(bom, declaredIn(prefixText(bytes, bom)));
+}
+
+/**
+ * detectEncoding of the bytes of an ASCII text (no BOM can be ASCII), read from the text itself:
+ * the same answer without making the bytes.
+ */
+export function detectEncodingOfAscii(text: string): DetectedEncoding {
+  return fromDeclaration(undefined, declaredIn(text.slice(0, 512)));
+}
+
+function fromDeclaration(bom: DetectedEncoding | undefined, name: string | undefined): DetectedEncoding {
   if (name === undefined) return bom ?? { encoding: 'UTF-8', start: 0 };
   const declared = DECLARED[name.toLowerCase()];
   const shown = name.length > 40 ? `${name.slice(0, 40)}...` : name;

@@ -1,8 +1,11 @@
 import { BeskedError, beskedToCloudEvent, peekBeskedId, type CprCloudEvent } from '../src';
-import { firstInvalidUtf8 } from '../src/decode-input';
+import { decodeInput, firstInvalidUtf8 } from '../src/decode-input';
+import { DEFAULT_MAX_BYTES } from '../src/parse-options';
+import { fixtures, int, MUTATIONS, pick, prng } from './support/envelope-mutations';
 import { sharedFixture } from './support/fixtures';
 
 const SOURCE = 'file:test';
+const SEED = Number(process.env.BESKED_FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const ID = '01157488-c45c-4fd2-b076-1de12effbf66';
 // Danish letters in the payload, so each encoding's bytes differ from UTF-8's.
 const TEXT = sharedFixture('testbesked01.xml').toString('utf8').replace('Hovedgaden', 'Høvedgåden');
@@ -106,6 +109,35 @@ describe('decoding the bytes of a message', () => {
   it('treats a string as its UTF-8 bytes (one decoding path)', () => {
     expect(beskedToCloudEvent(declaring('UTF-8'), { source: SOURCE })).toEqual(reference);
     expect(codeOf(Buffer.from(declaring('Shift_JIS')))).toMatch(/^BESKED_ENCODING_INVALID/);
+  });
+
+  it('reads an ASCII string (taken without making bytes of it) exactly as its bytes', () => {
+    // decodeInput's shortcut for ASCII strings against the bytes path, on mutated envelopes whose
+    // declarations name every encoding (UTF-16 without a BOM, unknown ones, none) and on a limit.
+    const r = prng(SEED);
+    const texts = fixtures().map((f) => f.text.replace(/[^\t\n\r -~]/g, '?'));
+    const outcome = (input: string | Buffer, max: number): string => {
+      try {
+        const { text, encoding } = decodeInput(input, max);
+        return `${encoding} ${text}`;
+      } catch (err) {
+        return err instanceof BeskedError ? `${err.code}: ${err.message}` : String(err);
+      }
+    };
+    const seen = new Set<string>();
+    for (let n = 0; n < 2000; n++) {
+      let s = pick(r, texts);
+      for (let k = 1 + int(r, 2); k > 0; k--) s = pick(r, MUTATIONS)(r, s, texts);
+      s = s.replace(/[^\t\n\r -~]/g, '?');
+      const max = r() < 0.1 ? int(r, s.length + 2) : DEFAULT_MAX_BYTES;
+      const got = outcome(s, max);
+      expect([n, got]).toEqual([n, outcome(Buffer.from(s, 'utf8'), max)]);
+      seen.add(got.slice(0, got.indexOf(' ')));
+    }
+    // Reached: texts read in several encodings, and each way of refusing one.
+    expect([...seen].sort()).toEqual(
+      expect.arrayContaining(['BESKED_ENCODING_INVALID:', 'BESKED_TOO_LARGE:', 'ISO-8859-1', 'UTF-8']),
+    );
   });
 
   it('finds the first invalid UTF-8 sequence', () => {

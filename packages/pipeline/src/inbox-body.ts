@@ -20,3 +20,14 @@ export function inboxBytes(data: Partial<InboxJobData> | undefined): Buffer | un
   const legacy = (data as LegacyJobData | undefined)?.raw;
   return typeof legacy === 'string' ? Buffer.from(legacy, 'utf8') : undefined;
 }
+
+/**
+ * The message of an inbox job as the parser takes it (a string is read as its UTF-8 bytes): the
+ * stored body itself when it is ASCII, which latin1 and UTF-8 write alike, so no bytes are made of
+ * it (the worker parses every job); else its exact bytes. Undefined as for inboxBytes.
+ */
+export function inboxMessage(data: Partial<InboxJobData> | undefined): string | Buffer | undefined {
+  const body = data?.body;
+  if (typeof body === 'string' && Buffer.byteLength(body, 'utf8') === body.length) return body;
+  return inboxBytes(data);
+}

@@ -47,7 +47,7 @@ export { redisUnreachable } from './redis-unreachable';
 export { localIsoTime, withLocalTimes, TIME_FIELDS } from './local-iso-time';
 export { createInboxQueue, createDeadQueue, JOB_STATES, DEAD_LETTER_STATES } from './queues';
 export { InboxWriter, toInboxJobData, type ReceivedMessage } from './inbox-writer';
-export { encodeBody, inboxBytes } from './inbox-body';
+export { encodeBody, inboxBytes, inboxMessage } from './inbox-body';
 export { DISPATCH_LUA } from './dispatch-script';
 export { routeTargets, type RoutingKeys } from './route-targets';
 export {
