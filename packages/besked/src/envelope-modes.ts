@@ -1,5 +1,5 @@
 import * as ns from './namespaces';
-import { newNode, type Segment, type XNode } from './xml-tree';
+import { addChild, newNode, type Segment, type XNode } from './xml-tree';
 
 /**
  * How an element's children are read into the XNode tree; the same for both envelope readers
@@ -71,6 +71,6 @@ export function placeCapture(xml: string, c: FinishedCapture, end: number): void
   } else {
     const node = newNode(c.ns, c.local, MODE_TREE);
     node.raw = raw.indexOf('\r') < 0 ? raw : raw.replace(/\r\n?/g, '\n');
-    c.parent.children.push(node);
+    addChild(c.parent, node);
   }
 }

@@ -1,6 +1,7 @@
 import { BeskedError } from './besked-error';
 import * as ns from './namespaces';
-import { newNode, type XNode } from './xml-tree';
+import * as tree from './xml-tree';
+import type { XNode } from './xml-tree';
 import { declarationAgrees, type TextEncoding } from './text-encoding';
 import * as modes from './envelope-modes';
 import { dtdForbidden, malformedAt } from './xml-error';
@@ -10,6 +11,8 @@ import * as reference from './xml-reader';
 // Plain local copies: imported bindings compile to getter calls under CJS, which measured ~30% of
 // the scanner's time when called per character.
 const modeOf = modes.modeOf;
+const newNode = tree.newNode;
+const addChild = tree.addChild;
 const MODE_TREE = modes.MODE_TREE;
 const MODE_BESKEDDATA = modes.MODE_BESKEDDATA;
 const MODE_CAPTURE_ALL = modes.MODE_CAPTURE_ALL;
@@ -845,7 +848,7 @@ export class EnvelopeScanner {
       node.contentStart = after;
     }
     if (parent === undefined) this.root = node;
-    else parent.children.push(node);
+    else addChild(parent, node);
     this.stack.push(node);
     this.top = node;
   }

@@ -2,7 +2,7 @@ import { SaxesParser, type SaxesTagNS } from 'saxes';
 import { BeskedError } from './besked-error';
 import * as ns from './namespaces';
 import { BASE64_TEXT } from './base64-payload';
-import { newNode, type XNode } from './xml-tree';
+import { addChild, newNode, type XNode } from './xml-tree';
 import { declarationAgrees, type TextEncoding } from './text-encoding';
 import {
   placeCapture,
@@ -375,7 +375,7 @@ class EnvelopeSax {
       node.contentStart = this.pos();
     }
     if (parent === undefined) this.root = node;
-    else parent.children.push(node);
+    else addChild(parent, node);
     this.stack.push(node);
     this.top = node;
   }

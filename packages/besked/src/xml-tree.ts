@@ -29,13 +29,26 @@ export interface Segment {
   raw: string;
 }
 
+/**
+ * The children of a node that has none yet: one shared, frozen array (addChild replaces it). Half
+ * of an envelope's elements are leaves and most others have one child, and an empty array literal
+ * grows to 17 slots on its first push: ~3.7 KB less garbage per message (issue 23).
+ */
+const NO_CHILDREN: XNode[] = Object.freeze([]) as unknown as XNode[];
+
+/** The one way a child is added to a node. */
+export function addChild(parent: XNode, child: XNode): void {
+  if (parent.children === NO_CHILDREN) parent.children = [child];
+  else parent.children.push(child);
+}
+
 export function newNode(ns: string, local: string, mode: number): XNode {
   return {
     ns,
     local,
     mode,
     text: '',
-    children: [],
+    children: NO_CHILDREN,
     attrs: undefined,
     raw: undefined,
     segments: undefined,
