@@ -84,6 +84,30 @@ const XML_DECL =
 
 const NC_NAME = /^[^:]+$/; // the characters are name characters already; only the colon is left
 
+/** Whether xml[a, a + len) and xml[b, b + len) are the same characters (a slower startsWith here). */
+function sameText(xml: string, a: number, b: number, len: number): boolean {
+  for (let k = 0; k < len; k++) if (xml.charCodeAt(a + k) !== xml.charCodeAt(b + k)) return false;
+  return true;
+}
+
+/** A declared namespace URI as our constant when it is one of the envelope's. */
+function canonicalNamespace(uri: string): string {
+  switch (uri) {
+    case NS_KUVERT:
+      return NS_KUVERT;
+    case NS_SAGDOK:
+      return NS_SAGDOK;
+    case NS_STS:
+      return NS_STS;
+    case NS_BASE64:
+      return NS_BASE64;
+    case NS_XSI:
+      return NS_XSI;
+    default:
+      return uri;
+  }
+}
+
 /** Line ends as XML reads them (saxes does the same for text and CDATA). */
 function normalizeNewlines(s: string): string {
   return s.indexOf('\r') < 0 ? s : s.replace(/\r\n?/g, '\n');
@@ -116,6 +140,8 @@ export class EnvelopeScanner {
   private closedRoot = false;
   /** Open elements: qualified names and where their namespace declarations start. */
   private names: string[] = [];
+  /** Where each open element's name starts in the text (its end tag is matched against it there). */
+  private nameStarts: number[] = [];
   private nsMarks: number[] = [];
   private open = 0;
   /** Namespace declarations in scope, outermost first (the current start tag's last). */
@@ -202,7 +228,7 @@ export class EnvelopeScanner {
     } finally {
       this.xml = '';
       // Names and values are slices that would keep the whole text alive.
-      this.names.length = this.nsPrefix.length = 0;
+      this.names.length = this.nsPrefix.length = this.nameStarts.length = 0;
       this.attrName.length = this.attrPrefix.length = this.attrLocal.length = 0;
       this.attrValue.length = this.attrUri.length = 0;
       this.bindings.clear();
@@ -481,7 +507,10 @@ export class EnvelopeScanner {
     if (n >= MAX_NAMESPACE_DECLARATIONS && pos - this.tagStart >= FEED_CHUNK) this.checkPending();
   }
 
-  private declare(prefix: string, uri: string, pos: number): void {
+  private declare(prefix: string, declared: string, pos: number): void {
+    // The envelope's namespaces as the constants themselves: every element's namespace is compared
+    // with them, and the same string compares by identity instead of character by character.
+    const uri = canonicalNamespace(declared);
     const k = this.nsLen++;
     this.nsPrefix[k] = prefix;
     const stack = this.bindings.get(prefix);
@@ -579,6 +608,7 @@ export class EnvelopeScanner {
     } else {
       const o = this.open++;
       this.names[o] = name;
+      this.nameStarts[o] = this.tagStart + 1;
       this.nsMarks[o] = this.tagNsMark;
     }
   }
@@ -587,9 +617,10 @@ export class EnvelopeScanner {
     const xml = this.xml;
     if (this.open > 0) {
       // The usual case: the name of the open element and '>' (no slicing, no character loop).
-      const expected = this.names[this.open - 1]!;
-      const gt = i + expected.length;
-      if (gt < this.end && xml.charCodeAt(gt) === GT && xml.startsWith(expected, i)) {
+      const top = this.open - 1;
+      const len = this.names[top]!.length;
+      const gt = i + len;
+      if (gt < this.end && xml.charCodeAt(gt) === GT && sameText(xml, this.nameStarts[top]!, i, len)) {
         const o = --this.open;
         this.undeclare(this.nsMarks[o]!);
         this.closeElement(i - 2, gt + 1, false);
