@@ -150,8 +150,8 @@ class IdPeekScanner extends EnvelopeScanner {
 let idle: IdPeekScanner | undefined;
 
 /**
- * peekEnvelopeIds on the envelope scanner (the hot path: the poller and the receiver read every
- * message's ids with it); undefined for a document that declares XML 1.1. Never throws.
+ * peekEnvelopeIds on the envelope scanner (the hot path: the poller reads every message's ids with
+ * it); undefined for a document that declares XML 1.1. Never throws.
  */
 export function peekWithScanner(input: Uint8Array | string, want: { cpr: boolean }): EnvelopeIds | undefined {
   const scanner = idle ?? new IdPeekScanner();

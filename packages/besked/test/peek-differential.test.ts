@@ -16,8 +16,7 @@ import {
   type Rand,
 } from './support/envelope-mutations';
 
-// The hot path's id peek (peek-with-scanner.ts, used by the poller and the receiver for every
-// message) against the saxes peek (the reference) on thousands of mutations of the real fixture
+// The hot path's id peek (peek-with-scanner.ts, used by the poller for every message) against the saxes peek (the reference) on thousands of mutations of the real fixture
 // envelopes, most of them in the part the peeks read (BeskedId, Filtreringsdata): both must find
 // the same BeskedId and CPR number, or the same nothing, with and without the CPR number asked
 // for. Seeded like envelope-differential.test.ts: BESKED_FUZZ_SEED, BESKED_FUZZ_CASES. A
