@@ -3,11 +3,28 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
-import { beskedToCloudEvent, eventSources, peekBeskedId, streamEntryFields } from '@cprh/besked';
+import {
+  beskedToCloudEvent,
+  eventSources,
+  maskCprNumbers,
+  peekBeskedId,
+  streamEntryFields,
+} from '@cprh/besked';
 import { loadTenants, type TenantConfig } from '@cprh/config';
 import { createDeadQueue, encodeBody, recordDeadLetter } from '@cprh/pipeline';
 import { deleteKeysWithPrefix, readFixture, TEST_REDIS_URL, uniqueName } from '@cprh/testkit';
 import { runCli } from './support/run-cli';
+
+/**
+ * A random id the CLI prints as it is: cprh masks every CPR-shaped run in what it prints, and about
+ * one random UUID in a hundred holds one (e.g. "ce521450-6099-..."), which made this test fail.
+ */
+function printableId(): string {
+  for (;;) {
+    const id = randomUUID();
+    if (maskCprNumbers(id) === id) return id;
+  }
+}
 
 // Fixture 01 names persons 2204151234 and 2512484916.
 const PERSON = '2204151234';
@@ -67,7 +84,7 @@ describe('cprh with TENANTS_FILE (real Redis, three municipalities)', () => {
     const channel = { kind: 'amqp', messageId: undefined, redelivered: false } as const;
     for (const t of tenants) {
       const xml = readFixture('beskeder/testbesked01.xml');
-      const id = randomUUID();
+      const id = printableId();
       const mine = xml.replace(peekBeskedId(xml) ?? '', id);
       const event = beskedToCloudEvent(mine, { source: eventSources.file('testbesked01.xml') });
       eventIds.set(t.id, id);
@@ -77,7 +94,7 @@ describe('cprh with TENANTS_FILE (real Redis, three municipalities)', () => {
         ...streamEntryFields({ event: JSON.stringify(event), id, type: event.type, seq: 1 }),
       );
       const dead = createDeadQueue(redis, t.config.pipeline);
-      const deadId = `b-${randomUUID()}`;
+      const deadId = `b-${printableId()}`;
       deadIds.set(t.id, deadId);
       await recordDeadLetter(
         dead,
