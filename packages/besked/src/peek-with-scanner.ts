@@ -21,6 +21,9 @@ const OBJEKT = 3;
  */
 const FIRST_BYTES = 2048;
 
+/** What an idle scanner holds between peeks: nothing of the last message (its CPR number). */
+const NOTHING: EnvelopeIds = Object.freeze({ beskedId: null, cpr: null });
+
 /**
  * The envelope scanner's tokenizer, strictness and limits without its tree: the element and text
  * hooks follow the path to the BeskedId and to Filtreringsdata's ObjektIds, the way the saxes peek
@@ -28,7 +31,7 @@ const FIRST_BYTES = 2048;
  */
 class IdPeekScanner extends EnvelopeScanner {
   private wantCpr = true;
-  private out: EnvelopeIds = { beskedId: null, cpr: null };
+  private out: EnvelopeIds = NOTHING;
   /** The open elements' namespaces and local names, root first. */
   private pathNs: string[] = [];
   private pathLocal: string[] = [];
@@ -51,6 +54,7 @@ class IdPeekScanner extends EnvelopeScanner {
     } finally {
       this.pathNs.length = this.pathLocal.length = 0;
       this.collected = '';
+      this.out = NOTHING;
     }
     return { ids: out, stopped: this.stopped };
   }
