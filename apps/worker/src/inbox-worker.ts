@@ -23,6 +23,9 @@ export interface InboxWorkerOptions extends WorkerOptions {
   handoff?: CompletionHandoff;
 }
 
+/** How the kept data's JSON ends while its entry id is not known yet (completionRequest). */
+const EMPTY_ENTRY_ID = ',"entryId":""}';
+
 /**
  * BullMQ's Worker with each job completed in the script call that dispatches its event
  * (DISPATCH_LUA): BullMQ completes one job per call of its own, which was half of Redis's script
@@ -59,9 +62,10 @@ export class InboxWorker extends Worker<InboxJobData, InboxJobResult> {
     const kept = this.finishedData?.(job.data, { eventId, entryId: '', duplicate: false });
     let dataOpen: string | undefined;
     if (kept !== undefined) {
-      // The script appends `entryId` last, where strippedJobData puts it.
-      delete kept.entryId;
-      dataOpen = JSON.stringify(kept).slice(0, -1);
+      // The script appends `entryId` last, where strippedJobData puts it: the JSON up to there.
+      // Cut from the text, not deleted from the object (a deleted property makes it a slow one).
+      const json = JSON.stringify(kept);
+      dataOpen = json.endsWith(EMPTY_ENTRY_ID) ? json.slice(0, -EMPTY_ENTRY_ID.length) : json.slice(0, -1);
       this.keptData.set(job, kept);
     }
     return {

@@ -189,7 +189,15 @@ function filtreringsdata(node: XNode, path: string): Filtreringsdata {
     }
   }
   if (beskedtype === undefined) beskedtype = requiredId(beskedtypeNode, `${path}/Beskedtype`);
-  return { beskedtype, ...f };
+  // Listed, not spread: a spread after another property is a runtime call per message.
+  return {
+    beskedtype,
+    beskedAnsvarligAktoer: f.beskedAnsvarligAktoer,
+    tilladteModtagere: f.tilladteModtagere,
+    relateredeObjekter: f.relateredeObjekter,
+    objektRegistreringer: f.objektRegistreringer,
+    tvaergaaendeProcesser: f.tvaergaaendeProcesser,
+  };
 }
 
 function antal(node: XNode, path: string): number {
@@ -337,7 +345,13 @@ function beskedkuvert(node: XNode, path: string): Beskedkuvert {
     }
   }
   if (filtrering === undefined) throw missing(`${path}/Filtreringsdata`);
-  return { filtreringsdata: filtreringsdata(filtrering, `${path}/Filtreringsdata`), ...k };
+  return {
+    filtreringsdata: filtreringsdata(filtrering, `${path}/Filtreringsdata`),
+    leveranceinformation: k.leveranceinformation,
+    modtagerhandling: k.modtagerhandling,
+    gyldighedFra: k.gyldighedFra,
+    gyldighedTil: k.gyldighedTil,
+  };
 }
 
 /** Inline content between the Beskeddata tags, each captured child made self-contained. */

@@ -1,4 +1,5 @@
 import { toRfc3339 } from '../src';
+import { rfc3339ByPattern } from '../src/timestamp';
 
 describe('toRfc3339: xs:dateTime to RFC 3339 with an explicit offset', () => {
   it.each([
@@ -94,5 +95,65 @@ describe('toRfc3339: xs:dateTime to RFC 3339 with an explicit offset', () => {
     '2016-03-15T08:00:00.Z',
   ])('refuses %s', (input) => {
     expect(toRfc3339(input)).toBeNull();
+  });
+});
+
+describe('the plain UTC fast path gives what DATE_TIME gives', () => {
+  // Seeded, so a failure repeats; the inputs sit around the fast path's form, where it could differ.
+  function random(seed: number): () => number {
+    let s = seed >>> 0;
+    return () => {
+      s = (s * 1664525 + 1013904223) >>> 0;
+      return s / 2 ** 32;
+    };
+  }
+  const BASES = [
+    '2026-06-01T08:00:00.000Z',
+    '2024-02-29T23:59:59Z',
+    '2023-02-29T12:00:00.5Z',
+    '0001-01-01T00:00:00Z',
+    '2024-12-31T24:00:00Z',
+    '2024-07-01T06:20:30.123456789Z',
+  ];
+  const CHARS = '0123456789-T:.Z+ zx\u0660';
+
+  function mutate(text: string, next: () => number): string {
+    const at = Math.floor(next() * (text.length + 1));
+    const c = CHARS[Math.floor(next() * CHARS.length)]!;
+    switch (Math.floor(next() * 8)) {
+      case 4:
+      case 5:
+      case 6:
+      case 7: {
+        // another digit where there is one: mostly still the form, with fields in and out of range
+        const d = String(Math.floor(next() * 10));
+        return /\d/.test(text.charAt(at)) ? text.slice(0, at) + d + text.slice(at + 1) : text;
+      }
+      case 0:
+        return text.slice(0, at) + c + text.slice(at + 1); // replace
+      case 1:
+        return text.slice(0, at) + c + text.slice(at); // insert
+      case 2:
+        return text.slice(0, at) + text.slice(at + 1); // delete
+      default:
+        return text.slice(0, at); // cut
+    }
+  }
+
+  it('on 20,000 mutated timestamps, both accepted and refused ones', () => {
+    const next = random(2023);
+    let kept = 0;
+    let refused = 0;
+    for (let i = 0; i < 20000; i++) {
+      let text = BASES[i % BASES.length]!;
+      for (let n = Math.floor(next() * 3); n >= 0; n--) text = mutate(text, next);
+      const expected = rfc3339ByPattern(text.trim());
+      expect([text, toRfc3339(text)]).toEqual([text, expected]);
+      if (expected === null) refused++;
+      else if (expected === text.trim()) kept++;
+    }
+    // Both outcomes must be well represented, or the test says little.
+    expect(kept).toBeGreaterThan(2000);
+    expect(refused).toBeGreaterThan(2000);
   });
 });
