@@ -1,12 +1,23 @@
 /**
- * Bare BullMQ's consumer: a Worker with a no-op processor and our worker's options (concurrency,
- * completed jobs kept), none of our code. Env: REDIS_URL, QUEUE_PREFIX, INBOX_QUEUE.
+ * Bare BullMQ's consumer: a Worker with our worker's options (concurrency, completed jobs kept)
+ * and none of our code. Its processor does nothing, or with BARE_XADD_STREAM writes each job's
+ * raw bytes to that stream (the bare pipeline's last step, bare-pipeline.ts).
+ * Env: REDIS_URL, QUEUE_PREFIX, INBOX_QUEUE, BARE_XADD_STREAM.
  */
-import { Worker } from 'bullmq';
+import { Worker, type Job } from 'bullmq';
 import Redis from 'ioredis';
 
 const connection = new Redis(process.env.REDIS_URL ?? '', { maxRetriesPerRequest: null });
-const worker = new Worker(process.env.INBOX_QUEUE ?? 'inbox', async () => ({ ok: true }), {
+const stream = process.env.BARE_XADD_STREAM;
+const processor =
+  stream === undefined || stream === ''
+    ? async () => ({ ok: true })
+    : async (job: Job<{ body: string }>) => {
+        // The body holds one character per byte: back to the exact bytes.
+        await connection.xadd(stream, '*', 'raw', Buffer.from(job.data.body, 'latin1'));
+        return { ok: true };
+      };
+const worker = new Worker(process.env.INBOX_QUEUE ?? 'inbox', processor, {
   connection,
   prefix: process.env.QUEUE_PREFIX ?? '',
   concurrency: 16,

@@ -7,6 +7,7 @@ import type { WaitingFootprint } from './waiting-footprint';
 import { fmt, renderTable } from './report-table';
 import { renderOrderAndCluster, type OrderAndClusterReport } from './order-and-cluster';
 import { renderFairness, type FairnessResult } from './fairness';
+import { headlineRatios, renderHeadlineRounds, type HeadlineRound } from './headline-rounds';
 
 /** Everything one `pnpm bench` run measured; written as JSON and rendered as the table. */
 export interface BenchReport extends OrderAndClusterReport {
@@ -19,8 +20,12 @@ export interface BenchReport extends OrderAndClusterReport {
   smoke: boolean;
   envelopeBytes: number;
   bareAmqp: { seconds: number; perSecond: number };
+  /** BullMQ alone: addBulk from memory and a no-op Worker (no AMQP, no stream write). */
   bareBullmq: BareBullmqResult;
+  /** Issue 23's headline: the bare BullMQ pipeline and ours, alternated (absent before it existed). */
+  rounds?: HeadlineRound[];
   plumbing: PipelineRunResult;
+  /** The end-to-end runs of the median round. */
   endToEnd: PipelineRunResult;
   endToEndAlways: PipelineRunResult;
   scale: PipelineRunResult[];
@@ -36,7 +41,7 @@ export interface BenchReport extends OrderAndClusterReport {
 }
 
 const TARGETS = {
-  /** Issue 23: end to end against the bare BullMQ row of the same run, ordering on. */
+  /** Issue 23: end to end against the bare BullMQ pipeline of the same run (median of rounds), ordering on. */
   bareRatio: 0.8,
   bareRatioAlways: 0.7,
   ratio: 0.8,
@@ -59,7 +64,7 @@ function runRow(
   return [
     what,
     fmt.rate(r.perSecond),
-    `${fmt.ratio(r.perSecond / bare.perSecond)} bare BullMQ, ${fmt.ratio(r.perSecond / plumbing.perSecond)} plumbing; inbox peak ${r.inboxPeakWaiting.toLocaleString('en')}`,
+    `${fmt.ratio(r.perSecond / bare.perSecond)} BullMQ alone, ${fmt.ratio(r.perSecond / plumbing.perSecond)} plumbing; inbox peak ${r.inboxPeakWaiting.toLocaleString('en')}`,
     fmt.s(r.seconds),
   ];
 }
@@ -82,15 +87,15 @@ export function renderReport(b: BenchReport): string {
     ],
     ['bare BullMQ addBulk (while draining)', fmt.rate(b.bareBullmq.addPerSecond), 'batches of 100', ''],
     [
-      'bare BullMQ addBulk + no-op Worker',
+      'BullMQ alone: addBulk from memory + no-op Worker',
       fmt.rate(b.bareBullmq.perSecond),
-      '1.00× (reference); 2 processes',
+      '1.00× (rows below: "BullMQ alone"); 2 processes',
       fmt.s(b.bareBullmq.seconds),
     ],
     [
       'plumbing limit: our poller + no-op worker',
       fmt.rate(p.perSecond),
-      `${fmt.ratio(p.perSecond / b.bareBullmq.perSecond)} bare BullMQ, 1.00× plumbing; inbox peak ${p.inboxPeakWaiting.toLocaleString('en')}`,
+      `${fmt.ratio(p.perSecond / b.bareBullmq.perSecond)} BullMQ alone, 1.00× plumbing; inbox peak ${p.inboxPeakWaiting.toLocaleString('en')}`,
       fmt.s(p.seconds),
     ],
     runRow(`end to end, ${n} preloaded, AOF everysec`, e, p, b.bareBullmq),
@@ -130,14 +135,31 @@ export function renderReport(b: BenchReport): string {
   );
   const bare = b.bareBullmq.perSecond;
   const always = b.endToEndAlways;
+  const h = b.rounds !== undefined && b.rounds.length > 0 ? headlineRatios(b.rounds) : undefined;
+  const headline =
+    h === undefined
+      ? []
+      : [
+          [
+            `end to end >= ${TARGETS.bareRatio}× bare BullMQ pipeline (AOF everysec, median of ${h.everysec.length})`,
+            fmt.ratio(h.medianEverysec),
+            met(h.medianEverysec >= TARGETS.bareRatio),
+          ],
+          [
+            `end to end >= ${TARGETS.bareRatioAlways}× bare BullMQ pipeline (AOF always, median of ${h.always.length})`,
+            fmt.ratio(h.medianAlways),
+            met(h.medianAlways >= TARGETS.bareRatioAlways),
+          ],
+        ];
   const targets = [
+    ...headline,
     [
-      `end to end >= ${TARGETS.bareRatio}× bare BullMQ (AOF everysec)`,
+      `end to end >= ${TARGETS.bareRatio}× BullMQ alone (AOF everysec; median round)`,
       fmt.ratio(e.perSecond / bare),
       met(e.perSecond / bare >= TARGETS.bareRatio),
     ],
     [
-      `end to end >= ${TARGETS.bareRatioAlways}× bare BullMQ (AOF always)`,
+      `end to end >= ${TARGETS.bareRatioAlways}× BullMQ alone (AOF always; median round)`,
       fmt.ratio(always.perSecond / bare),
       met(always.perSecond / bare >= TARGETS.bareRatioAlways),
     ],
@@ -168,6 +190,7 @@ export function renderReport(b: BenchReport): string {
     '',
     renderTable(['what', 'figure', 'compared', 'time'], rows),
     '',
+    ...(b.rounds !== undefined && b.rounds.length > 0 ? [renderHeadlineRounds(b.rounds), ''] : []),
     renderTable(['CPU ms per message', 'by process'], cpu),
     '',
     renderTable(['target', 'this run', ''], targets),

@@ -14,6 +14,8 @@ export interface BenchSettings {
   warmupSeconds: number;
   /** Worker process counts of the scale runs (the first is the end-to-end run). */
   scale: number[];
+  /** BENCH_ROUNDS: alternated rounds of bare pipeline, end to end everysec and always (headline ratios). */
+  rounds: number;
   /** Give up on a run when nothing moved for this long. */
   stallMs: number;
   smoke: boolean;
@@ -48,6 +50,7 @@ export function benchSettings(): BenchSettings {
     seconds: num('BENCH_SECONDS', smoke ? 5 : 30),
     warmupSeconds: num('BENCH_WARMUP_SECONDS', smoke ? 1 : 3),
     scale: scaleList(process.env.BENCH_SCALE ?? '1,2,4'),
+    rounds: num('BENCH_ROUNDS', smoke ? 1 : 3),
     stallMs: 60000,
     smoke,
     redisArgs: (process.env.BENCH_REDIS_ARGS ?? '').split(' ').filter((a) => a !== ''),

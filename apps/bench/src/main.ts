@@ -11,10 +11,12 @@ import { join } from 'node:path';
 import { repoRoot } from '@cprh/testkit';
 import { bareAmqp } from './bare-amqp';
 import { bareBullmq } from './bare-bullmq';
+import { barePipeline } from './bare-pipeline';
 import { benchSettings } from './bench-settings';
 import { fairness, fairnessOptions } from './fairness';
 import { orderAndClusterSections } from './order-and-cluster';
 import { renderReport, type BenchReport } from './bench-report';
+import { medianRound, type HeadlineRound } from './headline-rounds';
 import { averageBytes, makeEnvelopes } from './envelopes';
 import { runPipeline, type PipelineRunResult } from './pipeline-run';
 import { pollVsConsume } from './poll-vs-consume';
@@ -40,7 +42,7 @@ async function main(): Promise<void> {
 
   step('bare amqplib');
   const amqp = await bareAmqp(backlog);
-  step('bare BullMQ');
+  step('bare BullMQ alone (addBulk from memory, no-op Worker)');
   const bull = await bareBullmq(backlog);
   step('plumbing limit');
   const plumbing = await runPipeline({
@@ -49,10 +51,19 @@ async function main(): Promise<void> {
     workers: 1,
     worker: 'noop',
   });
-  step('end to end, AOF everysec');
-  const endToEnd = await runPipeline({ ...base, label: 'end to end, everysec', workers: s.scale[0] ?? 1 });
-  step('end to end, AOF always');
-  const always = await runPipeline({ ...base, label: 'end to end, always', workers: 1, aof: 'always' });
+  // The headline: the reference and ours back to back, in rounds, so a machine whose speed drifts
+  // over minutes touches each alike; the targets read the median of the rounds' ratios.
+  const rounds: HeadlineRound[] = [];
+  for (let r = 1; r <= s.rounds; r++) {
+    step(`round ${r}/${s.rounds}: bare BullMQ pipeline`);
+    const bare = await barePipeline(backlog);
+    step(`round ${r}/${s.rounds}: end to end, AOF everysec`);
+    const everysec = await runPipeline({ ...base, label: 'end to end, everysec', workers: s.scale[0] ?? 1 });
+    step(`round ${r}/${s.rounds}: end to end, AOF always`);
+    const always = await runPipeline({ ...base, label: 'end to end, always', workers: 1, aof: 'always' });
+    rounds.push({ bare, everysec, always });
+  }
+  const { everysec: endToEnd, always } = medianRound(rounds);
   const scale: PipelineRunResult[] = [endToEnd];
   for (const workers of s.scale.slice(1)) {
     step(`end to end, ${workers} workers`);
@@ -85,6 +96,7 @@ async function main(): Promise<void> {
     envelopeBytes: averageBytes(backlog),
     bareAmqp: amqp,
     bareBullmq: bull,
+    rounds,
     plumbing,
     endToEnd,
     endToEndAlways: always,
