@@ -1,8 +1,8 @@
 /**
- * Bare BullMQ's consumer: a Worker with our worker's options (concurrency, completed jobs kept)
- * and none of our code. Its processor does nothing, or with BARE_XADD_STREAM writes each job's
- * raw bytes to that stream (the bare pipeline's last step, bare-pipeline.ts).
- * Env: REDIS_URL, QUEUE_PREFIX, INBOX_QUEUE, BARE_XADD_STREAM.
+ * Bare BullMQ's consumer: a Worker with our worker's retention of finished jobs and none of our
+ * code. Its processor does nothing, or with BARE_XADD_STREAM writes each job's raw bytes to that
+ * stream (the bare pipeline's last step, bare-pipeline.ts). Concurrency BARE_CONCURRENCY (16).
+ * Env: REDIS_URL, QUEUE_PREFIX, INBOX_QUEUE, BARE_XADD_STREAM, BARE_CONCURRENCY.
  */
 import { Worker, type Job } from 'bullmq';
 import Redis from 'ioredis';
@@ -20,7 +20,7 @@ const processor =
 const worker = new Worker(process.env.INBOX_QUEUE ?? 'inbox', processor, {
   connection,
   prefix: process.env.QUEUE_PREFIX ?? '',
-  concurrency: 16,
+  concurrency: Number(process.env.BARE_CONCURRENCY ?? 16),
   removeOnComplete: { age: 7 * 24 * 3600 },
   removeOnFail: { age: 30 * 24 * 3600 },
 });

@@ -1,7 +1,8 @@
 /**
  * The bare pipeline's producer (bare-pipeline.ts): amqplib consumes the dueslag with the poller's
- * prefetch, and each batch goes to BullMQ with one addBulk, then is acked (`multiple`) once the
- * jobs are stored. None of our code but the inbox job shape. Starts consuming on SIGUSR2.
+ * prefetch, and each batch goes to BullMQ with one addBulk, then is acked (`multiple`) once its
+ * jobs are stored; batches do not wait for each other. None of our code but the inbox job shape.
+ * Starts consuming on SIGUSR2.
  * Env: AMQP_URL, DUESLAG_QUEUE, REDIS_URL, QUEUE_PREFIX, INBOX_QUEUE, BARE_PREFETCH, BARE_BATCH.
  */
 import amqp from 'amqplib';
@@ -26,34 +27,31 @@ async function main(): Promise<void> {
   let seq = 0;
   let chain = Promise.resolve();
   let timer: NodeJS.Timeout | undefined;
-  // Stored first, then acked: the same order our poller keeps, one batch after the other.
   const flush = (): void => {
     if (timer !== undefined) clearTimeout(timer);
     timer = undefined;
     const msgs = batch;
     batch = [];
     if (msgs.length === 0) return;
-    chain = chain
-      .then(() =>
-        queue.addBulk(
-          msgs.map((m) => ({
-            name: 'besked',
-            data: {
-              body: encodeBody(m.content),
-              source: 'urn:kombit:beskedfordeler:dueslag:bench',
-              receivedAt: Date.now(),
-              channel: {
-                kind: 'amqp',
-                messageId: (m.properties.messageId as string | undefined) ?? undefined,
-                redelivered: m.fields.redelivered,
-              },
-              seq: ++seq,
-            },
-            opts: { jobId: `b-${String(m.properties.messageId)}` },
-          })),
-        ),
-      )
-      .then(() => ch.ack(msgs[msgs.length - 1]!, true));
+    // Sent at once (a batch need not wait for the one before), acked in order once stored.
+    const stored = queue.addBulk(
+      msgs.map((m) => ({
+        name: 'besked',
+        data: {
+          body: encodeBody(m.content),
+          source: 'urn:kombit:beskedfordeler:dueslag:bench',
+          receivedAt: Date.now(),
+          channel: {
+            kind: 'amqp',
+            messageId: (m.properties.messageId as string | undefined) ?? undefined,
+            redelivered: m.fields.redelivered,
+          },
+          seq: ++seq,
+        },
+        opts: { jobId: `b-${String(m.properties.messageId)}` },
+      })),
+    );
+    chain = Promise.all([chain, stored]).then(() => ch.ack(msgs[msgs.length - 1]!, true));
   };
   process.on('SIGUSR2', () => {
     void ch.consume(env.DUESLAG_QUEUE ?? '', (m) => {

@@ -16,7 +16,7 @@ export interface BarePipelineResult {
 
 /**
  * Issue 23's reference, the bare BullMQ pipeline: amqplib consumes the preloaded dueslag (prefetch
- * 200) -> one addBulk per 100 messages, then the ack -> a Worker (concurrency 16) whose processor
+ * 200) -> one addBulk per 100 messages, then the ack -> a Worker (concurrency 64) whose processor
  * XADDs the raw bytes to a stream; two processes of no code of ours, on a private Redis (AOF
  * everysec). The end-to-end runs are compared with it.
  */
@@ -31,6 +31,8 @@ export async function barePipeline(envelopes: readonly Envelope[]): Promise<Bare
     AMQP_URL: TEST_AMQP_URL,
     DUESLAG_QUEUE: queue,
     BARE_XADD_STREAM: stream,
+    // Our worker's default WORKER_CONCURRENCY: with a round trip per job it drains faster than 16.
+    BARE_CONCURRENCY: '64',
   };
   const worker = spawnTs(join(__dirname, 'bare-bullmq-worker-main.ts'), env);
   const producer = spawnTs(join(__dirname, 'bare-pipeline-producer-main.ts'), env);

@@ -64,7 +64,7 @@ export function renderHeadlineRounds(rounds: readonly HeadlineRound[]): string {
   });
   const h = headlineRatios(rounds);
   return [
-    `Headline: ${rounds.length} alternated round${rounds.length === 1 ? '' : 's'} on the same backlog; the bare BullMQ pipeline is amqplib (prefetch 200) -> addBulk per 100, then ack -> a Worker (concurrency 16) that XADDs the raw bytes`,
+    `Headline: ${rounds.length} alternated round${rounds.length === 1 ? '' : 's'} on the same backlog; the bare BullMQ pipeline is amqplib (prefetch 200) -> addBulk per 100, then ack -> a Worker (concurrency 64) that XADDs the raw bytes`,
     renderTable(['run', 'rate', 'vs bare pipeline', 'CPU ms per message'], rows),
     `median ratio: everysec ${fmt.ratio(h.medianEverysec)} (rounds ${h.everysec.map(fmt.ratio).join(' ')}), always ${fmt.ratio(h.medianAlways)} (rounds ${h.always.map(fmt.ratio).join(' ')})`,
   ].join('\n');
