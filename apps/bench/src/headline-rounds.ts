@@ -1,5 +1,6 @@
 import type { BarePipelineResult } from './bare-pipeline';
 import type { PipelineRunResult } from './pipeline-run';
+import { median } from './percentiles';
 import { fmt, renderTable } from './report-table';
 
 /** One round of the headline runs, back to back: the reference, then ours with each AOF mode. */
@@ -15,13 +16,6 @@ export interface HeadlineRatios {
   always: number[];
   medianEverysec: number;
   medianAlways: number;
-}
-
-export function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  if (sorted.length === 0) return NaN;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 export function headlineRatios(rounds: readonly HeadlineRound[]): HeadlineRatios {

@@ -11,6 +11,7 @@ import {
 } from '@cprh/testkit';
 import { Dueslag } from './backlog';
 import { averageBytes, makeEnvelopes } from './envelopes';
+import { median } from './percentiles';
 
 /**
  * `pnpm --filter @cprh/bench run wait-cost [N]`: what WAIT (REDIS_MIN_REPLICAS_ACK=1) costs the
@@ -115,11 +116,6 @@ async function endToEnd(cluster: OwnRedisCluster, ack: 0 | 1, n: number, seed: n
     await dueslag.delete();
     redis.disconnect();
   }
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] ?? 0;
 }
 
 main().catch((err: unknown) => {

@@ -1,4 +1,4 @@
-import { percentile, summarize } from '../src/percentiles';
+import { median, percentile, summarize } from '../src/percentiles';
 import { renderTable } from '../src/report-table';
 
 describe('percentile (nearest rank)', () => {
@@ -12,6 +12,14 @@ describe('percentile (nearest rank)', () => {
 
   it('summarizes unsorted values', () => {
     expect(summarize([30, 10, 20])).toEqual({ count: 3, p50: 20, p99: 30, max: 30 });
+  });
+});
+
+describe('median', () => {
+  it('takes the middle value, or the mean of the two middle ones', () => {
+    expect(median([0.74, 1.1, 0.97])).toBe(0.97);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    expect(median([])).toBeNaN();
   });
 });
 
